@@ -1,0 +1,251 @@
+//! Wheel and sdist filenames: what version and tags a file is for.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::{PackageName, Version};
+
+/// Why a filename does not name a distribution of the expected project.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{filename}` is not a distribution filename: {reason}")]
+pub struct FilenameError {
+    /// The filename as given.
+    pub filename: String,
+    /// What was wrong with it.
+    pub reason: String,
+}
+
+fn err(filename: &str, reason: impl Into<String>) -> FilenameError {
+    FilenameError {
+        filename: filename.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// A parsed wheel filename (`name-version(-build)?-py-abi-plat.whl`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WheelFilename {
+    /// The project name, normalized.
+    pub name: PackageName,
+    /// The version.
+    pub version: Version,
+    /// The optional build tag.
+    pub build: Option<String>,
+    /// Python tags (`cp312`, `py3`), split on `.`.
+    pub python: Vec<String>,
+    /// ABI tags (`cp312`, `abi3`, `none`), split on `.`.
+    pub abi: Vec<String>,
+    /// Platform tags (`manylinux_2_17_x86_64`, `any`), split on `.`.
+    pub platform: Vec<String>,
+}
+
+/// The archive format of an sdist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SdistExtension {
+    /// `.tar.gz`
+    TarGz,
+    /// `.zip`
+    Zip,
+    /// `.tar.bz2` and other legacy tarballs.
+    Tar,
+}
+
+/// A parsed source distribution filename (`name-version.tar.gz`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SdistFilename {
+    /// The project name, normalized.
+    pub name: PackageName,
+    /// The version.
+    pub version: Version,
+    /// The archive format.
+    pub extension: SdistExtension,
+}
+
+/// A wheel or an sdist filename.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DistFilename {
+    /// A built distribution.
+    Wheel(WheelFilename),
+    /// A source distribution.
+    Sdist(SdistFilename),
+}
+
+impl DistFilename {
+    /// Parses `filename` as a distribution of `expected`; other projects' files are an error.
+    pub fn parse(filename: &str, expected: &PackageName) -> Result<Self, FilenameError> {
+        if filename.ends_with(".whl") {
+            let wheel = WheelFilename::from_str(filename)?;
+            if &wheel.name != expected {
+                return Err(err(filename, format!("it belongs to `{}`", wheel.name)));
+            }
+            Ok(DistFilename::Wheel(wheel))
+        } else {
+            SdistFilename::parse(filename, expected).map(DistFilename::Sdist)
+        }
+    }
+
+    /// The version this file is a distribution of.
+    pub fn version(&self) -> &Version {
+        match self {
+            DistFilename::Wheel(w) => &w.version,
+            DistFilename::Sdist(s) => &s.version,
+        }
+    }
+
+    /// The wheel filename, if this is a wheel.
+    pub fn as_wheel(&self) -> Option<&WheelFilename> {
+        match self {
+            DistFilename::Wheel(w) => Some(w),
+            DistFilename::Sdist(_) => None,
+        }
+    }
+
+    /// True for a wheel.
+    pub fn is_wheel(&self) -> bool {
+        matches!(self, DistFilename::Wheel(_))
+    }
+}
+
+impl FromStr for WheelFilename {
+    type Err = FilenameError;
+
+    fn from_str(filename: &str) -> Result<Self, Self::Err> {
+        let stem = filename
+            .strip_suffix(".whl")
+            .ok_or_else(|| err(filename, "it does not end in `.whl`"))?;
+        let parts: Vec<&str> = stem.split('-').collect();
+        let (name, version, build, py, abi, plat) = match parts.as_slice() {
+            [n, v, p, a, pl] => (*n, *v, None, *p, *a, *pl),
+            [n, v, b, p, a, pl] => (*n, *v, Some((*b).to_string()), *p, *a, *pl),
+            _ => {
+                return Err(err(
+                    filename,
+                    "a wheel name has five or six `-`-separated parts",
+                ))
+            }
+        };
+        let name = PackageName::from_str(name).map_err(|e| err(filename, e.to_string()))?;
+        let version = Version::from_str(version).map_err(|e| err(filename, e.to_string()))?;
+        let split = |s: &str| s.split('.').map(str::to_string).collect::<Vec<_>>();
+        Ok(WheelFilename {
+            name,
+            version,
+            build,
+            python: split(py),
+            abi: split(abi),
+            platform: split(plat),
+        })
+    }
+}
+
+impl SdistFilename {
+    /// Parses an sdist filename, using the known project name to find where the version starts
+    /// (legacy sdists keep `-` in the name).
+    pub fn parse(filename: &str, expected: &PackageName) -> Result<Self, FilenameError> {
+        let (stem, extension) = if let Some(s) = filename.strip_suffix(".tar.gz") {
+            (s, SdistExtension::TarGz)
+        } else if let Some(s) = filename.strip_suffix(".zip") {
+            (s, SdistExtension::Zip)
+        } else if let Some(s) = filename
+            .strip_suffix(".tar.bz2")
+            .or_else(|| filename.strip_suffix(".tar.xz"))
+            .or_else(|| filename.strip_suffix(".tgz"))
+            .or_else(|| filename.strip_suffix(".tar"))
+        {
+            (s, SdistExtension::Tar)
+        } else {
+            return Err(err(filename, "unknown archive extension"));
+        };
+        for (i, _) in stem.match_indices('-') {
+            let (name, version) = (&stem[..i], &stem[i + 1..]);
+            let Ok(name) = PackageName::from_str(name) else {
+                continue;
+            };
+            if &name != expected {
+                continue;
+            }
+            if let Ok(version) = Version::from_str(version) {
+                return Ok(SdistFilename {
+                    name,
+                    version,
+                    extension,
+                });
+            }
+        }
+        Err(err(
+            filename,
+            format!("no `{expected}-<version>` prefix found"),
+        ))
+    }
+}
+
+impl fmt::Display for WheelFilename {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.name, self.version)?;
+        if let Some(b) = &self.build {
+            write!(f, "-{b}")?;
+        }
+        write!(
+            f,
+            "-{}-{}-{}.whl",
+            self.python.join("."),
+            self.abi.join("."),
+            self.platform.join(".")
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(s: &str) -> PackageName {
+        PackageName::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn wheel_with_compressed_tags() {
+        let w = WheelFilename::from_str(
+            "numpy-2.1.3-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        )
+        .unwrap();
+        assert_eq!(w.name, name("numpy"));
+        assert_eq!(w.version.to_string(), "2.1.3");
+        assert_eq!(
+            w.platform,
+            vec!["manylinux_2_17_x86_64", "manylinux2014_x86_64"]
+        );
+        assert_eq!(w.build, None);
+    }
+
+    #[test]
+    fn wheel_with_build_tag() {
+        let w = WheelFilename::from_str("foo-1.0-1b-py3-none-any.whl").unwrap();
+        assert_eq!(w.build.as_deref(), Some("1b"));
+    }
+
+    #[test]
+    fn bad_wheels() {
+        for f in [
+            "foo.whl",
+            "foo-1.0-py3-none.whl",
+            "foo-notaversion-py3-none-any.whl",
+        ] {
+            assert!(WheelFilename::from_str(f).is_err(), "{f}");
+        }
+    }
+
+    #[test]
+    fn sdist_with_dashes_in_name() {
+        let s = SdistFilename::parse("zope-interface-5.0.tar.gz", &name("zope.interface")).unwrap();
+        assert_eq!(s.version.to_string(), "5.0");
+        let s = SdistFilename::parse("Django-4.2.zip", &name("django")).unwrap();
+        assert_eq!(s.extension, SdistExtension::Zip);
+        assert!(SdistFilename::parse("other-1.0.tar.gz", &name("django")).is_err());
+    }
+
+    #[test]
+    fn other_projects_wheel_is_rejected() {
+        assert!(DistFilename::parse("a-1.0-py3-none-any.whl", &name("b")).is_err());
+    }
+}

@@ -1,0 +1,18 @@
+//! The vocabulary shared by lockit's crates: the files an index publishes,
+//! their filenames, wheel tags, core metadata and the target environment.
+//!
+//! It does no I/O; the index client fills these types and the resolver reads them.
+
+mod file;
+mod filename;
+mod metadata;
+mod tags;
+mod target;
+
+pub use file::{DistFile, ProjectFiles, Yanked};
+pub use filename::{DistFilename, FilenameError, SdistExtension, SdistFilename, WheelFilename};
+pub use metadata::{CoreMetadata, MetadataError};
+pub use pep440_rs::{Version, VersionSpecifier, VersionSpecifiers};
+pub use pep508_rs::{ExtraName, MarkerEnvironment, PackageName, Requirement};
+pub use tags::{Tag, Tags};
+pub use target::{Platform, Target, TargetError};
