@@ -1,1 +1,37 @@
-//! placeholder
+//! PubGrub-based resolution of Python requirements for one target environment.
+//!
+//! The resolver does no I/O: it sees the package index only through the [`Index`]
+//! trait, so it runs the same on PyPI, a local test index or an in-memory map.
+
+mod candidates;
+mod error;
+mod index;
+mod options;
+mod package;
+mod provider;
+mod report;
+mod resolution;
+
+pub use candidates::{best_candidate, Unusable, VersionMap};
+pub use error::ResolveError;
+pub use index::{CandidateHint, FetchError, Index};
+pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions, RootRequirement};
+pub use package::Pkg;
+pub use report::NoSolution;
+pub use resolution::{Dependent, Resolution, ResolvedPackage};
+
+use provider::Provider;
+
+/// Resolves `roots` (with `constraints`) against `index` for `options.target`.
+pub fn resolve(
+    index: &dyn Index,
+    roots: &[RootRequirement],
+    constraints: &[pep508_rs::Requirement],
+    options: &ResolveOptions,
+) -> Result<Resolution, ResolveError> {
+    let provider = Provider::new(index, roots, constraints, options);
+    provider.solve()
+}
+
+#[cfg(test)]
+mod tests;

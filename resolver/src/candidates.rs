@@ -1,0 +1,224 @@
+//! Which versions of a project the target can use, and why the others cannot.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use lockit_dist::{DistFile, DistFilename, PackageName, ProjectFiles, Version, VersionSpecifiers};
+use pubgrub::Ranges;
+
+use crate::options::{PrereleaseMode, ResolveOptions};
+
+/// Why a version that exists on the index cannot be installed on the target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unusable {
+    /// Every file requires a Python the target is not.
+    RequiresPython(VersionSpecifiers),
+    /// Only wheels, none for the target's tags; the tags that exist are listed.
+    NoCompatibleWheel(Vec<String>),
+    /// Only sdists, and `--only-binary` forbids them.
+    SdistOnly,
+    /// Only wheels, and `--no-binary` forbids them.
+    WheelOnly,
+}
+
+impl fmt::Display for Unusable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unusable::RequiresPython(spec) => write!(f, "requires Python {spec}"),
+            Unusable::NoCompatibleWheel(tags) => {
+                write!(
+                    f,
+                    "has no wheel for the target (wheels exist for: {})",
+                    tags.join(", ")
+                )
+            }
+            Unusable::SdistOnly => f.write_str("has only an sdist, and binary-only was requested"),
+            Unusable::WheelOnly => f.write_str("has only wheels, and --no-binary was requested"),
+        }
+    }
+}
+
+/// One version of a project as the target sees it.
+#[derive(Debug, Clone)]
+pub struct VersionEntry {
+    /// Every file published for this version (all are hashed into the lock).
+    pub files: Vec<DistFile>,
+    /// Files the target can use, best first; or why there are none.
+    pub usable: Result<Vec<DistFile>, Unusable>,
+    /// True when every file of the version is yanked.
+    pub yanked: bool,
+}
+
+/// The versions of one project, with their usability for the target.
+#[derive(Debug, Clone, Default)]
+pub struct VersionMap {
+    versions: BTreeMap<Version, VersionEntry>,
+}
+
+impl VersionMap {
+    /// Groups a project's files by version and judges each version for the target.
+    pub fn new(project: &ProjectFiles, options: &ResolveOptions) -> Self {
+        let mut grouped: BTreeMap<Version, Vec<DistFile>> = BTreeMap::new();
+        for file in &project.files {
+            grouped
+                .entry(file.filename.version().clone())
+                .or_default()
+                .push(file.clone());
+        }
+        let versions = grouped
+            .into_iter()
+            .map(|(v, files)| {
+                let entry = judge(&project.name, files, options);
+                (v, entry)
+            })
+            .collect();
+        VersionMap { versions }
+    }
+
+    /// The entry for `version`.
+    pub fn get(&self, version: &Version) -> Option<&VersionEntry> {
+        self.versions.get(version)
+    }
+
+    /// All versions, newest first.
+    pub fn newest_first(&self) -> impl Iterator<Item = (&Version, &VersionEntry)> {
+        self.versions.iter().rev()
+    }
+
+    /// True when the project has no versions at all.
+    pub fn is_empty(&self) -> bool {
+        self.versions.is_empty()
+    }
+
+    /// Picks the version to try for `range`: a preference if it fits, else the newest
+    /// allowed by the yank and pre-release rules. Unusable versions are returned too, so
+    /// that the solver records why they fail.
+    pub fn choose(
+        &self,
+        range: &Ranges<Version>,
+        prerelease: PrereleaseMode,
+        explicit_prerelease: bool,
+        preference: Option<&Version>,
+    ) -> Option<Version> {
+        let exact = range.as_singleton();
+        let allowed =
+            |v: &Version, e: &VersionEntry| range.contains(v) && (!e.yanked || exact == Some(v));
+        if let Some(pref) = preference {
+            if let Some(e) = self.versions.get(pref) {
+                if allowed(pref, e) && e.usable.is_ok() {
+                    return Some(pref.clone());
+                }
+            }
+        }
+        let prereleases_ok = match prerelease {
+            PrereleaseMode::Allow => true,
+            PrereleaseMode::Disallow => false,
+            PrereleaseMode::IfNecessary => false,
+            PrereleaseMode::IfNecessaryOrExplicit => explicit_prerelease,
+        };
+        let mut newest_pre = None;
+        for (v, e) in self.newest_first() {
+            if !allowed(v, e) {
+                continue;
+            }
+            if v.any_prerelease() && !prereleases_ok {
+                if newest_pre.is_none() {
+                    newest_pre = Some(v);
+                }
+                continue;
+            }
+            return Some(v.clone());
+        }
+        match prerelease {
+            PrereleaseMode::IfNecessary | PrereleaseMode::IfNecessaryOrExplicit => {
+                newest_pre.cloned()
+            }
+            _ => None,
+        }
+    }
+}
+
+fn judge(name: &PackageName, files: Vec<DistFile>, options: &ResolveOptions) -> VersionEntry {
+    let target = &options.target;
+    let yanked = files.iter().all(|f| f.yanked.is_yanked());
+    let wheels_ok = options.binary.wheels_allowed(name);
+    let sdists_ok = options.binary.sdists_allowed(name);
+    let python_ok = |f: &DistFile| {
+        f.requires_python
+            .as_ref()
+            .is_none_or(|spec| spec.contains(&target.python))
+    };
+    let mut wheels: Vec<(u32, &DistFile)> = Vec::new();
+    let mut sdists = Vec::new();
+    let mut wrong_python = None;
+    let mut wheel_tags = Vec::new();
+    let (mut any_wheel, mut any_sdist) = (false, false);
+    for f in &files {
+        match &f.filename {
+            DistFilename::Wheel(w) => {
+                any_wheel = true;
+                if !wheels_ok {
+                    continue;
+                }
+                match target.tags.compatibility(w) {
+                    Some(priority) if python_ok(f) => wheels.push((priority, f)),
+                    Some(_) => wrong_python = f.requires_python.clone(),
+                    None => wheel_tags.push(format!(
+                        "{}-{}-{}",
+                        w.python.join("."),
+                        w.abi.join("."),
+                        w.platform.join(".")
+                    )),
+                }
+            }
+            DistFilename::Sdist(_) => {
+                any_sdist = true;
+                if !sdists_ok {
+                    continue;
+                }
+                if python_ok(f) {
+                    sdists.push(f);
+                } else {
+                    wrong_python = f.requires_python.clone();
+                }
+            }
+        }
+    }
+    // Best tag first; ties keep index order so the choice is deterministic.
+    wheels.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut usable: Vec<DistFile> = wheels.into_iter().map(|(_, f)| f.clone()).collect();
+    usable.extend(sdists.into_iter().cloned());
+    let usable = if !usable.is_empty() {
+        Ok(usable)
+    } else if let Some(spec) = wrong_python {
+        Err(Unusable::RequiresPython(spec))
+    } else if any_wheel && wheels_ok && !wheel_tags.is_empty() {
+        wheel_tags.sort();
+        wheel_tags.dedup();
+        Err(Unusable::NoCompatibleWheel(wheel_tags))
+    } else if any_sdist && !sdists_ok {
+        Err(Unusable::SdistOnly)
+    } else {
+        debug_assert!(any_wheel && !wheels_ok);
+        Err(Unusable::WheelOnly)
+    };
+    VersionEntry {
+        files,
+        usable,
+        yanked,
+    }
+}
+
+/// For prefetching: the version (and its files, best first) that `choose` would most
+/// likely pick for `range`.
+pub fn best_candidate(
+    project: &ProjectFiles,
+    range: &Ranges<Version>,
+    options: &ResolveOptions,
+) -> Option<(Version, Vec<DistFile>)> {
+    let map = VersionMap::new(project, options);
+    let preference = options.preferences.get(&project.name);
+    let v = map.choose(range, options.prerelease, false, preference)?;
+    let files = map.get(&v)?.usable.as_ref().ok()?.clone();
+    Some((v, files))
+}

@@ -1,0 +1,39 @@
+//! What the resolver needs from a package index.
+
+use std::sync::Arc;
+
+use lockit_dist::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
+
+/// Why the index could not give what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// This version cannot be used (no usable metadata, dynamic sdist, ...); the resolver
+    /// skips it and keeps the reason for the report.
+    #[error("{0}")]
+    Unavailable(String),
+    /// The index failed (network, HTTP status, offline cache miss); resolution stops.
+    #[error(transparent)]
+    Fatal(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Picks, once a project's files are known, which version's metadata to prefetch.
+pub type CandidateHint = Box<dyn FnOnce(&ProjectFiles) -> Option<(Version, Vec<DistFile>)> + Send>;
+
+/// A source of projects and their metadata. Implementations memoize; the resolver may ask twice.
+pub trait Index: Sync {
+    /// Every file the index lists for `name`; an unknown project has no files.
+    fn project(&self, name: &PackageName) -> Result<Arc<ProjectFiles>, FetchError>;
+
+    /// The core metadata of `name==version`, read from the first usable of `files`
+    /// (ordered by preference).
+    fn metadata(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        files: &[DistFile],
+    ) -> Result<Arc<CoreMetadata>, FetchError>;
+
+    /// Starts fetching `name`'s files, then the metadata of the version `hint` picks,
+    /// without waiting. The default does nothing.
+    fn prefetch(&self, _name: &PackageName, _hint: CandidateHint) {}
+}

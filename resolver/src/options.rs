@@ -1,0 +1,80 @@
+//! What the user asked for: target, pre-release and binary policies, preferences.
+
+use std::collections::{HashMap, HashSet};
+
+use lockit_dist::{PackageName, Requirement, Target, Version};
+
+/// When pre-releases may be chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PrereleaseMode {
+    /// Never.
+    Disallow,
+    /// Always, like final releases.
+    Allow,
+    /// Only for a package whose every version in range is a pre-release.
+    IfNecessary,
+    /// As `IfNecessary`, and also when a requirement's specifier names a pre-release.
+    #[default]
+    IfNecessaryOrExplicit,
+}
+
+/// Which kinds of distributions may be used.
+#[derive(Debug, Clone, Default)]
+pub struct BinaryPolicy {
+    /// Never use wheels for these packages (`--no-binary`).
+    pub no_binary: HashSet<PackageName>,
+    /// Never use wheels at all (`--no-binary :all:`).
+    pub no_binary_all: bool,
+    /// Never use sdists for these packages (`--only-binary`).
+    pub only_binary: HashSet<PackageName>,
+    /// Never use sdists at all (`--only-binary :all:`).
+    pub only_binary_all: bool,
+}
+
+impl BinaryPolicy {
+    /// True when wheels of `name` may be used.
+    pub fn wheels_allowed(&self, name: &PackageName) -> bool {
+        !(self.no_binary_all || self.no_binary.contains(name)) || self.only_binary.contains(name)
+    }
+
+    /// True when sdists of `name` may be used.
+    pub fn sdists_allowed(&self, name: &PackageName) -> bool {
+        !(self.only_binary_all || self.only_binary.contains(name)) || self.no_binary.contains(name)
+    }
+}
+
+/// Options of one resolution.
+#[derive(Debug, Clone)]
+pub struct ResolveOptions {
+    /// The environment the lock is for.
+    pub target: Target,
+    /// Pre-release policy.
+    pub prerelease: PrereleaseMode,
+    /// Wheel / sdist policy.
+    pub binary: BinaryPolicy,
+    /// Versions to keep when they still fit (pins of an existing lock).
+    pub preferences: HashMap<PackageName, Version>,
+}
+
+impl ResolveOptions {
+    /// Options with defaults for `target`.
+    pub fn new(target: Target) -> Self {
+        ResolveOptions {
+            target,
+            prerelease: PrereleaseMode::default(),
+            binary: BinaryPolicy::default(),
+            preferences: HashMap::new(),
+        }
+    }
+}
+
+/// A top-level requirement and where the user wrote it.
+#[derive(Debug, Clone)]
+pub struct RootRequirement {
+    /// The requirement.
+    pub requirement: Requirement,
+    /// Where it came from, e.g. `requirements.in` (used in `# via -r requirements.in`).
+    pub source: String,
+    /// The line in `source`, 1-based, when known.
+    pub line: Option<usize>,
+}

@@ -1,0 +1,423 @@
+//! The PubGrub `DependencyProvider`: turns index data into versions and dependencies.
+
+use std::cell::RefCell;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::sync::Arc;
+
+use lockit_dist::{CoreMetadata, ExtraName, PackageName, Requirement, Version, VersionSpecifiers};
+use pep508_rs::VersionOrUrl;
+use pubgrub::{
+    Dependencies, DependencyProvider, PackageResolutionStatistics, PubGrubError, Ranges,
+};
+
+use crate::candidates::{best_candidate, Unusable, VersionMap};
+use crate::error::ResolveError;
+use crate::index::{FetchError, Index};
+use crate::options::{ResolveOptions, RootRequirement};
+use crate::package::Pkg;
+use crate::report::NoSolution;
+use crate::resolution::{Dependent, Resolution, ResolvedPackage};
+
+/// Why PubGrub may not use a version that exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unavailable {
+    /// The target cannot install any of its files.
+    Unusable(Unusable),
+    /// Its metadata cannot be had.
+    Metadata(String),
+    /// Its metadata's `Requires-Python` excludes the target.
+    RequiresPython(VersionSpecifiers),
+    /// It uses a direct URL, which this resolver does not follow for dependencies.
+    DirectUrl(String),
+}
+
+impl fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unavailable::Unusable(u) => write!(f, "{u}"),
+            Unavailable::Metadata(m) => write!(f, "has unusable metadata: {m}"),
+            Unavailable::RequiresPython(s) => write!(f, "requires Python {s}"),
+            Unavailable::DirectUrl(u) => write!(f, "depends on the direct URL {u}"),
+        }
+    }
+}
+
+/// A fatal failure inside the provider.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct ProviderError(pub Box<dyn std::error::Error + Send + Sync>);
+
+/// One requirement a package (or the root) declared, kept for `# via` and `explain`.
+#[derive(Debug, Clone)]
+pub(crate) struct Edge {
+    pub child: PackageName,
+    pub requirement: Requirement,
+    pub root: Option<usize>,
+}
+
+type Priority = (u8, u8, Reverse<u32>);
+
+pub(crate) struct Provider<'a> {
+    index: &'a dyn Index,
+    roots: &'a [RootRequirement],
+    constraints: HashMap<PackageName, Ranges<Version>>,
+    options: Arc<ResolveOptions>,
+    maps: RefCell<HashMap<PackageName, Arc<VersionMap>>>,
+    order: RefCell<HashMap<PackageName, u32>>,
+    explicit_pre: RefCell<HashSet<PackageName>>,
+    edges: RefCell<HashMap<(Pkg, Version), Vec<Edge>>>,
+    metadata: RefCell<HashMap<(PackageName, Version), Arc<CoreMetadata>>>,
+}
+
+fn root_version() -> Version {
+    Version::new([0])
+}
+
+impl<'a> Provider<'a> {
+    pub fn new(
+        index: &'a dyn Index,
+        roots: &'a [RootRequirement],
+        constraints: &[Requirement],
+        options: &ResolveOptions,
+    ) -> Self {
+        let mut constraint_ranges: HashMap<PackageName, Ranges<Version>> = HashMap::new();
+        for c in constraints {
+            if !c.marker.evaluate(&options.target.markers, &[]) {
+                continue;
+            }
+            if let Some(VersionOrUrl::VersionSpecifier(spec)) = &c.version_or_url {
+                let r = Ranges::from(spec.clone());
+                constraint_ranges
+                    .entry(c.name.clone())
+                    .and_modify(|e| *e = e.intersection(&r))
+                    .or_insert(r);
+            }
+        }
+        Provider {
+            index,
+            roots,
+            constraints: constraint_ranges,
+            options: Arc::new(options.clone()),
+            maps: RefCell::default(),
+            order: RefCell::default(),
+            explicit_pre: RefCell::default(),
+            edges: RefCell::default(),
+            metadata: RefCell::default(),
+        }
+    }
+
+    pub fn solve(&self) -> Result<Resolution, ResolveError> {
+        match pubgrub::resolve(self, Pkg::Root, root_version()) {
+            Ok(selected) => self.resolution(selected.into_iter().collect()),
+            Err(PubGrubError::NoSolution(mut tree)) => {
+                tree.collapse_no_versions();
+                Err(ResolveError::NoSolution(Box::new(NoSolution::new(
+                    tree,
+                    self.roots,
+                    &self.options,
+                ))))
+            }
+            Err(PubGrubError::ErrorChoosingVersion { source, .. })
+            | Err(PubGrubError::ErrorRetrievingDependencies { source, .. })
+            | Err(PubGrubError::ErrorInShouldCancel(source)) => Err(ResolveError::Index(source.0)),
+        }
+    }
+
+    fn version_map(&self, name: &PackageName) -> Result<Arc<VersionMap>, ProviderError> {
+        if let Some(m) = self.maps.borrow().get(name) {
+            return Ok(m.clone());
+        }
+        let project = self.index.project(name).map_err(fatal)?;
+        let map = Arc::new(VersionMap::new(&project, &self.options));
+        self.maps.borrow_mut().insert(name.clone(), map.clone());
+        Ok(map)
+    }
+
+    fn core_metadata(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        files: &[lockit_dist::DistFile],
+    ) -> Result<Result<Arc<CoreMetadata>, String>, ProviderError> {
+        let key = (name.clone(), version.clone());
+        if let Some(m) = self.metadata.borrow().get(&key) {
+            return Ok(Ok(m.clone()));
+        }
+        match self.index.metadata(name, version, files) {
+            Ok(m) => {
+                self.metadata.borrow_mut().insert(key, m.clone());
+                Ok(Ok(m))
+            }
+            Err(FetchError::Unavailable(reason)) => Ok(Err(reason)),
+            Err(FetchError::Fatal(e)) => Err(ProviderError(e)),
+        }
+    }
+
+    /// Adds the PubGrub terms for `req` to `deps`, discovering its package.
+    fn add_requirement(
+        &self,
+        deps: &mut BTreeMap<Pkg, Ranges<Version>>,
+        this: &Pkg,
+        req: &Requirement,
+    ) -> Result<(), Unavailable> {
+        let mut range = match &req.version_or_url {
+            None => Ranges::full(),
+            Some(VersionOrUrl::VersionSpecifier(spec)) => {
+                if spec.iter().any(|s| s.any_prerelease()) {
+                    self.explicit_pre.borrow_mut().insert(req.name.clone());
+                }
+                Ranges::from(spec.clone())
+            }
+            Some(VersionOrUrl::Url(url)) => return Err(Unavailable::DirectUrl(url.to_string())),
+        };
+        if let Some(c) = self.constraints.get(&req.name) {
+            range = range.intersection(c);
+        }
+        self.discover(&req.name, &range);
+        let mut add = |p: Pkg| {
+            if &p == this {
+                return;
+            }
+            deps.entry(p)
+                .and_modify(|r| *r = r.intersection(&range))
+                .or_insert_with(|| range.clone());
+        };
+        add(Pkg::Project(req.name.clone()));
+        for extra in &req.extras {
+            add(Pkg::Extra(req.name.clone(), extra.clone()));
+        }
+        Ok(())
+    }
+
+    /// Numbers packages in the order they are first seen and starts fetching them.
+    fn discover(&self, name: &PackageName, range: &Ranges<Version>) {
+        let mut order = self.order.borrow_mut();
+        if order.contains_key(name) {
+            return;
+        }
+        let n = order.len() as u32;
+        order.insert(name.clone(), n);
+        let options = self.options.clone();
+        let range = range.clone();
+        self.index.prefetch(
+            name,
+            Box::new(move |project| best_candidate(project, &range, &options)),
+        );
+    }
+
+    fn dependencies_of(
+        &self,
+        pkg: &Pkg,
+        name: &PackageName,
+        extra: Option<&ExtraName>,
+        version: &Version,
+    ) -> Result<Result<BTreeMap<Pkg, Ranges<Version>>, Unavailable>, ProviderError> {
+        let map = self.version_map(name)?;
+        let Some(entry) = map.get(version) else {
+            return Ok(Err(Unavailable::Metadata(format!(
+                "{name} {version} is not on the index"
+            ))));
+        };
+        let files = match &entry.usable {
+            Ok(files) => files,
+            Err(why) => return Ok(Err(Unavailable::Unusable(why.clone()))),
+        };
+        let meta = match self.core_metadata(name, version, files)? {
+            Ok(m) => m,
+            Err(reason) => return Ok(Err(Unavailable::Metadata(reason))),
+        };
+        let target = &self.options.target;
+        if let Some(rp) = &meta.requires_python {
+            if !rp.contains(&target.python) {
+                return Ok(Err(Unavailable::RequiresPython(rp.clone())));
+            }
+        }
+        let mut deps = BTreeMap::new();
+        let mut edges = Vec::new();
+        if extra.is_some() {
+            deps.insert(
+                Pkg::Project(name.clone()),
+                Ranges::singleton(version.clone()),
+            );
+        }
+        let extras: Vec<ExtraName> = extra.into_iter().cloned().collect();
+        for req in &meta.requires_dist {
+            let active = req.marker.evaluate(&target.markers, &extras);
+            let in_base = extra.is_some() && req.marker.evaluate(&target.markers, &[]);
+            if !active || in_base {
+                continue;
+            }
+            if let Err(u) = self.add_requirement(&mut deps, pkg, req) {
+                return Ok(Err(u));
+            }
+            edges.push(Edge {
+                child: req.name.clone(),
+                requirement: req.clone(),
+                root: None,
+            });
+        }
+        self.edges
+            .borrow_mut()
+            .insert((pkg.clone(), version.clone()), edges);
+        Ok(Ok(deps))
+    }
+
+    fn root_dependencies(&self) -> Result<BTreeMap<Pkg, Ranges<Version>>, Unavailable> {
+        let mut deps = BTreeMap::new();
+        let mut edges = Vec::new();
+        for (i, root) in self.roots.iter().enumerate() {
+            let req = &root.requirement;
+            if !req.marker.evaluate(&self.options.target.markers, &[]) {
+                continue;
+            }
+            self.add_requirement(&mut deps, &Pkg::Root, req)?;
+            edges.push(Edge {
+                child: req.name.clone(),
+                requirement: req.clone(),
+                root: Some(i),
+            });
+        }
+        self.edges
+            .borrow_mut()
+            .insert((Pkg::Root, root_version()), edges);
+        Ok(deps)
+    }
+
+    fn resolution(&self, selected: HashMap<Pkg, Version>) -> Result<Resolution, ResolveError> {
+        let mut packages: BTreeMap<PackageName, ResolvedPackage> = BTreeMap::new();
+        for (pkg, version) in &selected {
+            let Pkg::Project(name) = pkg else { continue };
+            let map = self
+                .version_map(name)
+                .map_err(|e| ResolveError::Index(e.0))?;
+            let mut files = map
+                .get(version)
+                .map(|e| e.files.clone())
+                .unwrap_or_default();
+            files.sort_by(|a, b| a.url.cmp(&b.url));
+            let metadata = self
+                .metadata
+                .borrow()
+                .get(&(name.clone(), version.clone()))
+                .cloned();
+            packages.insert(
+                name.clone(),
+                ResolvedPackage {
+                    name: name.clone(),
+                    version: version.clone(),
+                    files,
+                    extras: Vec::new(),
+                    dependents: Vec::new(),
+                    metadata,
+                },
+            );
+        }
+        let edges = self.edges.borrow();
+        for (pkg, version) in &selected {
+            let Some(list) = edges.get(&(pkg.clone(), version.clone())) else {
+                continue;
+            };
+            for edge in list {
+                let Some(child) = packages.get_mut(&edge.child) else {
+                    continue;
+                };
+                for extra in &edge.requirement.extras {
+                    if selected.contains_key(&Pkg::Extra(edge.child.clone(), extra.clone()))
+                        && !child.extras.contains(extra)
+                    {
+                        child.extras.push(extra.clone());
+                    }
+                }
+                child.dependents.push(match (pkg, edge.root) {
+                    (_, Some(i)) => Dependent::Root {
+                        source: self.roots[i].source.clone(),
+                        line: self.roots[i].line,
+                        requirement: edge.requirement.clone(),
+                    },
+                    (p, None) => Dependent::Package {
+                        name: p.name().cloned().unwrap_or_else(|| edge.child.clone()),
+                        version: version.clone(),
+                        requirement: edge.requirement.clone(),
+                    },
+                });
+            }
+        }
+        for p in packages.values_mut() {
+            p.extras.sort();
+            p.dependents.sort_by_key(|d| d.sort_key());
+            p.dependents.dedup_by_key(|d| d.sort_key());
+        }
+        Ok(Resolution {
+            packages: packages.into_values().collect(),
+        })
+    }
+}
+
+fn fatal(e: FetchError) -> ProviderError {
+    match e {
+        FetchError::Fatal(e) => ProviderError(e),
+        FetchError::Unavailable(s) => ProviderError(s.into()),
+    }
+}
+
+impl DependencyProvider for Provider<'_> {
+    type P = Pkg;
+    type V = Version;
+    type VS = Ranges<Version>;
+    type Priority = Priority;
+    type M = Unavailable;
+    type Err = ProviderError;
+
+    fn prioritize(
+        &self,
+        package: &Pkg,
+        range: &Ranges<Version>,
+        stats: &PackageResolutionStatistics,
+    ) -> Priority {
+        let Some(name) = package.name() else {
+            return (u8::MAX, u8::MAX, Reverse(0));
+        };
+        // Packages that keep conflicting are decided early, so the solver stops
+        // walking back through their old releases.
+        let conflicts = if stats.conflict_count() >= 5 { 1 } else { 0 };
+        let singleton = u8::from(range.as_singleton().is_some());
+        let order = self.order.borrow().get(name).copied().unwrap_or(u32::MAX);
+        (conflicts, singleton, Reverse(order))
+    }
+
+    fn choose_version(
+        &self,
+        package: &Pkg,
+        range: &Ranges<Version>,
+    ) -> Result<Option<Version>, ProviderError> {
+        let Some(name) = package.name() else {
+            return Ok(Some(root_version()));
+        };
+        let map = self.version_map(name)?;
+        let explicit = self.explicit_pre.borrow().contains(name);
+        Ok(map.choose(
+            range,
+            self.options.prerelease,
+            explicit,
+            self.options.preferences.get(name),
+        ))
+    }
+
+    fn get_dependencies(
+        &self,
+        package: &Pkg,
+        version: &Version,
+    ) -> Result<Dependencies<Pkg, Ranges<Version>, Unavailable>, ProviderError> {
+        let deps = match package {
+            Pkg::Root => self.root_dependencies(),
+            Pkg::Project(name) => self.dependencies_of(package, name, None, version)?,
+            Pkg::Extra(name, extra) => self.dependencies_of(package, name, Some(extra), version)?,
+        };
+        Ok(match deps {
+            Ok(deps) => Dependencies::Available(deps.into_iter().collect()),
+            Err(why) => Dependencies::Unavailable(why),
+        })
+    }
+}

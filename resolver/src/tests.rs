@@ -1,0 +1,284 @@
+//! Resolution on in-memory indexes.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use lockit_dist::{
+    CoreMetadata, DistFile, DistFilename, PackageName, Platform, ProjectFiles, Requirement, Target,
+    Version, Yanked,
+};
+
+use crate::{
+    resolve, FetchError, Index, PrereleaseMode, ResolveError, ResolveOptions, RootRequirement,
+};
+
+#[derive(Default)]
+struct MemoryIndex {
+    projects: HashMap<PackageName, ProjectFiles>,
+    metadata: HashMap<(PackageName, Version), Arc<CoreMetadata>>,
+}
+
+fn name(s: &str) -> PackageName {
+    PackageName::from_str(s).unwrap()
+}
+
+impl MemoryIndex {
+    /// Adds `name==version` with a wheel tagged `tag`, depending on `deps`.
+    fn add_tagged(&mut self, pkg: &str, version: &str, tag: &str, deps: &[&str]) -> &mut DistFile {
+        let n = name(pkg);
+        let v = Version::from_str(version).unwrap();
+        let filename = format!("{pkg}-{version}-{tag}.whl");
+        let meta = format!(
+            "Metadata-Version: 2.1\nName: {pkg}\nVersion: {version}\n{}",
+            deps.iter()
+                .map(|d| format!("Requires-Dist: {d}\n"))
+                .collect::<String>()
+        );
+        let meta = CoreMetadata::parse(meta.as_bytes()).unwrap();
+        self.metadata.insert((n.clone(), v), Arc::new(meta));
+        let project = self
+            .projects
+            .entry(n.clone())
+            .or_insert_with(|| ProjectFiles {
+                name: n.clone(),
+                files: vec![],
+            });
+        project.files.push(DistFile {
+            filename: DistFilename::parse(&filename, &n).unwrap(),
+            url: format!("https://files.example/{filename}"),
+            sha256: Some(format!("{:064x}", project.files.len())),
+            requires_python: None,
+            yanked: Yanked::No,
+            upload_time: None,
+            size: None,
+            core_metadata: Some(None),
+            index: "https://files.example/simple/".into(),
+        });
+        project.files.last_mut().unwrap()
+    }
+
+    fn add(&mut self, pkg: &str, version: &str, deps: &[&str]) -> &mut DistFile {
+        self.add_tagged(pkg, version, "py3-none-any", deps)
+    }
+}
+
+impl Index for MemoryIndex {
+    fn project(&self, n: &PackageName) -> Result<Arc<ProjectFiles>, FetchError> {
+        Ok(Arc::new(self.projects.get(n).cloned().unwrap_or(
+            ProjectFiles {
+                name: n.clone(),
+                files: vec![],
+            },
+        )))
+    }
+
+    fn metadata(
+        &self,
+        n: &PackageName,
+        v: &Version,
+        _files: &[DistFile],
+    ) -> Result<Arc<CoreMetadata>, FetchError> {
+        self.metadata
+            .get(&(n.clone(), v.clone()))
+            .cloned()
+            .ok_or_else(|| FetchError::Unavailable("no metadata".into()))
+    }
+}
+
+fn options() -> ResolveOptions {
+    ResolveOptions::new(
+        Target::new("3.12", Platform::from_str("x86_64-manylinux_2_28").unwrap()).unwrap(),
+    )
+}
+
+fn roots(reqs: &[&str]) -> Vec<RootRequirement> {
+    reqs.iter()
+        .enumerate()
+        .map(|(i, r)| RootRequirement {
+            requirement: Requirement::from_str(r).unwrap(),
+            source: "requirements.in".into(),
+            line: Some(i + 1),
+        })
+        .collect()
+}
+
+fn pins(
+    index: &MemoryIndex,
+    reqs: &[&str],
+    options: &ResolveOptions,
+) -> Result<Vec<String>, ResolveError> {
+    let res = resolve(index, &roots(reqs), &[], options)?;
+    Ok(res
+        .packages
+        .iter()
+        .map(|p| format!("{}=={}", p.name, p.version))
+        .collect())
+}
+
+#[test]
+fn picks_newest_and_follows_dependencies() {
+    let mut idx = MemoryIndex::default();
+    idx.add("a", "1.0", &["b>=1"]);
+    idx.add("a", "2.0", &["b>=2"]);
+    idx.add("b", "1.0", &[]);
+    idx.add("b", "2.0", &[]);
+    idx.add("b", "3.0", &[]);
+    assert_eq!(
+        pins(&idx, &["a"], &options()).unwrap(),
+        ["a==2.0", "b==3.0"]
+    );
+}
+
+#[test]
+fn backtracks_on_conflict() {
+    let mut idx = MemoryIndex::default();
+    idx.add("a", "1.0", &["c<2"]);
+    idx.add("a", "2.0", &["c>=2"]);
+    idx.add("d", "1.0", &["c<2"]);
+    idx.add("c", "1.0", &[]);
+    idx.add("c", "2.0", &[]);
+    assert_eq!(
+        pins(&idx, &["a", "d"], &options()).unwrap(),
+        ["a==1.0", "c==1.0", "d==1.0"]
+    );
+}
+
+#[test]
+fn reports_conflict() {
+    let mut idx = MemoryIndex::default();
+    idx.add("a", "1.0", &["c>=2"]);
+    idx.add("d", "1.0", &["c<2"]);
+    idx.add("c", "1.0", &[]);
+    idx.add("c", "2.0", &[]);
+    let err = pins(&idx, &["a", "d"], &options()).unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, ResolveError::NoSolution(_)));
+    assert!(text.contains('a') && text.contains('d'), "{text}");
+}
+
+#[test]
+fn extras_add_their_requirements_at_the_same_version() {
+    let mut idx = MemoryIndex::default();
+    idx.add("a", "1.0", &["b", "c; extra == 'x'"]);
+    idx.add("a", "2.0", &["b"]);
+    idx.add("b", "1.0", &[]);
+    idx.add("c", "1.0", &[]);
+    // a 2.0 has no extra `x`; asking for it must not pull `c`.
+    assert_eq!(
+        pins(&idx, &["a[x]"], &options()).unwrap(),
+        ["a==2.0", "b==1.0"]
+    );
+    assert_eq!(
+        pins(&idx, &["a[x]<2"], &options()).unwrap(),
+        ["a==1.0", "b==1.0", "c==1.0"]
+    );
+}
+
+#[test]
+fn markers_are_evaluated_for_the_target() {
+    let mut idx = MemoryIndex::default();
+    idx.add(
+        "a",
+        "1.0",
+        &[
+            "win; sys_platform == 'win32'",
+            "lin; sys_platform == 'linux'",
+        ],
+    );
+    idx.add("win", "1.0", &[]);
+    idx.add("lin", "1.0", &[]);
+    assert_eq!(
+        pins(&idx, &["a"], &options()).unwrap(),
+        ["a==1.0", "lin==1.0"]
+    );
+}
+
+#[test]
+fn incompatible_wheels_and_python_are_skipped() {
+    let mut idx = MemoryIndex::default();
+    idx.add_tagged("a", "3.0", "cp311-cp311-manylinux_2_17_x86_64", &[]);
+    idx.add("a", "2.0", &[]).requires_python = Some(">=3.13".parse().unwrap());
+    idx.add_tagged("a", "1.0", "cp312-cp312-manylinux_2_17_x86_64", &[]);
+    assert_eq!(pins(&idx, &["a"], &options()).unwrap(), ["a==1.0"]);
+    let err = pins(&idx, &["a==3.0"], &options()).unwrap_err().to_string();
+    assert!(err.contains("cp311-cp311-manylinux_2_17_x86_64"), "{err}");
+}
+
+#[test]
+fn yanked_only_when_pinned_exactly() {
+    let mut idx = MemoryIndex::default();
+    idx.add("a", "1.0", &[]);
+    idx.add("a", "2.0", &[]).yanked = Yanked::Yes("broken".into());
+    assert_eq!(pins(&idx, &["a"], &options()).unwrap(), ["a==1.0"]);
+    assert_eq!(pins(&idx, &["a==2.0"], &options()).unwrap(), ["a==2.0"]);
+}
+
+#[test]
+fn prereleases_follow_policy() {
+    let mut idx = MemoryIndex::default();
+    idx.add("a", "1.0", &[]);
+    idx.add("a", "2.0b1", &[]);
+    idx.add("only", "1.0a1", &[]);
+    let opts = options();
+    assert_eq!(pins(&idx, &["a"], &opts).unwrap(), ["a==1.0"]);
+    assert_eq!(pins(&idx, &["a>=2.0b1"], &opts).unwrap(), ["a==2.0b1"]);
+    assert_eq!(pins(&idx, &["only"], &opts).unwrap(), ["only==1.0a1"]);
+    let mut allow = options();
+    allow.prerelease = PrereleaseMode::Allow;
+    assert_eq!(pins(&idx, &["a"], &allow).unwrap(), ["a==2.0b1"]);
+    let mut never = options();
+    never.prerelease = PrereleaseMode::Disallow;
+    assert!(pins(&idx, &["only"], &never).is_err());
+}
+
+#[test]
+fn preferences_are_kept_when_they_fit() {
+    let mut idx = MemoryIndex::default();
+    idx.add("a", "1.0", &[]);
+    idx.add("a", "2.0", &[]);
+    let mut opts = options();
+    opts.preferences
+        .insert(name("a"), Version::from_str("1.0").unwrap());
+    assert_eq!(pins(&idx, &["a"], &opts).unwrap(), ["a==1.0"]);
+    assert_eq!(pins(&idx, &["a>1"], &opts).unwrap(), ["a==2.0"]);
+}
+
+#[test]
+fn dependents_are_recorded() {
+    let mut idx = MemoryIndex::default();
+    idx.add("a", "1.0", &["c>=1"]);
+    idx.add("b", "1.0", &["c"]);
+    idx.add("c", "1.0", &[]);
+    let res = resolve(&idx, &roots(&["a", "b", "c"]), &[], &options()).unwrap();
+    let c = res.get(&name("c")).unwrap();
+    let keys: Vec<_> = c.dependents.iter().map(|d| d.sort_key()).collect();
+    assert_eq!(
+        keys,
+        [
+            (0, "requirements.in".into()),
+            (1, "a".into()),
+            (1, "b".into())
+        ]
+    );
+}
+
+#[test]
+fn constraints_limit_without_adding() {
+    let mut idx = MemoryIndex::default();
+    idx.add("a", "1.0", &["b"]);
+    idx.add("b", "1.0", &[]);
+    idx.add("b", "2.0", &[]);
+    idx.add("z", "1.0", &[]);
+    let cons = vec![
+        Requirement::from_str("b<2").unwrap(),
+        Requirement::from_str("z==1.0").unwrap(),
+    ];
+    let res = resolve(&idx, &roots(&["a"]), &cons, &options()).unwrap();
+    let got: Vec<_> = res
+        .packages
+        .iter()
+        .map(|p| format!("{}=={}", p.name, p.version))
+        .collect();
+    assert_eq!(got, ["a==1.0", "b==1.0"]);
+}
