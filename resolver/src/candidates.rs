@@ -7,6 +7,7 @@ use lockit_dist::{DistFile, DistFilename, PackageName, ProjectFiles, Version, Ve
 use pubgrub::Ranges;
 
 use crate::options::{PrereleaseMode, ResolveOptions};
+use crate::ranges::pinned_version;
 
 /// Why a version that exists on the index cannot be installed on the target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,7 +101,7 @@ impl VersionMap {
         explicit_prerelease: bool,
         preference: Option<&Version>,
     ) -> Option<Version> {
-        let exact = range.as_singleton();
+        let exact = pinned_version(range);
         let allowed =
             |v: &Version, e: &VersionEntry| range.contains(v) && (!e.yanked || exact == Some(v));
         if let Some(pref) = preference {
@@ -129,8 +130,13 @@ impl VersionMap {
             }
             return Some(v.clone());
         }
+        // "If necessary" means the project publishes nothing but pre-releases; a range that
+        // only pre-releases satisfy is not enough (that needs an explicit opt-in).
+        let only_prereleases = self.versions.keys().all(|v| v.any_prerelease());
         match prerelease {
-            PrereleaseMode::IfNecessary | PrereleaseMode::IfNecessaryOrExplicit => {
+            PrereleaseMode::IfNecessary | PrereleaseMode::IfNecessaryOrExplicit
+                if only_prereleases =>
+            {
                 newest_pre.cloned()
             }
             _ => None,

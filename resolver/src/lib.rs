@@ -9,6 +9,7 @@ mod index;
 mod options;
 mod package;
 mod provider;
+mod ranges;
 mod report;
 mod resolution;
 

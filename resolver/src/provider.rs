@@ -17,6 +17,7 @@ use crate::error::ResolveError;
 use crate::index::{FetchError, Index};
 use crate::options::{ResolveOptions, RootRequirement};
 use crate::package::Pkg;
+use crate::ranges::{pinned_version, specifiers_range};
 use crate::report::NoSolution;
 use crate::resolution::{Dependent, Resolution, ResolvedPackage};
 
@@ -88,7 +89,7 @@ impl<'a> Provider<'a> {
                 continue;
             }
             if let Some(VersionOrUrl::VersionSpecifier(spec)) = &c.version_or_url {
-                let r = Ranges::from(spec.clone());
+                let r = specifiers_range(spec);
                 constraint_ranges
                     .entry(c.name.clone())
                     .and_modify(|e| *e = e.intersection(&r))
@@ -165,10 +166,11 @@ impl<'a> Provider<'a> {
         let mut range = match &req.version_or_url {
             None => Ranges::full(),
             Some(VersionOrUrl::VersionSpecifier(spec)) => {
-                if spec.iter().any(|s| s.any_prerelease()) {
+                // Only the user's own requirements opt a package into pre-releases.
+                if *this == Pkg::Root && spec.iter().any(|s| s.any_prerelease()) {
                     self.explicit_pre.borrow_mut().insert(req.name.clone());
                 }
-                Ranges::from(spec.clone())
+                specifiers_range(spec)
             }
             Some(VersionOrUrl::Url(url)) => return Err(Unavailable::DirectUrl(url.to_string())),
         };
@@ -382,7 +384,7 @@ impl DependencyProvider for Provider<'_> {
         // Packages that keep conflicting are decided early, so the solver stops
         // walking back through their old releases.
         let conflicts = if stats.conflict_count() >= 5 { 1 } else { 0 };
-        let singleton = u8::from(range.as_singleton().is_some());
+        let singleton = u8::from(pinned_version(range).is_some());
         let order = self.order.borrow().get(name).copied().unwrap_or(u32::MAX);
         (conflicts, singleton, Reverse(order))
     }

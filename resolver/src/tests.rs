@@ -224,6 +224,9 @@ fn prereleases_follow_policy() {
     assert_eq!(pins(&idx, &["a"], &opts).unwrap(), ["a==1.0"]);
     assert_eq!(pins(&idx, &["a>=2.0b1"], &opts).unwrap(), ["a==2.0b1"]);
     assert_eq!(pins(&idx, &["only"], &opts).unwrap(), ["only==1.0a1"]);
+    // Only pre-releases in range, but the project has finals: not without an opt-in.
+    let r = pins(&idx, &["a>1"], &opts);
+    assert!(r.is_err(), "{r:?}");
     let mut allow = options();
     allow.prerelease = PrereleaseMode::Allow;
     assert_eq!(pins(&idx, &["a"], &allow).unwrap(), ["a==2.0b1"]);
