@@ -1,1 +1,32 @@
-//! placeholder
+//! An async client for Python package indexes.
+//!
+//! It reads PEP 691 JSON and PEP 503 HTML project pages (and find-links pages
+//! or directories), and gets each version's core metadata the cheapest way
+//! available: the PEP 658 `.metadata` file, a few HTTP range requests into a
+//! wheel, or an sdist's static `PKG-INFO` / `pyproject.toml`. Answers are
+//! memoized per client and cached on disk; transient failures are retried.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), lockit_index_client::IndexError> {
+//! use lockit_index_client::{ClientOptions, IndexClient, PackageName};
+//! let client = IndexClient::new(ClientOptions::default())?;
+//! let name: PackageName = "requests".parse().expect("valid name");
+//! let project = client.project(&name).await?;
+//! println!("{} files", project.files.len());
+//! # Ok(())
+//! # }
+//! ```
+
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+mod cache;
+mod client;
+mod error;
+mod http;
+mod sdist;
+mod simple;
+mod zipread;
+
+pub use client::{ClientOptions, IndexClient};
+pub use error::IndexError;
+pub use lockit_dist::{CoreMetadata, DistFile, DistFilename, PackageName, ProjectFiles, Version};

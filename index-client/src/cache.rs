@@ -1,0 +1,186 @@
+//! The on-disk cache: project pages (parsed, with the time they were fetched)
+//! and raw core metadata keyed by file hash.
+//!
+//! Every entry is `MAGIC | format version (u32) | payload length (u64) |
+//! sha256(payload) | payload`, written to a temporary file and renamed into
+//! place, so a reader sees either a whole entry or none; anything that does
+//! not check out is deleted and refetched.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::simple::RawFile;
+
+const MAGIC: &[u8; 4] = b"LKIC";
+/// Bump when the payload format changes; older entries are then ignored.
+const FORMAT_VERSION: u32 = 1;
+const HEADER_LEN: usize = 4 + 4 + 8 + 32;
+
+/// A cached project page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct CachedPage {
+    /// When the page was fetched, in milliseconds since the Unix epoch.
+    pub fetched_at_ms: i64,
+    /// `None` when the index answered 404 for the project.
+    pub files: Option<Vec<RawFile>>,
+}
+
+impl CachedPage {
+    /// When the page was fetched.
+    pub fn fetched_at(&self) -> jiff::Timestamp {
+        jiff::Timestamp::from_millisecond(self.fetched_at_ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    }
+}
+
+/// A directory of cache entries.
+#[derive(Debug, Clone)]
+pub(crate) struct DiskCache {
+    root: PathBuf,
+}
+
+fn hex_sha256(data: &[u8]) -> String {
+    hex::encode(Sha256::digest(data))
+}
+
+impl DiskCache {
+    pub fn new(root: PathBuf) -> Self {
+        DiskCache { root }
+    }
+
+    fn path(&self, bucket: &str, key: &str) -> PathBuf {
+        // Hash the key: it may hold characters that are not valid in filenames.
+        self.root.join(bucket).join(hex_sha256(key.as_bytes()))
+    }
+
+    pub fn page_path(&self, index_url: &str, name: &str) -> PathBuf {
+        self.path("pages-v1", &format!("{index_url}\n{name}"))
+    }
+
+    pub fn metadata_path(&self, key: &str) -> PathBuf {
+        self.path("metadata-v1", key)
+    }
+
+    pub fn read_page(&self, path: &Path) -> Option<CachedPage> {
+        let payload = read_entry(path)?;
+        match serde_json::from_slice(&payload) {
+            Ok(page) => Some(page),
+            Err(_) => {
+                let _ = std::fs::remove_file(path);
+                None
+            }
+        }
+    }
+
+    pub fn write_page(&self, path: &Path, page: &CachedPage) {
+        if let Ok(payload) = serde_json::to_vec(page) {
+            write_entry(path, &payload);
+        }
+    }
+}
+
+/// The payload of a valid entry; an invalid one is removed.
+pub(crate) fn read_entry(path: &Path) -> Option<Vec<u8>> {
+    let data = std::fs::read(path).ok()?;
+    let valid = data.len() >= HEADER_LEN
+        && &data[..4] == MAGIC
+        && data[4..8] == FORMAT_VERSION.to_le_bytes()
+        && data[8..16] == ((data.len() - HEADER_LEN) as u64).to_le_bytes()
+        && data[16..48] == Sha256::digest(&data[HEADER_LEN..])[..];
+    if !valid {
+        tracing::debug!("dropping corrupt cache entry {}", path.display());
+        let _ = std::fs::remove_file(path);
+        return None;
+    }
+    Some(data[HEADER_LEN..].to_vec())
+}
+
+/// Writes an entry atomically. Failures are logged and ignored: the cache is
+/// an optimisation, never a reason to fail.
+pub(crate) fn write_entry(path: &Path, payload: &[u8]) {
+    if let Err(e) = try_write_entry(path, payload) {
+        tracing::debug!("could not write cache entry {}: {e}", path.display());
+    }
+}
+
+fn try_write_entry(path: &Path, payload: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("cache path has no parent"))?;
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(MAGIC)?;
+    tmp.write_all(&FORMAT_VERSION.to_le_bytes())?;
+    tmp.write_all(&(payload.len() as u64).to_le_bytes())?;
+    tmp.write_all(&Sha256::digest(payload))?;
+    tmp.write_all(payload)?;
+    tmp.as_file().sync_data()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_corruption() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = DiskCache::new(dir.path().to_path_buf());
+        let path = cache.metadata_path("abc");
+        assert_eq!(read_entry(&path), None);
+        write_entry(&path, b"hello");
+        assert_eq!(read_entry(&path).as_deref(), Some(b"hello" as &[u8]));
+        let good = std::fs::read(&path).unwrap();
+
+        // Every kind of damage makes the entry disappear instead of being trusted.
+        let mut damaged: Vec<Vec<u8>> = vec![
+            Vec::new(),
+            good[..10].to_vec(),
+            good[..good.len() - 1].to_vec(),
+        ];
+        for i in [0, 5, 9, 20, good.len() - 1] {
+            let mut d = good.clone();
+            d[i] ^= 1;
+            damaged.push(d);
+        }
+        let mut longer = good.clone();
+        longer.push(b'!');
+        damaged.push(longer);
+        for d in damaged {
+            std::fs::write(&path, &d).unwrap();
+            assert_eq!(read_entry(&path), None);
+            assert!(!path.exists());
+        }
+    }
+
+    #[test]
+    fn pages_round_trip_and_bad_json_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = DiskCache::new(dir.path().to_path_buf());
+        let path = cache.page_path("https://example.com/simple/", "foo");
+        let page = CachedPage {
+            fetched_at_ms: jiff::Timestamp::now().as_millisecond(),
+            files: Some(vec![RawFile {
+                filename: "foo-1.0.tar.gz".into(),
+                url: "https://example.com/foo-1.0.tar.gz".into(),
+                sha256: None,
+                requires_python: Some(">=3.8".into()),
+                yanked: Some(String::new()),
+                upload_time: None,
+                size: Some(3),
+                core_metadata: Some(None),
+            }]),
+        };
+        cache.write_page(&path, &page);
+        assert_eq!(cache.read_page(&path), Some(page));
+        // A valid envelope around a payload we cannot decode.
+        write_entry(&path, b"{not json");
+        assert_eq!(cache.read_page(&path), None);
+        assert!(!path.exists());
+        // Distinct keys do not collide.
+        assert_ne!(path, cache.page_path("https://example.com/simple/", "bar"));
+    }
+}

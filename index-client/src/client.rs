@@ -1,0 +1,814 @@
+//! The index client: project pages from the first index that knows a project,
+//! find-links, core metadata, memoization and the disk cache.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use lockit_dist::{
+    CoreMetadata, DistFile, DistFilename, PackageName, ProjectFiles, SdistExtension, Version,
+};
+use tokio::sync::OnceCell;
+use url::Url;
+
+use crate::cache::{CachedPage, DiskCache};
+use crate::error::{redact, redact_str, IndexError};
+use crate::http::{Http, Tail};
+use crate::sdist;
+use crate::simple::{self, RawFile};
+use crate::zipread::{self, LocalFile, RangeSource, ZipError};
+
+/// Largest project or find-links page we read.
+const MAX_PAGE: u64 = 64 * 1024 * 1024;
+/// Largest `METADATA`, `PKG-INFO` or `.metadata` file we read.
+const MAX_METADATA: u64 = 16 * 1024 * 1024;
+/// Largest archive entry we decompress (`pyproject.toml`).
+const MAX_ENTRY: u64 = 64 * 1024 * 1024;
+/// Largest whole-file download (sdists, wheels from servers without ranges).
+const MAX_DOWNLOAD: u64 = 4 * 1024 * 1024 * 1024;
+/// How long a cached page is fresh when `exclude_newer` does not settle it.
+const PAGE_TTL: jiff::SignedDuration = jiff::SignedDuration::from_secs(600);
+
+/// How the client finds and caches projects.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Simple API base URLs; the first is the primary index, the rest are extra indexes.
+    pub index_urls: Vec<String>,
+    /// Flat HTML pages (or local directories) listing files of any project.
+    pub find_links: Vec<String>,
+    /// Where to cache pages and metadata; `None` for no disk cache.
+    pub cache_dir: Option<PathBuf>,
+    /// Never touch the network; cache misses are [`IndexError::Offline`].
+    pub offline: bool,
+    /// Ignore cached project pages (metadata keyed by sha256 stays valid).
+    pub refresh: bool,
+    /// Drop files uploaded after this instant.
+    pub exclude_newer: Option<jiff::Timestamp>,
+    /// TCP/TLS connect timeout (zero = none).
+    pub connect_timeout: Duration,
+    /// Timeout between reads on a connection (zero = none).
+    pub read_timeout: Duration,
+    /// Retries for transient failures.
+    pub retries: u32,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            index_urls: vec!["https://pypi.org/simple/".to_string()],
+            find_links: Vec::new(),
+            cache_dir: None,
+            offline: false,
+            refresh: false,
+            exclude_newer: None,
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(30),
+            retries: 3,
+        }
+    }
+}
+
+/// A Simple API index (base URL ends in `/`, credentials kept by [`Http`]).
+struct Index {
+    url: Url,
+    /// Redacted form, used in [`DistFile::index`] and cache keys.
+    label: String,
+}
+
+enum FindLinks {
+    Dir(PathBuf),
+    Page { url: Url, label: String },
+}
+
+type Memo<T> = Arc<OnceCell<Result<Arc<T>, IndexError>>>;
+
+struct Inner {
+    http: Http,
+    indexes: Vec<Index>,
+    find_links: Vec<FindLinks>,
+    find_links_pages: Vec<OnceCell<Result<Arc<Vec<RawFile>>, IndexError>>>,
+    cache: Option<DiskCache>,
+    offline: bool,
+    refresh: bool,
+    exclude_newer: Option<jiff::Timestamp>,
+    projects: Mutex<HashMap<PackageName, Memo<ProjectFiles>>>,
+    metadata: Mutex<HashMap<(PackageName, Version), Memo<CoreMetadata>>>,
+}
+
+/// An async client for Python package indexes. Cheap to clone; clones share
+/// connections, memoized answers and in-flight requests.
+#[derive(Clone)]
+pub struct IndexClient {
+    inner: Arc<Inner>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic elsewhere while holding the lock leaves the map usable.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn parse_location(location: &str) -> Result<Url, IndexError> {
+    Url::parse(location.trim()).map_err(|e| IndexError::InvalidLocation {
+        location: redact_str(location),
+        reason: e.to_string(),
+    })
+}
+
+fn local_path(url: &Url) -> Result<PathBuf, IndexError> {
+    url.to_file_path()
+        .map_err(|()| IndexError::InvalidLocation {
+            location: url.to_string(),
+            reason: "not a local path".into(),
+        })
+}
+
+fn label_of(url: &Url) -> String {
+    let mut clean = url.clone();
+    let _ = clean.set_username("");
+    let _ = clean.set_password(None);
+    clean.to_string()
+}
+
+impl IndexClient {
+    /// Builds a client; fails on unparsable index URLs or a TLS setup problem.
+    pub fn new(options: ClientOptions) -> Result<Self, IndexError> {
+        let mut credentialed = Vec::new();
+        let mut indexes = Vec::new();
+        for location in &options.index_urls {
+            let mut url = parse_location(location)?;
+            if url.cannot_be_a_base() {
+                return Err(IndexError::InvalidLocation {
+                    location: redact(&url),
+                    reason: "not a base URL".into(),
+                });
+            }
+            if !url.path().ends_with('/') {
+                let path = format!("{}/", url.path());
+                url.set_path(&path);
+            }
+            credentialed.push(url.clone());
+            indexes.push(Index {
+                label: label_of(&url),
+                url,
+            });
+        }
+        let mut find_links = Vec::new();
+        for location in &options.find_links {
+            let path = Path::new(location.trim());
+            let entry = match Url::parse(location.trim()) {
+                // A Windows path like `C:\wheels` parses as a URL with scheme `c`.
+                Ok(url) if url.scheme().len() > 1 => {
+                    if url.scheme() == "file" {
+                        FindLinks::Dir(local_path(&url)?)
+                    } else {
+                        credentialed.push(url.clone());
+                        FindLinks::Page {
+                            label: label_of(&url),
+                            url,
+                        }
+                    }
+                }
+                _ => FindLinks::Dir(path.to_path_buf()),
+            };
+            find_links.push(entry);
+        }
+        let http = Http::new(
+            options.connect_timeout,
+            options.read_timeout,
+            options.retries,
+            options.offline,
+            &credentialed,
+        )?;
+        Ok(IndexClient {
+            inner: Arc::new(Inner {
+                http,
+                find_links_pages: find_links.iter().map(|_| OnceCell::new()).collect(),
+                indexes,
+                find_links,
+                cache: options.cache_dir.map(DiskCache::new),
+                offline: options.offline,
+                refresh: options.refresh,
+                exclude_newer: options.exclude_newer,
+                projects: Mutex::new(HashMap::new()),
+                metadata: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    /// All files for a project: from the first index that knows it (indexes are
+    /// never mixed, against dependency confusion), plus find-links files. An
+    /// unknown project has no files. Concurrent callers share one request.
+    pub async fn project(&self, name: &PackageName) -> Result<Arc<ProjectFiles>, IndexError> {
+        let cell = lock(&self.inner.projects)
+            .entry(name.clone())
+            .or_default()
+            .clone();
+        cell.get_or_init(|| async { self.fetch_project(name).await.map(Arc::new) })
+            .await
+            .clone()
+    }
+
+    /// Core metadata for one version, from its files ordered by preference.
+    /// Errors for which [`IndexError::is_unavailable`] holds mean "skip this version".
+    pub async fn metadata(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        files: &[DistFile],
+    ) -> Result<Arc<CoreMetadata>, IndexError> {
+        let key = (name.clone(), version.clone());
+        let cell = lock(&self.inner.metadata).entry(key).or_default().clone();
+        cell.get_or_init(|| async {
+            self.fetch_metadata(name, version, files)
+                .await
+                .map(Arc::new)
+        })
+        .await
+        .clone()
+    }
+
+    /// Starts fetching a project page in the background (needs a tokio runtime;
+    /// without one this does nothing).
+    pub fn prefetch_project(&self, name: &PackageName) {
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            let this = self.clone();
+            let name = name.clone();
+            handle.spawn(async move {
+                let _ = this.project(&name).await;
+            });
+        }
+    }
+
+    /// Starts fetching a version's metadata in the background.
+    pub fn prefetch_metadata(&self, name: &PackageName, version: &Version, files: Vec<DistFile>) {
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            let this = self.clone();
+            let name = name.clone();
+            let version = version.clone();
+            handle.spawn(async move {
+                let _ = this.metadata(&name, &version, &files).await;
+            });
+        }
+    }
+
+    // -----------------------------------------------------------------------
+    // Project pages
+
+    async fn fetch_project(&self, name: &PackageName) -> Result<ProjectFiles, IndexError> {
+        let mut files: Vec<DistFile> = Vec::new();
+        for index in &self.inner.indexes {
+            if let Some(raw) = self.index_page(index, name).await? {
+                files.extend(
+                    raw.iter()
+                        .filter_map(|r| r.to_dist_file(name, &index.label)),
+                );
+                break;
+            }
+        }
+        for (i, entry) in self.inner.find_links.iter().enumerate() {
+            let raw = self.find_links_page(i).await?;
+            let label = match entry {
+                FindLinks::Dir(path) => path.display().to_string(),
+                FindLinks::Page { label, .. } => label.clone(),
+            };
+            for file in raw.iter().filter_map(|r| r.to_dist_file(name, &label)) {
+                if !files.iter().any(|f| f.url == file.url) {
+                    files.push(file);
+                }
+            }
+        }
+        if let Some(cutoff) = self.inner.exclude_newer {
+            files.retain(|f| f.upload_time.is_none_or(|t| t <= cutoff));
+        }
+        Ok(ProjectFiles {
+            name: name.clone(),
+            files,
+        })
+    }
+
+    fn is_fresh(&self, fetched_at: jiff::Timestamp) -> bool {
+        if self
+            .inner
+            .exclude_newer
+            .is_some_and(|cutoff| fetched_at > cutoff)
+        {
+            return true;
+        }
+        jiff::Timestamp::now().duration_since(fetched_at) < PAGE_TTL
+    }
+
+    /// A cached page that may be used now, if any.
+    fn cached_page(&self, path: &Path) -> Option<CachedPage> {
+        let cache = self.inner.cache.as_ref()?;
+        let page = cache.read_page(path)?;
+        if self.inner.offline || (!self.inner.refresh && self.is_fresh(page.fetched_at())) {
+            Some(page)
+        } else {
+            None
+        }
+    }
+
+    fn store_page(&self, path: Option<&Path>, files: &Option<Vec<RawFile>>) {
+        if let (Some(cache), Some(path)) = (&self.inner.cache, path) {
+            let page = CachedPage {
+                fetched_at_ms: jiff::Timestamp::now().as_millisecond(),
+                files: files.clone(),
+            };
+            cache.write_page(path, &page);
+        }
+    }
+
+    /// The links on one index's page for `name`; `None` when the index does not know it.
+    async fn index_page(
+        &self,
+        index: &Index,
+        name: &PackageName,
+    ) -> Result<Option<Vec<RawFile>>, IndexError> {
+        let url = index
+            .url
+            .join(&format!("{name}/"))
+            .map_err(|e| IndexError::InvalidLocation {
+                location: index.label.clone(),
+                reason: e.to_string(),
+            })?;
+        if url.scheme() == "file" {
+            return local_index_page(&url);
+        }
+        let path = self
+            .inner
+            .cache
+            .as_ref()
+            .map(|c| c.page_path(&index.label, name.as_ref()));
+        if let Some(page) = path.as_deref().and_then(|p| self.cached_page(p)) {
+            return Ok(page.files);
+        }
+        if self.inner.offline {
+            return Err(IndexError::offline(&url));
+        }
+        let files = match self.inner.http.page(&url, simple::ACCEPT, MAX_PAGE).await? {
+            None => None,
+            Some(page) => Some(parse_page(
+                &page.body,
+                page.content_type.as_deref(),
+                &page.url,
+            )?),
+        };
+        self.store_page(path.as_deref(), &files);
+        Ok(files)
+    }
+
+    async fn find_links_page(&self, i: usize) -> Result<Arc<Vec<RawFile>>, IndexError> {
+        let (Some(entry), Some(cell)) = (
+            self.inner.find_links.get(i),
+            self.inner.find_links_pages.get(i),
+        ) else {
+            return Ok(Arc::new(Vec::new()));
+        };
+        cell.get_or_init(|| async {
+            match entry {
+                FindLinks::Dir(path) => list_directory(path).map(Arc::new),
+                FindLinks::Page { url, label } => {
+                    let path = self
+                        .inner
+                        .cache
+                        .as_ref()
+                        .map(|c| c.page_path(label, "find-links"));
+                    if let Some(page) = path.as_deref().and_then(|p| self.cached_page(p)) {
+                        return Ok(Arc::new(page.files.unwrap_or_default()));
+                    }
+                    if self.inner.offline {
+                        return Err(IndexError::offline(url));
+                    }
+                    let page = self
+                        .inner
+                        .http
+                        .page(url, "text/html", MAX_PAGE)
+                        .await?
+                        .ok_or_else(|| IndexError::status(url, 404))?;
+                    let files = simple::parse_html(&page.body, &page.url);
+                    let files = Some(files);
+                    self.store_page(path.as_deref(), &files);
+                    Ok(Arc::new(files.unwrap_or_default()))
+                }
+            }
+        })
+        .await
+        .clone()
+    }
+
+    // -----------------------------------------------------------------------
+    // Metadata
+
+    async fn fetch_metadata(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        files: &[DistFile],
+    ) -> Result<CoreMetadata, IndexError> {
+        let mut reasons = Vec::new();
+        // Any wheel's METADATA serves the version; sdists only when there is no usable wheel.
+        let ordered = files
+            .iter()
+            .filter(|f| f.filename.is_wheel())
+            .chain(files.iter().filter(|f| !f.filename.is_wheel()));
+        for file in ordered {
+            match self.file_metadata(name, version, file).await {
+                Ok(meta) => return Ok(meta),
+                Err(e) if e.is_unavailable() => reasons.push(e.to_string()),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(IndexError::MetadataUnavailable {
+            name: name.to_string(),
+            version: version.to_string(),
+            reason: if reasons.is_empty() {
+                "there is no wheel or source distribution for it".to_string()
+            } else {
+                reasons.join("; ")
+            },
+        })
+    }
+
+    async fn file_metadata(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        file: &DistFile,
+    ) -> Result<CoreMetadata, IndexError> {
+        let url =
+            Url::parse(&file.url).map_err(|e| self.bad(name, version, &file.url, e.to_string()))?;
+        let cache_key = match &file.sha256 {
+            Some(h) => format!("sha256:{h}"),
+            None => format!("url:{}", file.url),
+        };
+        let cache_path = self
+            .inner
+            .cache
+            .as_ref()
+            .map(|c| c.metadata_path(&cache_key));
+        if let Some(bytes) = cache_path.as_deref().and_then(crate::cache::read_entry) {
+            if let Ok(meta) = self.check(name, version, &file.url, CoreMetadata::parse(&bytes)) {
+                return Ok(meta);
+            }
+        }
+        let (bytes, meta) = self.metadata_bytes(name, version, file, &url).await?;
+        if let Some(path) = &cache_path {
+            crate::cache::write_entry(path, &bytes);
+        }
+        Ok(meta)
+    }
+
+    fn bad(&self, name: &PackageName, version: &Version, url: &str, reason: String) -> IndexError {
+        IndexError::BadMetadata {
+            name: name.to_string(),
+            version: version.to_string(),
+            url: redact_str(url),
+            reason,
+        }
+    }
+
+    /// Checks that parsed metadata is for the version asked about.
+    fn check(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        url: &str,
+        parsed: Result<CoreMetadata, lockit_dist::MetadataError>,
+    ) -> Result<CoreMetadata, IndexError> {
+        let meta = parsed.map_err(|e| self.bad(name, version, url, e.to_string()))?;
+        if &meta.name != name || &meta.version != version {
+            return Err(self.bad(
+                name,
+                version,
+                url,
+                format!("the metadata is for `{}` {}", meta.name, meta.version),
+            ));
+        }
+        Ok(meta)
+    }
+
+    /// Fetches and validates metadata; returns the bytes to cache with the result.
+    async fn metadata_bytes(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        file: &DistFile,
+        url: &Url,
+    ) -> Result<(Vec<u8>, CoreMetadata), IndexError> {
+        let parse = |bytes: &[u8]| -> Result<CoreMetadata, lockit_dist::MetadataError> {
+            if file.filename.is_wheel() {
+                CoreMetadata::parse(bytes)
+            } else {
+                CoreMetadata::parse_sdist_pkg_info(bytes)
+            }
+        };
+        // (1) PEP 658/714 `.metadata` next to the file.
+        if let Some(expected) = &file.core_metadata {
+            let meta_url = Url::parse(&format!("{}.metadata", file.url))
+                .map_err(|e| self.bad(name, version, &file.url, e.to_string()))?;
+            match self
+                .inner
+                .http
+                .bytes(&meta_url, MAX_METADATA, "a metadata file")
+                .await
+            {
+                Ok(bytes) => {
+                    if let Some(expected) = expected {
+                        let actual = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+                        if &actual != expected {
+                            return Err(IndexError::HashMismatch {
+                                url: redact(&meta_url),
+                                expected: expected.clone(),
+                                actual,
+                            });
+                        }
+                    }
+                    let meta = self.check(name, version, &file.url, parse(&bytes))?;
+                    return Ok((bytes, meta));
+                }
+                // The index advertised a file it does not have: read the distribution instead.
+                Err(IndexError::Status { status: 404, .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        match &file.filename {
+            // (2) The wheel's `.dist-info/METADATA`, by range requests when possible.
+            DistFilename::Wheel(wheel) => {
+                let prefix = format!(
+                    "{}-{}.dist-info/",
+                    wheel.name.as_dist_info_name(),
+                    wheel.version
+                );
+                let bytes = self
+                    .wheel_metadata(file, url, &prefix)
+                    .await
+                    .map_err(|e| match e {
+                        ZipError::Source(e) => e,
+                        ZipError::Format(reason) => self.bad(name, version, &file.url, reason),
+                    })?;
+                let meta = self.check(name, version, &file.url, CoreMetadata::parse(&bytes))?;
+                Ok((bytes, meta))
+            }
+            // (3) An sdist's PKG-INFO, or a static pyproject.toml.
+            DistFilename::Sdist(sdist) => {
+                let unavailable = |reason: String| IndexError::MetadataUnavailable {
+                    name: name.to_string(),
+                    version: version.to_string(),
+                    reason,
+                };
+                let found = match sdist.extension {
+                    SdistExtension::TarGz | SdistExtension::Zip => {
+                        self.sdist_files(name, version, file, url, sdist.extension)
+                            .await?
+                    }
+                    SdistExtension::Tar => {
+                        return Err(unavailable(format!(
+                            "`{}` is in an archive format lockit does not read",
+                            redact(url)
+                        )))
+                    }
+                };
+                let mut why = Vec::new();
+                if let Some(pkg_info) = found.pkg_info {
+                    match self.check(
+                        name,
+                        version,
+                        &file.url,
+                        CoreMetadata::parse_sdist_pkg_info(&pkg_info),
+                    ) {
+                        Ok(meta) => return Ok((pkg_info, meta)),
+                        Err(e) => why.push(format!("PKG-INFO: {e}")),
+                    }
+                } else {
+                    why.push("no PKG-INFO".to_string());
+                }
+                if let Some(pyproject) = found.pyproject {
+                    match sdist::metadata_from_pyproject(&pyproject, name, version) {
+                        Ok(bytes) => {
+                            let meta =
+                                self.check(name, version, &file.url, CoreMetadata::parse(&bytes))?;
+                            return Ok((bytes, meta));
+                        }
+                        Err(e) => why.push(e),
+                    }
+                } else {
+                    why.push("no pyproject.toml".to_string());
+                }
+                Err(unavailable(format!(
+                    "the sdist `{}` has no static metadata ({})",
+                    redact(url),
+                    why.join("; ")
+                )))
+            }
+        }
+    }
+
+    async fn wheel_metadata(
+        &self,
+        file: &DistFile,
+        url: &Url,
+        prefix: &str,
+    ) -> Result<Vec<u8>, ZipError> {
+        if url.scheme() == "file" {
+            let mut src = open_local(url).map_err(ZipError::Source)?;
+            return metadata_from_zip(&mut src, None, prefix).await;
+        }
+        let tail = self
+            .inner
+            .http
+            .tail(url, file.size, zipread::TAIL_SIZE, MAX_DOWNLOAD)
+            .await
+            .map_err(ZipError::Source)?;
+        match tail {
+            Tail::Partial {
+                bytes,
+                start,
+                total,
+            } => {
+                let mut src = HttpRange {
+                    http: &self.inner.http,
+                    url,
+                    len: total,
+                };
+                metadata_from_zip(&mut src, Some((bytes, start)), prefix).await
+            }
+            Tail::Full(download) => {
+                verify(file, url, &download.sha256).map_err(ZipError::Source)?;
+                let mut src = LocalFile {
+                    file: download.file,
+                    len: download.len,
+                };
+                metadata_from_zip(&mut src, None, prefix).await
+            }
+        }
+    }
+
+    async fn sdist_files(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        file: &DistFile,
+        url: &Url,
+        extension: SdistExtension,
+    ) -> Result<sdist::SdistFiles, IndexError> {
+        let local = if url.scheme() == "file" {
+            open_local(url)?
+        } else {
+            let download = self.inner.http.download(url, MAX_DOWNLOAD).await?;
+            verify(file, url, &download.sha256)?;
+            LocalFile {
+                file: download.file,
+                len: download.len,
+            }
+        };
+        let bad = |reason: String| self.bad(name, version, &file.url, reason);
+        let found = match extension {
+            SdistExtension::Zip => {
+                let mut src = local;
+                sdist::read_zip(&mut src, MAX_METADATA)
+                    .await
+                    .map_err(|e| match e {
+                        ZipError::Source(e) => e,
+                        ZipError::Format(r) => bad(r),
+                    })?
+            }
+            _ => {
+                let mut f = local.file;
+                let read = tokio::task::spawn_blocking(move || {
+                    use std::io::{Seek, SeekFrom};
+                    f.seek(SeekFrom::Start(0)).map_err(|e| e.to_string())?;
+                    sdist::read_tar_gz(std::io::BufReader::new(f), MAX_ENTRY)
+                })
+                .await
+                .map_err(|e| bad(e.to_string()))?;
+                read.map_err(bad)?
+            }
+        };
+        Ok(found)
+    }
+}
+
+/// Checks a whole download against the index's hash.
+fn verify(file: &DistFile, url: &Url, actual: &str) -> Result<(), IndexError> {
+    match &file.sha256 {
+        Some(expected) if !expected.eq_ignore_ascii_case(actual) => Err(IndexError::HashMismatch {
+            url: redact(url),
+            expected: expected.clone(),
+            actual: actual.to_string(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn open_local(url: &Url) -> Result<LocalFile, IndexError> {
+    let path = local_path(url)?;
+    let io = |e: std::io::Error| IndexError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let file = std::fs::File::open(&path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    Ok(LocalFile { file, len })
+}
+
+async fn metadata_from_zip<S: RangeSource>(
+    src: &mut S,
+    tail: Option<(Vec<u8>, u64)>,
+    prefix: &str,
+) -> Result<Vec<u8>, ZipError> {
+    let entries = zipread::list_entries(src, tail).await?;
+    let entry = zipread::find_metadata_entry(&entries, prefix)
+        .ok_or("the wheel has no `.dist-info/METADATA`")?
+        .clone();
+    zipread::read_entry(src, &entry, MAX_METADATA).await
+}
+
+/// Range reads of a remote file whose server honours `Range`.
+struct HttpRange<'a> {
+    http: &'a Http,
+    url: &'a Url,
+    len: u64,
+}
+
+impl RangeSource for HttpRange<'_> {
+    fn len(&self) -> u64 {
+        self.len
+    }
+    async fn read(&mut self, start: u64, end: u64) -> Result<Vec<u8>, ZipError> {
+        self.http
+            .range(self.url, start, end)
+            .await
+            .map_err(ZipError::Source)
+    }
+}
+
+/// Parses a project page as JSON or HTML, by content type (or first byte when absent).
+fn parse_page(
+    body: &[u8],
+    content_type: Option<&str>,
+    url: &Url,
+) -> Result<Vec<RawFile>, IndexError> {
+    let ct = content_type.unwrap_or("").to_ascii_lowercase();
+    let is_json = ct.contains("json")
+        || (ct.is_empty() && body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'));
+    if is_json {
+        simple::parse_json(body, url).map_err(|reason| IndexError::BadPage {
+            url: redact(url),
+            reason,
+        })
+    } else {
+        Ok(simple::parse_html(body, url))
+    }
+}
+
+/// A `file://` index: `<dir>/<name>/index.html`, or the directory's files.
+fn local_index_page(url: &Url) -> Result<Option<Vec<RawFile>>, IndexError> {
+    let dir = local_path(url)?;
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    let index = dir.join("index.html");
+    if index.is_file() {
+        let body = std::fs::read(&index).map_err(|e| IndexError::Io {
+            path: index.display().to_string(),
+            message: e.to_string(),
+        })?;
+        return parse_page(&body, Some("text/html"), url).map(Some);
+    }
+    list_directory(&dir).map(Some)
+}
+
+/// The files in a local find-links directory, sorted by name.
+fn list_directory(dir: &Path) -> Result<Vec<RawFile>, IndexError> {
+    let io = |e: std::io::Error| IndexError::Io {
+        path: dir.display().to_string(),
+        message: e.to_string(),
+    };
+    let dir = std::path::absolute(dir).map_err(io)?;
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        if !entry.file_type().map_err(io)?.is_file() {
+            continue;
+        }
+        let Some(filename) = entry.file_name().to_str().map(str::to_string) else {
+            continue;
+        };
+        let Ok(url) = Url::from_file_path(entry.path()) else {
+            continue;
+        };
+        files.push(RawFile {
+            filename,
+            url: url.to_string(),
+            sha256: None,
+            requires_python: None,
+            yanked: None,
+            upload_time: None,
+            size: entry.metadata().ok().map(|m| m.len()),
+            core_metadata: None,
+        });
+    }
+    files.sort_by(|a, b| a.filename.cmp(&b.filename));
+    Ok(files)
+}

@@ -1,0 +1,251 @@
+//! What can go wrong while talking to an index, and which failures merely make
+//! one version unusable.
+
+use url::Url;
+
+/// An index client failure. URLs in messages never carry credentials.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum IndexError {
+    /// An index URL or find-links location given in the options is not usable.
+    #[error("invalid index location `{location}`: {reason}")]
+    InvalidLocation {
+        /// The location, redacted.
+        location: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The HTTP client could not be set up (TLS roots, proxy settings).
+    #[error("could not set up the HTTP client: {0}")]
+    Client(String),
+    /// The connection failed or timed out, after retries.
+    #[error("request to `{url}` failed after {attempts} attempt(s): {message}; check the network, proxy and certificates (SSL_CERT_FILE), or use `--offline` with a warm cache")]
+    Transport {
+        /// The URL, redacted.
+        url: String,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The transport error.
+        message: String,
+    },
+    /// The server answered with an error status, after retries for transient ones.
+    #[error("`{url}` answered HTTP {status}{}", status_hint(*status))]
+    Status {
+        /// The URL, redacted.
+        url: String,
+        /// The HTTP status code.
+        status: u16,
+    },
+    /// A response or file was larger than the limit we accept.
+    #[error(
+        "`{url}` is larger than the {limit}-byte limit for {what}; the server may be misbehaving"
+    )]
+    TooLarge {
+        /// The URL, redacted.
+        url: String,
+        /// The limit in bytes.
+        limit: u64,
+        /// What was being read.
+        what: &'static str,
+    },
+    /// A project page could not be parsed.
+    #[error("could not parse the project page `{url}`: {reason}; is this a PEP 503/691 Simple API index?")]
+    BadPage {
+        /// The URL, redacted.
+        url: String,
+        /// What was wrong.
+        reason: String,
+    },
+    /// A downloaded file does not match the sha256 the index published.
+    #[error("`{url}` has sha256 {actual} but the index says {expected}; the file changed or the download was corrupted, try again or report it to the index")]
+    HashMismatch {
+        /// The URL, redacted.
+        url: String,
+        /// The hash the index published.
+        expected: String,
+        /// The hash of the bytes received.
+        actual: String,
+    },
+    /// Offline mode and the cache does not have what was asked for.
+    #[error("`{url}` is not in the cache and `--offline` forbids network access; run once without `--offline` to fill the cache")]
+    Offline {
+        /// The URL, redacted.
+        url: String,
+    },
+    /// A local file or directory could not be read.
+    #[error("could not read `{path}`: {message}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The OS error.
+        message: String,
+    },
+    /// No file of this version yields usable core metadata (sdist with dynamic
+    /// dependencies, no wheel or sdist, unsupported archive format).
+    #[error("no usable metadata for `{name}` {version}: {reason}")]
+    MetadataUnavailable {
+        /// The project.
+        name: String,
+        /// The version.
+        version: String,
+        /// Why each candidate file was rejected.
+        reason: String,
+    },
+    /// A file's metadata or archive is malformed.
+    #[error("invalid metadata for `{name}` {version} in `{url}`: {reason}")]
+    BadMetadata {
+        /// The project.
+        name: String,
+        /// The version.
+        version: String,
+        /// The file the metadata came from, redacted.
+        url: String,
+        /// What was wrong.
+        reason: String,
+    },
+}
+
+fn status_hint(status: u16) -> &'static str {
+    match status {
+        401 | 403 => {
+            "; the index needs credentials: put them in the index URL (`https://user:token@host/simple/`)"
+        }
+        404 | 410 => "; the file is gone from the index, try `--refresh`",
+        416 => "; the server rejected a range request",
+        429 => "; the index is rate limiting, try again later",
+        500..=599 => "; the index is having trouble, try again later",
+        _ => "",
+    }
+}
+
+impl IndexError {
+    /// True when this version's metadata cannot be had (the resolver skips the
+    /// version); false for transport, HTTP and offline failures, which are fatal.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            IndexError::MetadataUnavailable { .. } | IndexError::BadMetadata { .. }
+        )
+    }
+
+    pub(crate) fn status(url: &Url, status: u16) -> Self {
+        IndexError::Status {
+            url: redact(url),
+            status,
+        }
+    }
+
+    pub(crate) fn transport(url: &Url, attempts: u32, err: &reqwest::Error) -> Self {
+        IndexError::Transport {
+            url: redact(url),
+            attempts,
+            message: error_chain(err),
+        }
+    }
+
+    pub(crate) fn too_large(url: &Url, limit: u64, what: &'static str) -> Self {
+        IndexError::TooLarge {
+            url: redact(url),
+            limit,
+            what,
+        }
+    }
+
+    pub(crate) fn offline(url: &Url) -> Self {
+        IndexError::Offline { url: redact(url) }
+    }
+}
+
+/// A URL as text with any username and password replaced by `***`.
+pub(crate) fn redact(url: &Url) -> String {
+    if url.username().is_empty() && url.password().is_none() {
+        return url.to_string();
+    }
+    let mut clean = url.clone();
+    // Both setters only fail for URLs that cannot have credentials at all.
+    let _ = clean.set_username("***");
+    let _ = clean.set_password(None);
+    clean.to_string()
+}
+
+/// A location given by the user (URL or path) with credentials redacted.
+pub(crate) fn redact_str(location: &str) -> String {
+    match Url::parse(location) {
+        Ok(url) => redact(&url),
+        Err(_) => location.to_string(),
+    }
+}
+
+/// The error and its sources on one line, without the URL reqwest puts in front.
+fn error_chain(err: &reqwest::Error) -> String {
+    let mut out = String::new();
+    let mut current: Option<&dyn std::error::Error> = Some(err);
+    while let Some(e) = current {
+        let text = e.to_string();
+        if !out.contains(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+        current = e.source();
+    }
+    // reqwest includes the URL ("error sending request for url (...)"); scrub any
+    // credentials that might have been in it.
+    scrub_userinfo(&out)
+}
+
+/// Removes `user:pass@` from anything that looks like a URL inside free text.
+pub(crate) fn scrub_userinfo(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find("://") {
+        let (head, tail) = rest.split_at(pos + 3);
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| c.is_whitespace() || c == ')' || c == '/' || c == '"' || c == '`')
+            .unwrap_or(tail.len());
+        match tail[..end].rfind('@') {
+            Some(at) => {
+                out.push_str("***@");
+                rest = &tail[at + 1..];
+            }
+            None => rest = tail,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_redacted() {
+        let url = Url::parse("https://alice:secret@example.com/simple/")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let err = IndexError::status(&url, 401);
+        let text = err.to_string();
+        assert!(!text.contains("secret"), "{text}");
+        assert!(!text.contains("alice"), "{text}");
+        assert!(text.contains("example.com"), "{text}");
+        assert_eq!(
+            scrub_userinfo("error sending request for url (https://a:b@h.org/x)"),
+            "error sending request for url (https://***@h.org/x)"
+        );
+        assert_eq!(scrub_userinfo("no urls here"), "no urls here");
+    }
+
+    #[test]
+    fn unavailable_vs_fatal() {
+        let url = Url::parse("https://example.com/").unwrap_or_else(|e| panic!("{e}"));
+        assert!(!IndexError::status(&url, 503).is_unavailable());
+        assert!(!IndexError::offline(&url).is_unavailable());
+        assert!(IndexError::MetadataUnavailable {
+            name: "a".into(),
+            version: "1".into(),
+            reason: "r".into()
+        }
+        .is_unavailable());
+    }
+}
