@@ -235,6 +235,7 @@ fn urlsafe_b64_nopad(bytes: &[u8]) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use std::io::Read;
 

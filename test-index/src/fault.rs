@@ -63,6 +63,7 @@ pub(crate) fn take(rules: &mut Vec<FaultRule>, path: &str) -> Option<Fault> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

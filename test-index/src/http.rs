@@ -363,6 +363,7 @@ pub(crate) fn negotiate(accept: Option<&str>) -> Format {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -342,6 +342,7 @@ pub fn parse_project_json(text: &[u8]) -> Result<(String, Vec<ParsedFile>), Page
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

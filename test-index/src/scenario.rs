@@ -271,6 +271,7 @@ impl Scenario {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
