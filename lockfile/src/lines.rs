@@ -59,10 +59,7 @@ pub(crate) fn comment_start(s: &str) -> Option<usize> {
 
 /// Joins continuations and strips comments like pip's `join_lines` + `ignore_comments`,
 /// then expands `${NAME}` with `env`. Blank results are dropped.
-pub(crate) fn logical_lines(
-    text: &str,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Vec<LogicalLine> {
+pub(crate) fn logical_lines(text: &str, env: &dyn Fn(&str) -> Option<String>) -> Vec<LogicalLine> {
     let mut out = Vec::new();
     let mut joined = String::new();
     let mut origin: Vec<Origin> = Vec::new();
@@ -217,8 +214,14 @@ mod tests {
             ("a\\\n# c\n", &[(1, "a")]),
             ("a \\", &[(1, "a")]),
             ("\r\n a\r\n", &[(2, "a")]),
-            ("x @ https://${TOKEN}@h/x.whl", &[(1, "x @ https://s3cr3t@h/x.whl")]),
-            ("x${EMPTY}y ${NOPE} ${lower} $TOKEN", &[(1, "xy ${NOPE} ${lower} $TOKEN")]),
+            (
+                "x @ https://${TOKEN}@h/x.whl",
+                &[(1, "x @ https://s3cr3t@h/x.whl")],
+            ),
+            (
+                "x${EMPTY}y ${NOPE} ${lower} $TOKEN",
+                &[(1, "xy ${NOPE} ${lower} $TOKEN")],
+            ),
             ("${", &[(1, "${")]),
             ("é${TOKEN}é", &[(1, "és3cr3té")]),
         ];

@@ -8,7 +8,6 @@ mod error;
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
-use std::str::FromStr;
 
 use pep508_rs::Requirement;
 
@@ -460,8 +459,10 @@ impl Parser<'_> {
         };
         let canonical = fs::canonicalize(&nested_fs).unwrap_or_else(|_| nested_fs.clone());
         if let Some(first) = self.stack.iter().position(|f| f.canonical == canonical) {
-            let mut chain: Vec<PathBuf> =
-                self.stack[first..].iter().map(|f| f.display.clone()).collect();
+            let mut chain: Vec<PathBuf> = self.stack[first..]
+                .iter()
+                .map(|f| f.display.clone())
+                .collect();
             chain.push(nested_display);
             return Err(fault(at, value.len(), LineErrorKind::Cycle { chain }));
         }
@@ -480,29 +481,8 @@ impl Parser<'_> {
 }
 
 fn parse_requirement(text: &str) -> Result<Requirement, Fault> {
-    Requirement::from_str(text).map_err(|e| {
-        let mut message = e.message.to_string();
-        // pip accepts bare URLs and paths; PEP 508 needs a name to resolve them.
-        let looks_like_location = text.contains("://")
-            || text.starts_with('.')
-            || text.starts_with('/')
-            || text.ends_with(".whl")
-            || text.ends_with(".tar.gz")
-            || text.ends_with(".zip");
-        if looks_like_location && !text.contains(" @ ") {
-            message.push_str("; write URLs and paths as `name @ url`");
-        }
-        fault(e.start, e.len, LineErrorKind::Requirement(lowercase_first(&message)))
-    })
-}
-
-/// pep508_rs starts messages with a capital; ours follow `file:line:col: ` in lowercase.
-fn lowercase_first(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    crate::pep508::parse_requirement(text)
+        .map_err(|e| fault(e.start, e.len, LineErrorKind::Requirement(e.message)))
 }
 
 fn push_unique(list: &mut Vec<String>, value: &str) {
@@ -613,7 +593,12 @@ fn byte_error(bytes: &[u8], at: usize, path: &Path, kind: LineErrorKind) -> Requ
         line,
         column: before.chars().count() + 1,
         width: 1,
-        source_line: source_line.trim_end_matches('\r').to_string(),
+        // A UTF-16 line shown as UTF-8 is noise.
+        source_line: if matches!(kind, LineErrorKind::Utf16) {
+            String::new()
+        } else {
+            source_line.trim_end_matches('\r').to_string()
+        },
         kind,
     }
     .into()

@@ -77,7 +77,9 @@ pub enum LineErrorKind {
     #[error("option `{0}` cannot follow a requirement; put it on its own line")]
     OptionAfterRequirement(String),
     /// A per-requirement option (`--hash`) on a line without a requirement.
-    #[error("option `{0}` applies to one requirement; put it after the requirement on the same line")]
+    #[error(
+        "option `{0}` applies to one requirement; put it after the requirement on the same line"
+    )]
     OptionWithoutRequirement(String),
     /// Something pip accepts that lockit deliberately does not.
     #[error("{what} are not supported; {hint}")]
@@ -96,7 +98,7 @@ pub enum LineErrorKind {
         source: io::Error,
     },
     /// A `-r`/`-c` chain that comes back to a file being read.
-    #[error("`{}` includes itself: {}", chain.first().map(|p| p.display().to_string()).unwrap_or_default(), chain.iter().map(|p| format!("`{}`", p.display())).collect::<Vec<_>>().join(" -> "))]
+    #[error("include cycle {}; remove one of these includes", chain.iter().map(|p| format!("`{}`", p.display())).collect::<Vec<_>>().join(" -> "))]
     Cycle {
         /// The files from the first occurrence to the repeated one.
         chain: Vec<PathBuf>,

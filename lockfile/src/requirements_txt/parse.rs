@@ -1,9 +1,7 @@
 //! Reading a requirements.txt lock back: pins, hashes and `# via` reasons with their lines.
 
-use std::str::FromStr;
-
 use pep440_rs::{Operator, Version};
-use pep508_rs::{PackageName, Requirement, VerbatimUrl, VersionOrUrl};
+use pep508_rs::{PackageName, VersionOrUrl};
 
 use crate::lines::{comment_start, physical_lines};
 
@@ -174,9 +172,8 @@ impl Reader {
                     "-i" | "--index-url" => self.lock.index_url = Some(value),
                     "--extra-index-url" => self.lock.extra_index_urls.push(value),
                     "-f" | "--find-links" => self.lock.find_links.push(value),
-                    "--trusted-host" | "--no-index" | "--pre" | "--no-binary"
-                    | "--only-binary" | "--prefer-binary" | "--require-hashes"
-                    | "--use-feature" => {}
+                    "--trusted-host" | "--no-index" | "--pre" | "--no-binary" | "--only-binary"
+                    | "--prefer-binary" | "--require-hashes" | "--use-feature" => {}
                     "-e" | "--editable" => {
                         return Err(err("editable entries cannot be verified".to_string()))
                     }
@@ -199,19 +196,20 @@ impl Reader {
                 }
             }
         }
-        let req = Requirement::<VerbatimUrl>::from_str(&requirement).map_err(|e| err(e.message.to_string()))?;
+        let req = crate::pep508::parse_requirement(&requirement).map_err(|e| err(e.message))?;
         let (version, url) = match &req.version_or_url {
             Some(VersionOrUrl::Url(url)) => (
                 None,
                 Some(url.given().map_or_else(|| url.to_string(), str::to_string)),
             ),
-            Some(VersionOrUrl::VersionSpecifier(specs)) => match specs.iter().collect::<Vec<_>>()[..]
-            {
-                [spec] if matches!(spec.operator(), Operator::Equal | Operator::ExactEqual) => {
-                    (Some(spec.version().clone()), None)
+            Some(VersionOrUrl::VersionSpecifier(specs)) => {
+                match specs.iter().collect::<Vec<_>>()[..] {
+                    [spec] if matches!(spec.operator(), Operator::Equal | Operator::ExactEqual) => {
+                        (Some(spec.version().clone()), None)
+                    }
+                    _ => return Err(err("expected an exact pin like `name==1.0`".to_string())),
                 }
-                _ => return Err(err("expected an exact pin like `name==1.0`".to_string())),
-            },
+            }
             None => return Err(err("expected an exact pin like `name==1.0`".to_string())),
         };
         self.lock.pins.push(Pin {

@@ -1,0 +1,171 @@
+//! A panic-free front for `pep508_rs::Requirement` parsing.
+//!
+//! pep508_rs 0.9 panics (an `expect` on name validation) when a package or extra name ends in
+//! `.`, `-` or `_` and something follows it (`foo. >=1`, `a[b-]`). Requirement files are user
+//! input and locks may come from anywhere, so those names are rejected here first.
+
+use std::str::FromStr;
+
+use pep508_rs::{Requirement, VerbatimUrl};
+
+/// A parse failure: byte span in the input and what was expected (lowercase first letter).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SyntaxError {
+    pub start: usize,
+    pub len: usize,
+    pub message: String,
+}
+
+/// Parses a PEP 508 requirement without ever panicking.
+pub(crate) fn parse_requirement(text: &str) -> Result<Requirement<VerbatimUrl>, SyntaxError> {
+    if let Some(e) = check_names(text) {
+        return Err(e);
+    }
+    // Belt and braces for panics we have not found yet: turn them into an error.
+    let parsed = std::panic::catch_unwind(|| Requirement::<VerbatimUrl>::from_str(text));
+    match parsed {
+        Ok(Ok(r)) => Ok(r),
+        Ok(Err(e)) => {
+            let message = e.message.to_string();
+            let message =
+                if message.starts_with("URL requirement must be preceded by a package name") {
+                    "expected a package name before the URL or path; write it as `name @ url`"
+                        .to_string()
+                } else {
+                    lowercase_first(&message)
+                };
+            Err(narrow(
+                text,
+                SyntaxError {
+                    start: e.start,
+                    len: e.len,
+                    message,
+                },
+            ))
+        }
+        Err(_) => Err(SyntaxError {
+            start: 0,
+            len: text.len(),
+            message: "not a valid requirement".to_string(),
+        }),
+    }
+}
+
+/// The names pep508_rs would panic on: a name or extra ending in punctuation, not at the end.
+fn check_names(text: &str) -> Option<SyntaxError> {
+    let is_name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
+    let start = text.len() - text.trim_start().len();
+    let rest = &text[start..];
+    if !rest.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let name_len = rest.find(|c| !is_name_char(c)).unwrap_or(rest.len());
+    if let Some(e) = punctuation_end(text, start, name_len, "package name") {
+        return Some(e);
+    }
+    let mut pos = start + name_len;
+    pos += text[pos..].len() - text[pos..].trim_start().len();
+    if !text[pos..].starts_with('[') {
+        return None;
+    }
+    pos += 1;
+    loop {
+        pos += text[pos..].len() - text[pos..].trim_start().len();
+        let rest = &text[pos..];
+        if !rest.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return None;
+        }
+        let len = rest.find(|c| !is_name_char(c)).unwrap_or(rest.len());
+        if let Some(e) = punctuation_end(text, pos, len, "extra name") {
+            return Some(e);
+        }
+        pos += len;
+        pos += text[pos..].len() - text[pos..].trim_start().len();
+        if !text[pos..].starts_with(',') {
+            return None;
+        }
+        pos += 1;
+    }
+}
+
+fn punctuation_end(text: &str, start: usize, len: usize, what: &str) -> Option<SyntaxError> {
+    let last = text[start..start + len].chars().last()?;
+    matches!(last, '.' | '-' | '_').then(|| SyntaxError {
+        start: start + len - 1,
+        len: 1,
+        message: format!("{what} must end with an alphanumeric character, not `{last}`"),
+    })
+}
+
+/// pep440 reports "after parsing `1`, found `=>2`" over the whole specifier; underline just the
+/// part it found, which is what the user has to change.
+fn narrow(text: &str, e: SyntaxError) -> SyntaxError {
+    // The last backticked snippet is what was found (`found `x``, `trailing `x``).
+    let found = e
+        .message
+        .rsplit_once('`')
+        .and_then(|(before, _)| before.rsplit_once('`'))
+        .map(|(_, found)| found)
+        .filter(|f| !f.is_empty());
+    let span = text.get(e.start..e.start.saturating_add(e.len));
+    match (found, span) {
+        (Some(found), Some(span)) => match span.find(found) {
+            Some(k) => SyntaxError {
+                start: e.start + k,
+                len: found.len(),
+                message: e.message,
+            },
+            None => e,
+        },
+        _ => e,
+    }
+}
+
+/// pep508_rs starts messages with a capital; ours follow `file:line:col: ` in lowercase.
+/// Acronyms (`URL`) keep their case.
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if !b.is_uppercase() => a
+            .to_lowercase()
+            .chain(std::iter::once(b))
+            .chain(chars)
+            .collect(),
+        _ => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_ending_in_punctuation_are_errors_not_panics() {
+        for (text, start) in [
+            ("b. ", 1),
+            ("foo- >=1", 3),
+            ("foo_[x]", 3),
+            ("a[b-]", 3),
+            ("a[ok, b. ]", 7),
+            ("a [ b_ ,c]", 5),
+        ] {
+            let e = parse_requirement(text).expect_err(text);
+            assert_eq!(e.start, start, "{text}: {e:?}");
+        }
+        for ok in [
+            "a",
+            "a.b",
+            "a[b.c]",
+            "a[b,c]>=1",
+            "a @ https://x.org./a-.whl",
+        ] {
+            assert!(parse_requirement(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn underline_narrows_to_what_was_found() {
+        let e = parse_requirement("numpy>=1=>2").expect_err("bad");
+        assert_eq!((e.start, e.len), (8, 3), "{e:?}");
+    }
+}
