@@ -82,11 +82,12 @@ impl Scenario {
             let metadata = core_metadata(p, &version, "2.1");
             for tag in &p.wheels {
                 let filename = format!("{stem}-{tag}.whl");
-                let bytes = build_wheel(&dist, &version, tag, &metadata)
-                    .map_err(|reason| ScenarioError::Build {
+                let bytes = build_wheel(&dist, &version, tag, &metadata).map_err(|reason| {
+                    ScenarioError::Build {
                         filename: filename.clone(),
                         reason,
-                    })?;
+                    }
+                })?;
                 let meta = p.metadata_file.then_some(metadata.as_bytes());
                 project.files.push(entry(&filename, &bytes, meta));
                 if let Some(m) = meta {
@@ -98,12 +99,11 @@ impl Scenario {
             }
             if p.sdist {
                 let filename = format!("{stem}.tar.gz");
-                let bytes = build_sdist(p, &stem, &version).map_err(|reason| {
-                    ScenarioError::Build {
+                let bytes =
+                    build_sdist(p, &stem, &version).map_err(|reason| ScenarioError::Build {
                         filename: filename.clone(),
                         reason,
-                    }
-                })?;
+                    })?;
                 project.files.push(entry(&filename, &bytes, None));
                 index.files.insert(filename, Arc::from(bytes));
             }
@@ -133,12 +133,7 @@ pub fn core_metadata(p: &PackageSpec, version: &str, metadata_version: &str) -> 
     out
 }
 
-fn build_wheel(
-    dist: &str,
-    version: &str,
-    tag: &str,
-    metadata: &str,
-) -> Result<Vec<u8>, String> {
+fn build_wheel(dist: &str, version: &str, tag: &str, metadata: &str) -> Result<Vec<u8>, String> {
     let dist_info = format!("{dist}-{version}.dist-info");
     let purelib = tag.ends_with("-any");
     let wheel = format!(
@@ -147,7 +142,10 @@ fn build_wheel(
     let module = format!("__version__ = \"{version}\"\n");
     let members: Vec<(String, Vec<u8>)> = vec![
         (format!("{dist}/__init__.py"), module.into_bytes()),
-        (format!("{dist_info}/METADATA"), metadata.as_bytes().to_vec()),
+        (
+            format!("{dist_info}/METADATA"),
+            metadata.as_bytes().to_vec(),
+        ),
         (format!("{dist_info}/WHEEL"), wheel.into_bytes()),
     ];
     let mut record = String::new();
@@ -219,8 +217,7 @@ fn toml_string(s: &str) -> String {
 
 /// RECORD hashes are urlsafe base64 without padding.
 fn urlsafe_b64_nopad(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = chunk

@@ -378,7 +378,10 @@ mod tests {
         let html = project_html(&sample(), &|f| format!("http://x/files/{f}"));
         assert!(html.contains("data-requires-python=\"&gt;=3.8, &lt;4\""));
         assert!(html.contains("data-yanked=\"broken &quot;build&quot;\""));
-        assert!(html.contains(&format!("data-core-metadata=\"sha256={}\"", "cd".repeat(32))));
+        assert!(html.contains(&format!(
+            "data-core-metadata=\"sha256={}\"",
+            "cd".repeat(32)
+        )));
         assert!(html.contains(&format!("#sha256={}", "ab".repeat(32))));
     }
 

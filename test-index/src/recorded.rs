@@ -53,8 +53,8 @@ pub(crate) fn read_page(path: &Path) -> Result<Option<Project>, String> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("cannot read `{}`: {e}", path.display())),
     };
-    let (name, files) = model::parse_project_json(&bytes)
-        .map_err(|e| format!("`{}`: {e}", path.display()))?;
+    let (name, files) =
+        model::parse_project_json(&bytes).map_err(|e| format!("`{}`: {e}", path.display()))?;
     Ok(Some(Project {
         name,
         files: files.into_iter().map(|f| f.entry).collect(),
@@ -64,8 +64,8 @@ pub(crate) fn read_page(path: &Path) -> Result<Option<Project>, String> {
 impl Backend for RecordedIndex {
     fn project_names(&self) -> Result<Vec<String>, String> {
         let dir = self.dir.join("simple");
-        let entries = std::fs::read_dir(&dir)
-            .map_err(|e| format!("cannot list `{}`: {e}", dir.display()))?;
+        let entries =
+            std::fs::read_dir(&dir).map_err(|e| format!("cannot list `{}`: {e}", dir.display()))?;
         let mut names: Vec<String> = entries
             .filter_map(Result::ok)
             .filter_map(|e| {

@@ -66,12 +66,17 @@ impl Recorder {
             .build()?;
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("lockit-test-index/", env!("CARGO_PKG_VERSION")));
-        if matches!(upstream.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")) {
+        if matches!(
+            upstream.host_str(),
+            Some("127.0.0.1" | "localhost" | "[::1]")
+        ) {
             builder = builder.no_proxy();
         }
         let client = {
             let _guard = rt.enter();
-            builder.build().map_err(|e| io::Error::other(e.to_string()))?
+            builder
+                .build()
+                .map_err(|e| io::Error::other(e.to_string()))?
         };
         Ok(Recorder {
             upstream,
@@ -84,7 +89,11 @@ impl Recorder {
     }
 
     /// GETs `url`; `None` for 404, an error message for other failures.
-    fn get(&self, url: &url::Url, accept: Option<&str>) -> Result<Option<(url::Url, Vec<u8>)>, String> {
+    fn get(
+        &self,
+        url: &url::Url,
+        accept: Option<&str>,
+    ) -> Result<Option<(url::Url, Vec<u8>)>, String> {
         let rt = self.rt.as_ref().ok_or("the recorder is shutting down")?;
         let mut req = self.client.get(url.clone());
         if let Some(a) = accept {
@@ -169,8 +178,8 @@ impl Backend for Recorder {
         let Some((final_url, bytes)) = self.get(&page_url, Some(model::JSON_MEDIA_TYPE))? else {
             return Ok(None);
         };
-        let (page_name, files) = model::parse_project_json(&bytes)
-            .map_err(|e| format!("upstream `{page_url}`: {e}"))?;
+        let (page_name, files) =
+            model::parse_project_json(&bytes).map_err(|e| format!("upstream `{page_url}`: {e}"))?;
         let mut project = Project {
             name: normalize_name(&page_name),
             files: Vec::new(),
@@ -189,7 +198,10 @@ impl Backend for Recorder {
         }
         project.sort_files();
         let text = model::project_fixture_json(&project, &|f| format!("../files/{f}"));
-        self.store(&Path::new("simple").join(format!("{name}.json")), text.as_bytes())?;
+        self.store(
+            &Path::new("simple").join(format!("{name}.json")),
+            text.as_bytes(),
+        )?;
         self.urls
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -337,10 +337,19 @@ packages = { numpy = "2.1.0", dep = "1.0" }
     fn rejects_bad_entries() {
         for (body, needle) in [
             ("version = \"x.y\"", "invalid version"),
-            ("version = \"1\"\nrequires = [\"b >>> 1\"]", "invalid requirement"),
+            (
+                "version = \"1\"\nrequires = [\"b >>> 1\"]",
+                "invalid requirement",
+            ),
             ("version = \"1\"\nwheels = [\"py3-none\"]", "triple"),
-            ("version = \"1\"\nrequires_python = \"3.8\"", "requires_python"),
-            ("version = \"1\"\nupload_time = \"yesterday\"", "upload_time"),
+            (
+                "version = \"1\"\nrequires_python = \"3.8\"",
+                "requires_python",
+            ),
+            (
+                "version = \"1\"\nupload_time = \"yesterday\"",
+                "upload_time",
+            ),
             ("version = \"1\"\nbogus = 1", "unknown field"),
         ] {
             let text = format!("name = \"x\"\n[[packages]]\nname = \"a\"\n{body}\n");

@@ -225,7 +225,9 @@ impl Drop for TestIndex {
 
 impl std::fmt::Debug for TestIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestIndex").field("url", &self.url()).finish()
+        f.debug_struct("TestIndex")
+            .field("url", &self.url())
+            .finish()
     }
 }
 
@@ -403,12 +405,7 @@ fn root_page(shared: &Shared, prefix: &str, format: Format) -> Result<String, St
     })
 }
 
-fn page(
-    req: &Request,
-    format: Format,
-    negotiated: bool,
-    body: Result<String, String>,
-) -> Response {
+fn page(req: &Request, format: Format, negotiated: bool, body: Result<String, String>) -> Response {
     let body = match body {
         Ok(b) => b,
         Err(e) => return Response::text(502, &e),
@@ -424,7 +421,10 @@ fn page(
         }
         Format::Html => "text/html; charset=utf-8",
     };
-    let etag = format!("\"{}\"", &crate::artifacts::sha256_hex(body.as_bytes())[..32]);
+    let etag = format!(
+        "\"{}\"",
+        &crate::artifacts::sha256_hex(body.as_bytes())[..32]
+    );
     let mut resp = if req.header("if-none-match") == Some(etag.as_str()) {
         Response::new(304, content_type, Vec::new())
     } else {
@@ -457,15 +457,12 @@ fn serve_file(shared: &Shared, req: &Request, filename: &str) -> Response {
     let etag = format!("\"{}\"", &crate::artifacts::sha256_hex(&bytes)[..32]);
     let resp = match range {
         RangeRequest::Full => Response::new(200, "application/octet-stream", bytes.to_vec()),
-        RangeRequest::Partial(start, end) => Response::new(
-            206,
-            "application/octet-stream",
-            bytes[start..end].to_vec(),
-        )
-        .header(
-            "Content-Range",
-            format!("bytes {start}-{}/{len}", end.saturating_sub(1)),
-        ),
+        RangeRequest::Partial(start, end) => {
+            Response::new(206, "application/octet-stream", bytes[start..end].to_vec()).header(
+                "Content-Range",
+                format!("bytes {start}-{}/{len}", end.saturating_sub(1)),
+            )
+        }
         RangeRequest::Unsatisfiable => Response::text(416, "range not satisfiable")
             .header("Content-Range", format!("bytes */{len}")),
     };

@@ -62,7 +62,12 @@ fn records_then_replays_offline() {
             port: 0,
         })
         .unwrap();
-        let (status, page) = fetch(&rt, &client, &format!("{}engine/", recorder.url()), Some(JSON));
+        let (status, page) = fetch(
+            &rt,
+            &client,
+            &format!("{}engine/", recorder.url()),
+            Some(JSON),
+        );
         assert_eq!(status, 200);
         let page = json(&page);
         // The rc was uploaded after --exclude-newer.
@@ -75,16 +80,26 @@ fn records_then_replays_offline() {
             page["files"][1]["core-metadata"]["sha256"],
             sha256_hex(&metadata)
         );
-        let (status, html) = fetch(&rt, &client, &format!("{}plugin/", recorder.html_url()), None);
+        let (status, html) = fetch(
+            &rt,
+            &client,
+            &format!("{}plugin/", recorder.html_url()),
+            None,
+        );
         assert_eq!(status, 200);
-        assert!(String::from_utf8(html).unwrap().contains("plugin-0.1.0-py3-none-any.whl"));
+        assert!(String::from_utf8(html)
+            .unwrap()
+            .contains("plugin-0.1.0-py3-none-any.whl"));
         let (status, _) = fetch(&rt, &client, &format!("{}missing/", recorder.url()), None);
         assert_eq!(status, 404);
         // A file the page does not list (it was excluded) cannot be fetched through the proxy.
         let (status, _) = fetch(
             &rt,
             &client,
-            &format!("{}/files/engine-2.0.0rc1-py3-none-any.whl", recorder.base_url()),
+            &format!(
+                "{}/files/engine-2.0.0rc1-py3-none-any.whl",
+                recorder.base_url()
+            ),
             None,
         );
         assert_eq!(status, 404);
@@ -103,7 +118,10 @@ fn records_then_replays_offline() {
 
     // The fixture layout.
     let stored = std::fs::read_to_string(out.path().join("simple/engine.json")).unwrap();
-    assert!(stored.contains(&format!("\"url\":\"../files/{wheel}\"")), "{stored}");
+    assert!(
+        stored.contains(&format!("\"url\":\"../files/{wheel}\"")),
+        "{stored}"
+    );
     assert_eq!(stored.lines().count(), 4, "one line per file: {stored}");
     assert_eq!(
         std::fs::read(out.path().join(format!("files/{wheel}.metadata"))).unwrap(),
@@ -113,12 +131,22 @@ fn records_then_replays_offline() {
 
     // Replay without the upstream.
     let upstream_hashes = {
-        let (_, p) = fetch(&rt, &client, &format!("{}engine/", upstream.json_url()), None);
+        let (_, p) = fetch(
+            &rt,
+            &client,
+            &format!("{}engine/", upstream.json_url()),
+            None,
+        );
         json(&p)["files"][1]["hashes"].clone()
     };
     drop(upstream);
     let replay = TestIndex::serve_recorded(out.path()).unwrap();
-    let (status, page) = fetch(&rt, &client, &format!("{}engine/", replay.url()), Some(JSON));
+    let (status, page) = fetch(
+        &rt,
+        &client,
+        &format!("{}engine/", replay.url()),
+        Some(JSON),
+    );
     assert_eq!(status, 200);
     let page = json(&page);
     assert_eq!(page["files"][1]["hashes"], upstream_hashes);
@@ -138,7 +166,9 @@ fn records_then_replays_offline() {
     assert_eq!((status, replayed), (200, metadata));
     let (status, html) = fetch(&rt, &client, &format!("{}engine/", replay.html_url()), None);
     assert_eq!(status, 200);
-    assert!(String::from_utf8(html).unwrap().contains("data-requires-python=\"&gt;=3.10\""));
+    assert!(String::from_utf8(html)
+        .unwrap()
+        .contains("data-requires-python=\"&gt;=3.10\""));
     let (status, root) = fetch(&rt, &client, &replay.json_url(), None);
     assert_eq!(status, 200);
     assert_eq!(

@@ -53,7 +53,14 @@ fn parse_reply(raw: &[u8], head_only: bool) -> Reply {
     let end = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
     let head = String::from_utf8(raw[..end].to_vec()).unwrap();
     let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers: Vec<(String, String)> = lines
         .map(|l| l.split_once(':').unwrap())
         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
@@ -135,7 +142,10 @@ fn negotiates_json_and_html() {
 
     let html = get(&index, "/simple/b/", &[]);
     assert_eq!(html.status, 200);
-    assert_eq!(html.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        html.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
     let text = html.text();
     let sha = whl["hashes"]["sha256"].as_str().unwrap();
     let meta = whl["core-metadata"]["sha256"].as_str().unwrap();
@@ -189,7 +199,10 @@ fn html_carries_yanks_and_requires_python() {
 fn unknown_projects_404_and_names_redirect() {
     let index = TestIndex::serve_scenario(&scenario("extras")).unwrap();
     assert_eq!(get(&index, "/simple/nope/", &[]).status, 404);
-    assert_eq!(get(&index, "/files/nope-1.0-py3-none-any.whl", &[]).status, 404);
+    assert_eq!(
+        get(&index, "/files/nope-1.0-py3-none-any.whl", &[]).status,
+        404
+    );
     assert_eq!(get(&index, "/elsewhere", &[]).status, 404);
     let r = get(&index, "/simple/Web_Framework/", &[]);
     assert_eq!(r.status, 301);
@@ -213,7 +226,10 @@ fn files_metadata_and_ranges() {
 
     let head = request(&index, "HEAD", &format!("/files/{name}"), &[]);
     assert_eq!(head.status, 200);
-    assert_eq!(head.header("content-length"), Some(len.to_string().as_str()));
+    assert_eq!(
+        head.header("content-length"),
+        Some(len.to_string().as_str())
+    );
     assert!(head.body.is_empty());
 
     let tail = get(&index, &format!("/files/{name}"), &[("Range", "bytes=-22")]);
@@ -223,12 +239,23 @@ fn files_metadata_and_ranges() {
         tail.header("content-range"),
         Some(format!("bytes {}-{}/{len}", len - 22, len - 1).as_str())
     );
-    let mid = get(&index, &format!("/files/{name}"), &[("Range", "bytes=10-19")]);
+    let mid = get(
+        &index,
+        &format!("/files/{name}"),
+        &[("Range", "bytes=10-19")],
+    );
     assert_eq!(mid.status, 206);
     assert_eq!(&mid.body[..], &full.body[10..20]);
-    let bad = get(&index, &format!("/files/{name}"), &[("Range", &format!("bytes={len}-"))]);
+    let bad = get(
+        &index,
+        &format!("/files/{name}"),
+        &[("Range", &format!("bytes={len}-"))],
+    );
     assert_eq!(bad.status, 416);
-    assert_eq!(bad.header("content-range"), Some(format!("bytes */{len}").as_str()));
+    assert_eq!(
+        bad.header("content-range"),
+        Some(format!("bytes */{len}").as_str())
+    );
 
     index.set_ignore_ranges(true);
     let ignored = get(&index, &format!("/files/{name}"), &[("Range", "bytes=-22")]);
@@ -257,8 +284,14 @@ fn files_metadata_and_ranges() {
     assert_eq!(inner, meta.body);
 
     let sdist = get(&index, "/files/b-2.0.0.tar.gz", &[]);
-    assert_eq!(sha256_hex(&sdist.body), built.sha256("b-2.0.0.tar.gz").unwrap());
-    assert_eq!(get(&index, "/files/b-2.0.0.tar.gz.metadata", &[]).status, 404);
+    assert_eq!(
+        sha256_hex(&sdist.body),
+        built.sha256("b-2.0.0.tar.gz").unwrap()
+    );
+    assert_eq!(
+        get(&index, "/files/b-2.0.0.tar.gz.metadata", &[]).status,
+        404
+    );
 }
 
 #[test]
@@ -268,7 +301,12 @@ fn metadata_file_can_be_left_out() {
     let rc = wheel_of(&page, "engine-2.0.0rc1-py3-none-any.whl");
     assert!(rc.get("core-metadata").is_none());
     assert_eq!(
-        get(&index, "/files/engine-2.0.0rc1-py3-none-any.whl.metadata", &[]).status,
+        get(
+            &index,
+            "/files/engine-2.0.0rc1-py3-none-any.whl.metadata",
+            &[]
+        )
+        .status,
         404
     );
     assert_eq!(
@@ -288,7 +326,13 @@ fn same_scenario_same_hashes() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|f| (f["filename"].clone(), f["hashes"].clone(), f["core-metadata"].clone()))
+            .map(|f| {
+                (
+                    f["filename"].clone(),
+                    f["hashes"].clone(),
+                    f["core-metadata"].clone(),
+                )
+            })
             .collect::<Vec<_>>()
     };
     assert_eq!(hashes(&a), hashes(&b));
@@ -299,7 +343,11 @@ fn same_scenario_same_hashes() {
 fn logs_requests() {
     let index = TestIndex::serve_scenario(&scenario("simple-chain")).unwrap();
     get(&index, "/simple/a/", &[("Accept", JSON)]);
-    get(&index, "/files/a-1.0.0-py3-none-any.whl", &[("Range", "bytes=-100")]);
+    get(
+        &index,
+        "/files/a-1.0.0-py3-none-any.whl",
+        &[("Range", "bytes=-100")],
+    );
     get(&index, "/files/a-1.0.0-py3-none-any.whl.metadata", &[]);
     let log = index.requests();
     assert_eq!(log.len(), 3);
@@ -334,7 +382,8 @@ fn faults() {
     // Drop: the connection closes with no bytes.
     index.inject_times("/simple/c/", Fault::Drop, 1);
     let mut s = TcpStream::connect(index.addr()).unwrap();
-    s.write_all(b"GET /simple/c/ HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    s.write_all(b"GET /simple/c/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
     let mut raw = Vec::new();
     let _ = s.read_to_end(&mut raw);
     assert!(raw.is_empty());
@@ -367,7 +416,10 @@ fn faults() {
     assert_eq!(get(&index, "/json/simple/a/", &[]).body, b"{not json");
     index.inject("/simple/loop/", Fault::Redirect("/simple/loop/".into()));
     let r = get(&index, "/simple/loop/", &[]);
-    assert_eq!((r.status, r.header("location")), (302, Some("/simple/loop/")));
+    assert_eq!(
+        (r.status, r.header("location")),
+        (302, Some("/simple/loop/"))
+    );
     index.clear_faults();
     assert!(get(&index, "/json/simple/a/", &[]).json().is_object());
 
@@ -380,7 +432,10 @@ fn faults() {
     assert_eq!(get(&index, "/simple/a/", &[]).status, 200);
     assert!(t.elapsed() >= std::time::Duration::from_millis(150));
     let statuses: Vec<u16> = index.requests().iter().map(|r| r.status).collect();
-    assert!(statuses.contains(&0), "dropped requests are logged with status 0");
+    assert!(
+        statuses.contains(&0),
+        "dropped requests are logged with status 0"
+    );
 }
 
 #[test]
