@@ -115,6 +115,8 @@ pub(crate) struct Conn {
 impl Conn {
     pub fn new(stream: TcpStream) -> io::Result<Conn> {
         stream.set_read_timeout(Some(POLL))?;
+        // A client that stops reading must not keep the server from shutting down.
+        stream.set_write_timeout(Some(Duration::from_secs(10)))?;
         stream.set_nodelay(true)?;
         Ok(Conn {
             stream,

@@ -99,6 +99,12 @@ fn wheel_of<'a>(page: &'a serde_json::Value, filename: &str) -> &'a serde_json::
 }
 
 #[test]
+fn index_can_be_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<TestIndex>();
+}
+
+#[test]
 fn example_scenarios_load_and_build() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut n = 0;
