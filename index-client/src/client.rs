@@ -386,10 +386,9 @@ impl IndexClient {
                         .page(url, "text/html", MAX_PAGE)
                         .await?
                         .ok_or_else(|| IndexError::status(url, 404))?;
-                    let files = simple::parse_html(&page.body, &page.url);
-                    let files = Some(files);
+                    let files = Some(simple::parse_html(&page.body, &page.url));
                     self.store_page(path.as_deref(), &files);
-                    Ok(Arc::new(files.unwrap_or_default()))
+                    Ok(Arc::new(files.into_iter().flatten().collect()))
                 }
             }
         })
