@@ -57,6 +57,13 @@ pub struct SourcedRequirement {
     pub text: String,
 }
 
+impl SourcedRequirement {
+    /// `file:line`, for explanations (`flask>=3 (from requirements.in:4)`).
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file.display(), self.line)
+    }
+}
+
 impl RequirementsFile {
     /// Reads and parses the file at `path` and every file it includes.
     pub fn read(path: &Path) -> Result<Self, RequirementsError> {

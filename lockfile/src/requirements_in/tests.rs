@@ -286,6 +286,10 @@ fn nested_includes_are_relative_to_the_including_file() {
     );
     assert_eq!(f.index_url.as_deref(), Some("https://example.org/simple"));
     assert_eq!(f.requirements[2].text, "flask>=3");
+    assert_eq!(
+        f.requirements[2].location(),
+        "tests/fixtures/nested/requirements.in:4"
+    );
 }
 
 #[test]
