@@ -506,12 +506,15 @@ impl IndexClient {
         if let Some(expected) = &file.core_metadata {
             let meta_url = Url::parse(&format!("{}.metadata", file.url))
                 .map_err(|e| self.bad(name, version, &file.url, e.to_string()))?;
-            match self
-                .inner
-                .http
-                .bytes(&meta_url, MAX_METADATA, "a metadata file")
-                .await
-            {
+            let fetched = if meta_url.scheme() == "file" {
+                read_local(&meta_url, MAX_METADATA)
+            } else {
+                self.inner
+                    .http
+                    .bytes(&meta_url, MAX_METADATA, "a metadata file")
+                    .await
+            };
+            match fetched {
                 Ok(bytes) => {
                     if let Some(expected) = expected {
                         let actual = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
@@ -698,6 +701,26 @@ fn verify(file: &DistFile, url: &Url, actual: &str) -> Result<(), IndexError> {
         }),
         _ => Ok(()),
     }
+}
+
+/// A small local file, as `Http::bytes` would fetch it (missing = 404).
+fn read_local(url: &Url, limit: u64) -> Result<Vec<u8>, IndexError> {
+    let mut local = match open_local(url) {
+        Ok(l) => l,
+        Err(IndexError::Io { .. }) if local_path(url).is_ok_and(|p| !p.exists()) => {
+            return Err(IndexError::status(url, 404))
+        }
+        Err(e) => return Err(e),
+    };
+    if local.len > limit {
+        return Err(IndexError::too_large(url, limit, "a metadata file"));
+    }
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut local.file, &mut out).map_err(|e| IndexError::Io {
+        path: url.to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(out)
 }
 
 fn open_local(url: &Url) -> Result<LocalFile, IndexError> {

@@ -801,3 +801,44 @@ fn invalid_index_url_is_an_error() {
     .unwrap();
     assert!(matches!(err, IndexError::InvalidLocation { .. }), "{err}");
 }
+
+#[tokio::test]
+async fn local_file_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("simple").join("foo");
+    std::fs::create_dir_all(&project).unwrap();
+    let meta = metadata_text("foo", "1.0", &["a", "b"]);
+    std::fs::write(
+        project.join("foo-1.0-py3-none-any.whl"),
+        wheel("foo", "1.0", &[]),
+    )
+    .unwrap();
+    std::fs::write(project.join("foo-1.0-py3-none-any.whl.metadata"), &meta).unwrap();
+    std::fs::write(
+        project.join("index.html"),
+        format!(
+            "<a href=\"foo-1.0-py3-none-any.whl\" data-core-metadata=\"sha256={}\">foo-1.0-py3-none-any.whl</a>",
+            sha256(&meta)
+        ),
+    )
+    .unwrap();
+    let index = url::Url::from_directory_path(dir.path().join("simple")).unwrap();
+    let client = IndexClient::new(ClientOptions {
+        index_urls: vec![index.to_string()],
+        offline: true,
+        ..ClientOptions::default()
+    })
+    .unwrap();
+    let files = client.project(&name("foo")).await.unwrap().files.clone();
+    assert_eq!(files.len(), 1);
+    let m = client
+        .metadata(&name("foo"), &version("1.0"), &files)
+        .await
+        .unwrap();
+    assert_eq!(
+        m.requires_dist.len(),
+        2,
+        "read from the .metadata file, not the wheel"
+    );
+    assert!(client.project(&name("bar")).await.unwrap().files.is_empty());
+}
