@@ -6,6 +6,7 @@
 mod file;
 mod filename;
 mod metadata;
+mod requirement;
 mod tags;
 mod target;
 
@@ -14,5 +15,6 @@ pub use filename::{DistFilename, FilenameError, SdistExtension, SdistFilename, W
 pub use metadata::{CoreMetadata, MetadataError};
 pub use pep440_rs::{Version, VersionSpecifier, VersionSpecifiers};
 pub use pep508_rs::{ExtraName, MarkerEnvironment, PackageName, Requirement};
+pub use requirement::{parse_requirement, RequirementSyntaxError};
 pub use tags::{Tag, Tags};
 pub use target::{Platform, Target, TargetError};

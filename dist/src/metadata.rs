@@ -61,10 +61,7 @@ impl CoreMetadata {
         let requires_dist = raw
             .requires_dist
             .iter()
-            .map(|r| {
-                Requirement::from_str(r)
-                    .map_err(|e| field("Requires-Dist", r, e.message.to_string()))
-            })
+            .map(|r| crate::parse_requirement(r).map_err(|e| field("Requires-Dist", r, e.message)))
             .collect::<Result<Vec<_>, _>>()?;
         let requires_python = match raw.requires_python.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -133,6 +130,12 @@ mod tests {
         assert!(CoreMetadata::parse_sdist_pkg_info(new.as_bytes()).is_ok());
         let dynamic = new.replace("Provides-Extra", "Dynamic: Requires-Dist\nProvides-Extra");
         assert!(CoreMetadata::parse_sdist_pkg_info(dynamic.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn name_ending_in_punctuation_is_an_error_not_a_panic() {
+        let bad = SAMPLE.replace("Werkzeug>=3.1", "foo. >=1");
+        assert!(CoreMetadata::parse(bad.as_bytes()).is_err());
     }
 
     #[test]

@@ -10,14 +10,17 @@ use pep508_rs::{Requirement, VerbatimUrl};
 
 /// A parse failure: byte span in the input and what was expected (lowercase first letter).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SyntaxError {
+pub struct RequirementSyntaxError {
+    /// Byte offset of the problem.
     pub start: usize,
+    /// Length of the problem in bytes.
     pub len: usize,
+    /// What was expected.
     pub message: String,
 }
 
 /// Parses a PEP 508 requirement without ever panicking.
-pub(crate) fn parse_requirement(text: &str) -> Result<Requirement<VerbatimUrl>, SyntaxError> {
+pub fn parse_requirement(text: &str) -> Result<Requirement<VerbatimUrl>, RequirementSyntaxError> {
     if let Some(e) = check_names(text) {
         return Err(e);
     }
@@ -36,14 +39,14 @@ pub(crate) fn parse_requirement(text: &str) -> Result<Requirement<VerbatimUrl>, 
                 };
             Err(narrow(
                 text,
-                SyntaxError {
+                RequirementSyntaxError {
                     start: e.start,
                     len: e.len,
                     message,
                 },
             ))
         }
-        Err(_) => Err(SyntaxError {
+        Err(_) => Err(RequirementSyntaxError {
             start: 0,
             len: text.len(),
             message: "not a valid requirement".to_string(),
@@ -52,7 +55,7 @@ pub(crate) fn parse_requirement(text: &str) -> Result<Requirement<VerbatimUrl>, 
 }
 
 /// The names pep508_rs would panic on: a name or extra ending in punctuation, not at the end.
-fn check_names(text: &str) -> Option<SyntaxError> {
+fn check_names(text: &str) -> Option<RequirementSyntaxError> {
     let is_name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
     let start = text.len() - text.trim_start().len();
     let rest = &text[start..];
@@ -88,9 +91,14 @@ fn check_names(text: &str) -> Option<SyntaxError> {
     }
 }
 
-fn punctuation_end(text: &str, start: usize, len: usize, what: &str) -> Option<SyntaxError> {
+fn punctuation_end(
+    text: &str,
+    start: usize,
+    len: usize,
+    what: &str,
+) -> Option<RequirementSyntaxError> {
     let last = text[start..start + len].chars().last()?;
-    matches!(last, '.' | '-' | '_').then(|| SyntaxError {
+    matches!(last, '.' | '-' | '_').then(|| RequirementSyntaxError {
         start: start + len - 1,
         len: 1,
         message: format!("{what} must end with an alphanumeric character, not `{last}`"),
@@ -99,7 +107,7 @@ fn punctuation_end(text: &str, start: usize, len: usize, what: &str) -> Option<S
 
 /// pep440 reports "after parsing `1`, found `=>2`" over the whole specifier; underline just the
 /// part it found, which is what the user has to change.
-fn narrow(text: &str, e: SyntaxError) -> SyntaxError {
+fn narrow(text: &str, e: RequirementSyntaxError) -> RequirementSyntaxError {
     // The last backticked snippet is what was found (`found `x``, `trailing `x``).
     let found = e
         .message
@@ -110,7 +118,7 @@ fn narrow(text: &str, e: SyntaxError) -> SyntaxError {
     let span = text.get(e.start..e.start.saturating_add(e.len));
     match (found, span) {
         (Some(found), Some(span)) => match span.find(found) {
-            Some(k) => SyntaxError {
+            Some(k) => RequirementSyntaxError {
                 start: e.start + k,
                 len: found.len(),
                 message: e.message,

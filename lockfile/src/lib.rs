@@ -7,7 +7,6 @@
 //! - [`write_atomic`]: replace a lock file without ever leaving half of one.
 
 mod lines;
-mod pep508;
 pub mod requirements_in;
 pub mod requirements_txt;
 mod write;

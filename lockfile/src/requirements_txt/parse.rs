@@ -196,7 +196,7 @@ impl Reader {
                 }
             }
         }
-        let req = crate::pep508::parse_requirement(&requirement).map_err(|e| err(e.message))?;
+        let req = lockit_dist::parse_requirement(&requirement).map_err(|e| err(e.message))?;
         let (version, url) = match &req.version_or_url {
             Some(VersionOrUrl::Url(url)) => (
                 None,
