@@ -1,0 +1,13 @@
+//! One module per command.
+
+mod resolve;
+
+use crate::cli::{Cli, Command};
+use crate::exit_code::{Exit, Failure};
+
+/// Runs the command the user asked for.
+pub fn run(cli: Cli) -> Result<Exit, Failure> {
+    match cli.command {
+        Command::Resolve(args) => resolve::run(args),
+    }
+}

@@ -1,0 +1,62 @@
+//! Lets the synchronous resolver read from the async index client.
+
+use std::sync::Arc;
+
+use lockit_dist::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
+use lockit_index_client::{IndexClient, IndexError};
+use lockit_resolver::{CandidateHint, FetchError, Index};
+use tokio::runtime::Handle;
+
+/// The index client seen through the resolver's `Index` trait. The resolver runs on a
+/// plain thread and blocks on the client's futures; prefetches run on the runtime.
+pub struct ClientIndex {
+    client: IndexClient,
+    runtime: Handle,
+}
+
+impl ClientIndex {
+    /// Wraps `client`, whose futures run on `runtime`.
+    pub fn new(client: IndexClient, runtime: Handle) -> Self {
+        ClientIndex { client, runtime }
+    }
+}
+
+fn fetch_error(e: IndexError) -> FetchError {
+    if e.is_unavailable() {
+        FetchError::Unavailable(e.to_string())
+    } else {
+        FetchError::Fatal(Box::new(e))
+    }
+}
+
+impl Index for ClientIndex {
+    fn project(&self, name: &PackageName) -> Result<Arc<ProjectFiles>, FetchError> {
+        self.runtime
+            .block_on(self.client.project(name))
+            .map_err(fetch_error)
+    }
+
+    fn metadata(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        files: &[DistFile],
+    ) -> Result<Arc<CoreMetadata>, FetchError> {
+        self.runtime
+            .block_on(self.client.metadata(name, version, files))
+            .map_err(fetch_error)
+    }
+
+    fn prefetch(&self, name: &PackageName, hint: CandidateHint) {
+        let client = self.client.clone();
+        let name = name.clone();
+        self.runtime.spawn(async move {
+            // Failures surface again when the resolver asks for real.
+            if let Ok(project) = client.project(&name).await {
+                if let Some((version, files)) = hint(&project) {
+                    let _ = client.metadata(&name, &version, &files).await;
+                }
+            }
+        });
+    }
+}
