@@ -1,0 +1,258 @@
+//! Shared helpers for the end-to-end tests: run the real `lockit` binary against a local
+//! index, write input files, read pins back out of a lock.
+//!
+//! Each test file includes this with `mod common;` and uses only part of it.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use lockit_test_index::{Scenario, TestIndex};
+
+/// The target every test resolves for, so results never depend on the machine's Python.
+pub const PYTHON_VERSION: &str = "3.12";
+/// See [`PYTHON_VERSION`].
+pub const PYTHON_PLATFORM: &str = "x86_64-manylinux_2_28";
+
+/// The path of the `lockit` binary Cargo built for these tests.
+pub fn lockit_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_lockit")
+}
+
+/// A `lockit resolve` command with the fixed target, `--no-cache`, `-q` and `--index-url`,
+/// run in `cwd` with no `LOCKIT_*` variables inherited from the developer's shell.
+pub fn resolve_cmd(cwd: &Path, index_url: &str) -> Command {
+    let mut cmd = Command::new(lockit_bin());
+    cmd.current_dir(cwd)
+        .arg("resolve")
+        .args(["--python-version", PYTHON_VERSION])
+        .args(["--python-platform", PYTHON_PLATFORM])
+        .args(["--no-cache", "-q"])
+        .args(["--index-url", index_url])
+        // Fail fast: a test that waits on the network is a test that hangs.
+        .args(["--connect-timeout", "5", "--read-timeout", "20"])
+        .stdin(Stdio::null());
+    for var in [
+        "LOCKIT_INDEX_URL",
+        "LOCKIT_EXTRA_INDEX_URL",
+        "LOCKIT_CACHE_DIR",
+        "LOCKIT_OFFLINE",
+        "LOCKIT_CONNECT_TIMEOUT",
+        "LOCKIT_READ_TIMEOUT",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// What a finished run left behind.
+#[derive(Debug)]
+pub struct Run {
+    /// The exit code (`None` when killed by a signal).
+    pub code: Option<i32>,
+    /// Everything written to stdout.
+    pub stdout: String,
+    /// Everything written to stderr.
+    pub stderr: String,
+}
+
+impl Run {
+    fn from_output(out: Output) -> Run {
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Panics with both streams unless the exit code is `code`.
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "expected exit {code}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Panics unless the run succeeded.
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Run {
+        self.assert_code(0)
+    }
+}
+
+/// Runs `lockit resolve <args>` in `cwd` against `index_url` and waits for it.
+pub fn resolve<I, S>(cwd: &Path, index_url: &str, args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let out = resolve_cmd(cwd, index_url)
+        .args(args)
+        .output()
+        .expect("run lockit");
+    Run::from_output(out)
+}
+
+/// Runs `lockit` with exactly `args` (no defaults added) in `cwd`.
+pub fn lockit_raw<I, S>(cwd: &Path, args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let out = Command::new(lockit_bin())
+        .current_dir(cwd)
+        .args(args)
+        .env_remove("LOCKIT_INDEX_URL")
+        .env_remove("LOCKIT_CACHE_DIR")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run lockit");
+    Run::from_output(out)
+}
+
+/// Writes `contents` to `dir/name` (creating parent directories) and returns the path.
+pub fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).expect("create parent directory");
+    }
+    fs::write(&path, contents).expect("write file");
+    path
+}
+
+/// Reads a file as UTF-8.
+pub fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// The `name==version` pins of a lock, in file order, ignoring hashes and comments.
+pub fn pins(lock: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for line in lock.lines() {
+        let line = line.trim_end_matches('\\').trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with("--") {
+            continue;
+        }
+        let req = line.split(';').next().unwrap_or(line).trim();
+        let (name, version) = req
+            .split_once("==")
+            .unwrap_or_else(|| panic!("not a pin: {line:?} in\n{lock}"));
+        let previous = out.insert(name.trim().to_string(), version.trim().to_string());
+        assert!(previous.is_none(), "{name} pinned twice in\n{lock}");
+    }
+    out
+}
+
+/// `[("a", "1.0"), ...]` as a map, for comparing with [`pins`].
+pub fn pinmap(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The `# via` reasons of each package in a lock (single-line and multi-line forms).
+pub fn vias(lock: &str) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    let mut in_via = false;
+    for line in lock.lines() {
+        if !line.starts_with(' ') && !line.starts_with('#') && line.contains("==") {
+            let name = line.split("==").next().unwrap_or_default().trim();
+            current = Some(name.to_string());
+            out.entry(name.to_string()).or_default();
+            in_via = false;
+            continue;
+        }
+        let Some(pkg) = &current else { continue };
+        let t = line.trim();
+        if let Some(rest) = t.strip_prefix("# via ") {
+            out.entry(pkg.clone()).or_default().push(rest.to_string());
+            in_via = false;
+        } else if t == "# via" {
+            in_via = true;
+        } else if in_via {
+            if let Some(rest) = t.strip_prefix("#   ") {
+                out.entry(pkg.clone()).or_default().push(rest.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Directory entries other than `keep`, sorted: stray temporary files show up here.
+pub fn other_entries(dir: &Path, keep: &[&str]) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .expect("list dir")
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|n| !keep.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The directory holding our scenario files.
+pub fn scenarios_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios")
+}
+
+/// Loads `tests/scenarios/<name>.toml`.
+pub fn load_scenario(name: &str) -> Scenario {
+    let path = scenarios_dir().join(format!("{name}.toml"));
+    Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Parses a scenario written inline in a test.
+pub fn scenario(toml: &str) -> Scenario {
+    Scenario::from_toml(toml).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Serves a scenario; the index stops when the value is dropped.
+pub fn serve(s: &Scenario) -> TestIndex {
+    TestIndex::serve_scenario(s).expect("start test index")
+}
+
+/// A small index used by many tests: `app` needs `lib` and `util`, `lib` needs `util<2`.
+pub const SMALL: &str = r#"
+name = "small"
+[[packages]]
+name = "app"
+version = "1.0.0"
+requires = ["lib>=1", "util"]
+[[packages]]
+name = "lib"
+version = "1.0.0"
+requires = ["util<2"]
+[[packages]]
+name = "lib"
+version = "1.2.0"
+requires = ["util<2"]
+sdist = true
+[[packages]]
+name = "util"
+version = "1.5.0"
+[[packages]]
+name = "util"
+version = "2.0.0"
+[[packages]]
+name = "other"
+version = "3.0.0"
+"#;
+
+/// A tempdir to hold a test's inputs and outputs.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
