@@ -29,8 +29,8 @@ impl fmt::Display for Unusable {
             Unusable::NoCompatibleWheel(tags) => {
                 write!(
                     f,
-                    "has no wheel for the target (wheels exist for: {})",
-                    tags.join(", ")
+                    "has no wheel for the target (its wheels are for {})",
+                    abis(tags).join(", ")
                 )
             }
             Unusable::SdistOnly => f.write_str("has only an sdist, and binary-only was requested"),
@@ -84,6 +84,14 @@ impl VersionMap {
     /// All versions, newest first.
     pub fn newest_first(&self) -> impl Iterator<Item = (&Version, &VersionEntry)> {
         self.versions.iter().rev()
+    }
+
+    /// True when some `version+local` exists besides `version` itself.
+    pub fn has_local_variants(&self, version: &Version) -> bool {
+        self.versions
+            .range(version.clone()..)
+            .nth(1)
+            .is_some_and(|(v, _)| v.clone().without_local() == *version)
     }
 
     /// True when the project has no versions at all.
@@ -142,6 +150,27 @@ impl VersionMap {
             _ => None,
         }
     }
+}
+
+/// The distinct ABI tags of a list of `py-abi-platform` tags, in version order.
+pub(crate) fn abis(tags: &[String]) -> Vec<String> {
+    let mut abis: Vec<String> = tags
+        .iter()
+        .filter_map(|t| t.split('-').nth(1))
+        .flat_map(|a| a.split('.'))
+        .map(str::to_string)
+        .collect();
+    abis.sort_by_key(|a| {
+        let digits: String = a.chars().filter(char::is_ascii_digit).collect();
+        (
+            a.chars()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .collect::<String>(),
+            digits.parse::<u32>().unwrap_or(0),
+        )
+    });
+    abis.dedup();
+    abis
 }
 
 fn judge(name: &PackageName, files: Vec<DistFile>, options: &ResolveOptions) -> VersionEntry {

@@ -178,6 +178,15 @@ impl<'a> Provider<'a> {
             range = range.intersection(c);
         }
         self.discover(&req.name, &range);
+        // `==V` admits `V+local`; when the index has no such variant, a plain singleton
+        // keeps reports free of empty "local versions of V" ranges.
+        if let Some(v) = pinned_version(&range).cloned() {
+            if let Ok(map) = self.version_map(&req.name) {
+                if !map.has_local_variants(&v) {
+                    range = Ranges::singleton(v);
+                }
+            }
+        }
         let mut add = |p: Pkg| {
             if &p == this {
                 return;
