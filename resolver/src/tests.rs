@@ -202,7 +202,7 @@ fn incompatible_wheels_and_python_are_skipped() {
     idx.add_tagged("a", "1.0", "cp312-cp312-manylinux_2_17_x86_64", &[]);
     assert_eq!(pins(&idx, &["a"], &options()).unwrap(), ["a==1.0"]);
     let err = pins(&idx, &["a==3.0"], &options()).unwrap_err().to_string();
-    assert!(err.contains("cp311-cp311-manylinux_2_17_x86_64"), "{err}");
+    assert!(err.contains("its wheels are for cp311"), "{err}");
 }
 
 #[test]
