@@ -228,16 +228,11 @@ fn bad_env_var_expansion_is_reported_at_the_line_that_used_it() {
     let index = index();
     let dir = tempdir();
     write(dir.path(), "requirements.in", "app\nlib${LIB_SPEC}\n");
-    let out = resolve_cmd(dir.path(), &index.url())
-        .env("LIB_SPEC", ">=1=>2")
-        .arg("requirements.in")
-        .output()
-        .expect("run lockit");
-    let run = Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
+    let run = common::run(
+        resolve_cmd(dir.path(), &index.url())
+            .env("LIB_SPEC", ">=1=>2")
+            .arg("requirements.in"),
+    );
     assert_bad_input(&run, "requirements.in:2:", "LIB_SPEC", "${VAR} expansion");
     assert!(!dir.path().join("requirements.txt").exists());
 }

@@ -25,12 +25,21 @@ pub fn lockit_bin() -> &'static str {
 /// A `lockit resolve` command with the fixed target, `--no-cache`, `-q` and `--index-url`,
 /// run in `cwd` with no `LOCKIT_*` variables inherited from the developer's shell.
 pub fn resolve_cmd(cwd: &Path, index_url: &str) -> Command {
+    resolve_cmd_cached(cwd, index_url, None)
+}
+
+/// [`resolve_cmd`] with `--cache-dir cache` instead of `--no-cache` when `cache` is given.
+pub fn resolve_cmd_cached(cwd: &Path, index_url: &str, cache: Option<&Path>) -> Command {
     let mut cmd = Command::new(lockit_bin());
     cmd.current_dir(cwd)
         .arg("resolve")
         .args(["--python-version", PYTHON_VERSION])
-        .args(["--python-platform", PYTHON_PLATFORM])
-        .args(["--no-cache", "-q"])
+        .args(["--python-platform", PYTHON_PLATFORM]);
+    match cache {
+        Some(dir) => cmd.arg("--cache-dir").arg(dir),
+        None => cmd.arg("--no-cache"),
+    };
+    cmd.arg("-q")
         .args(["--index-url", index_url])
         // Fail fast: a test that waits on the network is a test that hangs.
         .args(["--connect-timeout", "5", "--read-timeout", "20"])
@@ -60,7 +69,8 @@ pub struct Run {
 }
 
 impl Run {
-    fn from_output(out: Output) -> Run {
+    /// Collects a finished process's output.
+    pub fn from_output(out: Output) -> Run {
         Run {
             code: out.status.code(),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -99,6 +109,11 @@ where
         .output()
         .expect("run lockit");
     Run::from_output(out)
+}
+
+/// Runs a prepared command and waits for it.
+pub fn run(cmd: &mut Command) -> Run {
+    Run::from_output(cmd.output().expect("run lockit"))
 }
 
 /// Runs `lockit` with exactly `args` (no defaults added) in `cwd`.
