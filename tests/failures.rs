@@ -302,3 +302,75 @@ fn kill_9_while_many_runs_are_in_flight() {
         }
     }
 }
+
+#[test]
+fn broken_responses_exit_3() {
+    let metadata = "/files/app-1.0.0-py3-none-any.whl.metadata";
+    for (pattern, fault, needle) in [
+        ("/simple/app/", Fault::Truncate, "/simple/app/"),
+        (metadata, Fault::Truncate, metadata),
+        (metadata, Fault::Corrupt, "sha256"),
+        (
+            metadata,
+            Fault::Body(b"Metadata-Version: 2.1\n".to_vec()),
+            "sha256",
+        ),
+        (
+            "/simple/app/",
+            Fault::Redirect("/simple/app/".into()),
+            "redirect",
+        ),
+    ] {
+        let index = serve(&scenario(SMALL));
+        index.inject(pattern, fault.clone());
+        assert_fails(
+            &index.url(),
+            "app\n",
+            3,
+            &[needle],
+            &format!("{pattern} {fault:?}"),
+        );
+    }
+}
+
+#[test]
+fn one_truncated_response_is_retried() {
+    let index = serve(&scenario(SMALL));
+    index.inject_times("/simple/app/", Fault::Truncate, 1);
+    index.inject_times("/files/lib-1.2.0-py3-none-any.whl.metadata", Fault::Drop, 1);
+    let dir = project("app\n");
+    resolve(dir.path(), &index.url(), ["requirements.in"]).assert_ok();
+    assert_eq!(
+        common::pins(&common::read(&dir.path().join("requirements.txt")))["lib"],
+        "1.2.0"
+    );
+}
+
+#[test]
+fn no_solution_with_dash_o_dash_prints_no_lock() {
+    let index = serve(&load_scenario("conflict"));
+    let dir = project("left\nright\n");
+    let run = resolve(dir.path(), &index.url(), ["requirements.in", "-o", "-"]);
+    run.assert_code(1);
+    assert_eq!(run.stdout, "");
+    assert_untouched(dir.path(), "-o - no solution");
+}
+
+#[test]
+fn unwritable_output_exits_2_and_leaves_nothing() {
+    let index = serve(&scenario(SMALL));
+    let dir = project("app\n");
+    let run = resolve(
+        dir.path(),
+        &index.url(),
+        ["requirements.in", "-o", "no-such-dir/lock.txt"],
+    );
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("no-such-dir/lock.txt"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"));
+    assert_untouched(dir.path(), "unwritable output");
+}
