@@ -447,6 +447,17 @@ fn json_and_html_indexes_resolve_identically() {
 fn metadata_from_whole_wheels_when_ranges_are_ignored() {
     let index = serve(&scenario(FLAVOURS));
     let with_ranges = flavour_lock(&index.url());
+    // With ranges, a wheel without a .metadata file is read in pieces.
+    let ranged: Vec<_> = index
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/files/top-1.1.0-py3-none-any.whl")
+        .collect();
+    assert!(!ranged.is_empty(), "top 1.1.0's wheel never read");
+    assert!(
+        ranged.iter().all(|r| r.range.is_some() && r.status == 206),
+        "{ranged:#?}"
+    );
     index.set_ignore_ranges(true);
     index.clear_requests();
     let json = flavour_lock(&index.json_url());
