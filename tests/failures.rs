@@ -110,7 +110,6 @@ fn unknown_root_package_is_no_solution() {
 /// `no-such-package` prints only "you require `no-such-package` (requirements.in:1)",
 /// and `util>=9` (index has 1.5.0, 2.0.0) only "you require `util>=9` (requirements.in:1)".
 #[test]
-#[ignore = "bug: no-solution report drops NoVersions reasons (unknown package / no matching version is not stated)"]
 fn no_solution_report_says_why_a_package_has_no_versions() {
     let index = serve(&scenario(SMALL));
     for (input, package) in [

@@ -158,7 +158,6 @@ scenario_tests! {
     // Reproduction: index `lib` 1.2.3+foo and 1.2.4, input `lib==1.2.3` -> exit 1. Passed
     // before f8f64bc; `VersionMap::has_local_variants` assumes `V` itself is published
     // (it skips the first entry >= V), so `==V` is narrowed to exactly `V`.
-    #[ignore = "bug: `==1.2.3` no longer matches 1.2.3+foo unless 1.2.3 itself is published (has_local_variants, f8f64bc)"]
     local_version => "local-version",
     local_version_with_final => "local-version-with-final",
     post_release_excluded => "post-release-excluded",

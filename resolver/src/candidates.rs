@@ -90,8 +90,21 @@ impl VersionMap {
     pub fn has_local_variants(&self, version: &Version) -> bool {
         self.versions
             .range(version.clone()..)
-            .nth(1)
-            .is_some_and(|(v, _)| v.clone().without_local() == *version)
+            .take_while(|(v, _)| (*v).clone().without_local() == *version)
+            .any(|(v, _)| !v.local().is_empty())
+    }
+
+    /// The versions below `below` in `range` that the target can use, newest first.
+    pub fn usable_below<'m>(
+        &'m self,
+        below: &Version,
+        range: &'m Ranges<Version>,
+    ) -> impl Iterator<Item = (&'m Version, &'m [DistFile])> + 'm {
+        self.versions
+            .range(..below.clone())
+            .rev()
+            .filter(move |(v, e)| range.contains(*v) && !e.yanked)
+            .filter_map(|(v, e)| e.usable.as_ref().ok().map(|f| (v, f.as_slice())))
     }
 
     /// True when the project has no versions at all.

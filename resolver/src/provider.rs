@@ -70,7 +70,14 @@ pub(crate) struct Provider<'a> {
     explicit_pre: RefCell<HashSet<PackageName>>,
     edges: RefCell<HashMap<(Pkg, Version), Vec<Edge>>>,
     metadata: RefCell<HashMap<(PackageName, Version), Arc<CoreMetadata>>>,
+    tries: RefCell<HashMap<PackageName, u32>>,
 }
+
+/// After this many versions of one package were tried, the next ones are prefetched in bulk:
+/// the solver is walking back through old releases (boto3/botocore style).
+const BATCH_AFTER: u32 = 3;
+/// How many older versions one bulk prefetch asks for.
+const BATCH_SIZE: usize = 50;
 
 fn root_version() -> Version {
     Version::new([0])
@@ -106,20 +113,16 @@ impl<'a> Provider<'a> {
             explicit_pre: RefCell::default(),
             edges: RefCell::default(),
             metadata: RefCell::default(),
+            tries: RefCell::default(),
         }
     }
 
     pub fn solve(&self) -> Result<Resolution, ResolveError> {
         match pubgrub::resolve(self, Pkg::Root, root_version()) {
             Ok(selected) => self.resolution(selected.into_iter().collect()),
-            Err(PubGrubError::NoSolution(mut tree)) => {
-                tree.collapse_no_versions();
-                Err(ResolveError::NoSolution(Box::new(NoSolution::new(
-                    tree,
-                    self.roots,
-                    &self.options,
-                ))))
-            }
+            Err(PubGrubError::NoSolution(tree)) => Err(ResolveError::NoSolution(Box::new(
+                NoSolution::new(tree, self.roots, &self.options, self.available()),
+            ))),
             Err(PubGrubError::ErrorChoosingVersion { source, .. })
             | Err(PubGrubError::ErrorRetrievingDependencies { source, .. })
             | Err(PubGrubError::ErrorInShouldCancel(source)) => Err(ResolveError::Index(source.0)),
@@ -366,6 +369,44 @@ impl<'a> Provider<'a> {
     }
 }
 
+impl Provider<'_> {
+    /// Every version of every project seen, oldest first, for the report.
+    fn available(&self) -> HashMap<PackageName, Vec<Version>> {
+        let maps = self.maps.borrow();
+        maps.iter()
+            .map(|(n, m)| {
+                let mut versions: Vec<Version> = m.newest_first().map(|(v, _)| v.clone()).collect();
+                versions.reverse();
+                (n.clone(), versions)
+            })
+            .collect()
+    }
+
+    /// Once a package has been tried several times, fetch the metadata of the next
+    /// [`BATCH_SIZE`] candidates at once instead of one round trip per backtrack.
+    fn maybe_batch_prefetch(
+        &self,
+        name: &PackageName,
+        map: &VersionMap,
+        chosen: &Version,
+        range: &Ranges<Version>,
+    ) {
+        let tries = {
+            let mut tries = self.tries.borrow_mut();
+            let t = tries.entry(name.clone()).or_default();
+            *t += 1;
+            *t
+        };
+        if tries != BATCH_AFTER && (tries < BATCH_AFTER || tries % BATCH_SIZE as u32 != 0) {
+            return;
+        }
+        for (v, files) in map.usable_below(chosen, range).take(BATCH_SIZE) {
+            let pick = Some((v.clone(), files.to_vec()));
+            self.index.prefetch(name, Box::new(move |_| pick));
+        }
+    }
+}
+
 fn fatal(e: FetchError) -> ProviderError {
     match e {
         FetchError::Fatal(e) => ProviderError(e),
@@ -408,12 +449,16 @@ impl DependencyProvider for Provider<'_> {
         };
         let map = self.version_map(name)?;
         let explicit = self.explicit_pre.borrow().contains(name);
-        Ok(map.choose(
+        let chosen = map.choose(
             range,
             self.options.prerelease,
             explicit,
             self.options.preferences.get(name),
-        ))
+        );
+        if let Some(v) = &chosen {
+            self.maybe_batch_prefetch(name, &map, v, range);
+        }
+        Ok(chosen)
     }
 
     fn get_dependencies(

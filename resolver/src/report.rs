@@ -29,7 +29,12 @@ pub struct NoSolution {
 }
 
 impl NoSolution {
-    pub(crate) fn new(tree: Tree, roots: &[RootRequirement], options: &ResolveOptions) -> Self {
+    pub(crate) fn new(
+        tree: Tree,
+        roots: &[RootRequirement],
+        options: &ResolveOptions,
+        available: HashMap<PackageName, Vec<Version>>,
+    ) -> Self {
         let mut origins: HashMap<PackageName, Vec<String>> = HashMap::new();
         for r in roots {
             let at = match r.line {
@@ -41,7 +46,7 @@ impl NoSolution {
                 .or_default()
                 .push(format!("`{}` ({at})", r.requirement));
         }
-        let formatter = Plain { origins };
+        let formatter = Plain { origins, available };
         let body = DefaultStringReporter::report_with_formatter(&tree, &formatter);
         let mut text = format!(
             "no solution for Python {} on {}:\n{}",
@@ -132,6 +137,43 @@ fn term(pkg: &Pkg, range: &Ranges<Version>) -> String {
 
 struct Plain {
     origins: HashMap<PackageName, Vec<String>>,
+    /// Every version each project has on the index, oldest first.
+    available: HashMap<PackageName, Vec<Version>>,
+}
+
+impl Plain {
+    /// "no version of util matches util>=9 (the index has 1.5.0, 2.0.0)"
+    fn no_versions(&self, p: &Pkg, range: &Ranges<Version>) -> String {
+        let versions = p
+            .name()
+            .and_then(|n| self.available.get(n))
+            .map(Vec::as_slice);
+        match versions {
+            None | Some([]) => format!("{p} does not exist on the index"),
+            Some(list) if range == &Ranges::full() => {
+                format!(
+                    "no version of {p} can be used (the index has {})",
+                    shortlist(list)
+                )
+            }
+            Some(list) => format!(
+                "no version of {p} matches {} (the index has {})",
+                term(p, range),
+                shortlist(list)
+            ),
+        }
+    }
+}
+
+/// The newest few versions, oldest first: `…, 1.5.0, 2.0.0`.
+fn shortlist(versions: &[Version]) -> String {
+    const SHOWN: usize = 5;
+    let tail = &versions[versions.len().saturating_sub(SHOWN)..];
+    let mut text: Vec<String> = tail.iter().map(ToString::to_string).collect();
+    if versions.len() > SHOWN {
+        text.insert(0, "…".to_string());
+    }
+    text.join(", ")
 }
 
 impl ReportFormatter<Pkg, Ranges<Version>, Unavailable> for Plain {
@@ -140,12 +182,7 @@ impl ReportFormatter<Pkg, Ranges<Version>, Unavailable> for Plain {
     fn format_external(&self, external: &Ext) -> String {
         match external {
             External::NotRoot(..) => "we are solving your requirements".to_string(),
-            External::NoVersions(p, range) if range == &Ranges::full() => {
-                format!("no version of {p} exists on the index")
-            }
-            External::NoVersions(p, range) => {
-                format!("no usable version of {p} matches {}", term(p, range))
-            }
+            External::NoVersions(p, range) => self.no_versions(p, range),
             External::Custom(p, range, why) => match crate::ranges::pinned_version(range) {
                 Some(v) => format!("{p} {} {why}", clean(v)),
                 None => format!("{} {why}", term(p, range)),
