@@ -1,0 +1,78 @@
+//! A few resolutions against the real PyPI, pinned in time with `--exclude-newer`
+//! so their answers cannot drift. They need network access to pypi.org.
+
+mod common;
+
+use common::{pinmap, pins, read, resolve, tempdir, write};
+
+const PYPI: &str = "https://pypi.org/simple/";
+const EXCLUDE_NEWER: &str = "2026-11-01T00:00:00Z";
+
+#[test]
+fn flask_matches_uv_pins_and_hashes() {
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "flask\n");
+    resolve(
+        dir.path(),
+        PYPI,
+        [
+            "requirements.in",
+            "--exclude-newer",
+            EXCLUDE_NEWER,
+            "-o",
+            "lock.txt",
+        ],
+    )
+    .assert_ok();
+    let lock = read(&dir.path().join("lock.txt"));
+    // The same set `uv pip compile --generate-hashes` gives with the same options.
+    assert_eq!(
+        pins(&lock),
+        pinmap(&[
+            ("blinker", "1.9.0"),
+            ("click", "8.5.0"),
+            ("flask", "3.1.3"),
+            ("itsdangerous", "2.2.0"),
+            ("jinja2", "3.1.6"),
+            ("markupsafe", "3.0.4"),
+            ("werkzeug", "3.1.9"),
+        ])
+    );
+    // Every file of the pinned release is hashed: flask 3.1.3 has a wheel and an sdist.
+    assert!(lock.contains(
+        "--hash=sha256:0ef0e52b8a9cd932855379197dd8f94047b359ca0a78695144304cb45f87c9eb"
+    ));
+    assert!(lock.contains(
+        "--hash=sha256:f4bcbefc124291925f1a26446da31a5178f9483862233b23c0c96a20701f670c"
+    ));
+}
+
+#[test]
+fn tensorflow_2_15_has_no_cp312_wheel() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "requirements.in",
+        "tensorflow==2.15.0\nnumpy>=2\n",
+    );
+    let run = resolve(
+        dir.path(),
+        PYPI,
+        [
+            "requirements.in",
+            "--exclude-newer",
+            EXCLUDE_NEWER,
+            "-o",
+            "lock.txt",
+        ],
+    );
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("tensorflow 2.15.0 has no wheel"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("cp39, cp310, cp311"), "{}", run.stderr);
+    assert!(run.stderr.contains("requirements.in:1"), "{}", run.stderr);
+    assert!(!dir.path().join("lock.txt").exists());
+}
