@@ -451,11 +451,31 @@ impl IndexClient {
                 return Ok(meta);
             }
         }
-        let (bytes, meta) = self.metadata_bytes(name, version, file, &url).await?;
-        if let Some(path) = &cache_path {
-            crate::cache::write_entry(path, &bytes);
+        // A file never changes, so neither does "its metadata is unusable": remember that too,
+        // or an offline run would ask the network for what an online run already rejected.
+        let unusable_path = cache_path.as_ref().map(|p| p.with_extension("unusable"));
+        if let Some(reason) = unusable_path.as_deref().and_then(crate::cache::read_entry) {
+            return Err(IndexError::MetadataUnavailable {
+                name: name.to_string(),
+                version: version.to_string(),
+                reason: String::from_utf8_lossy(&reason).into_owned(),
+            });
         }
-        Ok(meta)
+        match self.metadata_bytes(name, version, file, &url).await {
+            Ok((bytes, meta)) => {
+                if let Some(path) = &cache_path {
+                    crate::cache::write_entry(path, &bytes);
+                }
+                Ok(meta)
+            }
+            Err(e) if e.is_unavailable() && file.sha256.is_some() => {
+                if let Some(path) = &unusable_path {
+                    crate::cache::write_entry(path, e.to_string().as_bytes());
+                }
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     fn bad(&self, name: &PackageName, version: &Version, url: &str, reason: String) -> IndexError {
