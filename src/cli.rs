@@ -28,6 +28,15 @@ pub enum PrereleaseArg {
     IfNecessaryOrExplicit,
 }
 
+/// How packages found on several indexes are chosen, as uv spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IndexStrategyArg {
+    /// Only the first index that has a package (protects against dependency confusion).
+    FirstIndex,
+    /// The best version across all indexes (unsafe with a private index).
+    UnsafeBestMatch,
+}
+
 /// Options that say what to resolve for and where from (shared by every command).
 #[derive(Debug, Clone, Args)]
 pub struct TargetArgs {
@@ -85,6 +94,12 @@ pub struct TargetArgs {
     /// Seconds to wait for data on a connection.
     #[arg(long, env = "LOCKIT_READ_TIMEOUT", default_value_t = 30.0)]
     pub read_timeout: f64,
+    /// Which indexes a package may come from: the first that has it (safe), or all of them.
+    #[arg(long, value_enum, env = "LOCKIT_INDEX_STRATEGY", default_value_t = IndexStrategyArg::FirstIndex)]
+    pub index_strategy: IndexStrategyArg,
+    /// Verify TLS with the operating system's certificate store (always the case; accepted for uv/pip compatibility).
+    #[arg(long, env = "LOCKIT_NATIVE_TLS")]
+    pub native_tls: bool,
     /// Less output.
     #[arg(short, long)]
     pub quiet: bool,

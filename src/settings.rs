@@ -5,10 +5,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use lockit_dist::PackageName;
-use lockit_index_client::ClientOptions;
+use lockit_index_client::{ClientOptions, IndexStrategy};
 use lockit_resolver::{BinaryPolicy, PrereleaseMode};
 
-use crate::cli::{PrereleaseArg, TargetArgs};
+use crate::cli::{IndexStrategyArg, PrereleaseArg, TargetArgs};
 use crate::exit_code::Failure;
 
 /// The default index.
@@ -135,5 +135,12 @@ pub fn client_options(
         connect_timeout: secs(args.connect_timeout, "--connect-timeout")?,
         read_timeout: secs(args.read_timeout, "--read-timeout")?,
         retries: 3,
+        index_strategy: match args.index_strategy {
+            IndexStrategyArg::FirstIndex => IndexStrategy::FirstIndex,
+            IndexStrategyArg::UnsafeBestMatch => IndexStrategy::UnsafeBestMatch,
+        },
+        verbose: args.verbose > 0,
+        native_tls: args.native_tls,
+        netrc: true,
     })
 }

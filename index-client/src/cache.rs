@@ -36,9 +36,15 @@ impl CachedPage {
 }
 
 /// A directory of cache entries.
+///
+/// Several lockit processes may share one directory: writers never collide because each
+/// entry is renamed into place whole (the last rename wins, and every writer of a key
+/// writes the same bytes for it), and readers check every entry they read.
 #[derive(Debug, Clone)]
 pub(crate) struct DiskCache {
     root: PathBuf,
+    /// Say on stderr when a damaged entry is dropped.
+    verbose: bool,
 }
 
 fn hex_sha256(data: &[u8]) -> String {
@@ -46,8 +52,8 @@ fn hex_sha256(data: &[u8]) -> String {
 }
 
 impl DiskCache {
-    pub fn new(root: PathBuf) -> Self {
-        DiskCache { root }
+    pub fn new(root: PathBuf, verbose: bool) -> Self {
+        DiskCache { root, verbose }
     }
 
     fn path(&self, bucket: &str, key: &str) -> PathBuf {
@@ -64,11 +70,11 @@ impl DiskCache {
     }
 
     pub fn read_page(&self, path: &Path) -> Option<CachedPage> {
-        let payload = read_entry(path)?;
+        let payload = self.read(path)?;
         match serde_json::from_slice(&payload) {
             Ok(page) => Some(page),
-            Err(_) => {
-                let _ = std::fs::remove_file(path);
+            Err(e) => {
+                self.drop_entry(path, &format!("undecodable page: {e}"));
                 None
             }
         }
@@ -79,22 +85,40 @@ impl DiskCache {
             write_entry(path, &payload);
         }
     }
+
+    /// The payload of a valid entry; an invalid one is removed (and, verbosely, reported).
+    pub fn read(&self, path: &Path) -> Option<Vec<u8>> {
+        let data = std::fs::read(path).ok()?;
+        match check_entry(&data) {
+            Some(payload) => Some(payload),
+            None => {
+                self.drop_entry(path, "bad length, format or checksum");
+                None
+            }
+        }
+    }
+
+    /// Removes a damaged entry so that it is fetched again.
+    pub fn drop_entry(&self, path: &Path, why: &str) {
+        if self.verbose {
+            eprintln!(
+                "warning: dropping damaged cache entry `{}` ({why}); it will be fetched again",
+                path.display()
+            );
+        }
+        tracing::debug!("dropping corrupt cache entry {}: {why}", path.display());
+        let _ = std::fs::remove_file(path);
+    }
 }
 
-/// The payload of a valid entry; an invalid one is removed.
-pub(crate) fn read_entry(path: &Path) -> Option<Vec<u8>> {
-    let data = std::fs::read(path).ok()?;
+/// The payload of an entry's bytes when its envelope checks out.
+pub(crate) fn check_entry(data: &[u8]) -> Option<Vec<u8>> {
     let valid = data.len() >= HEADER_LEN
         && &data[..4] == MAGIC
         && data[4..8] == FORMAT_VERSION.to_le_bytes()
         && data[8..16] == ((data.len() - HEADER_LEN) as u64).to_le_bytes()
         && data[16..48] == Sha256::digest(&data[HEADER_LEN..])[..];
-    if !valid {
-        tracing::debug!("dropping corrupt cache entry {}", path.display());
-        let _ = std::fs::remove_file(path);
-        return None;
-    }
-    Some(data[HEADER_LEN..].to_vec())
+    valid.then(|| data[HEADER_LEN..].to_vec())
 }
 
 /// Writes an entry atomically. Failures are logged and ignored: the cache is
@@ -128,11 +152,11 @@ mod tests {
     #[test]
     fn round_trip_and_corruption() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = DiskCache::new(dir.path().to_path_buf());
+        let cache = DiskCache::new(dir.path().to_path_buf(), false);
         let path = cache.metadata_path("abc");
-        assert_eq!(read_entry(&path), None);
+        assert_eq!(cache.read(&path), None);
         write_entry(&path, b"hello");
-        assert_eq!(read_entry(&path).as_deref(), Some(b"hello" as &[u8]));
+        assert_eq!(cache.read(&path).as_deref(), Some(b"hello" as &[u8]));
         let good = std::fs::read(&path).unwrap();
 
         // Every kind of damage makes the entry disappear instead of being trusted.
@@ -151,7 +175,7 @@ mod tests {
         damaged.push(longer);
         for d in damaged {
             std::fs::write(&path, &d).unwrap();
-            assert_eq!(read_entry(&path), None);
+            assert_eq!(cache.read(&path), None);
             assert!(!path.exists());
         }
     }
@@ -159,7 +183,7 @@ mod tests {
     #[test]
     fn pages_round_trip_and_bad_json_is_dropped() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = DiskCache::new(dir.path().to_path_buf());
+        let cache = DiskCache::new(dir.path().to_path_buf(), false);
         let path = cache.page_path("https://example.com/simple/", "foo");
         let page = CachedPage {
             fetched_at_ms: jiff::Timestamp::now().as_millisecond(),

@@ -51,6 +51,27 @@ pub struct ClientOptions {
     pub read_timeout: Duration,
     /// Retries for transient failures.
     pub retries: u32,
+    /// How the files of a project found on several indexes are combined.
+    pub index_strategy: IndexStrategy,
+    /// Warn on stderr about things that are handled but worth knowing (damaged cache entries).
+    pub verbose: bool,
+    /// Accepted for `--native-tls`: certificates are always verified against the
+    /// operating system's store (and `SSL_CERT_FILE` / `SSL_CERT_DIR`), so this changes nothing.
+    pub native_tls: bool,
+    /// Read credentials for index hosts from `$NETRC` or `~/.netrc`.
+    pub netrc: bool,
+}
+
+/// Which indexes a project's files come from when several indexes are configured.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum IndexStrategy {
+    /// Only from the first index that has the project: a public index can never
+    /// shadow a private package of the same name (dependency confusion).
+    #[default]
+    FirstIndex,
+    /// From every index, the best version winning wherever it is (files of the same
+    /// name are taken from the earlier index). Unsafe with public and private indexes.
+    UnsafeBestMatch,
 }
 
 impl Default for ClientOptions {
@@ -65,6 +86,10 @@ impl Default for ClientOptions {
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(30),
             retries: 3,
+            index_strategy: IndexStrategy::FirstIndex,
+            verbose: false,
+            native_tls: false,
+            netrc: true,
         }
     }
 }
@@ -92,6 +117,7 @@ struct Inner {
     offline: bool,
     refresh: bool,
     exclude_newer: Option<jiff::Timestamp>,
+    index_strategy: IndexStrategy,
     projects: Mutex<HashMap<PackageName, Memo<ProjectFiles>>>,
     metadata: Mutex<HashMap<(PackageName, Version), Memo<CoreMetadata>>>,
 }
@@ -173,12 +199,18 @@ impl IndexClient {
             };
             find_links.push(entry);
         }
+        let netrc = if options.netrc {
+            crate::netrc::Netrc::from_env()
+        } else {
+            crate::netrc::Netrc::default()
+        };
         let http = Http::new(
             options.connect_timeout,
             options.read_timeout,
             options.retries,
             options.offline,
             &credentialed,
+            netrc,
         )?;
         Ok(IndexClient {
             inner: Arc::new(Inner {
@@ -186,10 +218,13 @@ impl IndexClient {
                 find_links_pages: find_links.iter().map(|_| OnceCell::new()).collect(),
                 indexes,
                 find_links,
-                cache: options.cache_dir.map(DiskCache::new),
+                cache: options
+                    .cache_dir
+                    .map(|dir| DiskCache::new(dir, options.verbose)),
                 offline: options.offline,
                 refresh: options.refresh,
                 exclude_newer: options.exclude_newer,
+                index_strategy: options.index_strategy,
                 projects: Mutex::new(HashMap::new()),
                 metadata: Mutex::new(HashMap::new()),
             }),
@@ -197,7 +232,8 @@ impl IndexClient {
     }
 
     /// All files for a project: from the first index that knows it (indexes are
-    /// never mixed, against dependency confusion), plus find-links files. An
+    /// never mixed, against dependency confusion, unless [`IndexStrategy::UnsafeBestMatch`]
+    /// says so), plus find-links files. An
     /// unknown project has no files. Concurrent callers share one request.
     pub async fn project(&self, name: &PackageName) -> Result<Arc<ProjectFiles>, IndexError> {
         let cell = lock(&self.inner.projects)
@@ -257,13 +293,21 @@ impl IndexClient {
 
     async fn fetch_project(&self, name: &PackageName) -> Result<ProjectFiles, IndexError> {
         let mut files: Vec<DistFile> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for index in &self.inner.indexes {
             if let Some(raw) = self.index_page(index, name).await? {
-                files.extend(
-                    raw.iter()
-                        .filter_map(|r| r.to_dist_file(name, &index.label)),
-                );
-                break;
+                // The same filename on a later index is shadowed by the earlier one.
+                let fresh: Vec<&RawFile> =
+                    raw.iter().filter(|r| !seen.contains(&r.filename)).collect();
+                for r in fresh {
+                    if let Some(file) = r.to_dist_file(name, &index.label) {
+                        files.push(file);
+                    }
+                }
+                seen.extend(raw.iter().map(|r| r.filename.clone()));
+                if self.inner.index_strategy == IndexStrategy::FirstIndex {
+                    break;
+                }
             }
         }
         for (i, entry) in self.inner.find_links.iter().enumerate() {
@@ -446,15 +490,23 @@ impl IndexClient {
             .cache
             .as_ref()
             .map(|c| c.metadata_path(&cache_key));
-        if let Some(bytes) = cache_path.as_deref().and_then(crate::cache::read_entry) {
-            if let Ok(meta) = self.check(name, version, &file.url, CoreMetadata::parse(&bytes)) {
-                return Ok(meta);
+        let cache = self.inner.cache.as_ref();
+        if let (Some(cache), Some(path)) = (cache, cache_path.as_deref()) {
+            if let Some(bytes) = cache.read(path) {
+                match self.check(name, version, &file.url, CoreMetadata::parse(&bytes)) {
+                    Ok(meta) => return Ok(meta),
+                    // Whole and checksummed but not this version's metadata: refetch it.
+                    Err(e) => cache.drop_entry(path, &e.to_string()),
+                }
             }
         }
         // A file never changes, so neither does "its metadata is unusable": remember that too,
         // or an offline run would ask the network for what an online run already rejected.
         let unusable_path = cache_path.as_ref().map(|p| p.with_extension("unusable"));
-        if let Some(reason) = unusable_path.as_deref().and_then(crate::cache::read_entry) {
+        if let Some(reason) = unusable_path
+            .as_deref()
+            .and_then(|p| cache.and_then(|c| c.read(p)))
+        {
             return Err(IndexError::MetadataUnavailable {
                 name: name.to_string(),
                 version: version.to_string(),

@@ -70,6 +70,7 @@ pub(crate) struct Http {
     retries: u32,
     offline: bool,
     credentials: Vec<Credential>,
+    netrc: crate::netrc::Netrc,
 }
 
 impl Http {
@@ -79,6 +80,7 @@ impl Http {
         retries: u32,
         offline: bool,
         locations: &[Url],
+        netrc: crate::netrc::Netrc,
     ) -> Result<Self, IndexError> {
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("lockit/", env!("CARGO_PKG_VERSION")))
@@ -108,11 +110,13 @@ impl Http {
             retries,
             offline,
             credentials,
+            netrc,
         })
     }
 
     /// The URL without credentials, and the credentials to send with it: its own,
-    /// or those configured for its origin. Other origins never see them.
+    /// those configured for its origin, or those `.netrc` names its host with. Other
+    /// origins and hosts never see them.
     fn authorize(&self, url: &Url) -> (Url, Option<(String, Option<String>)>) {
         let mut clean = url.clone();
         let own = if !url.username().is_empty() || url.password().is_some() {
@@ -131,6 +135,11 @@ impl Http {
                 .iter()
                 .find(|c| c.origin == origin)
                 .map(|c| (c.username.clone(), c.password.clone()))
+        });
+        let auth = auth.or_else(|| {
+            self.netrc
+                .lookup(clean.host_str()?)
+                .map(|m| (m.login.clone(), m.password.clone()))
         });
         (clean, auth)
     }
@@ -537,15 +546,22 @@ mod tests {
     #[test]
     fn credentials_stay_with_their_origin() {
         let idx = Url::parse("https://us%40er:p%3Ass@private.example/simple/").unwrap();
-        let http = Http::new(Duration::ZERO, Duration::ZERO, 0, false, &[idx]).unwrap();
+        let netrc = crate::netrc::Netrc::parse(
+            "machine private.example login n password p\nmachine other.example login o password q",
+        );
+        let http = Http::new(Duration::ZERO, Duration::ZERO, 0, false, &[idx], netrc).unwrap();
         let (clean, auth) =
             http.authorize(&Url::parse("https://private.example/files/a.whl").unwrap());
         assert_eq!(clean.as_str(), "https://private.example/files/a.whl");
         assert_eq!(auth, Some(("us@er".into(), Some("p:ss".into()))));
         let (_, auth) =
             http.authorize(&Url::parse("https://private.example:8443/files/a.whl").unwrap());
+        // Not the URL's origin; `.netrc` names hosts without ports, like curl.
+        assert_eq!(auth, Some(("n".into(), Some("p".into()))));
+        let (_, auth) = http.authorize(&Url::parse("https://third.example/files/a.whl").unwrap());
         assert_eq!(auth, None);
+        // `.netrc` credentials go to the host they name, and URL credentials win over them.
         let (_, auth) = http.authorize(&Url::parse("https://other.example/files/a.whl").unwrap());
-        assert_eq!(auth, None);
+        assert_eq!(auth, Some(("o".into(), Some("q".into()))));
     }
 }

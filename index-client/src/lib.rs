@@ -22,11 +22,14 @@
 mod cache;
 mod client;
 mod error;
+#[doc(hidden)]
+pub mod fuzz;
 mod http;
+mod netrc;
 mod sdist;
 mod simple;
 mod zipread;
 
-pub use client::{ClientOptions, IndexClient};
+pub use client::{ClientOptions, IndexClient, IndexStrategy};
 pub use error::IndexError;
 pub use lockit_dist::{CoreMetadata, DistFile, DistFilename, PackageName, ProjectFiles, Version};

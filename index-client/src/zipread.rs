@@ -301,11 +301,9 @@ pub(crate) async fn list_entries<S: RangeSource>(
     parse_central_directory(&cd)
 }
 
-/// A zip held in memory.
-#[cfg(test)]
+/// A zip held in memory (tests and fuzz targets).
 pub(crate) struct InMemory(pub Vec<u8>);
 
-#[cfg(test)]
 impl RangeSource for InMemory {
     fn len(&self) -> u64 {
         self.0.len() as u64

@@ -1,0 +1,91 @@
+//! Entry points for the fuzz targets in `fuzz/` (cargo-fuzz). Not a stable API: each
+//! function feeds untrusted bytes to one parser exactly as the client would, and must
+//! return (with any result) instead of panicking, looping or allocating without bound.
+
+use std::str::FromStr;
+
+use lockit_dist::PackageName;
+use url::Url;
+
+use crate::zipread::{self, InMemory};
+
+const PAGE_URL: &str = "https://example.com/simple/pkg/";
+
+/// The project name a filename claims (`foo_bar-1.0-...` -> `foo-bar`), to exercise
+/// the filename parser on whatever the page linked.
+fn claimed_name(filename: &str) -> Option<PackageName> {
+    PackageName::from_str(filename.split('-').next()?).ok()
+}
+
+fn dist_files(files: &[crate::simple::RawFile]) -> usize {
+    files
+        .iter()
+        .filter_map(|f| f.to_dist_file(&claimed_name(&f.filename)?, "fuzz"))
+        .count()
+}
+
+/// Parses a PEP 691 JSON project page; returns how many links were usable files.
+pub fn json_page(body: &[u8]) -> Result<usize, String> {
+    let url = Url::parse(PAGE_URL).map_err(|e| e.to_string())?;
+    let files = crate::simple::parse_json(body, &url)?;
+    Ok(dist_files(&files))
+}
+
+/// Parses a PEP 503 HTML project (or find-links) page; returns how many links were usable files.
+pub fn html_page(body: &[u8]) -> usize {
+    let Ok(url) = Url::parse(PAGE_URL) else {
+        return 0;
+    };
+    dist_files(&crate::simple::parse_html(body, &url))
+}
+
+/// Reads `*.dist-info/METADATA` out of a zip held in memory, the way metadata is read
+/// from a wheel with range requests: end record, central directory, local header, inflate.
+pub fn wheel_metadata(zip: &[u8]) -> Result<Vec<u8>, String> {
+    let mut src = InMemory(zip.to_vec());
+    futures::executor::block_on(async {
+        let entries = zipread::list_entries(&mut src, None).await?;
+        let entry = zipread::find_metadata_entry(&entries, "pkg-1.0.dist-info/")
+            .ok_or("no METADATA")?
+            .clone();
+        zipread::read_entry(&mut src, &entry, 1024 * 1024).await
+    })
+    .map_err(|e| e.to_string())
+}
+
+/// Parses raw central directory records; returns the number of entries.
+pub fn central_directory(cd: &[u8]) -> Result<usize, String> {
+    zipread::parse_central_directory(cd)
+        .map(|e| e.len())
+        .map_err(|e| e.to_string())
+}
+
+/// Reads `PKG-INFO` and `pyproject.toml` from a `.tar.gz` sdist, then the static
+/// metadata a pyproject.toml gives, as the client does for sdists without PKG-INFO 2.2.
+pub fn sdist_tar_gz(data: &[u8]) -> Result<(), String> {
+    let found = crate::sdist::read_tar_gz(data, 1024 * 1024)?;
+    if let Some(pyproject) = found.pyproject {
+        pyproject_metadata(&pyproject)?;
+    }
+    Ok(())
+}
+
+/// Reads `PKG-INFO` and `pyproject.toml` from a `.zip` sdist.
+pub fn sdist_zip(data: &[u8]) -> Result<(), String> {
+    let mut src = InMemory(data.to_vec());
+    futures::executor::block_on(crate::sdist::read_zip(&mut src, 1024 * 1024))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// Turns a `pyproject.toml` into core metadata text, for `pkg` 1.0.
+pub fn pyproject_metadata(pyproject: &[u8]) -> Result<Vec<u8>, String> {
+    let name = PackageName::from_str("pkg").map_err(|e| e.to_string())?;
+    let version = lockit_dist::Version::from_str("1.0").map_err(|e| e.to_string())?;
+    crate::sdist::metadata_from_pyproject(pyproject, &name, &version)
+}
+
+/// Reads a disk cache entry (envelope and checksum) from `bytes`; a bad one is dropped.
+pub fn cache_entry(bytes: &[u8]) -> Option<Vec<u8>> {
+    crate::cache::check_entry(bytes)
+}
