@@ -6,6 +6,7 @@ mod cli;
 mod commands;
 mod exit_code;
 mod index_bridge;
+mod logging;
 mod settings;
 mod target;
 

@@ -458,6 +458,11 @@ impl DependencyProvider for Provider<'_> {
         if let Some(v) = &chosen {
             self.maybe_batch_prefetch(name, &map, v, range);
         }
+        tracing::debug!(
+            "choose {package} {} -> {}",
+            crate::report::specifier_text(range).unwrap_or_default(),
+            chosen.as_ref().map_or("none".to_string(), ToString::to_string)
+        );
         Ok(chosen)
     }
 

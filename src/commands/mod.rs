@@ -8,6 +8,9 @@ use crate::exit_code::{Exit, Failure};
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<Exit, Failure> {
     match cli.command {
-        Command::Resolve(args) => resolve::run(args),
+        Command::Resolve(args) => {
+            crate::logging::init(args.target.verbose, args.target.quiet);
+            resolve::run(args)
+        }
     }
 }
