@@ -4,17 +4,27 @@
 //!   `-r`/`-c` includes, options and the file and line every requirement came from.
 //! - [`requirements_txt`]: the pip-compile compatible lock: [`render`] writes it, [`parse_lock`]
 //!   reads one back for re-locking and `lockit verify`.
+//! - [`pylock`]: PEP 751 `pylock.toml`: [`render_pylock`] writes it, [`parse_pylock`] reads it
+//!   into the same [`ParsedLock`] view as requirements.txt.
+//! - [`pyproject`]: `pyproject.toml` as an input (dependencies, extras, dependency groups).
+//! - [`diff`]: what changed between two sets of pins.
 //! - [`write_atomic`]: replace a lock file without ever leaving half of one.
 
+pub mod diff;
 mod lines;
+pub mod pylock;
+pub mod pyproject;
 pub mod requirements_in;
 pub mod requirements_txt;
 mod write;
 
+pub use diff::{diff_pins, PinChange};
+pub use pylock::{parse_pylock, render_pylock, Pylock, PylockFile, PylockPackage};
+pub use pyproject::{PyProject, PyProjectError, Selection};
 pub use requirements_in::{
     LineError, LineErrorKind, RequirementsError, RequirementsFile, SourcedRequirement,
 };
 pub use requirements_txt::{
-    parse_lock, render, Header, Lock, LockParseError, LockedPackage, ParsedLock, Pin, Via,
+    parse_lock, render, Header, Lock, LockParseError, LockedPackage, ParsedLock, Pin, PinFile, Via,
 };
 pub use write::write_atomic;

@@ -10,7 +10,7 @@ use std::fmt;
 use pep440_rs::Version;
 use pep508_rs::PackageName;
 
-pub use parse::{parse_lock, LockParseError, ParsedLock, Pin};
+pub use parse::{parse_lock, LockParseError, ParsedLock, Pin, PinFile};
 
 /// What the header comment says about how the lock was made.
 #[derive(Debug, Clone, PartialEq, Eq)]

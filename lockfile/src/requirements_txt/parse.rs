@@ -16,6 +16,10 @@ pub struct ParsedLock {
     pub extra_index_urls: Vec<String>,
     /// `--find-links` lines, in order.
     pub find_links: Vec<String>,
+    /// The command line in the header comment (`lockit resolve ...`), when there is one.
+    pub command: Option<String>,
+    /// The 1-based line of that command.
+    pub command_line: Option<usize>,
 }
 
 /// One `name==version` (or `name @ url`) line of a lock.
@@ -33,7 +37,20 @@ pub struct Pin {
     pub hashes: Vec<String>,
     /// The `# via` reasons as written (`-r requirements.in`, `flask`).
     pub via: Vec<String>,
+    /// The files the pin names with their hashes; only pylock.toml names them.
+    pub files: Vec<PinFile>,
     /// 1-based line the pin starts on.
+    pub line: usize,
+}
+
+/// A file a lock entry names (pylock.toml `wheels` / `sdist`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinFile {
+    /// The filename (`flask-3.1.3-py3-none-any.whl`).
+    pub name: String,
+    /// The hash as `sha256:<hex>`.
+    pub hash: String,
+    /// 1-based line of the entry.
     pub line: usize,
 }
 
@@ -56,6 +73,9 @@ pub fn parse_lock(text: &str) -> Result<ParsedLock, LockParseError> {
     let mut pending: Option<(usize, String)> = None;
     for (number, line) in physical_lines(text) {
         let is_comment = line.trim_start().starts_with('#');
+        if is_comment && reader.lock.pins.is_empty() {
+            reader.header(number, line);
+        }
         if is_comment {
             // As in pip, a comment ends a continuation.
             if let Some((start, joined)) = pending.take() {
@@ -91,9 +111,26 @@ struct Reader {
     last_pin: Option<usize>,
     /// Inside a multi-line `# via` block.
     in_via: bool,
+    /// The header said "by the following command"; the next comment is the command.
+    command_next: bool,
 }
 
 impl Reader {
+    /// Picks the command line out of a pip-compile style header.
+    fn header(&mut self, number: usize, line: &str) {
+        let body = line.trim_start().trim_start_matches('#').trim();
+        if body.is_empty() || self.lock.command.is_some() {
+            return;
+        }
+        if body.contains("the following command") {
+            self.command_next = true;
+        } else if self.command_next {
+            self.lock.command = Some(body.to_string());
+            self.lock.command_line = Some(number);
+            self.command_next = false;
+        }
+    }
+
     fn comment(&mut self, line: &str) {
         let body = line.trim_start().trim_start_matches('#');
         let via = self.last_pin.and_then(|i| self.lock.pins.get_mut(i));
@@ -219,6 +256,7 @@ impl Reader {
             marker: req.marker.try_to_string(),
             hashes,
             via: Vec::new(),
+            files: Vec::new(),
             line,
         });
         self.last_pin = Some(self.lock.pins.len() - 1);
