@@ -54,6 +54,8 @@ pub struct LoggedRequest {
     pub range: Option<String>,
     /// The `Accept` header.
     pub accept: Option<String>,
+    /// The `Authorization` header, as sent (tests check where credentials went).
+    pub authorization: Option<String>,
     /// The status sent; 0 when the connection was dropped by a fault.
     pub status: u16,
 }
@@ -199,11 +201,27 @@ impl TestIndex {
         lock(&self.shared.faults).clear();
     }
 
+    /// Applies one of `faults` at random to each request matching `pattern`, with
+    /// probability `per_mille / 1000`, drawn from a generator seeded with `seed`.
+    pub fn inject_random(&self, pattern: &str, faults: Vec<Fault>, per_mille: u32, seed: u64) {
+        lock(&self.shared.faults).push(FaultRule {
+            pattern: pattern.to_string(),
+            fault: Fault::Drop,
+            remaining: None,
+            random: Some(crate::fault::Random {
+                faults,
+                per_mille,
+                state: seed,
+            }),
+        });
+    }
+
     fn push_fault(&self, pattern: &str, fault: Fault, remaining: Option<u32>) {
         lock(&self.shared.faults).push(FaultRule {
             pattern: pattern.to_string(),
             fault,
             remaining,
+            random: None,
         });
     }
 }
@@ -286,6 +304,7 @@ fn serve_request(stream: &mut TcpStream, shared: &Shared, req: &Request) -> io::
             path: path.clone(),
             range: req.header("range").map(str::to_string),
             accept: req.header("accept").map(str::to_string),
+            authorization: req.header("authorization").map(str::to_string),
             status,
         });
     };
@@ -300,12 +319,8 @@ fn serve_request(stream: &mut TcpStream, shared: &Shared, req: &Request) -> io::
         }
         Some(Fault::Redirect(location)) => Response::redirect(302, location),
         Some(Fault::Delay(d)) => {
-            let until = Instant::now() + *d;
-            while Instant::now() < until {
-                if shared.stop.load(Ordering::SeqCst) {
-                    return Ok(false);
-                }
-                std::thread::sleep(http::POLL.min(until.saturating_duration_since(Instant::now())));
+            if !wait(shared, *d) {
+                return Ok(false);
             }
             route(shared, req, &path)
         }
@@ -321,6 +336,23 @@ fn serve_request(stream: &mut TcpStream, shared: &Shared, req: &Request) -> io::
         _ => {}
     }
     log(resp.status);
+    if let Some(Fault::StallBody(d)) = &fault {
+        let mut bytes = http::head_bytes(&resp, false);
+        if !head_only {
+            bytes.extend_from_slice(&resp.body[..resp.body.len() / 2]);
+        }
+        stream.write_all(&bytes)?;
+        stream.flush()?;
+        wait(shared, *d);
+        return Ok(false);
+    }
+    if let Some(Fault::Huge {
+        len,
+        declare_length,
+    }) = &fault
+    {
+        return stream_huge(stream, shared, &resp, *len, *declare_length, head_only);
+    }
     if matches!(fault, Some(Fault::Truncate)) {
         let mut bytes = http::head_bytes(&resp, false);
         if !head_only {
@@ -332,6 +364,65 @@ fn serve_request(stream: &mut TcpStream, shared: &Shared, req: &Request) -> io::
     }
     http::write_response(stream, &resp, head_only, keep_alive)?;
     Ok(keep_alive)
+}
+
+/// Sleeps for `d`, waking to check for shutdown; false when the server is stopping.
+fn wait(shared: &Shared, d: Duration) -> bool {
+    let until = Instant::now() + d;
+    while Instant::now() < until {
+        if shared.stop.load(Ordering::SeqCst) {
+            return false;
+        }
+        std::thread::sleep(http::POLL.min(until.saturating_duration_since(Instant::now())));
+    }
+    true
+}
+
+/// Streams `len` filler bytes as the body of `resp` (whose own body is dropped), in
+/// chunks, until done, the peer goes away or the server stops. Always closes.
+fn stream_huge(
+    stream: &mut TcpStream,
+    shared: &Shared,
+    resp: &Response,
+    len: u64,
+    declare_length: bool,
+    head_only: bool,
+) -> io::Result<bool> {
+    let mut head = Response {
+        status: 200,
+        headers: resp
+            .headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .cloned()
+            .collect(),
+        body: Vec::new(),
+    };
+    if declare_length {
+        head = head.header("Content-Length", len.to_string());
+    }
+    let mut bytes = http::head_bytes(&head, false);
+    if !declare_length {
+        // `head_bytes` announced an empty body; a close-delimited body has no length at all.
+        let text = String::from_utf8_lossy(&bytes).replace("Content-Length: 0\r\n", "");
+        bytes = text.into_bytes();
+    }
+    stream.write_all(&bytes)?;
+    if head_only {
+        return Ok(false);
+    }
+    // Filler that is neither valid JSON nor HTML nor metadata: only its size matters.
+    let chunk = b"lockit-test-index huge body filler. ".repeat(2048);
+    let mut sent = 0u64;
+    while sent < len && !shared.stop.load(Ordering::SeqCst) {
+        let n = usize::try_from((len - sent).min(chunk.len() as u64)).unwrap_or(chunk.len());
+        if stream.write_all(&chunk[..n]).is_err() {
+            break;
+        }
+        sent += n as u64;
+    }
+    let _ = stream.flush();
+    Ok(false)
 }
 
 fn file_url(base: &str, filename: &str) -> String {
