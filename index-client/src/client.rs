@@ -288,6 +288,30 @@ impl IndexClient {
         }
     }
 
+    /// The sha256 of the file at `url` (a direct reference such as `name @ https://…/x.whl`),
+    /// read in full: from disk for `file://`, else downloaded and hashed on the way.
+    pub async fn file_sha256(&self, url: &str) -> Result<String, IndexError> {
+        let parsed = Url::parse(url).map_err(|e| IndexError::InvalidLocation {
+            location: redact_str(url),
+            reason: e.to_string(),
+        })?;
+        if parsed.scheme() == "file" {
+            let mut local = open_local(&parsed)?;
+            let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+            std::io::copy(&mut local.file, &mut hasher).map_err(|e| IndexError::Io {
+                path: redact(&parsed),
+                message: e.to_string(),
+            })?;
+            return Ok(hex::encode(sha2::Digest::finalize(hasher)));
+        }
+        Ok(self
+            .inner
+            .http
+            .download(&parsed, MAX_DOWNLOAD)
+            .await?
+            .sha256)
+    }
+
     // -----------------------------------------------------------------------
     // Project pages
 
@@ -354,6 +378,11 @@ impl IndexClient {
     }
 
     fn store_page(&self, path: Option<&Path>, files: &Option<Vec<RawFile>>) {
+        // A page without a single link is more often a login or portal page answering 200
+        // than a real project: cheap to ask again, wrong to remember.
+        if files.as_ref().is_some_and(Vec::is_empty) {
+            return;
+        }
         if let (Some(cache), Some(path)) = (&self.inner.cache, path) {
             let page = CachedPage {
                 fetched_at_ms: jiff::Timestamp::now().as_millisecond(),
@@ -852,6 +881,14 @@ fn parse_page(
             reason,
         })
     } else {
+        // PEP 503 pages are UTF-8 text: binary garbage is a broken server or proxy, not
+        // a page without links.
+        if std::str::from_utf8(body).is_err() || body.contains(&0) {
+            return Err(IndexError::BadPage {
+                url: redact(url),
+                reason: "the HTML page is not UTF-8 text".into(),
+            });
+        }
         Ok(simple::parse_html(body, url))
     }
 }
