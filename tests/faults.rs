@@ -591,3 +591,47 @@ fn seeded_random_faults_never_give_a_wrong_lock() {
     }
     assert!(outcomes.contains(&Some(0)), "{outcomes:?}");
 }
+
+// ---- cache integrity ----
+
+#[test]
+fn damaged_cache_entries_are_dropped_refetched_and_reported_with_v() {
+    let w = World::new();
+    w.resolve(&[]).assert_ok();
+    assert_eq!(read(&w.lock_path()), w.clean_lock);
+    let entries = walk(w.cache.path());
+    assert!(entries.len() >= 4, "{entries:?}");
+    for (i, file) in entries.iter().enumerate() {
+        let bytes = std::fs::read(file).expect("read entry");
+        let damaged = match i % 4 {
+            0 => bytes[..bytes.len() / 2].to_vec(),
+            1 => Vec::new(),
+            2 => b"GARBAGE-MARK: not a cache entry".to_vec(),
+            _ => {
+                let mut b = bytes;
+                let mid = b.len() / 2;
+                b[mid] ^= 0x01;
+                b
+            }
+        };
+        std::fs::write(file, damaged).expect("damage entry");
+    }
+    write(w.project.path(), "requirements.txt", OLD_LOCK);
+    w.index.clear_requests();
+    let run = w.resolve(&["-v"]);
+    run.assert_ok();
+    assert_eq!(read(&w.lock_path()), w.clean_lock);
+    assert!(
+        run.stderr.contains("warning: dropping damaged cache entry"),
+        "{}",
+        run.stderr
+    );
+    assert!(!w.index.requests().is_empty(), "nothing was refetched");
+    assert_cache_free_of(w.cache.path(), b"GARBAGE-MARK");
+    // Quiet without -v; and the refetched entries serve an offline run.
+    write(w.project.path(), "requirements.txt", OLD_LOCK);
+    let offline = w.resolve(&["--offline"]);
+    offline.assert_ok();
+    assert!(!offline.stderr.contains("warning"), "{}", offline.stderr);
+    assert_eq!(read(&w.lock_path()), w.clean_lock);
+}
