@@ -449,3 +449,123 @@ with tarfile.open(out, 'w:gz') as t:
         .map(|p| p.join("ESCAPED"))
         .is_some_and(|p| p.exists()));
 }
+
+/// An HTTPS server with a self-signed certificate (`openssl s_server`), killed on drop.
+struct TlsServer {
+    child: std::process::Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl TlsServer {
+    /// `None` when the `openssl` command is not available.
+    fn start() -> Option<TlsServer> {
+        let dir = tempdir();
+        let made = Command::new("openssl")
+            .current_dir(dir.path())
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
+            .args([
+                "-keyout",
+                "key.pem",
+                "-out",
+                "cert.pem",
+                "-subj",
+                "/CN=lockit-test",
+            ])
+            .args(["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+            .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+        if !made.is_ok_and(|s| s.success()) {
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .ok()?
+            .port();
+        std::fs::create_dir_all(dir.path().join("certs")).ok()?;
+        std::fs::copy(
+            dir.path().join("cert.pem"),
+            dir.path().join("certs/cert.pem"),
+        )
+        .ok()?;
+        let rehash = Command::new("openssl")
+            .args(["rehash"])
+            .arg(dir.path().join("certs"))
+            .status();
+        if !rehash.is_ok_and(|s| s.success()) {
+            return None;
+        }
+        let child = Command::new("openssl")
+            .current_dir(dir.path())
+            .args([
+                "s_server", "-quiet", "-WWW", "-cert", "cert.pem", "-key", "key.pem",
+            ])
+            .args(["-accept", &format!("127.0.0.1:{port}")])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        let server = TlsServer { child, port, dir };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if std::time::Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Some(server)
+    }
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn tls_is_verified_and_ssl_cert_file_and_dir_are_honoured() {
+    let Some(server) = TlsServer::start() else {
+        eprintln!("skipping: `openssl` is not available to make a test certificate");
+        return;
+    };
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    let url = format!("https://127.0.0.1:{}/simple/", server.port);
+    let attempt = |env: &[(&str, &Path)], extra: &[&str]| {
+        let mut cmd = resolve_cmd_cached(dir.path(), &url, None);
+        cmd.args(["requirements.in", "-o", "-"]).args(extra);
+        cmd.env_remove("SSL_CERT_FILE").env_remove("SSL_CERT_DIR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        isolate(&mut cmd, dir.path());
+        run(&mut cmd)
+    };
+    // Self-signed and not trusted: refused, with --native-tls too.
+    for extra in [&[][..], &["--native-tls"][..]] {
+        let r = attempt(&[], extra);
+        r.assert_code(3);
+        assert!(r.stderr.contains("certificate"), "{}", r.stderr);
+        assert!(r.stderr.contains("SSL_CERT_FILE"), "{}", r.stderr);
+    }
+    // Trusted through SSL_CERT_FILE or SSL_CERT_DIR: the TLS handshake succeeds and the
+    // server's answer (no such project: `openssl s_server -WWW` serves no index) is read.
+    let cert = server.dir.path().join("cert.pem");
+    let certs = server.dir.path().join("certs");
+    for env in [
+        [("SSL_CERT_FILE", cert.as_path())],
+        [("SSL_CERT_DIR", certs.as_path())],
+    ] {
+        let r = attempt(&env, &[]);
+        assert!(!r.stderr.contains("certificate"), "{env:?}: {}", r.stderr);
+        assert_eq!(r.code, Some(1), "{env:?}: {}", r.stderr);
+        assert!(r.stderr.contains("app"), "{}", r.stderr);
+    }
+}
