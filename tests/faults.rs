@@ -304,6 +304,23 @@ fn status_429_honours_retry_after_then_gives_up() {
 }
 
 #[test]
+fn status_503_asking_for_an_hour_is_not_hammered() {
+    let w = World::new();
+    w.index.inject(
+        "/simple/app/",
+        Fault::RetryAfter {
+            status: 503,
+            seconds: 3600,
+        },
+    );
+    let started = Instant::now();
+    w.check_failure(&[], &["/simple/app/", "HTTP 503", "try again later"], None);
+    assert!(started.elapsed() < Duration::from_secs(30));
+    // One attempt, then one by the recovery run.
+    assert_eq!(w.attempts("/simple/app/"), 1 + 1);
+}
+
+#[test]
 fn status_429_with_retry_after_once_is_waited_out() {
     let w = World::new();
     w.index.inject_times(

@@ -156,7 +156,9 @@ impl Http {
                 Attempt::Done(t) => return Ok(t),
                 Attempt::Fail(err) => return Err(err),
                 Attempt::Retry { err, after } => {
-                    if attempt >= self.retries {
+                    // A server asking for a longer wait than we would ever make is not
+                    // asked again sooner: that would only prolong its trouble.
+                    if attempt >= self.retries || after.is_some_and(|a| a > BACKOFF_CAP) {
                         return Err(err);
                     }
                     let backoff = BACKOFF_BASE
@@ -419,15 +421,15 @@ fn transport<T>(url: &Url, attempt: u32, e: &reqwest::Error) -> Attempt<T> {
     }
 }
 
+/// `Retry-After` as seconds or as an HTTP date (RFC 9110 section 10.2.3).
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let secs: u64 = headers
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    Some(Duration::from_secs(secs))
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = jiff::fmt::rfc2822::parse(value).ok()?.timestamp();
+    let wait = when.duration_since(jiff::Timestamp::now());
+    Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
 }
 
 /// `bytes START-END/TOTAL` -> (START, TOTAL).
@@ -533,6 +535,31 @@ fn extra_roots(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_seconds_and_dates() {
+        let mut h = HeaderMap::new();
+        assert_eq!(retry_after(&h), None);
+        h.insert(RETRY_AFTER, " 7 ".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        h.insert(
+            RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&h), Some(Duration::ZERO), "a past date: now");
+        let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(30);
+        let text = jiff::fmt::rfc2822::DateTimePrinter::new()
+            .timestamp_to_rfc9110_string(&soon)
+            .unwrap();
+        h.insert(RETRY_AFTER, text.parse().unwrap());
+        let wait = retry_after(&h).unwrap();
+        assert!(
+            wait > Duration::from_secs(25) && wait <= Duration::from_secs(30),
+            "{wait:?}"
+        );
+        h.insert(RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+    }
 
     #[test]
     fn content_range_parsing() {
