@@ -16,6 +16,8 @@ pub struct Cli {
 pub enum Command {
     /// Resolve requirements into a hashed lockfile.
     Resolve(ResolveArgs),
+    /// Check that a lock is current and untampered (for CI): exit 0 current, 1 stale.
+    Verify(VerifyArgs),
 }
 
 /// Pre-release policy, as uv spells it.
@@ -122,6 +124,69 @@ pub struct ResolveArgs {
     /// Accepted for pip-compile compatibility: hashes are always written.
     #[arg(long, hide = true)]
     pub generate_hashes: bool,
+    /// Lock format: `requirements` (pip's requirements.txt) or `pylock` (PEP 751 pylock.toml).
+    #[arg(long, value_enum, default_value_t = LockFormat::Requirements)]
+    pub format: LockFormat,
+    /// Ignore the pins of the existing output file (by default, pins that still fit are kept).
+    #[arg(short = 'U', long)]
+    pub upgrade: bool,
+    /// Let this package move off its pin; `PKG==X` (any specifier) also requires it. Repeatable.
+    #[arg(short = 'P', long, value_name = "PKG")]
+    pub upgrade_package: Vec<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+/// The lock formats `resolve` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LockFormat {
+    /// requirements.txt with `--hash` lines, as pip-compile writes it.
+    Requirements,
+    /// PEP 751 pylock.toml.
+    Pylock,
+}
+
+/// What to take from the inputs (pyproject.toml selections, overrides); recorded in the
+/// lock header so `verify` can repeat it.
+#[derive(Debug, Clone, Default, Args)]
+pub struct InputArgs {
+    /// Requirements files whose entries replace what dependencies declare on those packages.
+    #[arg(long = "override", value_name = "FILE")]
+    pub overrides: Vec<PathBuf>,
+    /// pyproject.toml: include this `[project.optional-dependencies]` extra. Repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub extra: Vec<String>,
+    /// pyproject.toml: include every optional-dependencies extra.
+    #[arg(long)]
+    pub all_extras: bool,
+    /// pyproject.toml: include this PEP 735 dependency group. Repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub group: Vec<String>,
+}
+
+/// How `verify` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// For people.
+    Text,
+    /// One JSON document on stdout, for tools.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The input the lock was made from; default: the inputs in the lock's header.
+    pub input: Option<PathBuf>,
+    /// The lock to check (requirements.txt or pylock.toml); default: the input with `.txt`.
+    #[arg(long, value_name = "FILE")]
+    pub lock: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    #[command(flatten)]
+    pub input_args: InputArgs,
     #[command(flatten)]
     pub target: TargetArgs,
 }

@@ -76,7 +76,7 @@ fn available_list(names: &[String]) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GroupEntry {
     /// A requirement.
-    Requirement(SourcedRequirement),
+    Requirement(Box<SourcedRequirement>),
     /// `{include-group = "name"}`, normalized, with its line.
     Include(String, usize),
 }
@@ -237,9 +237,9 @@ impl PyProject {
             let mut list = Vec::new();
             for entry in entries {
                 match entry.get_ref() {
-                    toml::Value::String(s) => list.push(GroupEntry::Requirement(requirement(
+                    toml::Value::String(s) => list.push(GroupEntry::Requirement(Box::new(requirement(
                         &toml::Spanned::new(entry.span(), s.clone()),
-                    )?)),
+                    )?))),
                     toml::Value::Table(t) => match t.get("include-group") {
                         Some(toml::Value::String(g)) if t.len() == 1 => list.push(
                             GroupEntry::Include(normalize_group(g), line_of(text, entry.span().start)),

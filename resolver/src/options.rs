@@ -54,6 +54,9 @@ pub struct ResolveOptions {
     pub binary: BinaryPolicy,
     /// Versions to keep when they still fit (pins of an existing lock).
     pub preferences: HashMap<PackageName, Version>,
+    /// `--override`: requirements used instead of whatever a dependency declares on that
+    /// name (for broken upstream metadata). The user's own requirements are not replaced.
+    pub overrides: HashMap<PackageName, Vec<Requirement>>,
 }
 
 impl ResolveOptions {
@@ -64,6 +67,7 @@ impl ResolveOptions {
             prerelease: PrereleaseMode::default(),
             binary: BinaryPolicy::default(),
             preferences: HashMap::new(),
+            overrides: HashMap::new(),
         }
     }
 }

@@ -263,14 +263,23 @@ impl<'a> Provider<'a> {
             if !active || in_base {
                 continue;
             }
-            if let Err(u) = self.add_requirement(&mut deps, pkg, req) {
-                return Ok(Err(u));
+            let replaced: Vec<&Requirement> = match self.options.overrides.get(&req.name) {
+                Some(list) => list
+                    .iter()
+                    .filter(|o| o.marker.evaluate(&target.markers, &[]))
+                    .collect(),
+                None => vec![req],
+            };
+            for req in replaced {
+                if let Err(u) = self.add_requirement(&mut deps, pkg, req) {
+                    return Ok(Err(u));
+                }
+                edges.push(Edge {
+                    child: req.name.clone(),
+                    requirement: req.clone(),
+                    root: None,
+                });
             }
-            edges.push(Edge {
-                child: req.name.clone(),
-                requirement: req.clone(),
-                root: None,
-            });
         }
         self.edges
             .borrow_mut()

@@ -1,6 +1,7 @@
 //! One module per command.
 
 mod resolve;
+mod verify;
 
 use crate::cli::{Cli, Command};
 use crate::exit_code::{Exit, Failure};
@@ -11,6 +12,10 @@ pub fn run(cli: Cli) -> Result<Exit, Failure> {
         Command::Resolve(args) => {
             crate::logging::init(args.target.verbose, args.target.quiet);
             resolve::run(args)
+        }
+        Command::Verify(args) => {
+            crate::logging::init(args.target.verbose, args.target.quiet);
+            verify::run(args)
         }
     }
 }
