@@ -7,17 +7,30 @@ use lockit_index_client::{IndexClient, IndexError};
 use lockit_resolver::{CandidateHint, FetchError, Index};
 use tokio::runtime::Handle;
 
+use crate::progress::Progress;
+
 /// The index client seen through the resolver's `Index` trait. The resolver runs on a
 /// plain thread and blocks on the client's futures; prefetches run on the runtime.
 pub struct ClientIndex {
     client: IndexClient,
     runtime: Handle,
+    progress: Progress,
 }
 
 impl ClientIndex {
     /// Wraps `client`, whose futures run on `runtime`.
     pub fn new(client: IndexClient, runtime: Handle) -> Self {
-        ClientIndex { client, runtime }
+        ClientIndex {
+            client,
+            runtime,
+            progress: Progress::new(false),
+        }
+    }
+
+    /// Shows a progress line on stderr while resolving (only on a terminal).
+    pub fn with_progress(mut self, wanted: bool) -> Self {
+        self.progress = Progress::new(wanted);
+        self
     }
 }
 
@@ -31,6 +44,7 @@ fn fetch_error(e: IndexError) -> FetchError {
 
 impl Index for ClientIndex {
     fn project(&self, name: &PackageName) -> Result<Arc<ProjectFiles>, FetchError> {
+        self.progress.project();
         self.runtime
             .block_on(self.client.project(name))
             .map_err(fetch_error)
@@ -42,6 +56,7 @@ impl Index for ClientIndex {
         version: &Version,
         files: &[DistFile],
     ) -> Result<Arc<CoreMetadata>, FetchError> {
+        self.progress.metadata();
         self.runtime
             .block_on(self.client.metadata(name, version, files))
             .map_err(fetch_error)

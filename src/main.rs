@@ -4,9 +4,11 @@ use std::process::ExitCode;
 
 mod cli;
 mod commands;
+mod direct;
 mod exit_code;
 mod index_bridge;
 mod logging;
+mod progress;
 mod settings;
 mod target;
 

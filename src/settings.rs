@@ -85,6 +85,14 @@ pub fn cache_dir(args: &TargetArgs) -> Option<PathBuf> {
     if let Some(d) = &args.cache_dir {
         return Some(d.clone());
     }
+    default_cache_root()
+}
+
+/// `LOCKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/lockit` or `~/.cache/lockit`.
+pub fn default_cache_root() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("LOCKIT_CACHE_DIR").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
     let base = std::env::var_os("XDG_CACHE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)

@@ -1,5 +1,6 @@
 //! Which environment to lock for: from flags, else from the `python3` on PATH.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use lockit_dist::{Platform, Target};
@@ -22,12 +23,59 @@ struct Interpreter {
     platform: Option<String>,
 }
 
-fn query_interpreter() -> Option<Interpreter> {
-    let out = Command::new("python3").args(["-c", QUERY]).output().ok()?;
+/// The first `python3` on PATH.
+fn find_python3() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("python3"))
+        .find(|p| p.is_file())
+}
+
+/// Where the answer of the interpreter at `exe` is kept: keyed by its resolved path,
+/// size and modification time, so an upgraded interpreter is asked again.
+fn answer_cache(exe: &Path) -> Option<PathBuf> {
+    let real = std::fs::canonicalize(exe).ok()?;
+    let meta = std::fs::metadata(&real).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let key = format!("{}|{}|{}", real.display(), meta.len(), mtime.as_nanos());
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&key, &mut hasher);
+    let root = crate::settings::default_cache_root()?;
+    Some(
+        root.join("interpreters-v1")
+            .join(format!("{:016x}.json", std::hash::Hasher::finish(&hasher))),
+    )
+}
+
+/// Runs the interpreter's self-description, or reads the cached answer.
+fn interpreter_answer() -> Option<Vec<u8>> {
+    let exe = find_python3()?;
+    let cached = answer_cache(&exe);
+    if let Some(bytes) = cached.as_deref().and_then(|p| std::fs::read(p).ok()) {
+        return Some(bytes);
+    }
+    let out = Command::new(&exe).args(["-c", QUERY]).output().ok()?;
     if !out.status.success() {
         return None;
     }
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    if let Some(path) = cached {
+        // Best effort: a cache that cannot be written only costs the next run a query.
+        let _ = path
+            .parent()
+            .map(std::fs::create_dir_all)
+            .and_then(Result::ok)
+            .map(|()| lockit_lockfile::write_atomic(&path, &out.stdout));
+    }
+    Some(out.stdout)
+}
+
+fn query_interpreter() -> Option<Interpreter> {
+    let answer = interpreter_answer()?;
+    let v: serde_json::Value = serde_json::from_slice(&answer).ok()?;
     let version = v.get("version")?.as_str()?.to_string();
     let machine = v.get("machine")?.as_str()?.to_ascii_lowercase();
     let arch = match machine.as_str() {

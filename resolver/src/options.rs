@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use lockit_dist::{PackageName, Requirement, Target, Version};
+use lockit_dist::{DistFile, PackageName, Requirement, Target, Version};
 
 /// When pre-releases may be chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -57,6 +57,9 @@ pub struct ResolveOptions {
     /// `--override`: requirements used instead of whatever a dependency declares on that
     /// name (for broken upstream metadata). The user's own requirements are not replaced.
     pub overrides: HashMap<PackageName, Vec<Requirement>>,
+    /// Packages named by a direct URL (`name @ https://…/x.whl`): that file is their only
+    /// candidate, and the index is not asked about them.
+    pub direct: HashMap<PackageName, DistFile>,
 }
 
 impl ResolveOptions {
@@ -68,6 +71,7 @@ impl ResolveOptions {
             binary: BinaryPolicy::default(),
             preferences: HashMap::new(),
             overrides: HashMap::new(),
+            direct: HashMap::new(),
         }
     }
 }

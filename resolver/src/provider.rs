@@ -133,7 +133,13 @@ impl<'a> Provider<'a> {
         if let Some(m) = self.maps.borrow().get(name) {
             return Ok(m.clone());
         }
-        let project = self.index.project(name).map_err(fatal)?;
+        let project = match self.options.direct.get(name) {
+            Some(file) => Arc::new(lockit_dist::ProjectFiles {
+                name: name.clone(),
+                files: vec![file.clone()],
+            }),
+            None => self.index.project(name).map_err(fatal)?,
+        };
         let map = Arc::new(VersionMap::new(&project, &self.options));
         self.maps.borrow_mut().insert(name.clone(), map.clone());
         Ok(map)
@@ -175,6 +181,10 @@ impl<'a> Provider<'a> {
                 }
                 specifiers_range(spec)
             }
+            // The URL's file is the package's only candidate (see `ResolveOptions::direct`).
+            Some(VersionOrUrl::Url(_)) if self.options.direct.contains_key(&req.name) => {
+                Ranges::full()
+            }
             Some(VersionOrUrl::Url(url)) => return Err(Unavailable::DirectUrl(url.to_string())),
         };
         if let Some(c) = self.constraints.get(&req.name) {
@@ -213,6 +223,9 @@ impl<'a> Provider<'a> {
         }
         let n = order.len() as u32;
         order.insert(name.clone(), n);
+        if self.options.direct.contains_key(name) {
+            return;
+        }
         let options = self.options.clone();
         let range = range.clone();
         self.index.prefetch(
@@ -334,6 +347,7 @@ impl<'a> Provider<'a> {
                     extras: Vec::new(),
                     dependents: Vec::new(),
                     metadata,
+                    url: self.options.direct.get(name).map(|f| f.url.clone()),
                 },
             );
         }
@@ -470,7 +484,9 @@ impl DependencyProvider for Provider<'_> {
         tracing::debug!(
             "choose {package} {} -> {}",
             crate::report::specifier_text(range).unwrap_or_default(),
-            chosen.as_ref().map_or("none".to_string(), ToString::to_string)
+            chosen
+                .as_ref()
+                .map_or("none".to_string(), ToString::to_string)
         );
         Ok(chosen)
     }

@@ -52,6 +52,8 @@ pub struct ResolvedPackage {
     pub dependents: Vec<Dependent>,
     /// The metadata the dependencies were read from.
     pub metadata: Option<Arc<CoreMetadata>>,
+    /// The direct URL the package comes from, when the user named one.
+    pub url: Option<String>,
 }
 
 /// A complete, consistent set of pins, sorted by name.

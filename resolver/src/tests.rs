@@ -285,3 +285,24 @@ fn constraints_limit_without_adding() {
         .collect();
     assert_eq!(got, ["a==1.0", "b==1.0"]);
 }
+
+#[test]
+fn direct_url_is_the_only_candidate() {
+    let mut idx = MemoryIndex::default();
+    idx.add("a", "1.0", &["b>=1"]);
+    idx.add("a", "2.0", &[]);
+    idx.add("b", "1.0", &[]);
+    // The URL's file is version 1.0 even though the index has 2.0.
+    let file = idx.projects[&name("a")].files[0].clone();
+    let mut opts = options();
+    opts.direct.insert(name("a"), file.clone());
+    let reqs = [format!("a @ {}", file.url)];
+    let reqs: Vec<&str> = reqs.iter().map(String::as_str).collect();
+    let res = resolve(&idx, &roots(&reqs), &[], &opts).unwrap();
+    let a = res.get(&name("a")).unwrap();
+    assert_eq!(a.version.to_string(), "1.0");
+    assert_eq!(a.url.as_deref(), Some(file.url.as_str()));
+    assert!(res.get(&name("b")).is_some());
+    // Without the file registered, a URL requirement cannot be resolved.
+    assert!(resolve(&idx, &roots(&reqs), &[], &options()).is_err());
+}

@@ -153,7 +153,7 @@ pub(crate) fn prepare(
         if !rp.contains(&target.python) {
             return Err(Failure::input(format!(
                 "error: the target Python {} is outside `requires-python = \"{rp}\"` of `{}`; pass a --python-version it allows",
-                target.python,
+                target.python_minor(),
                 path.display()
             )));
         }
@@ -217,11 +217,8 @@ impl Engine {
             })?;
         let client = IndexClient::new(client_options)
             .map_err(|e| Failure::new(Exit::Network, format!("error: {e}")))?;
-        let _ = (roots, &options);
-        let index = {
-            let _ = progress;
-            ClientIndex::new(client, runtime.handle().clone())
-        };
+        options.direct = crate::direct::direct_files(roots, &client, runtime.handle())?;
+        let index = ClientIndex::new(client, runtime.handle().clone()).with_progress(progress);
         Ok(Engine { runtime, index })
     }
 
@@ -278,7 +275,7 @@ pub(crate) fn to_lock(resolution: &Resolution, header: Option<Header>) -> Lock {
                 hashes: file_hashes(&p.files),
                 via,
                 marker: None,
-                url: None,
+                url: p.url.clone(),
             }
         })
         .collect();

@@ -1,0 +1,73 @@
+//! Requirements that name their file by URL: `name @ https://…/name-1.0-py3-none-any.whl`.
+
+mod common;
+
+use common::{read, resolve, scenario, serve, tempdir, write, SMALL};
+
+#[test]
+fn url_requirement_is_pinned_with_its_hash_and_dependencies() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    let wheel = "lib-1.0.0-py3-none-any.whl";
+    let url = index.file_url(wheel);
+    write(dir.path(), "requirements.in", format!("lib @ {url}\n"));
+    resolve(
+        dir.path(),
+        &index.url(),
+        ["requirements.in", "-o", "lock.txt"],
+    )
+    .assert_ok();
+    let lock = read(&dir.path().join("lock.txt"));
+    // The URL wins over the index's newer lib 1.2.0, and its dependency is followed.
+    assert!(lock.contains(&format!("lib @ {url} \\")), "{lock}");
+    assert!(!lock.contains("lib==1.2.0"), "{lock}");
+    assert!(lock.contains("util==1.5.0"), "{lock}");
+    // Hashed by reading the file, since the URL carries no #sha256= fragment.
+    let sha = index_sha256(&index, wheel);
+    assert!(lock.contains(&format!("--hash=sha256:{sha}")), "{lock}");
+}
+
+#[test]
+fn url_fragment_hash_is_used_as_given() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    let wheel = "util-1.5.0-py3-none-any.whl";
+    let sha = index_sha256(&index, wheel);
+    write(
+        dir.path(),
+        "requirements.in",
+        format!("util @ {}#sha256={sha}\n", index.file_url(wheel)),
+    );
+    resolve(
+        dir.path(),
+        &index.url(),
+        ["requirements.in", "-o", "lock.txt"],
+    )
+    .assert_ok();
+    let lock = read(&dir.path().join("lock.txt"));
+    assert!(lock.contains(&format!("--hash=sha256:{sha}")), "{lock}");
+}
+
+#[test]
+fn url_that_is_not_a_distribution_is_bad_input() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "requirements.in",
+        format!("lib @ {}\n", index.file_url("not-a-dist.txt")),
+    );
+    let run = resolve(
+        dir.path(),
+        &index.url(),
+        ["requirements.in", "-o", "lock.txt"],
+    );
+    run.assert_code(2);
+    assert!(run.stderr.contains("requirements.in:1"), "{}", run.stderr);
+    assert!(!dir.path().join("lock.txt").exists());
+}
+
+fn index_sha256(_index: &lockit_test_index::TestIndex, filename: &str) -> String {
+    let built = scenario(SMALL).build().expect("build scenario");
+    built.sha256(filename).expect("file in scenario")
+}
