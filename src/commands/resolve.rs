@@ -231,7 +231,7 @@ impl Engine {
 
 /// The command line recorded in the lock header: deterministic, no absolute paths added.
 fn header_command() -> String {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args().skip(1).map(|a| redact_userinfo(&a)).collect();
     let quoted: Vec<String> = args
         .iter()
         .map(|a| {
@@ -243,6 +243,20 @@ fn header_command() -> String {
         })
         .collect();
     format!("lockit {}", quoted.join(" "))
+}
+
+/// `https://user:secret@host/…` -> `https://***@host/…`: a lock is shared, credentials are not.
+/// Works inside `--index-url=URL` too.
+fn redact_userinfo(arg: &str) -> String {
+    let Some(scheme_end) = arg.find("://") else {
+        return arg.to_string();
+    };
+    let rest = &arg[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}://***{}", &arg[..scheme_end], &rest[at..]),
+        None => arg.to_string(),
+    }
 }
 
 /// The `sha256:<hex>` hashes of a pin's files, sorted.
@@ -532,4 +546,22 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     }
     engine.shutdown();
     Ok(Exit::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_userinfo;
+
+    #[test]
+    fn credentials_are_redacted_from_recorded_arguments() {
+        for (arg, want) in [
+            ("https://user:pw@example.org/simple/", "https://***@example.org/simple/"),
+            ("--index-url=https://tok@example.org/simple", "--index-url=https://***@example.org/simple"),
+            ("https://example.org/simple/", "https://example.org/simple/"),
+            ("https://example.org/a@b", "https://example.org/a@b"),
+            ("requirements.in", "requirements.in"),
+        ] {
+            assert_eq!(redact_userinfo(arg), want, "{arg}");
+        }
+    }
 }
