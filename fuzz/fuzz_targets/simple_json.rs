@@ -1,0 +1,17 @@
+//! PEP 691 JSON project pages, as served by an untrusted index.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    quiet_caught_panics();
+    let _ = lockit_index_client::fuzz::json_page(data);
+});
+
+/// lockit-dist wraps pep508_rs in `catch_unwind` (it panics on some inputs); libFuzzer's
+/// panic hook would abort on those caught panics. A silent hook lets them be caught as in
+/// production, while a panic that escapes still aborts the run (libfuzzer-sys checks).
+fn quiet_caught_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+}
