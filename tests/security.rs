@@ -620,3 +620,42 @@ open(os.path.join(root, "evil", "index.html"), "w").write('<a href="evil-1.0-py3
     r.assert_code(1);
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
 }
+
+/// Found by `fuzz/` (target sdist): a pyproject.toml dependency like `foo. >=1` made
+/// pep508_rs panic inside the index client, and lockit died with exit 101.
+#[test]
+fn regression_sdist_pyproject_that_panicked_pep508_rs() {
+    let dir = tempdir();
+    let links = dir.path().join("links");
+    let script = r#"
+import io, os, sys, tarfile
+os.makedirs(sys.argv[1], exist_ok=True)
+py = b'[project]\nname = "evil"\nversion = "1.0"\ndependencies = ["foo. >=1"]\n'
+with tarfile.open(os.path.join(sys.argv[1], "evil-1.0.tar.gz"), "w:gz") as t:
+    info = tarfile.TarInfo("evil-1.0/pyproject.toml"); info.size = len(py); t.addfile(info, io.BytesIO(py))
+"#;
+    let made = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&links)
+        .status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipping: python3 could not build the sdist");
+        return;
+    }
+    let index = serve(&scenario(SMALL));
+    write(dir.path(), "requirements.in", "evil\n");
+    let mut cmd = resolve_cmd_cached(dir.path(), &index.url(), None);
+    cmd.args(["requirements.in", "--find-links"])
+        .arg(&links)
+        .env_remove("RUST_BACKTRACE");
+    isolate(&mut cmd, dir.path());
+    let r = run(&mut cmd);
+    r.assert_code(1);
+    assert!(
+        r.stderr.contains("invalid requirement `foo. >=1`"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+}

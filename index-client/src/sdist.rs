@@ -135,8 +135,10 @@ pub(crate) fn metadata_from_pyproject(
         return Err("pyproject.toml has neither a static nor a dynamic `version`".into());
     }
 
+    // Through lockit-dist's guard: pep508_rs panics on some names (`foo. >=1`), and an
+    // sdist's pyproject.toml is anyone's input.
     let requirement = |s: &str| -> Result<Requirement, String> {
-        Requirement::from_str(s)
+        lockit_dist::parse_requirement(s)
             .map_err(|e| format!("invalid requirement `{s}` in pyproject.toml: {}", e.message))
     };
     let strings = |v: &toml::Value, what: &str| -> Result<Vec<String>, String> {
@@ -217,6 +219,28 @@ mod tests {
     }
     fn v(s: &str) -> Version {
         Version::from_str(s).unwrap()
+    }
+
+    /// Found by fuzz/ (target sdist): pep508_rs panicked on these names, which took the
+    /// whole process down (exit 101) when a find-links sdist's pyproject.toml had them.
+    #[test]
+    fn regression_pyproject_names_that_panic_pep508_rs() {
+        for dep in [
+            "foo. >=1",
+            "requks-----.---+--0--cc",
+            "a[b-] >=1",
+            "x_ ; os_name == 'a'",
+        ] {
+            let text = format!(
+                "[project]\nname = \"pkg\"\nversion = \"1.0\"\ndependencies = [\"{dep}\"]\n"
+            );
+            let err = metadata_from_pyproject(text.as_bytes(), &n("pkg"), &v("1.0")).unwrap_err();
+            assert!(err.contains("invalid requirement"), "{dep}: {err}");
+            let text = format!(
+                "[project]\nname = \"pkg\"\nversion = \"1.0\"\n[project.optional-dependencies]\nx = [\"{dep}\"]\n"
+            );
+            assert!(metadata_from_pyproject(text.as_bytes(), &n("pkg"), &v("1.0")).is_err());
+        }
     }
 
     #[test]
