@@ -231,7 +231,10 @@ impl Engine {
 
 /// The command line recorded in the lock header: deterministic, no absolute paths added.
 fn header_command() -> String {
-    let args: Vec<String> = std::env::args().skip(1).map(|a| redact_userinfo(&a)).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .map(|a| redact_userinfo(&a))
+        .collect();
     let quoted: Vec<String> = args
         .iter()
         .map(|a| {
@@ -555,8 +558,14 @@ mod tests {
     #[test]
     fn credentials_are_redacted_from_recorded_arguments() {
         for (arg, want) in [
-            ("https://user:pw@example.org/simple/", "https://***@example.org/simple/"),
-            ("--index-url=https://tok@example.org/simple", "--index-url=https://***@example.org/simple"),
+            (
+                "https://user:pw@example.org/simple/",
+                "https://***@example.org/simple/",
+            ),
+            (
+                "--index-url=https://tok@example.org/simple",
+                "--index-url=https://***@example.org/simple",
+            ),
             ("https://example.org/simple/", "https://example.org/simple/"),
             ("https://example.org/a@b", "https://example.org/a@b"),
             ("requirements.in", "requirements.in"),

@@ -296,7 +296,8 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
     let outcome = if target.offline {
         offline_check(&engine, &lock, &inputs, &options, &lock_name, &text)
     } else {
-        online_check(&engine, &lock, &inputs, &mut options, &lock_name, &text).map(|p| (p, Vec::new()))
+        online_check(&engine, &lock, &inputs, &mut options, &lock_name, &text)
+            .map(|p| (p, Vec::new()))
     };
     engine.shutdown();
     let (found, unchecked) = outcome?;
@@ -528,6 +529,39 @@ fn hash_problems(
     out
 }
 
+/// A pin whose hashes all belong to another version: someone edited the version.
+fn edited_pin(pin: &Pin, engine: &Engine, lock_name: &str) -> Option<Problem> {
+    let version = pin.version.as_ref()?;
+    let project = engine.index.project(&pin.name).ok()?;
+    let of = |h: &String| {
+        project.files.iter().find(|f| {
+            f.sha256
+                .as_ref()
+                .is_some_and(|s| h.eq_ignore_ascii_case(&format!("sha256:{s}")))
+        })
+    };
+    let owners: BTreeSet<&Version> = pin
+        .hashes
+        .iter()
+        .map(|h| of(h).map(|f| f.filename.version()))
+        .collect::<Option<_>>()?;
+    match owners.into_iter().collect::<Vec<_>>()[..] {
+        [other] if other != version => Some(Problem {
+            kind: "hash",
+            package: Some(pin.name.to_string()),
+            locked: Some(version.to_string()),
+            expected: None,
+            message: format!(
+                "`{}=={version}` ({lock_name}:{}) has the hashes of {} {other}; was the pin edited?",
+                pin.name, pin.line, pin.name
+            ),
+            file: lock_name.to_string(),
+            line: Some(pin.line),
+        }),
+        _ => None,
+    }
+}
+
 fn roots_named<'a>(
     inputs: &'a Inputs,
     name: &'a PackageName,
@@ -698,7 +732,7 @@ fn online_check(
             });
             continue;
         };
-        if pin.url.is_some() {
+        if pin.url.is_some() || p.url.is_some() {
             continue;
         }
         match &pin.version {
@@ -721,12 +755,15 @@ fn online_check(
                     line,
                 });
             }
-            _ => problems.extend(hash_problems(
-                pin,
-                &p.files.iter().collect::<Vec<_>>(),
-                lock_name,
-                text,
-            )),
+            _ => match edited_pin(pin, engine, lock_name) {
+                Some(problem) => problems.push(problem),
+                None => problems.extend(hash_problems(
+                    pin,
+                    &p.files.iter().collect::<Vec<_>>(),
+                    lock_name,
+                    text,
+                )),
+            },
         }
     }
     for pin in &lock.pins {
@@ -928,7 +965,10 @@ fn offline_check(
         }
     }
     problems.dedup_by(|a, b| a.message == b.message);
-    Ok((problems, unchecked.iter().map(ToString::to_string).collect()))
+    Ok((
+        problems,
+        unchecked.iter().map(ToString::to_string).collect(),
+    ))
 }
 
 #[cfg(test)]

@@ -1,0 +1,258 @@
+//! Re-locking: the existing output's pins are preferences, so adding a requirement changes
+//! only what must change; `--upgrade` and `-P` let pins move; a summary says what changed.
+//! Also `--override`, which replaces what a dependency declares.
+
+mod common;
+
+use std::process::Command;
+
+use common::{pinmap, pins, read, resolve, run, scenario, serve, tempdir, write, Run};
+
+/// What the index looked like when the lock was first made.
+const OLD: &str = r#"
+name = "relock-old"
+[[packages]]
+name = "app"
+version = "1.0.0"
+requires = ["lib>=1", "util"]
+[[packages]]
+name = "lib"
+version = "1.0.0"
+requires = ["util<2"]
+[[packages]]
+name = "util"
+version = "1.0.0"
+"#;
+
+/// Later: every package has a newer release, and `rich` (with a dependency) exists.
+const NEW: &str = r#"
+name = "relock-new"
+[[packages]]
+name = "app"
+version = "1.0.0"
+requires = ["lib>=1", "util"]
+[[packages]]
+name = "app"
+version = "1.1.0"
+requires = ["lib>=1", "util"]
+[[packages]]
+name = "lib"
+version = "1.0.0"
+requires = ["util<2"]
+[[packages]]
+name = "lib"
+version = "1.1.0"
+requires = ["util"]
+[[packages]]
+name = "util"
+version = "1.0.0"
+[[packages]]
+name = "util"
+version = "2.0.0"
+[[packages]]
+name = "rich"
+version = "1.0.0"
+requires = ["markdown>=1"]
+[[packages]]
+name = "markdown"
+version = "1.0.0"
+"#;
+
+/// `lockit resolve` without `-q`, so the change summary is printed.
+fn resolve_loud(dir: &std::path::Path, index_url: &str, args: &[&str]) -> Run {
+    let mut loud = Command::new(common::lockit_bin());
+    loud.current_dir(dir)
+        .arg("resolve")
+        .args(["--python-version", common::PYTHON_VERSION])
+        .args(["--python-platform", common::PYTHON_PLATFORM])
+        .args(["--no-cache", "--index-url", index_url])
+        .args(args)
+        .env_remove("LOCKIT_INDEX_URL")
+        .env_remove("LOCKIT_CACHE_DIR");
+    run(&mut loud)
+}
+
+fn summary(run: &Run) -> Vec<String> {
+    run.stderr
+        .lines()
+        .filter(|l| {
+            l.starts_with("+ ")
+                || l.starts_with("- ")
+                || l.starts_with("~ ")
+                || *l == "lock unchanged"
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// Locks `app` against [`OLD`] in a fresh directory.
+fn old_lock() -> tempfile::TempDir {
+    let old = serve(&scenario(OLD));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    resolve(dir.path(), &old.url(), ["requirements.in"]).assert_ok();
+    assert_eq!(
+        pins(&read(&dir.path().join("requirements.txt"))),
+        pinmap(&[("app", "1.0.0"), ("lib", "1.0.0"), ("util", "1.0.0")])
+    );
+    dir
+}
+
+#[test]
+fn adding_a_requirement_adds_only_it_and_its_dependencies() {
+    let dir = old_lock();
+    let new = serve(&scenario(NEW));
+    write(dir.path(), "requirements.in", "app\nrich\n");
+    let run = resolve_loud(dir.path(), &new.url(), &["requirements.in"]);
+    run.assert_ok();
+    assert_eq!(
+        pins(&read(&dir.path().join("requirements.txt"))),
+        pinmap(&[
+            ("app", "1.0.0"),
+            ("lib", "1.0.0"),
+            ("markdown", "1.0.0"),
+            ("rich", "1.0.0"),
+            ("util", "1.0.0"),
+        ])
+    );
+    assert_eq!(summary(&run), ["+ markdown 1.0.0", "+ rich 1.0.0"]);
+
+    let again = resolve_loud(dir.path(), &new.url(), &["requirements.in"]);
+    assert_eq!(summary(again.assert_ok()), ["lock unchanged"]);
+
+    write(dir.path(), "requirements.in", "app\n");
+    let removed = resolve_loud(dir.path(), &new.url(), &["requirements.in"]);
+    assert_eq!(
+        summary(removed.assert_ok()),
+        ["- markdown 1.0.0", "- rich 1.0.0"]
+    );
+}
+
+#[test]
+fn upgrade_drops_every_pin() {
+    let dir = old_lock();
+    let new = serve(&scenario(NEW));
+    let run = resolve_loud(dir.path(), &new.url(), &["requirements.in", "--upgrade"]);
+    assert_eq!(
+        summary(run.assert_ok()),
+        [
+            "~ app 1.0.0 -> 1.1.0",
+            "~ lib 1.0.0 -> 1.1.0",
+            "~ util 1.0.0 -> 2.0.0"
+        ]
+    );
+}
+
+#[test]
+fn upgrade_package_moves_one_pin_and_what_must_follow() {
+    let dir = old_lock();
+    let new = serve(&scenario(NEW));
+    // `-P lib`: lib may move; util is still preferred at 1.0.0 and lib 1.1.0 allows it.
+    let run = resolve_loud(dir.path(), &new.url(), &["requirements.in", "-P", "lib"]);
+    assert_eq!(summary(run.assert_ok()), ["~ lib 1.0.0 -> 1.1.0"]);
+
+    // `-P util`: util moves to 2.0.0, which lib 1.1.0 allows; nothing else changes.
+    let run = resolve_loud(dir.path(), &new.url(), &["requirements.in", "-P", "util"]);
+    assert_eq!(summary(run.assert_ok()), ["~ util 1.0.0 -> 2.0.0"]);
+
+    // `-P lib==1.0.0` sets lib back; util must follow (lib 1.0.0 needs util<2); app stays.
+    let run = resolve_loud(
+        dir.path(),
+        &new.url(),
+        &["requirements.in", "--upgrade-package", "lib==1.0.0"],
+    );
+    assert_eq!(
+        summary(run.assert_ok()),
+        ["~ lib 1.1.0 -> 1.0.0", "~ util 2.0.0 -> 1.0.0"]
+    );
+    assert_eq!(
+        pins(&read(&dir.path().join("requirements.txt")))["app"],
+        "1.0.0"
+    );
+}
+
+#[test]
+fn bad_upgrade_package_is_bad_input() {
+    let dir = old_lock();
+    let new = serve(&scenario(NEW));
+    let run = resolve(dir.path(), &new.url(), ["requirements.in", "-P", "lib>>1"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("--upgrade-package `lib>>1`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn unreadable_output_is_replaced_with_a_warning() {
+    let new = serve(&scenario(NEW));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "util\n");
+    write(dir.path(), "requirements.txt", "<<<<<<< HEAD\n");
+    let run = resolve_loud(dir.path(), &new.url(), &["requirements.in"]);
+    run.assert_ok();
+    assert!(
+        run.stderr.contains("warning: not keeping the pins"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        pins(&read(&dir.path().join("requirements.txt"))),
+        pinmap(&[("util", "2.0.0")])
+    );
+}
+
+#[test]
+fn pylock_output_pins_are_kept_too() {
+    let old = serve(&scenario(OLD));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    resolve(
+        dir.path(),
+        &old.url(),
+        ["requirements.in", "--format", "pylock"],
+    )
+    .assert_ok();
+    let new = serve(&scenario(NEW));
+    write(dir.path(), "requirements.in", "app\nrich\n");
+    let run = resolve_loud(
+        dir.path(),
+        &new.url(),
+        &["requirements.in", "--format", "pylock"],
+    );
+    assert_eq!(
+        summary(run.assert_ok()),
+        ["+ markdown 1.0.0", "+ rich 1.0.0"]
+    );
+    let lock = read(&dir.path().join("pylock.toml"));
+    assert!(
+        lock.contains("name = \"app\"\nversion = \"1.0.0\""),
+        "{lock}"
+    );
+}
+
+#[test]
+fn override_replaces_what_a_dependency_declares() {
+    let new = serve(&scenario(NEW));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "lib==1.0.0\n");
+    // lib 1.0.0 declares util<2; the override says any util>=2 will do.
+    write(dir.path(), "overrides.txt", "util>=2\n");
+    resolve(
+        dir.path(),
+        &new.url(),
+        ["requirements.in", "--override", "overrides.txt"],
+    )
+    .assert_ok();
+    assert_eq!(
+        pins(&read(&dir.path().join("requirements.txt"))),
+        pinmap(&[("lib", "1.0.0"), ("util", "2.0.0")])
+    );
+    // Without it, the declared bound holds.
+    resolve(dir.path(), &new.url(), ["requirements.in", "--upgrade"]).assert_ok();
+    assert_eq!(
+        pins(&read(&dir.path().join("requirements.txt")))["util"],
+        "1.0.0"
+    );
+}

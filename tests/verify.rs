@@ -1,0 +1,448 @@
+//! `lockit verify`: exit 0 for a current lock; 1 for a stale or tampered one, each difference
+//! with its reason and the line to look at; 2 for bad input; 3 when the index is unreachable.
+//! Covers both lock formats, `--offline`, `--format json` and GitHub annotations.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::{read, resolve, resolve_cmd_cached, run, scenario, serve, tempdir, write, Run};
+
+const INDEX: &str = r#"
+name = "verify"
+[[packages]]
+name = "app"
+version = "1.0.0"
+requires = ["lib>=1", "util"]
+[[packages]]
+name = "app"
+version = "1.1.0"
+requires = ["lib>=1", "util"]
+[[packages]]
+name = "lib"
+version = "1.0.0"
+requires = ["util<2"]
+sdist = true
+[[packages]]
+name = "util"
+version = "1.0.0"
+[[packages]]
+name = "util"
+version = "1.5.0"
+[[packages]]
+name = "other"
+version = "3.0.0"
+"#;
+
+/// Runs `lockit verify <args>` in `dir` with no inherited lockit or CI settings.
+fn verify_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(common::lockit_bin());
+    cmd.current_dir(dir)
+        .arg("verify")
+        .args(args)
+        .stdin(Stdio::null())
+        .env_remove("GITHUB_ACTIONS");
+    for var in [
+        "LOCKIT_INDEX_URL",
+        "LOCKIT_EXTRA_INDEX_URL",
+        "LOCKIT_CACHE_DIR",
+        "LOCKIT_OFFLINE",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    run(&mut cmd)
+}
+
+fn verify(dir: &Path, args: &[&str]) -> Run {
+    verify_with(dir, args, &[])
+}
+
+/// A directory with `requirements.in` (`app`) locked into `requirements.txt`.
+fn locked(index_url: &str) -> tempfile::TempDir {
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    resolve(dir.path(), index_url, ["requirements.in"]).assert_ok();
+    dir
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = read(path);
+    assert!(text.contains(from), "`{from}` not in\n{text}");
+    std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+/// The 1-based line of `path` that contains `needle`.
+fn line_of(path: &Path, needle: &str) -> usize {
+    read(path)
+        .lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("`{needle}` not in {}", path.display()))
+}
+
+#[test]
+fn fresh_lock_is_current() {
+    let index = serve(&scenario(INDEX));
+    let dir = locked(&index.url());
+    let run = verify(dir.path(), &["--lock", "requirements.txt"]);
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("`requirements.txt` is current (3 pins)"),
+        "{}",
+        run.stderr
+    );
+    // Naming the input instead finds the lock next to it.
+    verify(dir.path(), &["requirements.in"]).assert_ok();
+}
+
+#[test]
+fn edited_hash_names_the_file_and_line() {
+    let index = serve(&scenario(INDEX));
+    let dir = locked(&index.url());
+    let lock = dir.path().join("requirements.txt");
+    let text = read(&lock);
+    let hash_line = text
+        .lines()
+        .skip_while(|l| !l.starts_with("util==1.5.0"))
+        .nth(1)
+        .expect("util's hash line");
+    let hash = hash_line
+        .trim()
+        .trim_start_matches("--hash=sha256:")
+        .to_string();
+    let line = line_of(&lock, &hash);
+    let mut tampered = hash.clone();
+    tampered.replace_range(0..1, if hash.starts_with('0') { "1" } else { "0" });
+    edit(&lock, &hash, &tampered);
+    let run = verify(dir.path(), &["--lock", "requirements.txt"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains(&format!(
+            "! util 1.5.0: hash of `util-1.5.0-py3-none-any.whl` differs from the index (requirements.txt:{line})"
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn edited_pin_names_the_line() {
+    let index = serve(&scenario(INDEX));
+    let dir = locked(&index.url());
+    let lock = dir.path().join("requirements.txt");
+    let line = line_of(&lock, "app==1.1.0");
+    edit(&lock, "app==1.1.0", "app==1.0.0");
+    let run = verify(dir.path(), &["--lock", "requirements.txt"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains(&format!(
+            "! app 1.0.0: `app==1.0.0` (requirements.txt:{line}) has the hashes of app 1.1.0; was the pin edited?"
+        )),
+        "{}",
+        run.stderr
+    );
+
+    // A pin moved to a version the index never had.
+    edit(&lock, "app==1.0.0", "app==1.9.0");
+    let run = verify(dir.path(), &["--lock", "requirements.txt"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains(&format!(
+            "~ app 1.9.0 -> 1.1.0: app 1.9.0 (requirements.txt:{line}) is not on the index"
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn added_requirement_names_the_input_line() {
+    let index = serve(&scenario(INDEX));
+    let dir = locked(&index.url());
+    write(dir.path(), "requirements.in", "app\n# a comment\nother\n");
+    let run = verify(dir.path(), &["--lock", "requirements.txt"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("+ other 3.0.0: requirements.in:3 adds `other`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn tightened_specifier_names_the_input_line() {
+    let index = serve(&scenario(INDEX));
+    let dir = locked(&index.url());
+    write(dir.path(), "requirements.in", "app<1.1\n");
+    let run = verify(dir.path(), &["--lock", "requirements.txt"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("~ app 1.1.0 -> 1.0.0: requirements.in:1: `app<1.1` no longer admits 1.1.0"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn constraint_and_removed_requirement_are_explained() {
+    let index = serve(&scenario(INDEX));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\nother\n");
+    write(dir.path(), "constraints.txt", "util<2\n");
+    resolve(
+        dir.path(),
+        &index.url(),
+        ["requirements.in", "-c", "constraints.txt"],
+    )
+    .assert_ok();
+    verify(dir.path(), &["--lock", "requirements.txt"]).assert_ok();
+
+    write(dir.path(), "constraints.txt", "util<1.5\n");
+    write(dir.path(), "requirements.in", "app\n");
+    let run = verify(dir.path(), &["--lock", "requirements.txt"]);
+    run.assert_code(1);
+    let lock = dir.path().join("requirements.txt");
+    assert!(
+        run.stderr.contains(
+            "~ util 1.5.0 -> 1.0.0: the constraint on `util` (constraints.txt:1: `util<1.5`) no longer admits 1.5.0"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "- other 3.0.0: no input requires `other` any more (requirements.txt:{} says `# via -r requirements.in`)",
+            line_of(&lock, "other==")
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn missing_hashes_make_a_lock_stale() {
+    let index = serve(&scenario(INDEX));
+    let dir = locked(&index.url());
+    let lock = dir.path().join("requirements.txt");
+    let text = read(&lock);
+    let stripped: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--hash"))
+        .map(|l| format!("{}\n", l.trim_end_matches(" \\")))
+        .collect();
+    std::fs::write(&lock, stripped).expect("write");
+    let run = verify(dir.path(), &["--lock", "requirements.txt"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("`app` has no hashes"), "{}", run.stderr);
+}
+
+#[test]
+fn bad_input_exits_2() {
+    let index = serve(&scenario(INDEX));
+    let dir = locked(&index.url());
+    write(dir.path(), "requirements.in", "app>>1\n");
+    let run = verify(dir.path(), &["--lock", "requirements.txt"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("requirements.in:1"), "{}", run.stderr);
+
+    let run = verify(dir.path(), &["--lock", "missing.txt"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("cannot read the lock `missing.txt`"),
+        "{}",
+        run.stderr
+    );
+
+    verify(dir.path(), &[]).assert_code(2);
+
+    // A lock without a header needs the input named.
+    write(dir.path(), "requirements.in", "app\n");
+    resolve(
+        dir.path(),
+        &index.url(),
+        ["requirements.in", "--no-header", "-o", "bare.txt"],
+    )
+    .assert_ok();
+    let run = verify(dir.path(), &["--lock", "bare.txt"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("does not say how it was made"),
+        "{}",
+        run.stderr
+    );
+    verify(
+        dir.path(),
+        &[
+            "requirements.in",
+            "--lock",
+            "bare.txt",
+            "--index-url",
+            &index.url(),
+            "--python-version",
+            "3.12",
+            "--python-platform",
+            "x86_64-manylinux_2_28",
+            "--no-cache",
+        ],
+    )
+    .assert_ok();
+}
+
+#[test]
+fn unreachable_index_exits_3() {
+    let index = serve(&scenario(INDEX));
+    let dir = locked(&index.url());
+    drop(index);
+    let run = verify(
+        dir.path(),
+        &["--lock", "requirements.txt", "--connect-timeout", "2"],
+    );
+    run.assert_code(3);
+}
+
+#[test]
+fn unparsable_lock_is_stale_and_names_the_line() {
+    let index = serve(&scenario(INDEX));
+    let dir = locked(&index.url());
+    let lock = dir.path().join("requirements.txt");
+    let text = read(&lock);
+    std::fs::write(&lock, format!("{text}<<<<<<< HEAD\n")).expect("write");
+    let run = verify(dir.path(), &["--lock", "requirements.txt"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains(&format!("requirements.txt:{}", text.lines().count() + 1)),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn json_and_github_annotations() {
+    let index = serve(&scenario(INDEX));
+    let dir = locked(&index.url());
+    write(dir.path(), "requirements.in", "app\nother\n");
+    let run = verify_with(
+        dir.path(),
+        &["--lock", "requirements.txt", "--format", "json"],
+        &[("GITHUB_ACTIONS", "true")],
+    );
+    run.assert_code(1);
+    assert!(
+        run.stdout.contains(
+            "::error file=requirements.in,line=2::+ other 3.0.0: requirements.in%3A2 adds `other`"
+        ) || run.stdout.contains(
+            "::error file=requirements.in,line=2::+ other 3.0.0: requirements.in:2 adds `other`"
+        ),
+        "{}",
+        run.stdout
+    );
+    let json_text: String = run
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with("::"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let json: serde_json::Value = serde_json::from_str(&json_text).expect("json report");
+    assert_eq!(json["current"], false);
+    assert_eq!(json["problems"][0]["kind"], "added");
+    assert_eq!(json["problems"][0]["package"], "other");
+    assert_eq!(json["problems"][0]["file"], "requirements.in");
+    assert_eq!(json["problems"][0]["line"], 2);
+}
+
+#[test]
+fn pylock_is_verified_file_by_file() {
+    let index = serve(&scenario(INDEX));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    resolve(
+        dir.path(),
+        &index.url(),
+        ["requirements.in", "--format", "pylock"],
+    )
+    .assert_ok();
+    verify(dir.path(), &["--lock", "pylock.toml"]).assert_ok();
+    // The input is enough when only a pylock.toml sits beside it.
+    verify(dir.path(), &["requirements.in"]).assert_ok();
+
+    let lock = dir.path().join("pylock.toml");
+    let text = read(&lock);
+    let line = line_of(&lock, "lib-1.0.0.tar.gz\"");
+    let sdist_line = text.lines().nth(line - 1).expect("line");
+    let hash = sdist_line
+        .split("sha256 = \"")
+        .nth(1)
+        .and_then(|h| h.get(..64))
+        .expect("sdist hash");
+    edit(&lock, hash, &"0".repeat(64));
+    let run = verify(dir.path(), &["--lock", "pylock.toml"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains(&format!(
+            "! lib 1.0.0: hash of `lib-1.0.0.tar.gz` differs from the index (pylock.toml:{line})"
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn offline_checks_inputs_closure_and_hashes_from_the_cache() {
+    let index = serve(&scenario(INDEX));
+    let dir = tempdir();
+    let cache = dir.path().join("cache");
+    write(dir.path(), "requirements.in", "app\n");
+    run(resolve_cmd_cached(dir.path(), &index.url(), Some(&cache)).arg("requirements.in"))
+        .assert_ok();
+    drop(index);
+    verify(dir.path(), &["--lock", "requirements.txt", "--offline"]).assert_ok();
+
+    // A dependency dropped from the lock breaks the closure.
+    let lock = dir.path().join("requirements.txt");
+    let text = read(&lock);
+    let without_lib: String = {
+        let mut out = String::new();
+        let mut skip = false;
+        for l in text.lines() {
+            if l.starts_with("lib==") {
+                skip = true;
+            } else if !l.starts_with(' ') {
+                skip = false;
+            }
+            if !skip {
+                out.push_str(l);
+                out.push('\n');
+            }
+        }
+        out
+    };
+    std::fs::write(&lock, &without_lib).expect("write");
+    let run = verify(dir.path(), &["--lock", "requirements.txt", "--offline"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("! lib: `app` 1.1.0 (requirements.txt:7) requires `lib"),
+        "{}",
+        run.stderr
+    );
+
+    // An input the lock does not satisfy.
+    std::fs::write(&lock, &text).expect("write");
+    write(dir.path(), "requirements.in", "app<1.1\n");
+    let run = verify(dir.path(), &["--lock", "requirements.txt", "--offline"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("requirements.in:1 requires `app<1.1`, which the pin 1.1.0"),
+        "{}",
+        run.stderr
+    );
+}
