@@ -5,6 +5,8 @@
 
 mod candidates;
 mod error;
+mod explain;
+mod explain_fix;
 mod index;
 mod options;
 mod package;
@@ -18,12 +20,20 @@ pub use error::ResolveError;
 pub use index::{CandidateHint, FetchError, Index};
 pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions, RootRequirement};
 pub use package::Pkg;
-pub use report::NoSolution;
+pub use explain::{
+    explain, range_text, target_versions, Explanation, Mention, NotInLock, Pinned, SkipReason,
+    Skipped, Step, StepFrom, VersionNote,
+};
+pub use explain_fix::SEARCH_BUDGET;
+pub use report::{NoSolution, Suggestion};
 pub use resolution::{Dependent, Resolution, ResolvedPackage};
 
 use provider::Provider;
 
 /// Resolves `roots` (with `constraints`) against `index` for `options.target`.
+///
+/// When nothing resolves, the report also carries hints and the changes to `roots`
+/// that were checked to resolve (a search bounded by [`SEARCH_BUDGET`]).
 pub fn resolve(
     index: &dyn Index,
     roots: &[RootRequirement],
@@ -31,7 +41,13 @@ pub fn resolve(
     options: &ResolveOptions,
 ) -> Result<Resolution, ResolveError> {
     let provider = Provider::new(index, roots, constraints, options);
-    provider.solve()
+    match provider.solve() {
+        Err(ResolveError::NoSolution(mut report)) => {
+            explain_fix::enrich(&mut report, index, roots, constraints, options);
+            Err(ResolveError::NoSolution(report))
+        }
+        other => other,
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,530 @@
+//! `explain`: why a package is pinned where it is, who brings it in, and what keeps
+//! newer releases out, all read from a successful resolution and the index.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::time::Instant;
+
+use lockit_dist::{ExtraName, PackageName, Requirement, Version};
+use pep508_rs::VersionOrUrl;
+use pubgrub::Ranges;
+
+use crate::candidates::{Unusable, VersionMap};
+use crate::error::ResolveError;
+use crate::explain_fix::{solve_plain, version_map, Bounded, SEARCH_BUDGET};
+use crate::index::Index;
+use crate::options::{PrereleaseMode, ResolveOptions, RootRequirement};
+use crate::ranges::specifiers_range;
+use crate::report;
+use crate::resolution::{Dependent, Resolution, ResolvedPackage};
+
+/// Paths kept (and counted) before giving up on listing them all.
+const MAX_PATHS: usize = 200;
+
+/// Where one requirement was written: the user's file or a pinned package's metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepFrom {
+    /// A line of an input file.
+    Input {
+        /// The file.
+        source: String,
+        /// Its line, when known.
+        line: Option<usize>,
+    },
+    /// A pinned package's `Requires-Dist`.
+    Package {
+        /// The package.
+        name: PackageName,
+        /// Its pinned version.
+        version: Version,
+    },
+}
+
+/// One requirement, with who wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// Who wrote it.
+    pub from: StepFrom,
+    /// The requirement as written (specifier and marker).
+    pub requirement: Requirement,
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.from {
+            StepFrom::Input {
+                source,
+                line: Some(l),
+            } => write!(f, "{source}:{l} {}", self.requirement),
+            StepFrom::Input { source, line: None } => write!(f, "{source} {}", self.requirement),
+            StepFrom::Package { name, version } => {
+                write!(f, "{name} {version} requires {}", self.requirement)
+            }
+        }
+    }
+}
+
+impl Step {
+    fn from_dependent(d: &Dependent) -> Step {
+        match d {
+            Dependent::Root {
+                source,
+                line,
+                requirement,
+            } => Step {
+                from: StepFrom::Input {
+                    source: source.clone(),
+                    line: *line,
+                },
+                requirement: requirement.clone(),
+            },
+            Dependent::Package {
+                name,
+                version,
+                requirement,
+            } => Step {
+                from: StepFrom::Package {
+                    name: name.clone(),
+                    version: version.clone(),
+                },
+                requirement: requirement.clone(),
+            },
+        }
+    }
+
+    fn from_root(r: &RootRequirement) -> Step {
+        Step {
+            from: StepFrom::Input {
+                source: r.source.clone(),
+                line: r.line,
+            },
+            requirement: r.requirement.clone(),
+        }
+    }
+}
+
+/// Why versions newer than the pin were not chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// These requirements do not allow them.
+    Excluded(Vec<Step>),
+    /// A constraint (`-c`) does not allow them.
+    Constraint(String),
+    /// The target cannot install them (no wheel for it, requires-python, binary policy).
+    Unusable(String),
+    /// Yanked, with the index's reason (possibly empty).
+    Yanked(String),
+    /// Pre-releases, which the pre-release policy leaves out.
+    Prerelease,
+    /// Every requirement on the package allows it, but choosing it fails; the lines
+    /// explain the conflict.
+    Conflict(Vec<String>),
+    /// Allowed and resolvable too; the solver settled on the pin while backtracking.
+    AlsoResolves,
+    /// Allowed by every requirement; not checked further (only the newest is).
+    NotChecked,
+}
+
+/// A run of versions skipped for one reason, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The versions.
+    pub versions: Vec<Version>,
+    /// Why.
+    pub reason: SkipReason,
+}
+
+/// What `explain` found for a package that is in the lock.
+#[derive(Debug, Clone)]
+pub struct Pinned {
+    /// The pinned version.
+    pub version: Version,
+    /// Extras of it that were requested.
+    pub extras: Vec<ExtraName>,
+    /// Every requirement on it, as written, by who wrote it.
+    pub required_by: Vec<Step>,
+    /// Paths from the inputs down to it, shortest first.
+    pub paths: Vec<Vec<Step>>,
+    /// True when there were more than could be listed.
+    pub paths_truncated: bool,
+    /// The range every requirement (and constraint) allows; `None` for any version.
+    pub allowed: Option<String>,
+    /// The constraint from `-c` files, when one applies.
+    pub constraint: Option<String>,
+    /// The newest version published (after `--exclude-newer`).
+    pub newest_published: Option<Version>,
+    /// The newest version this target could install, requirements aside.
+    pub newest_installable: Option<Version>,
+    /// Versions newer than the pin and why each was not chosen, newest first.
+    pub skipped: Vec<Skipped>,
+}
+
+/// One place a package is mentioned although it is not in the lock.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    /// The requirement and who wrote it.
+    pub step: Step,
+    /// Why it did not apply.
+    pub why: String,
+}
+
+/// What `explain` found for a package that is not in the lock.
+#[derive(Debug, Clone)]
+pub struct NotInLock {
+    /// Requirements that name it but did not apply to this target.
+    pub mentions: Vec<Mention>,
+    /// How many versions the index has (0: not on the index).
+    pub published: usize,
+    /// Names on the index one slip away, when it is not on the index.
+    pub near_misses: Vec<String>,
+}
+
+/// The result of `explain`.
+#[derive(Debug, Clone)]
+pub enum Explanation {
+    /// The package is pinned.
+    Pinned(Box<Pinned>),
+    /// The package is not in the lock.
+    NotInLock(NotInLock),
+}
+
+/// Resolves, then explains `name`'s place in the result. A failed resolution comes
+/// back as the error, with its full report.
+pub fn explain(
+    index: &dyn Index,
+    roots: &[RootRequirement],
+    constraints: &[Requirement],
+    options: &ResolveOptions,
+    name: &PackageName,
+) -> Result<(Resolution, Explanation), ResolveError> {
+    let resolution = crate::resolve(index, roots, constraints, options)?;
+    let explanation = match resolution.get(name) {
+        Some(pkg) => Explanation::Pinned(Box::new(pinned(
+            index,
+            roots,
+            constraints,
+            options,
+            &resolution,
+            pkg,
+        ))),
+        None => Explanation::NotInLock(not_in_lock(index, roots, options, &resolution, name)),
+    };
+    Ok((resolution, explanation))
+}
+
+/// Every path from an input down to `name`, each ending at `name`.
+fn paths(resolution: &Resolution, name: &PackageName) -> (Vec<Vec<Step>>, bool) {
+    fn walk(
+        resolution: &Resolution,
+        name: &PackageName,
+        seen: &mut Vec<PackageName>,
+        suffix: &mut Vec<Step>,
+        out: &mut Vec<Vec<Step>>,
+    ) -> bool {
+        let Some(pkg) = resolution.get(name) else {
+            return true;
+        };
+        for d in &pkg.dependents {
+            if out.len() >= MAX_PATHS {
+                return false;
+            }
+            let step = Step::from_dependent(d);
+            match d {
+                Dependent::Root { .. } => {
+                    let mut path = vec![step];
+                    path.extend(suffix.iter().rev().cloned());
+                    out.push(path);
+                }
+                Dependent::Package { name: parent, .. } => {
+                    if seen.contains(parent) {
+                        continue;
+                    }
+                    seen.push(parent.clone());
+                    suffix.push(step);
+                    let complete = walk(resolution, parent, seen, suffix, out);
+                    suffix.pop();
+                    seen.pop();
+                    if !complete {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+    let mut out = Vec::new();
+    let complete = walk(
+        resolution,
+        name,
+        &mut vec![name.clone()],
+        &mut Vec::new(),
+        &mut out,
+    );
+    out.sort_by_key(|p| {
+        (
+            p.len(),
+            p.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        )
+    });
+    (out, !complete)
+}
+
+fn range_of(req: &Requirement) -> Ranges<Version> {
+    match &req.version_or_url {
+        Some(VersionOrUrl::VersionSpecifier(s)) => specifiers_range(s),
+        _ => Ranges::full(),
+    }
+}
+
+/// Why the target cannot install a version, in words.
+fn unusable_text(u: &Unusable, options: &ResolveOptions) -> String {
+    match u {
+        Unusable::NoCompatibleWheel(tags) => report::wheel_problem(tags, &options.target),
+        other => other.to_string(),
+    }
+}
+
+fn pinned(
+    index: &dyn Index,
+    roots: &[RootRequirement],
+    constraints: &[Requirement],
+    options: &ResolveOptions,
+    resolution: &Resolution,
+    pkg: &ResolvedPackage,
+) -> Pinned {
+    let name = &pkg.name;
+    let required_by: Vec<Step> = pkg.dependents.iter().map(Step::from_dependent).collect();
+    let (paths, paths_truncated) = paths(resolution, name);
+    let mut constraint_range: Option<Ranges<Version>> = None;
+    for c in constraints {
+        if c.name == *name && c.marker.evaluate(&options.target.markers, &[]) {
+            let r = range_of(c);
+            constraint_range = Some(match constraint_range {
+                Some(prev) => prev.intersection(&r),
+                None => r,
+            });
+        }
+    }
+    let mut allowed = constraint_range.clone().unwrap_or_else(Ranges::full);
+    for s in &required_by {
+        allowed = allowed.intersection(&range_of(&s.requirement));
+    }
+    let map = version_map(index, name, options).unwrap_or_default();
+    let newest_published = map.newest_first().next().map(|(v, _)| v.clone());
+    let prerelease_ok = options.prerelease == PrereleaseMode::Allow || pkg.version.any_prerelease();
+    let newest_installable = map
+        .newest_first()
+        .find(|(v, e)| e.usable.is_ok() && !e.yanked && (prerelease_ok || !v.any_prerelease()))
+        .map(|(v, _)| v.clone());
+    let mut skipped: Vec<Skipped> = Vec::new();
+    let mut checked_conflict = false;
+    let until = Instant::now() + SEARCH_BUDGET;
+    for (v, entry) in map.newest_first() {
+        if *v <= pkg.version {
+            break;
+        }
+        let reason = if let Err(u) = &entry.usable {
+            SkipReason::Unusable(unusable_text(u, options))
+        } else if entry.yanked {
+            SkipReason::Yanked(yank_reason(&map, v))
+        } else if v.any_prerelease() && !prerelease_ok {
+            SkipReason::Prerelease
+        } else {
+            let excluding: Vec<Step> = required_by
+                .iter()
+                .filter(|s| !range_of(&s.requirement).contains(v))
+                .cloned()
+                .collect();
+            if !excluding.is_empty() {
+                SkipReason::Excluded(excluding)
+            } else if constraint_range.as_ref().is_some_and(|r| !r.contains(v)) {
+                SkipReason::Constraint(
+                    constraint_range
+                        .as_ref()
+                        .and_then(report::specifier_text)
+                        .unwrap_or_default(),
+                )
+            } else if !checked_conflict {
+                checked_conflict = true;
+                conflict_of(index, roots, constraints, options, name, v, until)
+            } else {
+                SkipReason::NotChecked
+            }
+        };
+        match skipped.last_mut() {
+            Some(last) if last.reason == reason => last.versions.push(v.clone()),
+            _ => skipped.push(Skipped {
+                versions: vec![v.clone()],
+                reason,
+            }),
+        }
+    }
+    Pinned {
+        version: pkg.version.clone(),
+        extras: pkg.extras.clone(),
+        required_by,
+        paths,
+        paths_truncated,
+        allowed: report::specifier_text(&allowed),
+        constraint: constraint_range.as_ref().and_then(report::specifier_text),
+        newest_published,
+        newest_installable,
+        skipped,
+    }
+}
+
+fn yank_reason(map: &VersionMap, v: &Version) -> String {
+    map.get(v)
+        .and_then(|e| {
+            e.files.iter().find_map(|f| match &f.yanked {
+                lockit_dist::Yanked::Yes(r) => Some(r.clone()),
+                lockit_dist::Yanked::No => None,
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// Solves again with `name==v` added to the inputs, to say why `v` was not chosen.
+fn conflict_of(
+    index: &dyn Index,
+    roots: &[RootRequirement],
+    constraints: &[Requirement],
+    options: &ResolveOptions,
+    name: &PackageName,
+    v: &Version,
+    until: Instant,
+) -> SkipReason {
+    let bounded = Bounded {
+        inner: index,
+        until,
+    };
+    let Ok(requirement) = lockit_dist::parse_requirement(&format!("{name}=={v}")) else {
+        return SkipReason::NotChecked;
+    };
+    let mut with_pin = roots.to_vec();
+    with_pin.push(RootRequirement {
+        requirement,
+        source: "(asking for it)".to_string(),
+        line: None,
+    });
+    match solve_plain(&bounded, &with_pin, constraints, options) {
+        Ok(_) => SkipReason::AlsoResolves,
+        Err(ResolveError::NoSolution(report)) => {
+            SkipReason::Conflict(report.derivation().to_vec())
+        }
+        Err(ResolveError::Index(_)) => SkipReason::NotChecked,
+    }
+}
+
+fn not_in_lock(
+    index: &dyn Index,
+    roots: &[RootRequirement],
+    options: &ResolveOptions,
+    resolution: &Resolution,
+    name: &PackageName,
+) -> NotInLock {
+    let target = &options.target;
+    let where_ = format!("Python {} on {}", target.python, target.platform);
+    let mut mentions = Vec::new();
+    for r in roots.iter().filter(|r| r.requirement.name == *name) {
+        mentions.push(Mention {
+            step: Step::from_root(r),
+            why: format!("its marker is false for {where_}"),
+        });
+    }
+    for p in &resolution.packages {
+        let Some(meta) = &p.metadata else { continue };
+        for req in meta.requires_dist.iter().filter(|r| r.name == *name) {
+            let step = Step {
+                from: StepFrom::Package {
+                    name: p.name.clone(),
+                    version: p.version.clone(),
+                },
+                requirement: req.clone(),
+            };
+            let extra = meta
+                .provides_extras
+                .iter()
+                .find(|e| req.marker.evaluate(&target.markers, std::slice::from_ref(*e)));
+            let why = match extra {
+                Some(e) if !req.marker.evaluate(&target.markers, &[]) => format!(
+                    "only with the extra `{e}` of {}, which nothing requests",
+                    p.name
+                ),
+                _ => format!("its marker is false for {where_}"),
+            };
+            mentions.push(Mention { step, why });
+        }
+    }
+    let published = version_map(index, name, options)
+        .map(|m| m.newest_first().count())
+        .unwrap_or(0);
+    let mut near_misses = BTreeSet::new();
+    if published == 0 {
+        let wanted = name.to_string();
+        for p in &resolution.packages {
+            let n = p.name.to_string();
+            if wanted.len() > 3 && report::edit_distance(&n, &wanted) <= 2 {
+                near_misses.insert(n);
+            }
+        }
+        let variants: Vec<PackageName> = report::name_variants(&wanted)
+            .iter()
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        for v in &variants {
+            index.prefetch(v, Box::new(|_| None));
+        }
+        for v in &variants {
+            if index.project(v).is_ok_and(|p| !p.files.is_empty()) {
+                near_misses.insert(v.to_string());
+            }
+        }
+    }
+    NotInLock {
+        mentions,
+        published,
+        near_misses: near_misses.into_iter().collect(),
+    }
+}
+
+/// One published version and whether this target can install it.
+#[derive(Debug, Clone)]
+pub struct VersionNote {
+    /// The version.
+    pub version: Version,
+    /// Why the target cannot use it (no wheel, requires-python, yanked); `None` if it can.
+    pub problem: Option<String>,
+    /// When its first file was uploaded, if the index says.
+    pub uploaded: Option<jiff::Timestamp>,
+}
+
+/// Every version of `name` on `index`, newest first, judged for the target.
+pub fn target_versions(
+    index: &dyn Index,
+    name: &PackageName,
+    options: &ResolveOptions,
+) -> Vec<VersionNote> {
+    let Some(map) = version_map(index, name, options) else {
+        return Vec::new();
+    };
+    map.newest_first()
+        .map(|(v, e)| VersionNote {
+            version: v.clone(),
+            problem: match &e.usable {
+                Err(u) => Some(unusable_text(u, options)),
+                Ok(_) if e.yanked => Some(match yank_reason(&map, v) {
+                    r if r.is_empty() => "yanked".to_string(),
+                    r => format!("yanked ({r})"),
+                }),
+                Ok(_) => None,
+            },
+            uploaded: e.files.iter().filter_map(|f| f.upload_time).min(),
+        })
+        .collect()
+}
+
+/// A range written as a specifier (`>=1.2,<2`); `None` for any version.
+pub fn range_text(range: &Ranges<Version>) -> Option<String> {
+    report::specifier_text(range)
+}

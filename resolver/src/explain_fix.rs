@@ -1,0 +1,390 @@
+//! After a failed resolution: say more about the packages in the conflict (yanks,
+//! near-miss names) and look for the smallest change to the user's own requirements
+//! that resolves, proving each one by solving again.
+//!
+//! Every extra solve goes through the same (memoizing) index, so it costs little once
+//! the first attempt has fetched the pages; the whole search is bounded in time.
+
+use std::collections::{BTreeSet, HashMap};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use lockit_dist::{
+    CoreMetadata, DistFile, PackageName, ProjectFiles, Requirement, Version, VersionSpecifier,
+    VersionSpecifiers,
+};
+use pep508_rs::VersionOrUrl;
+use pubgrub::Ranges;
+
+use crate::candidates::VersionMap;
+use crate::error::ResolveError;
+use crate::index::{CandidateHint, FetchError, Index};
+use crate::options::{ResolveOptions, RootRequirement};
+use crate::provider::Provider;
+use crate::ranges::specifiers_range;
+use crate::report::{self, Known, Maps, NoSolution, Suggestion};
+use crate::resolution::{Dependent, Resolution};
+
+/// How long the search for fixes may take in all.
+pub const SEARCH_BUDGET: Duration = Duration::from_secs(10);
+/// How many releases of one pinned package are tried when moving its pin.
+const MOVE_TRIES: usize = 8;
+/// How many suggestions a report shows.
+const SHOWN: usize = 3;
+
+/// An index that stops answering once `until` has passed, so that a search of many
+/// solves ends on time.
+pub(crate) struct Bounded<'a> {
+    pub inner: &'a dyn Index,
+    pub until: Instant,
+}
+
+impl Bounded<'_> {
+    fn check(&self) -> Result<(), FetchError> {
+        if Instant::now() >= self.until {
+            Err(FetchError::Fatal("the time for this search ran out".into()))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Index for Bounded<'_> {
+    fn project(&self, name: &PackageName) -> Result<Arc<ProjectFiles>, FetchError> {
+        self.check()?;
+        self.inner.project(name)
+    }
+
+    fn metadata(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        files: &[DistFile],
+    ) -> Result<Arc<CoreMetadata>, FetchError> {
+        self.check()?;
+        self.inner.metadata(name, version, files)
+    }
+
+    fn prefetch(&self, name: &PackageName, hint: CandidateHint) {
+        if self.check().is_ok() {
+            self.inner.prefetch(name, hint);
+        }
+    }
+}
+
+/// One solve, without any of the after-failure analysis.
+pub(crate) fn solve_plain(
+    index: &dyn Index,
+    roots: &[RootRequirement],
+    constraints: &[Requirement],
+    options: &ResolveOptions,
+) -> Result<Resolution, ResolveError> {
+    Provider::new(index, roots, constraints, options).solve()
+}
+
+/// The version map of `name` for the target, if the index answers.
+pub(crate) fn version_map(
+    index: &dyn Index,
+    name: &PackageName,
+    options: &ResolveOptions,
+) -> Option<VersionMap> {
+    let project = index.project(name).ok()?;
+    Some(VersionMap::new(&project, options))
+}
+
+/// Completes a failed resolution's report: re-rendered with yanks and every published
+/// version, near-miss names for unknown projects, and checked suggestions.
+pub(crate) fn enrich(
+    report: &mut NoSolution,
+    index: &dyn Index,
+    roots: &[RootRequirement],
+    constraints: &[Requirement],
+    options: &ResolveOptions,
+) {
+    let bounded = Bounded {
+        inner: index,
+        until: Instant::now() + SEARCH_BUDGET,
+    };
+    let mut names = report::tree_names(report.tree());
+    names.extend(roots.iter().map(|r| r.requirement.name.clone()));
+    let mut maps: Maps = HashMap::new();
+    let mut version_maps = HashMap::new();
+    for name in &names {
+        if let Some(map) = version_map(&bounded, name, options) {
+            maps.insert(name.clone(), Known::from_map(&map));
+            version_maps.insert(name.clone(), map);
+        }
+    }
+    report.render(&maps);
+    for hint in near_misses(report, &bounded, &maps) {
+        report.add_hint(hint);
+    }
+    let (list, note) = suggest(report, &bounded, roots, constraints, options, &version_maps);
+    report.set_suggestions(list, note);
+}
+
+/// "`reqeusts` is not on the index; did you mean `requests`?"
+fn near_misses(report: &NoSolution, index: &Bounded<'_>, maps: &Maps) -> Vec<String> {
+    let mut hints = Vec::new();
+    for (missing, _) in report.missing_projects() {
+        let wanted = missing.to_string();
+        let mut found: BTreeSet<String> = maps
+            .iter()
+            .filter(|(n, k)| !k.versions.is_empty() && *n != missing)
+            .map(|(n, _)| n.to_string())
+            .filter(|n| wanted.len() > 3 && report::edit_distance(n, &wanted) <= 2)
+            .collect();
+        let variants: Vec<PackageName> = report::name_variants(&wanted)
+            .iter()
+            .filter_map(|v| PackageName::from_str(v).ok())
+            .collect();
+        for v in &variants {
+            index.prefetch(v, Box::new(|_| None));
+        }
+        for v in &variants {
+            if let Ok(project) = index.project(v) {
+                if !project.files.is_empty() {
+                    found.insert(v.to_string());
+                }
+            }
+        }
+        let hint = if found.is_empty() {
+            format!(
+                "`{wanted}` is not on the index; check the spelling, or add the index that has it with --extra-index-url"
+            )
+        } else {
+            let list: Vec<String> = found.iter().map(|n| format!("`{n}`")).collect();
+            format!(
+                "`{wanted}` is not on the index; did you mean {}?",
+                list.join(" or ")
+            )
+        };
+        hints.push(hint);
+    }
+    hints
+}
+
+/// The requirement with its version part replaced.
+fn with_specifiers(req: &Requirement, specs: Option<VersionSpecifiers>) -> Requirement {
+    let mut r = req.clone();
+    r.version_or_url = specs.map(VersionOrUrl::VersionSpecifier);
+    r
+}
+
+fn pin(req: &Requirement, v: &Version) -> Requirement {
+    with_specifiers(
+        req,
+        Some(VersionSpecifiers::from(VersionSpecifier::equals_version(
+            v.clone(),
+        ))),
+    )
+}
+
+/// The specifiers the other dependents of `name` put on it in `resolution`, merged into
+/// one range and written back as a specifier (`None` when they allow anything).
+fn others_range(resolution: &Resolution, name: &PackageName) -> Option<VersionSpecifiers> {
+    let pkg = resolution.get(name)?;
+    let mut range = Ranges::full();
+    for d in &pkg.dependents {
+        if let Dependent::Package { requirement, .. } = d {
+            if let Some(VersionOrUrl::VersionSpecifier(s)) = &requirement.version_or_url {
+                range = range.intersection(&specifiers_range(s));
+            }
+        }
+    }
+    let text = report::specifier_text(&range)?;
+    VersionSpecifiers::from_str(&text).ok()
+}
+
+struct Search<'s, 'i> {
+    index: &'s Bounded<'i>,
+    constraints: &'s [Requirement],
+    options: &'s ResolveOptions,
+    show: BTreeSet<PackageName>,
+    tried: usize,
+    out_of_time: bool,
+}
+
+impl Search<'_, '_> {
+    /// Solves with `roots`; `None` when it fails or time ran out.
+    fn solve(&mut self, roots: &[RootRequirement]) -> Option<Resolution> {
+        if Instant::now() >= self.index.until {
+            self.out_of_time = true;
+            return None;
+        }
+        self.tried += 1;
+        match solve_plain(self.index, roots, self.constraints, self.options) {
+            Ok(r) => Some(r),
+            Err(_) => {
+                if Instant::now() >= self.index.until {
+                    self.out_of_time = true;
+                }
+                None
+            }
+        }
+    }
+
+    fn pins(&self, resolution: &Resolution, changed: &PackageName) -> Vec<(PackageName, Version)> {
+        let mut names: Vec<&PackageName> = vec![changed];
+        names.extend(self.show.iter().filter(|n| *n != changed));
+        names
+            .into_iter()
+            .filter_map(|n| resolution.get(n).map(|p| (n.clone(), p.version.clone())))
+            .take(5)
+            .collect()
+    }
+}
+
+fn replaced(roots: &[RootRequirement], i: usize, req: Requirement) -> Vec<RootRequirement> {
+    let mut list = roots.to_vec();
+    list[i].requirement = req;
+    list
+}
+
+/// Tries, for each top-level requirement in the conflict: moving a pin to the nearest
+/// release that resolves, relaxing the specifier to what the rest of the graph allows,
+/// and dropping the requirement. Returns the cheapest few and a note when time ran out.
+fn suggest(
+    report: &NoSolution,
+    index: &Bounded<'_>,
+    roots: &[RootRequirement],
+    constraints: &[Requirement],
+    options: &ResolveOptions,
+    maps: &HashMap<PackageName, VersionMap>,
+) -> (Vec<Suggestion>, Option<String>) {
+    let involved = report::root_names(report.tree());
+    let mut search = Search {
+        index,
+        constraints,
+        options,
+        show: report::tree_names(report.tree()),
+        tried: 0,
+        out_of_time: false,
+    };
+    let mut found: Vec<Suggestion> = Vec::new();
+    for (i, root) in roots.iter().enumerate() {
+        let req = &root.requirement;
+        if !involved.contains(&req.name) || !req.marker.evaluate(&options.target.markers, &[]) {
+            continue;
+        }
+        let location = report::location(root);
+        let before = req.to_string();
+        let specs = match &req.version_or_url {
+            Some(VersionOrUrl::VersionSpecifier(s)) => Some(s.clone()),
+            _ => None,
+        };
+        let mut resolved_by_relaxing = false;
+        if let Some(specs) = &specs {
+            let range = specifiers_range(specs);
+            // Moving a pin: the nearest releases outside the range, newer ones first.
+            if crate::ranges::pinned_version(&range).is_some() {
+                if let Some(map) = maps.get(&req.name) {
+                    if let Some(s) = move_pin(&mut search, roots, i, map, &range) {
+                        found.push(Suggestion {
+                            location: location.clone(),
+                            before: before.clone(),
+                            ..s
+                        });
+                    }
+                }
+            }
+            // Relaxing: drop the specifier, then keep only what the other dependents ask.
+            let loose = replaced(roots, i, with_specifiers(req, None));
+            if let Some(r) = search.solve(&loose) {
+                let after = with_specifiers(req, others_range(&r, &req.name));
+                let verified = if after.version_or_url.is_none() {
+                    Some(r)
+                } else {
+                    search.solve(&replaced(roots, i, after.clone()))
+                };
+                if let Some(r) = verified {
+                    resolved_by_relaxing = true;
+                    found.push(Suggestion {
+                        before: before.clone(),
+                        after: Some(after.to_string()),
+                        location: location.clone(),
+                        cost: 50,
+                        pins: search.pins(&r, &req.name),
+                    });
+                }
+            }
+        }
+        if !resolved_by_relaxing {
+            let mut without = roots.to_vec();
+            without.remove(i);
+            if let Some(r) = search.solve(&without) {
+                found.push(Suggestion {
+                    before: before.clone(),
+                    after: None,
+                    location: location.clone(),
+                    cost: 100,
+                    pins: search.pins(&r, &req.name),
+                });
+            }
+        }
+        if search.out_of_time {
+            break;
+        }
+    }
+    found.sort_by(|a, b| (a.cost, &a.location).cmp(&(b.cost, &b.location)));
+    found.dedup_by(|a, b| a.after == b.after && a.before == b.before);
+    found.truncate(SHOWN);
+    let note = if search.out_of_time {
+        Some(format!(
+            "stopped looking for fixes after {} s ({} changes tried); more may exist",
+            SEARCH_BUDGET.as_secs(),
+            search.tried
+        ))
+    } else if found.is_empty() && search.tried > 0 {
+        Some(format!(
+            "no single change to one of your requirements resolves ({} changes tried)",
+            search.tried
+        ))
+    } else {
+        None
+    };
+    (found, note)
+}
+
+/// The nearest release outside `range` that resolves when pinned, trying newer ones
+/// first; its cost grows with the distance moved.
+fn move_pin(
+    search: &mut Search<'_, '_>,
+    roots: &[RootRequirement],
+    i: usize,
+    map: &VersionMap,
+    range: &Ranges<Version>,
+) -> Option<Suggestion> {
+    let req = &roots[i].requirement;
+    let mut all: Vec<&Version> = map
+        .newest_first()
+        .filter(|(v, e)| !e.yanked && e.usable.is_ok() && !v.any_prerelease())
+        .map(|(v, _)| v)
+        .collect();
+    all.reverse();
+    let pinned = crate::ranges::pinned_version(range)?;
+    let newer: Vec<&Version> = all.iter().copied().filter(|v| *v > pinned).collect();
+    let older: Vec<&Version> = all.iter().rev().copied().filter(|v| *v < pinned).collect();
+    for (direction, list) in [(0u32, newer), (5u32, older)] {
+        for (distance, v) in list.into_iter().take(MOVE_TRIES).enumerate() {
+            if range.contains(v) {
+                continue;
+            }
+            let after = pin(req, v);
+            if let Some(r) = search.solve(&replaced(roots, i, after.clone())) {
+                return Some(Suggestion {
+                    before: String::new(),
+                    after: Some(after.to_string()),
+                    location: String::new(),
+                    cost: 10 + direction + distance as u32,
+                    pins: search.pins(&r, &req.name),
+                });
+            }
+            if search.out_of_time {
+                return None;
+            }
+        }
+    }
+    None
+}
