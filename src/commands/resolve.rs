@@ -373,7 +373,12 @@ pub(crate) fn to_pylock(resolution: &Resolution, header: Option<Header>, python:
             PylockPackage {
                 name: p.name.clone(),
                 version: p.version.clone(),
-                index: p.files.first().map(|f| f.index.clone()),
+                // A direct URL's file comes from no index.
+                index: p
+                    .files
+                    .first()
+                    .filter(|_| p.url.is_none())
+                    .map(|f| f.index.clone()),
                 dependencies: dependencies.remove(&p.name).unwrap_or_default(),
                 sdist,
                 wheels,

@@ -814,7 +814,7 @@ fn offline_check(
                        file: String,
                        line: Option<usize>| {
         let (kind, message) = match pin {
-            None => ("missing-dependency", format!("{whose} requires `{}`, which the lock does not pin", req.name)),
+            None => ("missing-dependency", format!("{whose} requires `{req}`, which the lock does not pin")),
             Some(p) => match &p.version {
                 Some(v) if !admits(req, v) => (
                     "unsatisfied",
