@@ -18,6 +18,8 @@ pub enum Command {
     Resolve(ResolveArgs),
     /// Check that a lock is current and untampered (for CI): exit 0 current, 1 stale.
     Verify(VerifyArgs),
+    /// Explain why a package is pinned where it is, or why nothing resolves.
+    Explain(ExplainArgs),
 }
 
 /// Pre-release policy, as uv spells it.
@@ -187,6 +189,21 @@ pub struct VerifyArgs {
     pub format: ReportFormat,
     #[command(flatten)]
     pub input_args: InputArgs,
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The package to explain.
+    pub package: String,
+    /// Requirements files; default `requirements.in`.
+    pub inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    #[command(flatten)]
+    pub input: InputArgs,
     #[command(flatten)]
     pub target: TargetArgs,
 }

@@ -404,14 +404,12 @@ fn conflict_of(
     let mut with_pin = roots.to_vec();
     with_pin.push(RootRequirement {
         requirement,
-        source: "(asking for it)".to_string(),
+        source: "the pin being tried".to_string(),
         line: None,
     });
     match solve_plain(&bounded, &with_pin, constraints, options) {
         Ok(_) => SkipReason::AlsoResolves,
-        Err(ResolveError::NoSolution(report)) => {
-            SkipReason::Conflict(report.derivation().to_vec())
-        }
+        Err(ResolveError::NoSolution(report)) => SkipReason::Conflict(report.derivation().to_vec()),
         Err(ResolveError::Index(_)) => SkipReason::NotChecked,
     }
 }
@@ -442,10 +440,10 @@ fn not_in_lock(
                 },
                 requirement: req.clone(),
             };
-            let extra = meta
-                .provides_extras
-                .iter()
-                .find(|e| req.marker.evaluate(&target.markers, std::slice::from_ref(*e)));
+            let extra = meta.provides_extras.iter().find(|e| {
+                req.marker
+                    .evaluate(&target.markers, std::slice::from_ref(*e))
+            });
             let why = match extra {
                 Some(e) if !req.marker.evaluate(&target.markers, &[]) => format!(
                     "only with the extra `{e}` of {}, which nothing requests",

@@ -117,23 +117,48 @@ pub(crate) fn enrich(
         }
     }
     report.render(&maps);
-    for hint in near_misses(report, &bounded, &maps) {
+    let mut renames = HashMap::new();
+    for (missing, found) in near_misses(report, &bounded, &maps) {
+        let hint = if found.is_empty() {
+            format!(
+                "`{missing}` is not on the index; check the spelling, or add the index that has it with --extra-index-url"
+            )
+        } else {
+            let list: Vec<String> = found.iter().map(|n| format!("`{n}`")).collect();
+            format!(
+                "`{missing}` is not on the index; did you mean {}?",
+                list.join(" or ")
+            )
+        };
         report.add_hint(hint);
+        renames.insert(missing, found);
     }
-    let (list, note) = suggest(report, &bounded, roots, constraints, options, &version_maps);
+    let (list, note) = suggest(
+        report,
+        &bounded,
+        roots,
+        constraints,
+        options,
+        &version_maps,
+        &renames,
+    );
     report.set_suggestions(list, note);
 }
 
-/// "`reqeusts` is not on the index; did you mean `requests`?"
-fn near_misses(report: &NoSolution, index: &Bounded<'_>, maps: &Maps) -> Vec<String> {
-    let mut hints = Vec::new();
+/// For each project the index does not have, the names one slip away that it does.
+fn near_misses(
+    report: &NoSolution,
+    index: &Bounded<'_>,
+    maps: &Maps,
+) -> Vec<(PackageName, Vec<PackageName>)> {
+    let mut out = Vec::new();
     for (missing, _) in report.missing_projects() {
         let wanted = missing.to_string();
-        let mut found: BTreeSet<String> = maps
+        let mut found: BTreeSet<PackageName> = maps
             .iter()
             .filter(|(n, k)| !k.versions.is_empty() && *n != missing)
-            .map(|(n, _)| n.to_string())
-            .filter(|n| wanted.len() > 3 && report::edit_distance(n, &wanted) <= 2)
+            .filter(|(n, _)| wanted.len() > 3 && report::edit_distance(n.as_ref(), &wanted) <= 2)
+            .map(|(n, _)| n.clone())
             .collect();
         let variants: Vec<PackageName> = report::name_variants(&wanted)
             .iter()
@@ -142,27 +167,16 @@ fn near_misses(report: &NoSolution, index: &Bounded<'_>, maps: &Maps) -> Vec<Str
         for v in &variants {
             index.prefetch(v, Box::new(|_| None));
         }
-        for v in &variants {
-            if let Ok(project) = index.project(v) {
-                if !project.files.is_empty() {
-                    found.insert(v.to_string());
-                }
+        for v in variants {
+            if index.project(&v).is_ok_and(|p| !p.files.is_empty()) {
+                found.insert(v);
             }
         }
-        let hint = if found.is_empty() {
-            format!(
-                "`{wanted}` is not on the index; check the spelling, or add the index that has it with --extra-index-url"
-            )
-        } else {
-            let list: Vec<String> = found.iter().map(|n| format!("`{n}`")).collect();
-            format!(
-                "`{wanted}` is not on the index; did you mean {}?",
-                list.join(" or ")
-            )
-        };
-        hints.push(hint);
+        if !out.iter().any(|(m, _)| m == missing) {
+            out.push((missing.clone(), found.into_iter().collect()));
+        }
     }
-    hints
+    out
 }
 
 /// The requirement with its version part replaced.
@@ -202,6 +216,7 @@ struct Search<'s, 'i> {
     constraints: &'s [Requirement],
     options: &'s ResolveOptions,
     show: BTreeSet<PackageName>,
+    inputs: Vec<PackageName>,
     tried: usize,
     out_of_time: bool,
 }
@@ -227,9 +242,12 @@ impl Search<'_, '_> {
 
     fn pins(&self, resolution: &Resolution, changed: &PackageName) -> Vec<(PackageName, Version)> {
         let mut names: Vec<&PackageName> = vec![changed];
-        names.extend(self.show.iter().filter(|n| *n != changed));
+        names.extend(self.show.iter());
+        names.extend(self.inputs.iter());
+        let mut seen = BTreeSet::new();
         names
             .into_iter()
+            .filter(|n| seen.insert(*n))
             .filter_map(|n| resolution.get(n).map(|p| (n.clone(), p.version.clone())))
             .take(5)
             .collect()
@@ -252,6 +270,7 @@ fn suggest(
     constraints: &[Requirement],
     options: &ResolveOptions,
     maps: &HashMap<PackageName, VersionMap>,
+    renames: &HashMap<PackageName, Vec<PackageName>>,
 ) -> (Vec<Suggestion>, Option<String>) {
     let involved = report::root_names(report.tree());
     let mut search = Search {
@@ -259,6 +278,7 @@ fn suggest(
         constraints,
         options,
         show: report::tree_names(report.tree()),
+        inputs: roots.iter().map(|r| r.requirement.name.clone()).collect(),
         tried: 0,
         out_of_time: false,
     };
@@ -275,6 +295,21 @@ fn suggest(
             _ => None,
         };
         let mut resolved_by_relaxing = false;
+        // A name the index does not have: try the near misses it does have.
+        for other in renames.get(&req.name).into_iter().flatten() {
+            let mut renamed = req.clone();
+            renamed.name = other.clone();
+            if let Some(r) = search.solve(&replaced(roots, i, renamed.clone())) {
+                resolved_by_relaxing = true;
+                found.push(Suggestion {
+                    before: before.clone(),
+                    after: Some(renamed.to_string()),
+                    location: location.clone(),
+                    cost: 5,
+                    pins: search.pins(&r, other),
+                });
+            }
+        }
         if let Some(specs) = &specs {
             let range = specifiers_range(specs);
             // Moving a pin: the nearest releases outside the range, newer ones first.

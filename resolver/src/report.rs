@@ -426,9 +426,7 @@ fn platforms(tags: &[String]) -> Vec<String> {
 pub(crate) fn wheel_problem(tags: &[String], target: &Target) -> String {
     let abis = crate::candidates::abis(tags);
     let own = target_abi(target);
-    let abi_fits = abis
-        .iter()
-        .any(|a| *a == own || a == "abi3" || a == "none");
+    let abi_fits = abis.iter().any(|a| *a == own || a == "abi3" || a == "none");
     if abi_fits {
         format!(
             "has no wheel for {} (its wheels are for {})",
@@ -447,7 +445,8 @@ pub(crate) fn wheel_problem(tags: &[String], target: &Target) -> String {
 fn unavailable_text(why: &Unavailable, target: &Target) -> String {
     match why {
         Unavailable::Unusable(Unusable::NoCompatibleWheel(tags)) => wheel_problem(tags, target),
-        Unavailable::Unusable(Unusable::RequiresPython(spec)) | Unavailable::RequiresPython(spec) => {
+        Unavailable::Unusable(Unusable::RequiresPython(spec))
+        | Unavailable::RequiresPython(spec) => {
             format!("requires Python {spec}")
         }
         Unavailable::Unusable(Unusable::SdistOnly) => {
@@ -493,14 +492,17 @@ impl Plain<'_> {
                 shortlist(&yanked)
             );
         }
-        if inside.iter().all(|v| v.any_prerelease() || yanked.contains(v)) {
+        if inside
+            .iter()
+            .all(|v| v.any_prerelease() || yanked.contains(v))
+        {
             let pre: Vec<&Version> = inside
                 .iter()
                 .copied()
                 .filter(|v| !yanked.contains(v))
                 .collect();
             return format!(
-                "only pre-releases of {p} match {} ({}), and pre-releases are not allowed",
+                "only pre-releases of {p} match {} ({}; pre-releases are not allowed)",
                 term(p, range),
                 shortlist(&pre)
             );
@@ -531,9 +533,7 @@ impl ReportFormatter<Pkg, Ranges<Version>, Unavailable> for Plain<'_> {
                     None => format!("you require {}", term(dep, range)),
                 }
             }
-            External::FromDependencyOf(Pkg::Extra(n, e), prange, Pkg::Project(d), _)
-                if n == d =>
-            {
+            External::FromDependencyOf(Pkg::Extra(n, e), prange, Pkg::Project(d), _) if n == d => {
                 let base = existing(self.maps, &Pkg::Project(n.clone()), prange);
                 format!("{base} with its extra `{e}` is the same release of {n}")
             }
@@ -746,9 +746,10 @@ fn hints(all: &[&Ext], options: &ResolveOptions, maps: &Maps) -> Vec<String> {
     let mut merged: Vec<Ext> = Vec::new();
     for e in all {
         if let External::Custom(p, r, why) = e {
-            if let Some(External::Custom(_, mr, _)) = merged.iter_mut().find(
-                |m| matches!(m, External::Custom(q, _, w) if q == p && w == why),
-            ) {
+            if let Some(External::Custom(_, mr, _)) = merged
+                .iter_mut()
+                .find(|m| matches!(m, External::Custom(q, _, w) if q == p && w == why))
+            {
                 *mr = mr.union(r);
                 continue;
             }
@@ -845,8 +846,8 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -891,6 +892,7 @@ pub(crate) fn name_variants(name: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use std::str::FromStr;
 

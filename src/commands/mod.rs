@@ -1,5 +1,6 @@
 //! One module per command.
 
+mod explain;
 mod resolve;
 mod verify;
 
@@ -12,6 +13,10 @@ pub fn run(cli: Cli) -> Result<Exit, Failure> {
         Command::Resolve(args) => {
             crate::logging::init(args.target.verbose, args.target.quiet);
             resolve::run(args)
+        }
+        Command::Explain(args) => {
+            crate::logging::init(args.target.verbose, args.target.quiet);
+            explain::run(args)
         }
         Command::Verify(args) => {
             crate::logging::init(args.target.verbose, args.target.quiet);
