@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 secs=${1:-600}; shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(requirements_in requirement core_metadata simple_json simple_html zip_metadata lock_txt sdist)
+  targets=(requirements_in requirement core_metadata simple_json simple_html zip_metadata lock_txt sdist pylock)
 fi
 # -O for speed, -a to keep overflow checks and debug assertions, no sanitizer (no unsafe code).
 flags=(-O -a -s none)

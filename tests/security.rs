@@ -178,6 +178,59 @@ fn lock_header_redacts_credentials_in_the_command_line() {
     assert_no_secret(&ok, &[dir.path()], &[PASSWORD, USER]);
 }
 
+/// Every output format and command: pylock.toml (which records index URLs), `verify`,
+/// and `explain --format json`.
+#[test]
+fn credentials_never_reach_pylock_verify_or_explain_json() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    let url = with_credentials(&index);
+    let target = [
+        "--python-version",
+        common::PYTHON_VERSION,
+        "--python-platform",
+        common::PYTHON_PLATFORM,
+    ];
+    let lockit = |args: &[&str]| {
+        let mut cmd = Command::new(common::lockit_bin());
+        cmd.current_dir(dir.path())
+            .args(args)
+            .args(target)
+            .args(["--no-cache", "--index-url", &url, "-v"])
+            .env_remove("LOCKIT_INDEX_URL")
+            .env_remove("LOCKIT_CACHE_DIR");
+        isolate(&mut cmd, dir.path());
+        run(&mut cmd)
+    };
+    let runs = [
+        lockit(&[
+            "resolve",
+            "requirements.in",
+            "--format",
+            "pylock",
+            "-o",
+            "pylock.toml",
+        ]),
+        lockit(&["resolve", "requirements.in", "-o", "requirements.txt"]),
+        lockit(&["verify", "requirements.in", "--lock", "pylock.toml"]),
+        lockit(&["verify", "requirements.in", "--lock", "requirements.txt"]),
+        lockit(&["explain", "util", "requirements.in", "--format", "json"]),
+        lockit(&["explain", "lib", "requirements.in"]),
+    ];
+    for r in &runs {
+        r.assert_ok();
+        assert_no_secret(r, &[dir.path()], &[PASSWORD, USER]);
+    }
+    let pylock = read(&dir.path().join("pylock.toml"));
+    assert!(pylock.contains("127.0.0.1"), "{pylock}");
+    assert!(
+        runs[4].stdout.trim_start().starts_with('{'),
+        "{}",
+        runs[4].stdout
+    );
+}
+
 #[test]
 fn netrc_credentials_are_used_for_their_host_only() {
     let index = serve(&scenario(SMALL));

@@ -1,0 +1,29 @@
+//! PEP 751 `pylock.toml` locks (for `lockit verify` and re-locking), and `pyproject.toml`
+//! inputs; the first byte picks which.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    quiet_caught_panics();
+    let Some((&kind, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
+    if kind % 2 == 0 {
+        let _ = lockit_lockfile::parse_pylock(text);
+    } else {
+        let path = std::path::Path::new("/nonexistent-lockit-fuzz/pyproject.toml");
+        let _ = lockit_lockfile::PyProject::parse(text, path);
+    }
+});
+
+/// lockit-dist wraps pep508_rs in `catch_unwind` (it panics on some inputs); libFuzzer's
+/// panic hook would abort on those caught panics. A silent hook lets them be caught as in
+/// production, while a panic that escapes still aborts the run (libfuzzer-sys checks).
+fn quiet_caught_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+}
