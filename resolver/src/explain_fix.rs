@@ -401,6 +401,13 @@ fn move_pin(
     let pinned = crate::ranges::pinned_version(range)?;
     let newer: Vec<&Version> = all.iter().copied().filter(|v| *v > pinned).collect();
     let older: Vec<&Version> = all.iter().rev().copied().filter(|v| *v < pinned).collect();
+    // Fetch the metadata of the nearest candidates at once rather than one per solve.
+    for v in newer.iter().chain(&older).take(2 * MOVE_TRIES) {
+        if let Some(files) = map.get(v).and_then(|e| e.usable.as_ref().ok()) {
+            let pick = Some(((*v).clone(), files.clone()));
+            search.index.prefetch(&req.name, Box::new(move |_| pick));
+        }
+    }
     for (direction, list) in [(0u32, newer), (5u32, older)] {
         for (distance, v) in list.into_iter().take(MOVE_TRIES).enumerate() {
             if range.contains(v) {
