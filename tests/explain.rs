@@ -170,6 +170,7 @@ snapshots! {
     conflict_sdist_only => "sdist-only" ["resolve"],
     conflict_transitive_python => "transitive-python" ["resolve"],
     conflict_backtracking => "backtrack-shared" ["resolve"],
+    conflict_shared_derivation => "shared-derivation" ["resolve"],
     conflict_json => "wheel-tags" ["explain", "native", "--format", "json"],
 }
 

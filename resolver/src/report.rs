@@ -566,14 +566,28 @@ impl ReportFormatter<Pkg, Ranges<Version>, Unavailable> for Plain<'_> {
                 }
             }
             many => {
-                let parts: Vec<String> = many
-                    .iter()
-                    .map(|(p, t)| match t {
-                        Term::Positive(r) => existing(self.maps, p, r),
-                        Term::Negative(r) => format!("not {}", term(p, r)),
-                    })
-                    .collect();
-                format!("{} cannot be used together", parts.join(", "))
+                // {A, B, not C, not D}: A and B together need C or D.
+                let mut root = false;
+                let mut users = Vec::new();
+                let mut needs = Vec::new();
+                for (p, t) in many {
+                    match t {
+                        Term::Positive(_) if **p == Pkg::Root => root = true,
+                        Term::Positive(r) => users.push(existing(self.maps, p, r)),
+                        Term::Negative(r) => needs.push(term(p, r)),
+                    }
+                }
+                let who = match (root, users.is_empty()) {
+                    (true, true) => "your requirements".to_string(),
+                    (true, false) => format!("with your requirements, {}", users.join(" and ")),
+                    (false, _) => users.join(" and "),
+                };
+                if needs.is_empty() {
+                    format!("{} cannot be used together", users.join(", "))
+                } else {
+                    let verb = if users.len() == 1 { "needs" } else { "need" };
+                    format!("{who} {verb} {}", needs.join(" or "))
+                }
             }
         }
     }
