@@ -147,6 +147,8 @@ impl World {
     #[track_caller]
     fn check_failure(&self, extra: &[&str], needles: &[&str], garbage: Option<&[u8]>) -> Run {
         let failed = self.resolve(extra);
+        // Shown with `--nocapture`: the messages users would read, for docs/reliability.md.
+        eprintln!("{}", failed.stderr.trim_end());
         let ctx = format!("--- stderr\n{}", failed.stderr);
         assert_eq!(failed.code, Some(3), "{ctx}");
         assert!(failed.stderr.starts_with("error: "), "{ctx}");
@@ -349,7 +351,12 @@ fn stall_mid_body_past_the_read_timeout() {
     let started = Instant::now();
     let failed = w.check_failure(
         &["--read-timeout", "1"],
-        &["/simple/app/", "failed after 4 attempt(s)", "timed out"],
+        &[
+            "/simple/app/",
+            "failed after 4 attempt(s)",
+            "timed out",
+            "raise `--read-timeout`",
+        ],
         None,
     );
     // 4 attempts of ~1 s plus 1.4 s of backoff, then three more runs; never 120 s.
@@ -386,6 +393,11 @@ fn stall_before_headers_past_the_read_timeout_from_env() {
     failed.assert_code(3);
     assert!(failed.stderr.contains(APP_METADATA), "{}", failed.stderr);
     assert!(failed.stderr.contains("timed out"), "{}", failed.stderr);
+    assert!(
+        failed.stderr.contains("--read-timeout"),
+        "{}",
+        failed.stderr
+    );
     assert!(
         started.elapsed() < Duration::from_secs(20),
         "LOCKIT_READ_TIMEOUT=1 not honoured: {:?}",
@@ -491,7 +503,11 @@ fn redirect_loop() {
     let w = World::new();
     w.index
         .inject("/simple/app/", Fault::Redirect("/simple/app/".into()));
-    w.check_failure(&[], &["/simple/app/", "redirect"], None);
+    w.check_failure(
+        &[],
+        &["/simple/app/", "too many redirects", "check the index URL"],
+        None,
+    );
 }
 
 #[test]

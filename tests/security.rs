@@ -604,6 +604,8 @@ fn tls_is_verified_and_ssl_cert_file_and_dir_are_honoured() {
         r.assert_code(3);
         assert!(r.stderr.contains("certificate"), "{}", r.stderr);
         assert!(r.stderr.contains("SSL_CERT_FILE"), "{}", r.stderr);
+        // Not retried: an untrusted certificate does not heal.
+        assert!(r.stderr.contains("after 1 attempt(s)"), "{}", r.stderr);
     }
     // Trusted through SSL_CERT_FILE or SSL_CERT_DIR: the TLS handshake succeeds and the
     // server's answer (no such project: `openssl s_server -WWW` serves no index) is read.

@@ -18,7 +18,7 @@ pub enum IndexError {
     #[error("could not set up the HTTP client: {0}")]
     Client(String),
     /// The connection failed or timed out, after retries.
-    #[error("request to `{url}` failed after {attempts} attempt(s): {message}; check the network, proxy and certificates (SSL_CERT_FILE), or use `--offline` with a warm cache")]
+    #[error("request to `{url}` failed after {attempts} attempt(s): {message}; {hint}")]
     Transport {
         /// The URL, redacted.
         url: String,
@@ -26,6 +26,8 @@ pub enum IndexError {
         attempts: u32,
         /// The transport error.
         message: String,
+        /// What to try.
+        hint: &'static str,
     },
     /// The server answered with an error status, after retries for transient ones.
     #[error("`{url}` answered HTTP {status}{}", status_hint(*status))]
@@ -104,6 +106,9 @@ pub enum IndexError {
     },
 }
 
+/// What to try after a connection failure of no more particular kind.
+pub(crate) const TRANSPORT_HINT: &str = "check the network, proxy and certificates (SSL_CERT_FILE), or use `--offline` with a warm cache";
+
 fn status_hint(status: u16) -> &'static str {
     match status {
         401 | 403 => {
@@ -135,10 +140,21 @@ impl IndexError {
     }
 
     pub(crate) fn transport(url: &Url, attempts: u32, err: &reqwest::Error) -> Self {
+        let message = error_chain(err);
+        let hint = if err.is_redirect() {
+            "the server redirects in a loop or too often; check the index URL"
+        } else if err.is_timeout() {
+            "the index stopped answering; try again, or raise `--read-timeout` / `--connect-timeout` for a slow network"
+        } else if message.contains("certificate") {
+            "the index's TLS certificate is not trusted; for a corporate CA set SSL_CERT_FILE or SSL_CERT_DIR"
+        } else {
+            TRANSPORT_HINT
+        };
         IndexError::Transport {
             url: redact(url),
             attempts,
-            message: error_chain(err),
+            message,
+            hint,
         }
     }
 

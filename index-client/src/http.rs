@@ -356,6 +356,7 @@ impl Http {
                             url: crate::error::redact(url),
                             attempts: attempt,
                             message: format!("asked for {want} bytes, got {}", bytes.len()),
+                            hint: crate::error::TRANSPORT_HINT,
                         },
                         after: None,
                     },
@@ -414,6 +415,12 @@ fn identity_headers(range: Option<&str>) -> HeaderMap {
 
 fn transport<T>(url: &Url, attempt: u32, e: &reqwest::Error) -> Attempt<T> {
     let err = IndexError::transport(url, attempt, e);
+    // An untrusted certificate does not heal by asking again.
+    let untrusted =
+        matches!(&err, IndexError::Transport { message, .. } if message.contains("certificate"));
+    if untrusted {
+        return Attempt::Fail(err);
+    }
     if e.is_connect() || e.is_timeout() || e.is_request() || e.is_body() || e.is_decode() {
         Attempt::Retry { err, after: None }
     } else {
