@@ -162,6 +162,7 @@ snapshots! {
     conflict_prerelease_only => "prerelease-only" ["resolve"],
     conflict_yanked => "yanked" ["resolve"],
     conflict_exclude_newer_explain => "exclude-newer" ["explain", "lib"],
+    conflict_exclude_newer => "exclude-newer" ["resolve"],
     conflict_typo => "typo" ["resolve"],
     conflict_long_chain => "chain" ["resolve"],
     conflict_extra => "extra-conflict" ["resolve"],

@@ -165,7 +165,7 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
 
 /// When `--exclude-newer` is set and a requested range matches nothing, asks the index
 /// again without the cutoff: "lib 2.0.0 matches lib>=2 but was uploaded 2025-06-01".
-fn exclude_newer_hints(
+pub(crate) fn exclude_newer_hints(
     report: &NoSolution,
     client_options: &ClientOptions,
     options: &ResolveOptions,

@@ -499,12 +499,16 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
             .collect();
     }
 
+    let hint_options = client_options.clone();
     let engine = Engine::start(client_options, &mut options, &inputs.roots, !quiet)?;
     let resolution =
         match lockit_resolver::resolve(&engine.index, &inputs.roots, &inputs.constraints, &options)
         {
             Ok(r) => r,
-            Err(ResolveError::NoSolution(report)) => {
+            Err(ResolveError::NoSolution(mut report)) => {
+                for hint in super::explain::exclude_newer_hints(&report, &hint_options, &options) {
+                    report.add_hint(hint);
+                }
                 return Err(Failure::new(Exit::NoSolution, format!("error: {report}")));
             }
             Err(ResolveError::Index(e)) => {
