@@ -17,7 +17,7 @@ for t in "${targets[@]}"; do
   log="logs/$t.log"; mkdir -p logs
   start=$(date +%s)
   cargo +nightly fuzz run "${flags[@]}" "$t" "corpus/$t" "seeds/$t" -- \
-    -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=1048576 -print_final_stats=1 \
+    -max_total_time="$secs" -rss_limit_mb=6144 -timeout=10 -max_len=1048576 -print_final_stats=1 \
     >"$log" 2>&1
   rc=$?
   end=$(date +%s)
