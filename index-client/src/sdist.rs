@@ -243,6 +243,21 @@ mod tests {
         }
     }
 
+    /// A gzip bomb: 64 MiB of zeros as PKG-INFO compresses to ~64 KiB; only `limit + 1`
+    /// bytes of it are ever inflated into memory.
+    #[test]
+    fn tar_gz_entry_over_the_limit_is_refused() {
+        let big = vec![0u8; 64 << 20];
+        let tgz = build_tar_gz(&[("pkg-1.0/PKG-INFO", &big)]);
+        assert!(tgz.len() < 1 << 20, "{}", tgz.len());
+        let err = read_tar_gz(tgz.as_slice(), 1 << 20).unwrap_err();
+        assert!(err.contains("over the 1048576-byte limit"), "{err}");
+        // Files we do not look for are skipped without being read into memory.
+        let tgz = build_tar_gz(&[("pkg-1.0/data.bin", &big), ("pkg-1.0/PKG-INFO", b"x")]);
+        let found = read_tar_gz(tgz.as_slice(), 1 << 20).unwrap();
+        assert_eq!(found.pkg_info.as_deref(), Some(b"x" as &[u8]));
+    }
+
     #[test]
     fn tar_gz_top_level_only() {
         let tgz = build_tar_gz(&[
