@@ -69,7 +69,7 @@ impl Index for ClientIndex {
             // Failures surface again when the resolver asks for real.
             if let Ok(project) = client.project(&name).await {
                 if let Some((version, files)) = hint(&project) {
-                    let _ = client.metadata(&name, &version, &files).await;
+                    let _ = client.metadata(&name, &version, &files.to_vec()).await;
                 }
             }
         });

@@ -31,12 +31,10 @@ pub struct WheelFilename {
     pub version: Version,
     /// The optional build tag.
     pub build: Option<String>,
-    /// Python tags (`cp312`, `py3`), split on `.`.
-    pub python: Vec<String>,
-    /// ABI tags (`cp312`, `abi3`, `none`), split on `.`.
-    pub abi: Vec<String>,
-    /// Platform tags (`manylinux_2_17_x86_64`, `any`), split on `.`.
-    pub platform: Vec<String>,
+    /// The compressed tag set as written, `python-abi-platform` (each part may hold several
+    /// `.`-separated tags). One string rather than three lists: pages list thousands of
+    /// wheels, and most of them are only ever checked against the target once.
+    tags: Box<str>,
 }
 
 /// The archive format of an sdist.
@@ -106,6 +104,32 @@ impl DistFilename {
     }
 }
 
+impl WheelFilename {
+    /// The compressed tag set, `python-abi-platform`, e.g. `py2.py3-none-any`.
+    pub fn tag_text(&self) -> &str {
+        &self.tags
+    }
+
+    fn part(&self, i: usize) -> &str {
+        self.tags.split('-').nth(i).unwrap_or_default()
+    }
+
+    /// Python tags (`cp312`, `py3`).
+    pub fn python(&self) -> impl Iterator<Item = &str> + Clone {
+        self.part(0).split('.')
+    }
+
+    /// ABI tags (`cp312`, `abi3`, `none`).
+    pub fn abi(&self) -> impl Iterator<Item = &str> + Clone {
+        self.part(1).split('.')
+    }
+
+    /// Platform tags (`manylinux_2_17_x86_64`, `any`).
+    pub fn platform(&self) -> impl Iterator<Item = &str> + Clone {
+        self.part(2).split('.')
+    }
+}
+
 impl FromStr for WheelFilename {
     type Err = FilenameError;
 
@@ -126,14 +150,11 @@ impl FromStr for WheelFilename {
         };
         let name = PackageName::from_str(name).map_err(|e| err(filename, e.to_string()))?;
         let version = Version::from_str(version).map_err(|e| err(filename, e.to_string()))?;
-        let split = |s: &str| s.split('.').map(str::to_string).collect::<Vec<_>>();
         Ok(WheelFilename {
             name,
             version,
             build,
-            python: split(py),
-            abi: split(abi),
-            platform: split(plat),
+            tags: format!("{py}-{abi}-{plat}").into_boxed_str(),
         })
     }
 }
@@ -185,13 +206,7 @@ impl fmt::Display for WheelFilename {
         if let Some(b) = &self.build {
             write!(f, "-{b}")?;
         }
-        write!(
-            f,
-            "-{}-{}-{}.whl",
-            self.python.join("."),
-            self.abi.join("."),
-            self.platform.join(".")
-        )
+        write!(f, "-{}.whl", self.tags)
     }
 }
 
@@ -212,8 +227,14 @@ mod tests {
         assert_eq!(w.name, name("numpy"));
         assert_eq!(w.version.to_string(), "2.1.3");
         assert_eq!(
-            w.platform,
+            w.platform().collect::<Vec<_>>(),
             vec!["manylinux_2_17_x86_64", "manylinux2014_x86_64"]
+        );
+        assert_eq!(w.python().collect::<Vec<_>>(), vec!["cp312"]);
+        assert_eq!(w.abi().collect::<Vec<_>>(), vec!["cp312"]);
+        assert_eq!(
+            w.tag_text(),
+            "cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64"
         );
         assert_eq!(w.build, None);
     }
@@ -222,6 +243,7 @@ mod tests {
     fn wheel_with_build_tag() {
         let w = WheelFilename::from_str("foo-1.0-1b-py3-none-any.whl").unwrap();
         assert_eq!(w.build.as_deref(), Some("1b"));
+        assert_eq!(w.to_string(), "foo-1.0-1b-py3-none-any.whl");
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod target;
 
 pub use file::{DistFile, ProjectFiles, Yanked};
 pub use filename::{DistFilename, FilenameError, SdistExtension, SdistFilename, WheelFilename};
-pub use metadata::{CoreMetadata, MetadataError};
+pub use metadata::{header_bytes, CoreMetadata, MetadataError};
 pub use pep440_rs::{Version, VersionSpecifier, VersionSpecifiers};
 pub use pep508_rs::{ExtraName, MarkerEnvironment, PackageName, Requirement};
 pub use requirement::{parse_requirement, RequirementSyntaxError};

@@ -25,6 +25,27 @@ pub enum MetadataError {
     Dynamic(String),
 }
 
+/// The header section of a `METADATA` / `PKG-INFO` file: everything up to and including
+/// the first empty line (RFC 822 ends the headers there), or all of `bytes` without one.
+///
+/// Resolution reads headers only, so the body (the long description, often most of the
+/// file) need not be cached or parsed; parsing the header section gives the same fields.
+pub fn header_bytes(bytes: &[u8]) -> &[u8] {
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = match bytes[start..].iter().position(|&b| b == b'\n') {
+            Some(i) => start + i,
+            None => return bytes,
+        };
+        let line = &bytes[start..end];
+        if line.is_empty() || line == b"\r" {
+            return &bytes[..=end];
+        }
+        start = end + 1;
+    }
+    bytes
+}
+
 /// The parts of a distribution's core metadata that resolution needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CoreMetadata {
@@ -47,7 +68,8 @@ pub struct CoreMetadata {
 impl CoreMetadata {
     /// Parses a `METADATA` or `PKG-INFO` file.
     pub fn parse(bytes: &[u8]) -> Result<Self, MetadataError> {
-        let raw = python_pkginfo::Metadata::parse(bytes)
+        // Only headers matter here; the body (the long description) can be most of the file.
+        let raw = python_pkginfo::Metadata::parse(header_bytes(bytes))
             .map_err(|e| MetadataError::Syntax(e.to_string()))?;
         let field = |field: &'static str, value: &str, reason: String| MetadataError::Field {
             field,
@@ -118,6 +140,37 @@ mod tests {
         assert_eq!(m.requires_dist.len(), 2);
         assert_eq!(m.provides_extras.len(), 1);
         assert_eq!(m.requires_python.unwrap().to_string(), ">=3.9");
+    }
+
+    #[test]
+    fn headers_end_at_the_first_empty_line() {
+        let cases: [(&str, &str); 6] = [
+            ("A: 1\n\nbody\n\nmore", "A: 1\n\n"),
+            ("A: 1\r\n\r\nbody", "A: 1\r\n\r\n"),
+            ("A: 1\nB: 2", "A: 1\nB: 2"),
+            ("A: 1\n", "A: 1\n"),
+            ("\nbody", "\n"),
+            (
+                "A: 1\n  folded\n \nB: 2\n\nx",
+                "A: 1\n  folded\n \nB: 2\n\n",
+            ),
+        ];
+        for (input, headers) in cases {
+            assert_eq!(
+                header_bytes(input.as_bytes()),
+                headers.as_bytes(),
+                "{input:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn body_does_not_change_the_parse() {
+        let with_body = format!("{SAMPLE}Requires-Dist: not-a-header\n\u{e9}\u{ff}\n");
+        let full = python_pkginfo::Metadata::parse(with_body.as_bytes()).unwrap();
+        let trimmed = CoreMetadata::parse(with_body.as_bytes()).unwrap();
+        assert_eq!(full.requires_dist.len(), trimmed.requires_dist.len());
+        assert_eq!(trimmed, CoreMetadata::parse(SAMPLE.as_bytes()).unwrap());
     }
 
     #[test]

@@ -25,7 +25,8 @@ impl fmt::Display for Tag {
 /// The tags a target accepts, each with a priority (higher is preferred).
 #[derive(Debug, Clone, Default)]
 pub struct Tags {
-    priority: HashMap<(String, String, String), u32>,
+    /// Keyed by `python-abi-platform`, the form a single-tag wheel's tag text already has.
+    priority: HashMap<String, u32>,
 }
 
 impl Tags {
@@ -62,19 +63,32 @@ impl Tags {
         }
         let n = ordered.len() as u32;
         let mut priority = HashMap::with_capacity(ordered.len());
-        for (i, key) in ordered.into_iter().enumerate() {
-            priority.entry(key).or_insert(n - i as u32);
+        for (i, (py, abi, plat)) in ordered.into_iter().enumerate() {
+            priority
+                .entry(format!("{py}-{abi}-{plat}"))
+                .or_insert(n - i as u32);
         }
         Tags { priority }
     }
 
     /// The best priority among the wheel's expanded tags, or `None` when the target cannot install it.
     pub fn compatibility(&self, wheel: &WheelFilename) -> Option<u32> {
+        let text = wheel.tag_text();
+        if !text.contains('.') {
+            return self.priority.get(text).copied();
+        }
         let mut best = None;
-        for py in &wheel.python {
-            for abi in &wheel.abi {
-                for plat in &wheel.platform {
-                    if let Some(&p) = self.priority.get(&(py.clone(), abi.clone(), plat.clone())) {
+        let mut key = String::with_capacity(text.len());
+        for py in wheel.python() {
+            for abi in wheel.abi() {
+                for plat in wheel.platform() {
+                    key.clear();
+                    key.push_str(py);
+                    key.push('-');
+                    key.push_str(abi);
+                    key.push('-');
+                    key.push_str(plat);
+                    if let Some(&p) = self.priority.get(key.as_str()) {
                         best = best.max(Some(p));
                     }
                 }

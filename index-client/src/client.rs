@@ -544,8 +544,8 @@ impl IndexClient {
         }
         match self.metadata_bytes(name, version, file, &url).await {
             Ok((bytes, meta)) => {
-                if let Some(path) = &cache_path {
-                    crate::cache::write_entry(path, &bytes);
+                if let (Some(cache), Some(path)) = (cache, &cache_path) {
+                    cache.write_metadata(path, &bytes);
                 }
                 Ok(meta)
             }

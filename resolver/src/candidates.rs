@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use lockit_dist::{DistFile, DistFilename, PackageName, ProjectFiles, Version, VersionSpecifiers};
 use pubgrub::Ranges;
@@ -39,13 +40,59 @@ impl fmt::Display for Unusable {
     }
 }
 
+/// Some files of a project, by position in its [`ProjectFiles`]: version maps point
+/// into the project's list instead of copying its files (pages list thousands).
+#[derive(Debug, Clone)]
+pub struct Files {
+    project: Arc<ProjectFiles>,
+    indices: Vec<u32>,
+}
+
+impl Files {
+    /// The files, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &DistFile> + Clone + '_ {
+        self.indices
+            .iter()
+            .map(|&i| &self.project.files[i as usize])
+    }
+
+    /// The first file.
+    pub fn first(&self) -> Option<&DistFile> {
+        self.iter().next()
+    }
+
+    /// How many files there are.
+    pub fn len(&self) -> usize {
+        self.indices.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.indices.is_empty()
+    }
+
+    /// Copies of the files, in order.
+    pub fn to_vec(&self) -> Vec<DistFile> {
+        self.iter().cloned().collect()
+    }
+}
+
+impl<'a> IntoIterator for &'a Files {
+    type Item = &'a DistFile;
+    type IntoIter = Box<dyn Iterator<Item = &'a DistFile> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
 /// One version of a project as the target sees it.
 #[derive(Debug, Clone)]
 pub struct VersionEntry {
-    /// Every file published for this version (all are hashed into the lock).
-    pub files: Vec<DistFile>,
+    /// Every file published for this version (all are hashed into the lock), in index order.
+    pub files: Files,
     /// Files the target can use, best first; or why there are none.
-    pub usable: Result<Vec<DistFile>, Unusable>,
+    pub usable: Result<Files, Unusable>,
     /// True when every file of the version is yanked.
     pub yanked: bool,
 }
@@ -58,22 +105,27 @@ pub struct VersionMap {
 
 impl VersionMap {
     /// Groups a project's files by version and judges each version for the target.
-    pub fn new(project: &ProjectFiles, options: &ResolveOptions) -> Self {
-        let mut grouped: BTreeMap<Version, Vec<DistFile>> = BTreeMap::new();
-        for file in &project.files {
-            grouped
-                .entry(file.filename.version().clone())
-                .or_default()
-                .push(file.clone());
+    pub fn new(project: &Arc<ProjectFiles>, options: &ResolveOptions) -> Self {
+        let files = &project.files;
+        let mut order: Vec<u32> = (0..files.len() as u32).collect();
+        // Stable: files of one version keep the index's order.
+        order.sort_by(|&a, &b| {
+            files[a as usize]
+                .filename
+                .version()
+                .cmp(files[b as usize].filename.version())
+        });
+        let mut versions = Vec::new();
+        for group in order.chunk_by(|&a, &b| {
+            files[a as usize].filename.version() == files[b as usize].filename.version()
+        }) {
+            let version = files[group[0] as usize].filename.version().clone();
+            let entry = judge(project, group.to_vec(), options);
+            versions.push((version, entry));
         }
-        let versions = grouped
-            .into_iter()
-            .map(|(v, files)| {
-                let entry = judge(&project.name, files, options);
-                (v, entry)
-            })
-            .collect();
-        VersionMap { versions }
+        VersionMap {
+            versions: versions.into_iter().collect(),
+        }
     }
 
     /// The entry for `version`.
@@ -99,12 +151,12 @@ impl VersionMap {
         &'m self,
         below: &Version,
         range: &'m Ranges<Version>,
-    ) -> impl Iterator<Item = (&'m Version, &'m [DistFile])> + 'm {
+    ) -> impl Iterator<Item = (&'m Version, &'m Files)> + 'm {
         self.versions
             .range(..below.clone())
             .rev()
             .filter(move |(v, e)| range.contains(*v) && !e.yanked)
-            .filter_map(|(v, e)| e.usable.as_ref().ok().map(|f| (v, f.as_slice())))
+            .filter_map(|(v, e)| e.usable.as_ref().ok().map(|f| (v, f)))
     }
 
     /// True when the project has no versions at all.
@@ -186,9 +238,16 @@ pub(crate) fn abis(tags: &[String]) -> Vec<String> {
     abis
 }
 
-fn judge(name: &PackageName, files: Vec<DistFile>, options: &ResolveOptions) -> VersionEntry {
+fn judge(project: &Arc<ProjectFiles>, indices: Vec<u32>, options: &ResolveOptions) -> VersionEntry {
+    let name = &project.name;
+    let files = |list: &[u32]| -> Vec<(u32, &DistFile)> {
+        list.iter()
+            .map(|&i| (i, &project.files[i as usize]))
+            .collect()
+    };
+    let all = files(&indices);
     let target = &options.target;
-    let yanked = files.iter().all(|f| f.yanked.is_yanked());
+    let yanked = all.iter().all(|(_, f)| f.yanked.is_yanked());
     let wheels_ok = options.binary.wheels_allowed(name);
     let sdists_ok = options.binary.sdists_allowed(name);
     let python_ok = |f: &DistFile| {
@@ -196,12 +255,12 @@ fn judge(name: &PackageName, files: Vec<DistFile>, options: &ResolveOptions) -> 
             .as_ref()
             .is_none_or(|spec| spec.contains(&target.python))
     };
-    let mut wheels: Vec<(u32, &DistFile)> = Vec::new();
+    let mut wheels: Vec<(u32, u32)> = Vec::new();
     let mut sdists = Vec::new();
     let mut wrong_python = None;
     let mut wheel_tags = Vec::new();
     let (mut any_wheel, mut any_sdist) = (false, false);
-    for f in &files {
+    for &(i, f) in &all {
         match &f.filename {
             DistFilename::Wheel(w) => {
                 any_wheel = true;
@@ -209,14 +268,9 @@ fn judge(name: &PackageName, files: Vec<DistFile>, options: &ResolveOptions) -> 
                     continue;
                 }
                 match target.tags.compatibility(w) {
-                    Some(priority) if python_ok(f) => wheels.push((priority, f)),
+                    Some(priority) if python_ok(f) => wheels.push((priority, i)),
                     Some(_) => wrong_python = f.requires_python.clone(),
-                    None => wheel_tags.push(format!(
-                        "{}-{}-{}",
-                        w.python.join("."),
-                        w.abi.join("."),
-                        w.platform.join(".")
-                    )),
+                    None => wheel_tags.push(w.tag_text().to_string()),
                 }
             }
             DistFilename::Sdist(_) => {
@@ -225,7 +279,7 @@ fn judge(name: &PackageName, files: Vec<DistFile>, options: &ResolveOptions) -> 
                     continue;
                 }
                 if python_ok(f) {
-                    sdists.push(f);
+                    sdists.push(i);
                 } else {
                     wrong_python = f.requires_python.clone();
                 }
@@ -234,10 +288,13 @@ fn judge(name: &PackageName, files: Vec<DistFile>, options: &ResolveOptions) -> 
     }
     // Best tag first; ties keep index order so the choice is deterministic.
     wheels.sort_by(|a, b| b.0.cmp(&a.0));
-    let mut usable: Vec<DistFile> = wheels.into_iter().map(|(_, f)| f.clone()).collect();
-    usable.extend(sdists.into_iter().cloned());
+    let mut usable: Vec<u32> = wheels.into_iter().map(|(_, i)| i).collect();
+    usable.extend(sdists);
     let usable = if !usable.is_empty() {
-        Ok(usable)
+        Ok(Files {
+            project: project.clone(),
+            indices: usable,
+        })
     } else if let Some(spec) = wrong_python {
         Err(Unusable::RequiresPython(spec))
     } else if any_wheel && wheels_ok && !wheel_tags.is_empty() {
@@ -251,7 +308,10 @@ fn judge(name: &PackageName, files: Vec<DistFile>, options: &ResolveOptions) -> 
         Err(Unusable::WheelOnly)
     };
     VersionEntry {
-        files,
+        files: Files {
+            project: project.clone(),
+            indices,
+        },
         usable,
         yanked,
     }
@@ -260,12 +320,12 @@ fn judge(name: &PackageName, files: Vec<DistFile>, options: &ResolveOptions) -> 
 /// For prefetching: the version (and its files, best first) that `choose` would most
 /// likely pick for `range`.
 pub fn best_candidate(
-    project: &ProjectFiles,
+    map: &VersionMap,
+    name: &PackageName,
     range: &Ranges<Version>,
     options: &ResolveOptions,
-) -> Option<(Version, Vec<DistFile>)> {
-    let map = VersionMap::new(project, options);
-    let preference = options.preferences.get(&project.name);
+) -> Option<(Version, Files)> {
+    let preference = options.preferences.get(name);
     let v = map.choose(range, options.prerelease, false, preference)?;
     let files = map.get(&v)?.usable.as_ref().ok()?.clone();
     Some((v, files))

@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use lockit_dist::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
 
+use crate::candidates::Files;
+
 /// Why the index could not give what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
@@ -17,7 +19,7 @@ pub enum FetchError {
 }
 
 /// Picks, once a project's files are known, which version's metadata to prefetch.
-pub type CandidateHint = Box<dyn FnOnce(&ProjectFiles) -> Option<(Version, Vec<DistFile>)> + Send>;
+pub type CandidateHint = Box<dyn FnOnce(&Arc<ProjectFiles>) -> Option<(Version, Files)> + Send>;
 
 /// A source of projects and their metadata. Implementations memoize; the resolver may ask twice.
 pub trait Index: Sync {

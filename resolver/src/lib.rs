@@ -15,7 +15,7 @@ mod ranges;
 mod report;
 mod resolution;
 
-pub use candidates::{best_candidate, Unusable, VersionMap};
+pub use candidates::{best_candidate, Files, Unusable, VersionMap};
 pub use error::ResolveError;
 pub use index::{CandidateHint, FetchError, Index};
 pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions, RootRequirement};

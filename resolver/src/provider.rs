@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use lockit_dist::{CoreMetadata, ExtraName, PackageName, Requirement, Version, VersionSpecifiers};
 use pep508_rs::VersionOrUrl;
@@ -66,6 +66,9 @@ pub(crate) struct Provider<'a> {
     constraints: HashMap<PackageName, Ranges<Version>>,
     options: Arc<ResolveOptions>,
     maps: RefCell<HashMap<PackageName, Arc<VersionMap>>>,
+    /// Version maps built by prefetch tasks (off the solver's thread) while picking what to
+    /// prefetch; the solver takes them instead of building its own.
+    prebuilt: Arc<Mutex<HashMap<PackageName, Arc<VersionMap>>>>,
     order: RefCell<HashMap<PackageName, u32>>,
     explicit_pre: RefCell<HashSet<PackageName>>,
     edges: RefCell<HashMap<(Pkg, Version), Vec<Edge>>>,
@@ -109,6 +112,7 @@ impl<'a> Provider<'a> {
             constraints: constraint_ranges,
             options: Arc::new(options.clone()),
             maps: RefCell::default(),
+            prebuilt: Arc::default(),
             order: RefCell::default(),
             explicit_pre: RefCell::default(),
             edges: RefCell::default(),
@@ -140,7 +144,15 @@ impl<'a> Provider<'a> {
             }),
             None => self.index.project(name).map_err(fatal)?,
         };
-        let map = Arc::new(VersionMap::new(&project, &self.options));
+        let prebuilt = self
+            .prebuilt
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(name);
+        let map = match prebuilt {
+            Some(map) if !self.options.direct.contains_key(name) => map,
+            _ => Arc::new(VersionMap::new(&project, &self.options)),
+        };
         self.maps.borrow_mut().insert(name.clone(), map.clone());
         Ok(map)
     }
@@ -228,9 +240,19 @@ impl<'a> Provider<'a> {
         }
         let options = self.options.clone();
         let range = range.clone();
+        let prebuilt = self.prebuilt.clone();
+        let name2 = name.clone();
         self.index.prefetch(
             name,
-            Box::new(move |project| best_candidate(project, &range, &options)),
+            Box::new(move |project| {
+                let map = Arc::new(VersionMap::new(project, &options));
+                let best = best_candidate(&map, &name2, &range, &options);
+                prebuilt
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(name2, map);
+                best
+            }),
         );
     }
 
@@ -248,10 +270,10 @@ impl<'a> Provider<'a> {
             ))));
         };
         let files = match &entry.usable {
-            Ok(files) => files,
+            Ok(files) => files.to_vec(),
             Err(why) => return Ok(Err(Unavailable::Unusable(why.clone()))),
         };
-        let meta = match self.core_metadata(name, version, files)? {
+        let meta = match self.core_metadata(name, version, &files)? {
             Ok(m) => m,
             Err(reason) => return Ok(Err(Unavailable::Metadata(reason))),
         };
@@ -330,7 +352,7 @@ impl<'a> Provider<'a> {
                 .map_err(|e| ResolveError::Index(e.0))?;
             let mut files = map
                 .get(version)
-                .map(|e| e.files.clone())
+                .map(|e| e.files.to_vec())
                 .unwrap_or_default();
             files.sort_by(|a, b| a.url.cmp(&b.url));
             let metadata = self
@@ -424,7 +446,7 @@ impl Provider<'_> {
             return;
         }
         for (v, files) in map.usable_below(chosen, range).take(BATCH_SIZE) {
-            let pick = Some((v.clone(), files.to_vec()));
+            let pick = Some((v.clone(), files.clone()));
             self.index.prefetch(name, Box::new(move |_| pick));
         }
     }

@@ -917,7 +917,7 @@ fn offline_check(
         // The files in the order the resolver reads metadata from, so the cache has it.
         let map = lockit_resolver::VersionMap::new(&project, options);
         let owned: Vec<DistFile> = match map.get(version).map(|e| &e.usable) {
-            Some(Ok(usable)) => usable.clone(),
+            Some(Ok(usable)) => usable.to_vec(),
             _ => files.into_iter().cloned().collect(),
         };
         let Ok(meta) = engine.index.metadata(&name, version, &owned) else {
