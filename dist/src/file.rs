@@ -1,7 +1,10 @@
 //! One file an index publishes for a project, as listed on its Simple API page.
 
-use crate::filename::DistFilename;
-use crate::{PackageName, VersionSpecifiers};
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use crate::filename::{DistFilename, FilenameError};
+use crate::{PackageName, Version, VersionSpecifiers};
 
 /// Whether (and why) a file was yanked (PEP 592).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -49,4 +52,78 @@ pub struct ProjectFiles {
     pub name: PackageName,
     /// The files, in the order the index listed them.
     pub files: Vec<DistFile>,
+}
+
+/// Parses what the files of one project page repeat, once per distinct string: the wheels
+/// of a release share its version, and a page has a handful of `requires-python` values
+/// for thousands of files.
+#[derive(Debug, Default)]
+pub struct PageInterner {
+    versions: HashMap<Box<str>, Option<Version>>,
+    specifiers: HashMap<Box<str>, Option<VersionSpecifiers>>,
+}
+
+impl PageInterner {
+    /// `text` as a version, `None` when it is not one.
+    pub fn version(&mut self, text: &str) -> Option<Version> {
+        if let Some(v) = self.versions.get(text) {
+            return v.clone();
+        }
+        let v = Version::from_str(text).ok();
+        self.versions.insert(text.into(), v.clone());
+        v
+    }
+
+    /// A `requires-python` value: `None` when blank or unparsable.
+    pub fn requires_python(&mut self, text: &str) -> Option<VersionSpecifiers> {
+        if let Some(spec) = self.specifiers.get(text) {
+            return spec.clone();
+        }
+        let trimmed = text.trim();
+        let spec = if trimmed.is_empty() {
+            None
+        } else {
+            VersionSpecifiers::from_str(trimmed).ok()
+        };
+        self.specifiers.insert(text.into(), spec.clone());
+        spec
+    }
+
+    /// [`DistFilename::parse`] with memoized versions.
+    pub fn filename(
+        &mut self,
+        filename: &str,
+        expected: &PackageName,
+    ) -> Result<DistFilename, FilenameError> {
+        DistFilename::parse_with(filename, expected, &mut |v| self.version(v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interned_parses_equal_plain_ones() {
+        let mut i = PageInterner::default();
+        let name = PackageName::from_str("foo").unwrap();
+        for f in [
+            "foo-1.0-py3-none-any.whl",
+            "foo-1.0.tar.gz",
+            "foo-1.0-cp312-cp312-win_amd64.whl",
+            "foo-1.0.post1.zip",
+            "foo-bad.tar.gz",
+        ] {
+            for _ in 0..2 {
+                assert_eq!(i.filename(f, &name), DistFilename::parse(f, &name), "{f}");
+            }
+        }
+        for rp in [">=3.8", " >=3.8 ", "", "  ", "nonsense", ">=3.8,<4"] {
+            let plain = Some(rp.trim())
+                .filter(|s| !s.is_empty())
+                .and_then(|s| VersionSpecifiers::from_str(s).ok());
+            assert_eq!(i.requires_python(rp), plain, "{rp:?}");
+            assert_eq!(i.requires_python(rp), plain, "{rp:?}");
+        }
+    }
 }

@@ -68,17 +68,78 @@ pub enum DistFilename {
     Sdist(SdistFilename),
 }
 
+/// True when `raw` is a valid name that normalizes to `expected` (PEP 503: lowercase, runs
+/// of `-_.` become `-`), decided without allocating: pages name their project thousands of
+/// times.
+fn names_match(raw: &str, expected: &PackageName) -> bool {
+    let want = expected.as_ref().as_bytes();
+    let mut at = 0;
+    let mut last: Option<u8> = None;
+    for b in raw.bytes() {
+        let out = match b {
+            b'A'..=b'Z' => Some(b.to_ascii_lowercase()),
+            b'a'..=b'z' | b'0'..=b'9' => Some(b),
+            b'-' | b'_' | b'.' => match last {
+                None => return false,
+                Some(b'-' | b'_' | b'.') => None,
+                Some(_) => Some(b'-'),
+            },
+            _ => return false,
+        };
+        if let Some(c) = out {
+            if want.get(at) != Some(&c) {
+                return false;
+            }
+            at += 1;
+        }
+        last = Some(b);
+    }
+    !matches!(last, None | Some(b'-' | b'_' | b'.')) && at == want.len()
+}
+
 impl DistFilename {
     /// Parses `filename` as a distribution of `expected`; other projects' files are an error.
     pub fn parse(filename: &str, expected: &PackageName) -> Result<Self, FilenameError> {
-        if filename.ends_with(".whl") {
+        Self::parse_with(filename, expected, &mut |v| Version::from_str(v).ok())
+    }
+
+    /// As [`DistFilename::parse`], with versions parsed by `version` (which may memoize:
+    /// the files of one release share its version).
+    pub fn parse_with(
+        filename: &str,
+        expected: &PackageName,
+        version: &mut dyn FnMut(&str) -> Option<Version>,
+    ) -> Result<Self, FilenameError> {
+        if let Some(stem) = filename.strip_suffix(".whl") {
+            // Fast path: the expected project, five parts, a version that parses.
+            let mut parts = stem.split('-');
+            if let (Some(n), Some(v), Some(py), Some(abi), Some(plat), None) = (
+                parts.next(),
+                parts.next(),
+                parts.next(),
+                parts.next(),
+                parts.next(),
+                parts.next(),
+            ) {
+                if names_match(n, expected) {
+                    if let Some(v) = version(v) {
+                        let tags_len = py.len() + abi.len() + plat.len() + 2;
+                        return Ok(DistFilename::Wheel(WheelFilename {
+                            name: expected.clone(),
+                            version: v,
+                            build: None,
+                            tags: stem[stem.len() - tags_len..].into(),
+                        }));
+                    }
+                }
+            }
             let wheel = WheelFilename::from_str(filename)?;
             if &wheel.name != expected {
                 return Err(err(filename, format!("it belongs to `{}`", wheel.name)));
             }
             Ok(DistFilename::Wheel(wheel))
         } else {
-            SdistFilename::parse(filename, expected).map(DistFilename::Sdist)
+            SdistFilename::parse_with(filename, expected, version).map(DistFilename::Sdist)
         }
     }
 
@@ -163,6 +224,14 @@ impl SdistFilename {
     /// Parses an sdist filename, using the known project name to find where the version starts
     /// (legacy sdists keep `-` in the name).
     pub fn parse(filename: &str, expected: &PackageName) -> Result<Self, FilenameError> {
+        Self::parse_with(filename, expected, &mut |v| Version::from_str(v).ok())
+    }
+
+    fn parse_with(
+        filename: &str,
+        expected: &PackageName,
+        parse_version: &mut dyn FnMut(&str) -> Option<Version>,
+    ) -> Result<Self, FilenameError> {
         let (stem, extension) = if let Some(s) = filename.strip_suffix(".tar.gz") {
             (s, SdistExtension::TarGz)
         } else if let Some(s) = filename.strip_suffix(".zip") {
@@ -179,15 +248,12 @@ impl SdistFilename {
         };
         for (i, _) in stem.match_indices('-') {
             let (name, version) = (&stem[..i], &stem[i + 1..]);
-            let Ok(name) = PackageName::from_str(name) else {
-                continue;
-            };
-            if &name != expected {
+            if !names_match(name, expected) {
                 continue;
             }
-            if let Ok(version) = Version::from_str(version) {
+            if let Some(version) = parse_version(version) {
                 return Ok(SdistFilename {
-                    name,
+                    name: expected.clone(),
                     version,
                     extension,
                 });
@@ -264,6 +330,41 @@ mod tests {
         let s = SdistFilename::parse("Django-4.2.zip", &name("django")).unwrap();
         assert_eq!(s.extension, SdistExtension::Zip);
         assert!(SdistFilename::parse("other-1.0.tar.gz", &name("django")).is_err());
+    }
+
+    #[test]
+    fn name_matching_is_pep503_normalization() {
+        let cases = [
+            ("Foo_Bar", "foo-bar", true),
+            ("foo..bar", "foo-bar", true),
+            ("foo-_bar", "foo-bar", true),
+            ("foobar", "foo-bar", false),
+            ("foo-bar-", "foo-bar", false),
+            ("-foo-bar", "foo-bar", false),
+            ("foo-ba", "foo-bar", false),
+            ("foo-barr", "foo-bar", false),
+            ("foo!bar", "foo-bar", false),
+            ("", "foo-bar", false),
+        ];
+        for (raw, expected, ok) in cases {
+            assert_eq!(names_match(raw, &name(expected)), ok, "{raw}");
+            let parsed = PackageName::from_str(raw).is_ok_and(|n| n == name(expected));
+            assert_eq!(parsed, ok, "{raw}");
+        }
+    }
+
+    #[test]
+    fn fast_and_slow_wheel_parses_agree() {
+        for f in [
+            "Foo_Bar-1.0-py3-none-any.whl",
+            "foo_bar-1.0-1b-py3-none-any.whl",
+            "foo_bar-2.0rc1-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        ] {
+            let fast = DistFilename::parse(f, &name("foo-bar")).unwrap();
+            let slow = WheelFilename::from_str(f).unwrap();
+            assert_eq!(fast, DistFilename::Wheel(slow), "{f}");
+        }
+        assert!(DistFilename::parse("foo-1.0-py3-none-any.whl", &name("foo-bar")).is_err());
     }
 
     #[test]

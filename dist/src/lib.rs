@@ -10,7 +10,7 @@ mod requirement;
 mod tags;
 mod target;
 
-pub use file::{DistFile, ProjectFiles, Yanked};
+pub use file::{DistFile, PageInterner, ProjectFiles, Yanked};
 pub use filename::{DistFilename, FilenameError, SdistExtension, SdistFilename, WheelFilename};
 pub use metadata::{header_bytes, CoreMetadata, MetadataError};
 pub use pep440_rs::{Version, VersionSpecifier, VersionSpecifiers};

@@ -271,6 +271,17 @@ fn put_hash(out: &mut Vec<u8>, text: &str, bytes: Option<[u8; 32]>) {
     }
 }
 
+/// Lowercase hex, as `hex::encode` gives it, without its per-character iterator.
+fn lower_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
+}
+
 struct Reader<'a> {
     data: &'a [u8],
 }
@@ -308,7 +319,7 @@ impl<'a> Reader<'a> {
 
     fn hash(&mut self) -> Option<String> {
         match self.byte()? {
-            0 => Some(hex::encode(self.take(32)?)),
+            0 => Some(lower_hex(self.take(32)?)),
             1 => self.str().map(str::to_string),
             _ => None,
         }
@@ -455,6 +466,12 @@ mod tests {
             size: None,
             core_metadata: None,
         }
+    }
+
+    #[test]
+    fn lower_hex_is_hex_encode() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        assert_eq!(lower_hex(&bytes), hex::encode(&bytes));
     }
 
     #[test]

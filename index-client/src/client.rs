@@ -318,18 +318,27 @@ impl IndexClient {
     async fn fetch_project(&self, name: &PackageName) -> Result<ProjectFiles, IndexError> {
         let mut files: Vec<DistFile> = Vec::new();
         let mut seen = std::collections::HashSet::new();
+        let mut interner = lockit_dist::PageInterner::default();
+        let first_index = self.inner.index_strategy == IndexStrategy::FirstIndex;
         for index in &self.inner.indexes {
             if let Some(raw) = self.index_page(index, name).await? {
-                // The same filename on a later index is shadowed by the earlier one.
-                let fresh: Vec<&RawFile> =
-                    raw.iter().filter(|r| !seen.contains(&r.filename)).collect();
-                for r in fresh {
-                    if let Some(file) = r.to_dist_file(name, &index.label) {
+                files.reserve(raw.len());
+                // The same filename on a later index is shadowed by the earlier one
+                // (with first-index, no later index is read).
+                let mut names = Vec::new();
+                for r in raw {
+                    if seen.contains(&r.filename) {
+                        continue;
+                    }
+                    if !first_index {
+                        names.push(r.filename.clone());
+                    }
+                    if let Some(file) = r.into_dist_file(name, &index.label, &mut interner) {
                         files.push(file);
                     }
                 }
-                seen.extend(raw.iter().map(|r| r.filename.clone()));
-                if self.inner.index_strategy == IndexStrategy::FirstIndex {
+                seen.extend(names);
+                if first_index {
                     break;
                 }
             }

@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use lockit_dist::{DistFile, DistFilename, PackageName, VersionSpecifiers, Yanked};
+use lockit_dist::{DistFile, DistFilename, PackageName, PageInterner, VersionSpecifiers, Yanked};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -62,6 +62,38 @@ mod core_metadata_serde {
 }
 
 impl RawFile {
+    /// As [`RawFile::to_dist_file`], taking the strings instead of copying them and
+    /// parsing repeated values once per page through `interner`.
+    pub fn into_dist_file(
+        self,
+        name: &PackageName,
+        index: &str,
+        interner: &mut PageInterner,
+    ) -> Option<DistFile> {
+        let filename = interner.filename(&self.filename, name).ok()?;
+        let requires_python = self
+            .requires_python
+            .as_deref()
+            .and_then(|s| interner.requires_python(s));
+        Some(DistFile {
+            filename,
+            url: self.url,
+            sha256: self.sha256,
+            requires_python,
+            yanked: match self.yanked {
+                None => Yanked::No,
+                Some(reason) => Yanked::Yes(reason),
+            },
+            upload_time: self
+                .upload_time
+                .as_deref()
+                .and_then(|t| jiff::Timestamp::from_str(t).ok()),
+            size: self.size,
+            core_metadata: self.core_metadata,
+            index: index.to_string(),
+        })
+    }
+
     /// The file as a distribution of `name`, or `None` when its filename names
     /// another project or no distribution at all.
     pub fn to_dist_file(&self, name: &PackageName, index: &str) -> Option<DistFile> {
