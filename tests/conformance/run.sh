@@ -9,7 +9,8 @@ suite="${PACKSE_SUITE:-$repo/../shared/conformance/packse/run-suite.sh}"
 [ -x "$suite" ] || [ -f "$suite" ] || { echo "conformance: no suite at $suite" >&2; exit 2; }
 
 cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --bin lockit
-bin="$repo/target/release/lockit"
+bin="${CARGO_TARGET_DIR:-$repo/target}/release/lockit"
+[ -x "$bin" ] || { echo "conformance: no lockit binary at $bin" >&2; exit 2; }
 
 scenarios="$(dirname "$suite")/scenarios"
 skip="$(mktemp)"
