@@ -531,7 +531,7 @@ impl IndexClient {
         let cache = self.inner.cache.as_ref();
         if let (Some(cache), Some(path)) = (cache, cache_path.as_deref()) {
             if let Some(bytes) = cache.read(path) {
-                match self.check(name, version, &file.url, CoreMetadata::parse(&bytes)) {
+                match self.check(name, version, &file.url, parse_metadata(&bytes)) {
                     Ok(meta) => return Ok(meta),
                     // Whole and checksummed but not this version's metadata: refetch it.
                     Err(e) => cache.drop_entry(path, &e.to_string()),
@@ -607,9 +607,9 @@ impl IndexClient {
     ) -> Result<(Vec<u8>, CoreMetadata), IndexError> {
         let parse = |bytes: &[u8]| -> Result<CoreMetadata, lockit_dist::MetadataError> {
             if file.filename.is_wheel() {
-                CoreMetadata::parse(bytes)
+                parse_metadata(bytes)
             } else {
-                CoreMetadata::parse_sdist_pkg_info(bytes)
+                parse_sdist_pkg_info(bytes)
             }
         };
         // (1) PEP 658/714 `.metadata` next to the file.
@@ -659,7 +659,7 @@ impl IndexClient {
                         ZipError::Source(e) => e,
                         ZipError::Format(reason) => self.bad(name, version, &file.url, reason),
                     })?;
-                let meta = self.check(name, version, &file.url, CoreMetadata::parse(&bytes))?;
+                let meta = self.check(name, version, &file.url, parse_metadata(&bytes))?;
                 Ok((bytes, meta))
             }
             // (3) An sdist's PKG-INFO, or a static pyproject.toml.
@@ -683,12 +683,7 @@ impl IndexClient {
                 };
                 let mut why = Vec::new();
                 if let Some(pkg_info) = found.pkg_info {
-                    match self.check(
-                        name,
-                        version,
-                        &file.url,
-                        CoreMetadata::parse_sdist_pkg_info(&pkg_info),
-                    ) {
+                    match self.check(name, version, &file.url, parse_sdist_pkg_info(&pkg_info)) {
                         Ok(meta) => return Ok((pkg_info, meta)),
                         Err(e) => why.push(format!("PKG-INFO: {e}")),
                     }
@@ -699,7 +694,7 @@ impl IndexClient {
                     match sdist::metadata_from_pyproject(&pyproject, name, version) {
                         Ok(bytes) => {
                             let meta =
-                                self.check(name, version, &file.url, CoreMetadata::parse(&bytes))?;
+                                self.check(name, version, &file.url, parse_metadata(&bytes))?;
                             return Ok((bytes, meta));
                         }
                         Err(e) => why.push(e),
@@ -798,6 +793,27 @@ impl IndexClient {
             }
         };
         Ok(found)
+    }
+}
+
+/// Core metadata from an index, parsed with a guard: METADATA is UTF-8 (PEP 566), and
+/// python-pkginfo's RFC 2047 decoder panics (aborting the process, as it happens inside
+/// formatting) on an encoded word such as `=?\xff?B??=` that is not, so anything that is
+/// not UTF-8 is replaced before parsing. Found by fuzz/core_metadata.
+pub(crate) fn parse_metadata(bytes: &[u8]) -> Result<CoreMetadata, lockit_dist::MetadataError> {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => CoreMetadata::parse(bytes),
+        Err(_) => CoreMetadata::parse(String::from_utf8_lossy(bytes).as_bytes()),
+    }
+}
+
+/// [`parse_metadata`] for an sdist's `PKG-INFO`.
+pub(crate) fn parse_sdist_pkg_info(
+    bytes: &[u8],
+) -> Result<CoreMetadata, lockit_dist::MetadataError> {
+    match std::str::from_utf8(bytes) {
+        Ok(_) => CoreMetadata::parse_sdist_pkg_info(bytes),
+        Err(_) => CoreMetadata::parse_sdist_pkg_info(String::from_utf8_lossy(bytes).as_bytes()),
     }
 }
 

@@ -89,3 +89,33 @@ pub fn pyproject_metadata(pyproject: &[u8]) -> Result<Vec<u8>, String> {
 pub fn cache_entry(bytes: &[u8]) -> Option<Vec<u8>> {
     crate::cache::check_entry(bytes)
 }
+
+/// Parses METADATA and PKG-INFO bytes as the client does with what an index serves.
+pub fn core_metadata(bytes: &[u8]) -> bool {
+    let wheel = crate::client::parse_metadata(bytes).is_ok();
+    let sdist = crate::client::parse_sdist_pkg_info(bytes).is_ok();
+    wheel || sdist
+}
+
+#[cfg(test)]
+mod tests {
+    /// Found by fuzz/core_metadata: RFC 2047 encoded words that are not UTF-8 made
+    /// python-pkginfo's decoder panic inside formatting, which aborts the process.
+    #[test]
+    fn regression_non_utf8_encoded_words_do_not_abort() {
+        // The input fuzzing found, minimized: it aborts `CoreMetadata::parse` itself.
+        let mut found = b"Metadata-Version\nName: \nVersion:\nRequires-Python:=?".to_vec();
+        found.extend([0x93; 13]);
+        found.extend([0xff; 36]);
+        found.extend([0x93; 7]);
+        found.extend(b"?GGGGGGGGGGGGGG??=\n");
+        let cases: [&[u8]; 3] = [
+            &found,
+            b"Metadata-Version: 2.1\nName: a\nVersion: 1\nRequires-Python: =?\xff?B??=\n",
+            b"Metadata-Version: 2.1\nName: a\nVersion: 1\nSummary: =?utf-8?\xfe?x?=\n",
+        ];
+        for case in cases {
+            let _ = super::core_metadata(case);
+        }
+    }
+}
