@@ -86,7 +86,22 @@ pub fn pyproject_metadata(pyproject: &[u8]) -> Result<Vec<u8>, String> {
 }
 
 /// Reads a disk cache entry (envelope and checksum) from `bytes`; a bad one is dropped.
+/// Then decodes the payload as a cached project page (the checksum is a CRC, which a
+/// damaged file can still pass), and checks that a decoded page encodes back the same.
 pub fn cache_entry(bytes: &[u8]) -> Option<Vec<u8>> {
+    for payload in [
+        bytes,
+        crate::cache::check_entry(bytes).as_deref().unwrap_or(&[]),
+    ] {
+        if let Some(page) = crate::cache::decode_page(payload) {
+            let again = crate::cache::encode_page(&page);
+            assert_eq!(
+                crate::cache::decode_page(&again),
+                Some(page),
+                "a cached page does not survive encode/decode"
+            );
+        }
+    }
     crate::cache::check_entry(bytes)
 }
 
