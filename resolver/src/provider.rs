@@ -74,7 +74,37 @@ pub(crate) struct Provider<'a> {
     edges: RefCell<HashMap<(Pkg, Version), Vec<Edge>>>,
     metadata: RefCell<HashMap<(PackageName, Version), Arc<CoreMetadata>>>,
     tries: RefCell<HashMap<PackageName, u32>>,
+    /// Conflict-driven priorities, kept across restarts of the solver (see [`Restart`]).
+    restart: RefCell<Restart>,
 }
+
+/// A package whose versions keep being rejected for one already-decided dependency (the
+/// culprit: `python-dateutil` 3.0.0 decided before any `botocore`, all of which need `<3`)
+/// makes PubGrub walk back through every release of the package and then of its
+/// dependents. After [`CULPRIT_HITS`] such rejections the solve starts over with the
+/// package decided as soon as it is seen and the culprit decided last; metadata fetched so
+/// far stays memoized, so a restart costs only solver time.
+#[derive(Default)]
+struct Restart {
+    /// The version last chosen for each package in this attempt.
+    chosen: HashMap<PackageName, Version>,
+    /// (affected, culprit) -> versions of `affected` whose requirement excluded the
+    /// culprit's chosen version, in this attempt.
+    hits: HashMap<(PackageName, PackageName), u32>,
+    /// Decided early in later attempts.
+    early: HashSet<PackageName>,
+    /// Decided late in later attempts.
+    late: HashSet<PackageName>,
+    /// Set when this attempt should stop and the solve start over.
+    requested: bool,
+    /// Restarts so far.
+    count: u32,
+}
+
+/// Rejections of one package's versions by one culprit before the solve restarts.
+const CULPRIT_HITS: u32 = 5;
+/// At most this many restarts per resolution.
+const MAX_RESTARTS: u32 = 4;
 
 /// After this many versions of one package were tried, the next ones are prefetched in bulk:
 /// the solver is walking back through old releases (boto3/botocore style).
@@ -118,11 +148,33 @@ impl<'a> Provider<'a> {
             edges: RefCell::default(),
             metadata: RefCell::default(),
             tries: RefCell::default(),
+            restart: RefCell::default(),
         }
     }
 
     pub fn solve(&self) -> Result<Resolution, ResolveError> {
-        match pubgrub::resolve(self, Pkg::Root, root_version()) {
+        loop {
+            let result = pubgrub::resolve(self, Pkg::Root, root_version());
+            {
+                let mut restart = self.restart.borrow_mut();
+                let again = restart.requested;
+                restart.requested = false;
+                restart.chosen.clear();
+                restart.hits.clear();
+                if again && matches!(result, Err(PubGrubError::ErrorInShouldCancel(_))) {
+                    self.tries.borrow_mut().clear();
+                    continue;
+                }
+            }
+            return self.finish(result);
+        }
+    }
+
+    fn finish(
+        &self,
+        result: Result<pubgrub::SelectedDependencies<Pkg, Version>, PubGrubError<Self>>,
+    ) -> Result<Resolution, ResolveError> {
+        match result {
             Ok(selected) => self.resolution(selected.into_iter().collect()),
             Err(PubGrubError::NoSolution(tree)) => Err(ResolveError::NoSolution(Box::new(
                 NoSolution::new(tree, self.roots, &self.options, self.available()),
@@ -319,7 +371,45 @@ impl<'a> Provider<'a> {
         self.edges
             .borrow_mut()
             .insert((pkg.clone(), version.clone()), edges);
+        self.note_culprits(name, &deps);
         Ok(Ok(deps))
+    }
+
+    /// Counts the dependencies of a version of `name` whose range excludes the version
+    /// already chosen for them, and asks for a restart when one culprit keeps doing it.
+    fn note_culprits(&self, name: &PackageName, deps: &BTreeMap<Pkg, Ranges<Version>>) {
+        let mut restart = self.restart.borrow_mut();
+        if restart.count >= MAX_RESTARTS || restart.requested {
+            return;
+        }
+        let mut culprit = None;
+        for (dep, range) in deps {
+            let Pkg::Project(dep) = dep else { continue };
+            if dep == name {
+                continue;
+            }
+            let Some(chosen) = restart.chosen.get(dep) else {
+                continue;
+            };
+            if range.contains(chosen) {
+                continue;
+            }
+            let key = (name.clone(), dep.clone());
+            let hits = restart.hits.entry(key).or_default();
+            *hits += 1;
+            if *hits >= CULPRIT_HITS && !restart.late.contains(dep) && culprit.is_none() {
+                culprit = Some(dep.clone());
+            }
+        }
+        if let Some(culprit) = culprit {
+            tracing::debug!(
+                "{culprit} keeps excluding versions of {name}: restarting with {name} decided early and {culprit} late"
+            );
+            restart.early.insert(name.clone());
+            restart.late.insert(culprit);
+            restart.requested = true;
+            restart.count += 1;
+        }
     }
 
     fn root_dependencies(&self) -> Result<BTreeMap<Pkg, Ranges<Version>>, Unavailable> {
@@ -477,8 +567,17 @@ impl DependencyProvider for Provider<'_> {
             return (u8::MAX, u8::MAX, Reverse(0));
         };
         // Packages that keep conflicting are decided early, so the solver stops
-        // walking back through their old releases.
-        let conflicts = if stats.conflict_count() >= 5 { 1 } else { 0 };
+        // walking back through their old releases; culprits of earlier attempts late.
+        let conflicts = {
+            let restart = self.restart.borrow();
+            if restart.late.contains(name) {
+                0
+            } else if stats.conflict_count() >= 5 || restart.early.contains(name) {
+                2
+            } else {
+                1
+            }
+        };
         let singleton = u8::from(pinned_version(range).is_some());
         let order = self.order.borrow().get(name).copied().unwrap_or(u32::MAX);
         (conflicts, singleton, Reverse(order))
@@ -502,6 +601,12 @@ impl DependencyProvider for Provider<'_> {
         );
         if let Some(v) = &chosen {
             self.maybe_batch_prefetch(name, &map, v, range);
+            if let Pkg::Project(_) = package {
+                self.restart
+                    .borrow_mut()
+                    .chosen
+                    .insert(name.clone(), v.clone());
+            }
         }
         tracing::debug!(
             "choose {package} {} -> {}",
@@ -511,6 +616,13 @@ impl DependencyProvider for Provider<'_> {
                 .map_or("none".to_string(), ToString::to_string)
         );
         Ok(chosen)
+    }
+
+    fn should_cancel(&self) -> Result<(), ProviderError> {
+        if self.restart.borrow().requested {
+            return Err(ProviderError("restart with new priorities".into()));
+        }
+        Ok(())
     }
 
     fn get_dependencies(

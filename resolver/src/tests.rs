@@ -306,3 +306,53 @@ fn direct_url_is_the_only_candidate() {
     // Without the file registered, a URL requirement cannot be resolved.
     assert!(resolve(&idx, &roots(&reqs), &[], &options()).is_err());
 }
+
+/// Counts metadata requests per project.
+struct Counting<'a> {
+    inner: &'a MemoryIndex,
+    asked: std::sync::Mutex<HashMap<PackageName, u32>>,
+}
+
+impl Index for Counting<'_> {
+    fn project(&self, n: &PackageName) -> Result<Arc<ProjectFiles>, FetchError> {
+        self.inner.project(n)
+    }
+
+    fn metadata(
+        &self,
+        n: &PackageName,
+        v: &Version,
+        files: &[DistFile],
+    ) -> Result<Arc<CoreMetadata>, FetchError> {
+        *self.asked.lock().unwrap().entry(n.clone()).or_default() += 1;
+        self.inner.metadata(n, v, files)
+    }
+}
+
+#[test]
+fn a_culprit_decided_early_does_not_make_the_solver_walk_every_release() {
+    // `d` 3.0 is decided before `c` is seen, and every `c` needs `d<3` (python-dateutil and
+    // botocore in airflow): the solve restarts with `c` early and `d` late instead of
+    // trying all 40 releases of `c`.
+    let mut idx = MemoryIndex::default();
+    idx.add("a", "1.0", &["d", "b"]);
+    idx.add("b", "1.0", &["c"]);
+    for minor in 0..40 {
+        idx.add("c", &format!("1.{minor}"), &["d<3"]);
+    }
+    idx.add("d", "2.0", &[]);
+    idx.add("d", "3.0", &[]);
+    let counting = Counting {
+        inner: &idx,
+        asked: Default::default(),
+    };
+    let res = resolve(&counting, &roots(&["a"]), &[], &options()).unwrap();
+    let got: Vec<String> = res
+        .packages
+        .iter()
+        .map(|p| format!("{}=={}", p.name, p.version))
+        .collect();
+    assert_eq!(got, ["a==1.0", "b==1.0", "c==1.39", "d==2.0"]);
+    let asked = counting.asked.lock().unwrap()[&name("c")];
+    assert!(asked <= 10, "metadata of {asked} versions of c was read");
+}
