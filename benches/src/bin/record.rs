@@ -1,0 +1,118 @@
+//! Records what a resolution reads from the index into `benches/data/<corpus>.json.gz`.
+//!
+//! Usage: `record CORPUS.in [--cache-dir DIR] [--offline] [--out FILE]`
+//!
+//! Resolves CORPUS.in for the benchmark target (CPython 3.12, x86_64 manylinux 2.28,
+//! `--exclude-newer 2026-11-01`) against PyPI, through lockit's cache when `--cache-dir`
+//! is given (with `--offline`, only from it), and writes every page and metadata answer.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use lockit_benches::{data_dir, read_requirements, Recorder, EXCLUDE_NEWER};
+use lockit_dist::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
+use lockit_index_client::{ClientOptions, IndexClient, IndexError};
+use lockit_resolver::{FetchError, Index};
+
+struct Blocking {
+    client: IndexClient,
+    runtime: tokio::runtime::Runtime,
+}
+
+fn fetch_error(e: IndexError) -> FetchError {
+    if e.is_unavailable() {
+        FetchError::Unavailable(e.to_string())
+    } else {
+        FetchError::Fatal(Box::new(e))
+    }
+}
+
+impl Index for Blocking {
+    fn project(&self, name: &PackageName) -> Result<Arc<ProjectFiles>, FetchError> {
+        self.runtime
+            .block_on(self.client.project(name))
+            .map_err(fetch_error)
+    }
+
+    fn metadata(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        files: &[DistFile],
+    ) -> Result<Arc<CoreMetadata>, FetchError> {
+        self.runtime
+            .block_on(self.client.metadata(name, version, files))
+            .map_err(fetch_error)
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("record: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let mut input = None;
+    let mut options = ClientOptions {
+        exclude_newer: Some(jiff::Timestamp::from_str(EXCLUDE_NEWER)?),
+        ..ClientOptions::default()
+    };
+    let mut out = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--cache-dir" => options.cache_dir = args.next().map(PathBuf::from),
+            "--offline" => options.offline = true,
+            "--out" => out = args.next().map(PathBuf::from),
+            _ if input.is_none() => input = Some(PathBuf::from(arg)),
+            _ => return Err(format!("unexpected argument `{arg}`").into()),
+        }
+    }
+    let input =
+        input.ok_or("usage: record CORPUS.in [--cache-dir DIR] [--offline] [--out FILE]")?;
+    let corpus = input
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .ok_or("bad corpus file name")?
+        .to_string();
+    let out = out.unwrap_or_else(|| data_dir().join(format!("{corpus}.json.gz")));
+    let requirements = read_requirements(&std::fs::read_to_string(&input)?);
+    let index = Blocking {
+        client: IndexClient::new(options)?,
+        runtime: tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?,
+    };
+    let recorder = Recorder::new(&index, requirements);
+    let roots = {
+        let rec = lockit_benches::Recording {
+            requirements: read_requirements(&std::fs::read_to_string(&input)?),
+            ..Default::default()
+        };
+        rec.roots()
+    };
+    let resolution = lockit_resolver::resolve(&recorder, &roots, &[], &lockit_benches::options())
+        .map_err(|e| format!("{corpus} does not resolve: {e}"))?;
+    let mut recording = recorder.finish();
+    recording.pins = resolution
+        .packages
+        .iter()
+        .map(|p| format!("{}=={}", p.name, p.version))
+        .collect();
+    recording.save(&out)?;
+    eprintln!(
+        "{corpus}: {} packages; recorded {} pages, {} metadata into {}",
+        resolution.packages.len(),
+        recording.projects.len(),
+        recording.metadata.len(),
+        out.display()
+    );
+    Ok(())
+}
