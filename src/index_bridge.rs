@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use lockit_dist::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
 use lockit_index_client::{IndexClient, IndexError};
-use lockit_resolver::{CandidateHint, FetchError, Index};
+use lockit_resolver::{CandidateHint, Crawl, FetchError, Index};
 use tokio::runtime::Handle;
 
 use crate::progress::Progress;
@@ -62,6 +62,16 @@ impl Index for ClientIndex {
             .map_err(fetch_error)
     }
 
+    fn prefetch_deep(&self, name: &PackageName, hint: CandidateHint, then: Crawl) {
+        crawl(
+            self.client.clone(),
+            self.runtime.clone(),
+            name.clone(),
+            hint,
+            then,
+        );
+    }
+
     fn prefetch(&self, name: &PackageName, hint: CandidateHint) {
         let client = self.client.clone();
         let name = name.clone();
@@ -74,4 +84,31 @@ impl Index for ClientIndex {
             }
         });
     }
+}
+
+/// Prefetches `name` and its likely version's metadata, then each dependency `then` names,
+/// each in its own task: the graph is fetched as wide as it goes while the solver works.
+fn crawl(
+    client: IndexClient,
+    runtime: Handle,
+    name: PackageName,
+    hint: CandidateHint,
+    then: Crawl,
+) {
+    let handle = runtime.clone();
+    handle.spawn(async move {
+        // Failures surface again when the resolver asks for real.
+        let Ok(project) = client.project(&name).await else {
+            return;
+        };
+        let Some((version, files)) = hint(&project) else {
+            return;
+        };
+        let Ok(meta) = client.metadata(&name, &version, &files.to_vec()).await else {
+            return;
+        };
+        for (child, hint, then) in (then.0)(&meta) {
+            crawl(client.clone(), runtime.clone(), child, hint, then);
+        }
+    });
 }

@@ -21,6 +21,12 @@ pub enum FetchError {
 /// Picks, once a project's files are known, which version's metadata to prefetch.
 pub type CandidateHint = Box<dyn FnOnce(&Arc<ProjectFiles>) -> Option<(Version, Files)> + Send>;
 
+/// What to prefetch once a version's metadata is known: each dependency, with what to
+/// pick from its files and what to do with its metadata in turn.
+pub struct Crawl(
+    pub Box<dyn FnOnce(&CoreMetadata) -> Vec<(PackageName, CandidateHint, Crawl)> + Send>,
+);
+
 /// A source of projects and their metadata. Implementations memoize; the resolver may ask twice.
 pub trait Index: Sync {
     /// Every file the index lists for `name`; an unknown project has no files.
@@ -38,4 +44,11 @@ pub trait Index: Sync {
     /// Starts fetching `name`'s files, then the metadata of the version `hint` picks,
     /// without waiting. The default does nothing.
     fn prefetch(&self, _name: &PackageName, _hint: CandidateHint) {}
+
+    /// As [`Index::prefetch`], then hands the metadata to `then` and prefetches what it
+    /// returns the same way, so pages and metadata of the likely graph arrive before the
+    /// solver asks. The default prefetches `name` only.
+    fn prefetch_deep(&self, name: &PackageName, hint: CandidateHint, _then: Crawl) {
+        self.prefetch(name, hint);
+    }
 }

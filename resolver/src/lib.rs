@@ -17,7 +17,7 @@ mod resolution;
 
 pub use candidates::{best_candidate, Files, Unusable, VersionMap};
 pub use error::ResolveError;
-pub use index::{CandidateHint, FetchError, Index};
+pub use index::{CandidateHint, Crawl, FetchError, Index};
 pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions, RootRequirement};
 pub use package::Pkg;
 pub use explain::{

@@ -14,7 +14,7 @@ use pubgrub::{
 
 use crate::candidates::{best_candidate, Unusable, VersionMap};
 use crate::error::ResolveError;
-use crate::index::{FetchError, Index};
+use crate::index::{CandidateHint, Crawl, FetchError, Index};
 use crate::options::{ResolveOptions, RootRequirement};
 use crate::package::Pkg;
 use crate::ranges::{pinned_version, specifiers_range};
@@ -63,8 +63,10 @@ type Priority = (u8, u8, Reverse<u32>);
 pub(crate) struct Provider<'a> {
     index: &'a dyn Index,
     roots: &'a [RootRequirement],
-    constraints: HashMap<PackageName, Ranges<Version>>,
+    constraints: Arc<HashMap<PackageName, Ranges<Version>>>,
     options: Arc<ResolveOptions>,
+    /// Names already handed to [`Index::prefetch_deep`], by the solver or by the crawl.
+    crawled: Arc<Mutex<HashSet<PackageName>>>,
     maps: RefCell<HashMap<PackageName, Arc<VersionMap>>>,
     /// Version maps built by prefetch tasks (off the solver's thread) while picking what to
     /// prefetch; the solver takes them instead of building its own.
@@ -139,7 +141,8 @@ impl<'a> Provider<'a> {
         Provider {
             index,
             roots,
-            constraints: constraint_ranges,
+            constraints: Arc::new(constraint_ranges),
+            crawled: Arc::default(),
             options: Arc::new(options.clone()),
             maps: RefCell::default(),
             prebuilt: Arc::default(),
@@ -290,22 +293,15 @@ impl<'a> Provider<'a> {
         if self.options.direct.contains_key(name) {
             return;
         }
-        let options = self.options.clone();
-        let range = range.clone();
-        let prebuilt = self.prebuilt.clone();
-        let name2 = name.clone();
-        self.index.prefetch(
-            name,
-            Box::new(move |project| {
-                let map = Arc::new(VersionMap::new(project, &options));
-                let best = best_candidate(&map, &name2, &range, &options);
-                prebuilt
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .insert(name2, map);
-                best
-            }),
-        );
+        let crawl = CrawlContext {
+            options: self.options.clone(),
+            constraints: self.constraints.clone(),
+            prebuilt: self.prebuilt.clone(),
+            crawled: self.crawled.clone(),
+        };
+        crawl.seen(name);
+        let (hint, then) = crawl.hint(name.clone(), range.clone());
+        self.index.prefetch_deep(name, hint, then);
     }
 
     fn dependencies_of(
@@ -539,6 +535,92 @@ impl Provider<'_> {
             let pick = Some((v.clone(), files.clone()));
             self.index.prefetch(name, Box::new(move |_| pick));
         }
+    }
+}
+
+/// What prefetch tasks need to guess, off the solver's thread, which versions the solver
+/// will read next: the dependencies of each prefetched version's likely pick.
+#[derive(Clone)]
+struct CrawlContext {
+    options: Arc<ResolveOptions>,
+    constraints: Arc<HashMap<PackageName, Ranges<Version>>>,
+    prebuilt: Arc<Mutex<HashMap<PackageName, Arc<VersionMap>>>>,
+    crawled: Arc<Mutex<HashSet<PackageName>>>,
+}
+
+impl CrawlContext {
+    /// Marks `name` as prefetched; false when it already was.
+    fn seen(&self, name: &PackageName) -> bool {
+        self.crawled
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(name.clone())
+    }
+
+    /// Picks the likely version of `name` in `range` (building, once, the version map the
+    /// solver will take), and follows its dependencies once its metadata is known.
+    fn hint(self, name: PackageName, range: Ranges<Version>) -> (CandidateHint, Crawl) {
+        let pick_ctx = self.clone();
+        let pick_name = name.clone();
+        let hint: CandidateHint = Box::new(move |project| {
+            let lock = || {
+                pick_ctx
+                    .prebuilt
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+            };
+            let known = lock().get(&pick_name).cloned();
+            let map = known.unwrap_or_else(|| {
+                // Built outside the lock: big pages take a while.
+                let map = Arc::new(VersionMap::new(project, &pick_ctx.options));
+                lock().insert(pick_name.clone(), map.clone());
+                map
+            });
+            best_candidate(&map, &pick_name, &range, &pick_ctx.options)
+        });
+        let then = Crawl(Box::new(move |meta: &CoreMetadata| self.children(meta)));
+        (hint, then)
+    }
+
+    /// The dependencies (without extras) of a prefetched version not prefetched yet.
+    fn children(&self, meta: &CoreMetadata) -> Vec<(PackageName, CandidateHint, Crawl)> {
+        let target = &self.options.target;
+        if meta
+            .requires_python
+            .as_ref()
+            .is_some_and(|rp| !rp.contains(&target.python))
+        {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for req in &meta.requires_dist {
+            if !req.marker.evaluate(&target.markers, &[]) {
+                continue;
+            }
+            let replaced: Vec<&Requirement> = match self.options.overrides.get(&req.name) {
+                Some(list) => list
+                    .iter()
+                    .filter(|o| o.marker.evaluate(&target.markers, &[]))
+                    .collect(),
+                None => vec![req],
+            };
+            for req in replaced {
+                let mut range = match &req.version_or_url {
+                    None => Ranges::full(),
+                    Some(VersionOrUrl::VersionSpecifier(spec)) => specifiers_range(spec),
+                    Some(VersionOrUrl::Url(_)) => continue,
+                };
+                if self.options.direct.contains_key(&req.name) || !self.seen(&req.name) {
+                    continue;
+                }
+                if let Some(c) = self.constraints.get(&req.name) {
+                    range = range.intersection(c);
+                }
+                let (hint, then) = self.clone().hint(req.name.clone(), range);
+                out.push((req.name.clone(), hint, then));
+            }
+        }
+        out
     }
 }
 
