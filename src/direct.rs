@@ -55,7 +55,7 @@ pub fn direct_files(
             upload_time: None,
             size: None,
             core_metadata: None,
-            index: String::new(),
+            index: "".into(),
         };
         if let Some(other) = files.get(name) {
             if other.url != file.url {

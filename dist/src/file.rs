@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use crate::filename::{DistFilename, FilenameError};
 use crate::{PackageName, Version, VersionSpecifiers};
@@ -41,8 +42,8 @@ pub struct DistFile {
     pub size: Option<u64>,
     /// PEP 658/714: the index serves `<url>.metadata`; the value is its sha256 when given.
     pub core_metadata: Option<Option<String>>,
-    /// Which index (base URL) served this file.
-    pub index: String,
+    /// Which index (base URL) served this file; shared by every file of a page.
+    pub index: Arc<str>,
 }
 
 /// Every file one index lists for a project.

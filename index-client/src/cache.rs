@@ -96,13 +96,14 @@ impl DiskCache {
 
     /// The payload of a valid entry; an invalid one is removed (and, verbosely, reported).
     pub fn read(&self, path: &Path) -> Option<Vec<u8>> {
-        let data = std::fs::read(path).ok()?;
-        match check_entry(&data) {
-            Some(payload) => Some(payload),
-            None => {
-                self.drop_entry(path, "bad length, format or checksum");
-                None
-            }
+        let mut data = std::fs::read(path).ok()?;
+        if entry_is_valid(&data) {
+            // In place: pages run to megabytes, and a copy would double the peak.
+            data.drain(..HEADER_LEN);
+            Some(data)
+        } else {
+            self.drop_entry(path, "bad length, format or checksum");
+            None
         }
     }
 
@@ -121,12 +122,15 @@ impl DiskCache {
 
 /// The payload of an entry's bytes when its envelope checks out.
 pub(crate) fn check_entry(data: &[u8]) -> Option<Vec<u8>> {
-    let valid = data.len() >= HEADER_LEN
+    entry_is_valid(data).then(|| data[HEADER_LEN..].to_vec())
+}
+
+fn entry_is_valid(data: &[u8]) -> bool {
+    data.len() >= HEADER_LEN
         && &data[..4] == MAGIC
         && data[4..8] == FORMAT_VERSION.to_le_bytes()
         && data[8..16] == ((data.len() - HEADER_LEN) as u64).to_le_bytes()
-        && data[16..20] == crc32fast::hash(&data[HEADER_LEN..]).to_le_bytes();
-    valid.then(|| data[HEADER_LEN..].to_vec())
+        && data[16..20] == crc32fast::hash(&data[HEADER_LEN..]).to_le_bytes()
 }
 
 /// Writes an entry atomically. Failures are logged and ignored: the cache is

@@ -326,6 +326,7 @@ impl IndexClient {
                 // The same filename on a later index is shadowed by the earlier one
                 // (with first-index, no later index is read).
                 let mut names = Vec::new();
+                let label: Arc<str> = index.label.as_str().into();
                 for r in raw {
                     if seen.contains(&r.filename) {
                         continue;
@@ -333,7 +334,7 @@ impl IndexClient {
                     if !first_index {
                         names.push(r.filename.clone());
                     }
-                    if let Some(file) = r.into_dist_file(name, &index.label, &mut interner) {
+                    if let Some(file) = r.into_dist_file(name, &label, &mut interner) {
                         files.push(file);
                     }
                 }

@@ -2,6 +2,7 @@
 //! that are then matched against the requested project.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use lockit_dist::{DistFile, DistFilename, PackageName, PageInterner, VersionSpecifiers, Yanked};
 use serde::{Deserialize, Serialize};
@@ -67,7 +68,7 @@ impl RawFile {
     pub fn into_dist_file(
         self,
         name: &PackageName,
-        index: &str,
+        index: &Arc<str>,
         interner: &mut PageInterner,
     ) -> Option<DistFile> {
         let filename = interner.filename(&self.filename, name).ok()?;
@@ -90,7 +91,7 @@ impl RawFile {
                 .and_then(|t| jiff::Timestamp::from_str(t).ok()),
             size: self.size,
             core_metadata: self.core_metadata,
-            index: index.to_string(),
+            index: index.clone(),
         })
     }
 
@@ -119,7 +120,7 @@ impl RawFile {
                 .and_then(|t| jiff::Timestamp::from_str(t).ok()),
             size: self.size,
             core_metadata: self.core_metadata.clone(),
-            index: index.to_string(),
+            index: index.into(),
         })
     }
 }

@@ -300,7 +300,7 @@ impl<'a> Provider<'a> {
             crawled: self.crawled.clone(),
         };
         crawl.seen(name);
-        let (hint, then) = crawl.hint(name.clone(), range.clone());
+        let (hint, then) = crawl.hint(name.clone(), range.clone(), false);
         self.index.prefetch_deep(name, hint, then);
     }
 
@@ -559,7 +559,10 @@ impl CrawlContext {
 
     /// Picks the likely version of `name` in `range` (building, once, the version map the
     /// solver will take), and follows its dependencies once its metadata is known.
-    fn hint(self, name: PackageName, range: Ranges<Version>) -> (CandidateHint, Crawl) {
+    ///
+    /// `deep` hints (the crawl's own guesses) skip versions that only an sdist can describe:
+    /// reading one means downloading it, and the solver may never get there.
+    fn hint(self, name: PackageName, range: Ranges<Version>, deep: bool) -> (CandidateHint, Crawl) {
         let pick_ctx = self.clone();
         let pick_name = name.clone();
         let hint: CandidateHint = Box::new(move |project| {
@@ -577,6 +580,7 @@ impl CrawlContext {
                 map
             });
             best_candidate(&map, &pick_name, &range, &pick_ctx.options)
+                .filter(|(_, files)| !deep || files.iter().any(|f| f.filename.is_wheel()))
         });
         let then = Crawl(Box::new(move |meta: &CoreMetadata| self.children(meta)));
         (hint, then)
@@ -616,7 +620,7 @@ impl CrawlContext {
                 if let Some(c) = self.constraints.get(&req.name) {
                     range = range.intersection(c);
                 }
-                let (hint, then) = self.clone().hint(req.name.clone(), range);
+                let (hint, then) = self.clone().hint(req.name.clone(), range, true);
                 out.push((req.name.clone(), hint, then));
             }
         }

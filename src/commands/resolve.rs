@@ -378,7 +378,7 @@ pub(crate) fn to_pylock(resolution: &Resolution, header: Option<Header>, python:
                     .files
                     .first()
                     .filter(|_| p.url.is_none())
-                    .map(|f| f.index.clone()),
+                    .map(|f| f.index.to_string()),
                 dependencies: dependencies.remove(&p.name).unwrap_or_default(),
                 sdist,
                 wheels,
