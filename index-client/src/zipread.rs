@@ -106,16 +106,22 @@ async fn find_directory<S: RangeSource>(
         return Err("zip64 locator missing".into());
     }
     let z64_offset = u64_at(tail, loc + 8).ok_or("truncated zip64 locator")?;
-    let record = if z64_offset >= tail_start && z64_offset + 56 <= tail_start + tail.len() as u64 {
-        let at = (z64_offset - tail_start) as usize;
+    // Offsets come from the file: any of them may be near u64::MAX.
+    let z64_end = z64_offset
+        .checked_add(56)
+        .ok_or("zip64 end record out of bounds")?;
+    let tail_end = tail_start.saturating_add(tail.len() as u64);
+    let record = if z64_offset >= tail_start && z64_end <= tail_end {
+        let at = usize::try_from(z64_offset - tail_start)
+            .map_err(|_| "zip64 end record out of bounds")?;
         tail.get(at..at + 56)
             .ok_or("truncated zip64 end record")?
             .to_vec()
     } else {
-        if z64_offset + 56 > src.len() {
+        if z64_end > src.len() {
             return Err("zip64 end record out of bounds".into());
         }
-        src.read(z64_offset, z64_offset + 56).await?
+        src.read(z64_offset, z64_end).await?
     };
     if u32_at(&record, 0) != Some(ZIP64_EOCD_SIG) {
         return Err("bad zip64 end of central directory signature".into());
@@ -222,10 +228,19 @@ pub(crate) async fn read_entry<S: RangeSource>(
         )
         .into());
     }
+    // Deflate never grows data by more than a few bytes per block, so compressed data much
+    // larger than the inflated limit is a lie that would only make us read more.
+    if entry.compressed_size > limit.saturating_mul(2).saturating_add(1024) {
+        return Err(format!(
+            "`{}` claims {} compressed bytes, over the {limit}-byte limit",
+            entry.name, entry.compressed_size
+        )
+        .into());
+    }
     let start = entry.local_header_offset;
     // The local header's name and extra field lengths may differ from the central
     // directory's; guess generously and read more if needed.
-    let guess = 30 + entry.name.len() as u64 + 256 + entry.compressed_size;
+    let guess = (30 + 256 + entry.name.len() as u64).saturating_add(entry.compressed_size);
     let end = (start.saturating_add(guess)).min(src.len());
     if start >= end {
         return Err("local header out of bounds".into());
@@ -237,16 +252,23 @@ pub(crate) async fn read_entry<S: RangeSource>(
     let name_len = u64::from(u16_at(&buf, 26).ok_or("truncated local header")?);
     let extra_len = u64::from(u16_at(&buf, 28).ok_or("truncated local header")?);
     let data_start = 30 + name_len + extra_len;
-    let data_end = data_start + entry.compressed_size;
+    let past_end = || format!("`{}` extends past the end of the file", entry.name);
+    let data_end = data_start
+        .checked_add(entry.compressed_size)
+        .ok_or_else(past_end)?;
     if data_end > buf.len() as u64 {
-        if start + data_end > src.len() {
-            return Err(format!("`{}` extends past the end of the file", entry.name).into());
+        let file_end = start.checked_add(data_end).ok_or_else(past_end)?;
+        if file_end > src.len() {
+            return Err(past_end().into());
         }
-        let more = src.read(start + buf.len() as u64, start + data_end).await?;
+        let more = src.read(start + buf.len() as u64, file_end).await?;
         buf.extend_from_slice(&more);
     }
-    let data = buf
-        .get(data_start as usize..data_end as usize)
+    let range = usize::try_from(data_start)
+        .ok()
+        .zip(usize::try_from(data_end).ok());
+    let data = range
+        .and_then(|(a, b)| buf.get(a..b))
         .ok_or("entry data out of bounds")?;
     match entry.method {
         0 => Ok(data.to_vec()),
@@ -505,6 +527,39 @@ pub(crate) mod tests {
         }
         for case in cases {
             let _ = block_on(metadata_of(&mut InMemory(case)));
+        }
+    }
+
+    /// Found by fuzz/zip_metadata: offsets and sizes from the file near `u64::MAX`
+    /// overflowed additions (a panic with overflow checks, a wrong read without).
+    #[test]
+    fn regression_offsets_near_u64_max() {
+        // A zip64 locator pointing 10 bytes before the end of the address space.
+        let mut zip = Vec::new();
+        zip.extend_from_slice(&ZIP64_LOCATOR_SIG.to_le_bytes());
+        zip.extend_from_slice(&0u32.to_le_bytes());
+        zip.extend_from_slice(&(u64::MAX - 10).to_le_bytes());
+        zip.extend_from_slice(&1u32.to_le_bytes());
+        zip.extend_from_slice(&EOCD_SIG.to_le_bytes());
+        zip.extend_from_slice(&[0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+        zip.extend_from_slice(&u32::MAX.to_le_bytes());
+        zip.extend_from_slice(&u32::MAX.to_le_bytes());
+        zip.extend_from_slice(&0u16.to_le_bytes());
+        let err = block_on(list_entries(&mut InMemory(zip), None)).unwrap_err();
+        assert!(err.to_string().contains("out of bounds"), "{err}");
+
+        // An entry whose (zip64) compressed size or offset is absurd.
+        let mut file = LOCAL_SIG.to_le_bytes().to_vec();
+        file.extend_from_slice(&[0; 60]);
+        for (compressed, offset) in [(u64::MAX - 5, 0), (10, u64::MAX - 5), (u64::MAX, u64::MAX)] {
+            let entry = Entry {
+                name: "a-1.0.dist-info/METADATA".into(),
+                method: 0,
+                compressed_size: compressed,
+                uncompressed_size: 10,
+                local_header_offset: offset,
+            };
+            assert!(block_on(read_entry(&mut InMemory(file.clone()), &entry, 1024)).is_err());
         }
     }
 
