@@ -293,7 +293,7 @@ async fn json_page_and_metadata_file() {
     assert_eq!(project.files.len(), 2, "other projects' files are skipped");
     let wheel = &project.files[0];
     assert_eq!(wheel.url, server.url("/files/foo-1.0-py3-none-any.whl"));
-    assert_eq!(wheel.index, server.url("/simple/"));
+    assert_eq!(&*wheel.index, server.url("/simple/"));
     assert!(project.files[1].yanked.is_yanked());
     let accept = server.requests("/simple/foo/")[0].accept.clone().unwrap();
     assert!(
@@ -446,7 +446,7 @@ async fn unknown_project_and_index_priority() {
     // Not on the primary: the extra index answers.
     let foo = client.project(&name("foo")).await.unwrap();
     assert_eq!(foo.files.len(), 1);
-    assert_eq!(foo.files[0].index, server.url("/extra/"));
+    assert_eq!(&*foo.files[0].index, server.url("/extra/"));
     // On the primary: the extra index is never asked (no dependency confusion).
     let bar = client.project(&name("bar")).await.unwrap();
     assert_eq!(bar.files[0].url, server.url("/p/bar-1.0.tar.gz"));
