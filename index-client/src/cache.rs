@@ -13,6 +13,10 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use lockit_dist::{DistFile, PackageName, PageInterner, Yanked};
 
 use sha2::{Digest, Sha256};
 
@@ -76,6 +80,24 @@ impl DiskCache {
     pub fn read_page(&self, path: &Path) -> Option<CachedPage> {
         let payload = self.read(path)?;
         match decode_page(&payload) {
+            Some(page) => Some(page),
+            None => {
+                self.drop_entry(path, "undecodable page");
+                None
+            }
+        }
+    }
+
+    /// A cached page decoded into `name`'s files (see [`decode_page_files`]).
+    pub fn read_page_files(
+        &self,
+        path: &Path,
+        name: &PackageName,
+        label: &Arc<str>,
+        interner: &mut PageInterner,
+    ) -> Option<CachedFiles> {
+        let payload = self.read(path)?;
+        match decode_page_files(&payload, name, label, interner) {
             Some(page) => Some(page),
             None => {
                 self.drop_entry(path, "undecodable page");
@@ -330,8 +352,24 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Decodes a page written by [`encode_page`]; `None` when the bytes are not one.
-pub(crate) fn decode_page(data: &[u8]) -> Option<CachedPage> {
+/// One file of an encoded page, borrowing what it can from the page's bytes.
+pub(crate) struct FileView<'a> {
+    pub filename: &'a str,
+    pub url: String,
+    pub sha256: Option<String>,
+    pub requires_python: Option<&'a str>,
+    pub yanked: Option<&'a str>,
+    pub upload_time: Option<&'a str>,
+    pub size: Option<u64>,
+    pub core_metadata: Option<Option<String>>,
+}
+
+/// Decodes a page written by [`encode_page`] into `(fetched_at_ms, files)`, each file made
+/// by `make` (`None` leaves it out); `None` when the bytes are not a page.
+fn decode_with<T>(
+    data: &[u8],
+    mut make: impl FnMut(FileView<'_>) -> Option<T>,
+) -> Option<(i64, Option<Vec<T>>)> {
     let mut r = Reader { data };
     let fetched_at_ms = i64::from_le_bytes(r.take(8)?.try_into().ok()?);
     let has_files = match r.byte()? {
@@ -359,13 +397,8 @@ pub(crate) fn decode_page(data: &[u8]) -> Option<CachedPage> {
             url.to_string()
         };
         let sha256 = if on(F_SHA256) { Some(r.hash()?) } else { None };
-        let mut text = |bit: u8| -> Option<Option<String>> {
-            Some(if on(bit) {
-                Some(r.str()?.to_string())
-            } else {
-                None
-            })
-        };
+        let mut text =
+            |bit: u8| -> Option<Option<&str>> { Some(if on(bit) { Some(r.str()?) } else { None }) };
         let requires_python = text(F_REQUIRES_PYTHON)?;
         let yanked = text(F_YANKED)?;
         let upload_time = text(F_UPLOAD_TIME)?;
@@ -376,8 +409,8 @@ pub(crate) fn decode_page(data: &[u8]) -> Option<CachedPage> {
             (true, true) => Some(Some(r.hash()?)),
             (false, true) => return None,
         };
-        files.push(RawFile {
-            filename: filename.to_string(),
+        let view = FileView {
+            filename,
             url,
             sha256,
             requires_python,
@@ -385,14 +418,76 @@ pub(crate) fn decode_page(data: &[u8]) -> Option<CachedPage> {
             upload_time,
             size,
             core_metadata,
-        });
+        };
+        if let Some(file) = make(view) {
+            files.push(file);
+        }
     }
     if !r.data.is_empty() {
         return None;
     }
+    Some((fetched_at_ms, has_files.then_some(files)))
+}
+
+/// Decodes a page written by [`encode_page`]; `None` when the bytes are not one.
+pub(crate) fn decode_page(data: &[u8]) -> Option<CachedPage> {
+    let (fetched_at_ms, files) = decode_with(data, |v| {
+        Some(RawFile {
+            filename: v.filename.to_string(),
+            url: v.url,
+            sha256: v.sha256,
+            requires_python: v.requires_python.map(str::to_string),
+            yanked: v.yanked.map(str::to_string),
+            upload_time: v.upload_time.map(str::to_string),
+            size: v.size,
+            core_metadata: v.core_metadata,
+        })
+    })?;
     Some(CachedPage {
         fetched_at_ms,
-        files: has_files.then_some(files),
+        files,
+    })
+}
+
+/// A cached page decoded straight into the files of one project.
+pub(crate) struct CachedFiles {
+    /// When the page was fetched, in milliseconds since the Unix epoch.
+    pub fetched_at_ms: i64,
+    /// `None` when the index answered 404 for the project.
+    pub files: Option<Vec<DistFile>>,
+}
+
+/// Decodes a page into the files [`RawFile::into_dist_file`] would make of its links,
+/// without building the links first (a warm run reads every page it needs).
+pub(crate) fn decode_page_files(
+    data: &[u8],
+    name: &PackageName,
+    label: &Arc<str>,
+    interner: &mut PageInterner,
+) -> Option<CachedFiles> {
+    let (fetched_at_ms, files) = decode_with(data, |v| {
+        let filename = interner.filename(v.filename, name).ok()?;
+        let requires_python = v.requires_python.and_then(|s| interner.requires_python(s));
+        Some(DistFile {
+            filename,
+            url: v.url,
+            sha256: v.sha256,
+            requires_python,
+            yanked: match v.yanked {
+                None => Yanked::No,
+                Some(reason) => Yanked::Yes(reason.to_string()),
+            },
+            upload_time: v
+                .upload_time
+                .and_then(|t| jiff::Timestamp::from_str(t).ok()),
+            size: v.size,
+            core_metadata: v.core_metadata,
+            index: label.clone(),
+        })
+    })?;
+    Some(CachedFiles {
+        fetched_at_ms,
+        files,
     })
 }
 
@@ -470,6 +565,42 @@ mod tests {
             size: None,
             core_metadata: None,
         }
+    }
+
+    #[test]
+    fn pages_decode_to_the_files_their_links_make() {
+        let name = PackageName::from_str("a").unwrap();
+        let label: Arc<str> = "https://example.com/simple/".into();
+        let mut files = vec![
+            raw("a-1.0.tar.gz", "https://files.example/p/a-1.0.tar.gz"),
+            raw(
+                "a-2.0-py3-none-any.whl",
+                "https://files.example/p/a-2.0-py3-none-any.whl",
+            ),
+            raw("b-1.0.tar.gz", "https://files.example/p/b-1.0.tar.gz"),
+            raw("a-1.0.exe", "https://files.example/p/a-1.0.exe"),
+        ];
+        files[0].requires_python = Some(">=3.8".into());
+        files[0].yanked = Some("bad".into());
+        files[0].upload_time = Some("2024-01-02T03:04:05.678901Z".into());
+        files[1].requires_python = Some("nonsense".into());
+        files[1].sha256 = Some("ab".repeat(32));
+        files[1].core_metadata = Some(None);
+        let page = CachedPage {
+            fetched_at_ms: 7,
+            files: Some(files.clone()),
+        };
+        let bytes = encode_page(&page);
+        let mut interner = PageInterner::default();
+        let direct = decode_page_files(&bytes, &name, &label, &mut interner).unwrap();
+        let mut interner = PageInterner::default();
+        let via_links: Vec<DistFile> = files
+            .into_iter()
+            .filter_map(|f| f.into_dist_file(&name, &label, &mut interner))
+            .collect();
+        assert_eq!(direct.fetched_at_ms, 7);
+        assert_eq!(direct.files.as_ref().map(Vec::len), Some(2));
+        assert_eq!(direct.files, Some(via_links));
     }
 
     #[test]

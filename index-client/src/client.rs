@@ -321,12 +321,23 @@ impl IndexClient {
         let mut interner = lockit_dist::PageInterner::default();
         let first_index = self.inner.index_strategy == IndexStrategy::FirstIndex;
         for index in &self.inner.indexes {
+            let label: Arc<str> = index.label.as_str().into();
+            if first_index {
+                // A fresh cached page, decoded straight into files.
+                match self.cached_files(index, name, &label, &mut interner) {
+                    Some(Some(cached)) => {
+                        files = cached;
+                        break;
+                    }
+                    Some(None) => continue,
+                    None => {}
+                }
+            }
             if let Some(raw) = self.index_page(index, name).await? {
                 files.reserve(raw.len());
                 // The same filename on a later index is shadowed by the earlier one
                 // (with first-index, no later index is read).
                 let mut names = Vec::new();
-                let label: Arc<str> = index.label.as_str().into();
                 for r in raw {
                     if seen.contains(&r.filename) {
                         continue;
@@ -374,6 +385,27 @@ impl IndexClient {
             return true;
         }
         jiff::Timestamp::now().duration_since(fetched_at) < PAGE_TTL
+    }
+
+    /// The files of `index`'s cached page for `name` when it may be used now (`Some(None)`:
+    /// the index said it does not know the project); `None` when the page must be fetched.
+    fn cached_files(
+        &self,
+        index: &Index,
+        name: &PackageName,
+        label: &Arc<str>,
+        interner: &mut lockit_dist::PageInterner,
+    ) -> Option<Option<Vec<DistFile>>> {
+        let cache = self.inner.cache.as_ref()?;
+        if index.url.scheme() == "file" {
+            return None;
+        }
+        let path = cache.page_path(&index.label, name.as_ref());
+        let page = cache.read_page_files(&path, name, label, interner)?;
+        let fetched_at = jiff::Timestamp::from_millisecond(page.fetched_at_ms)
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        let usable = self.inner.offline || (!self.inner.refresh && self.is_fresh(fetched_at));
+        usable.then_some(page.files)
     }
 
     /// A cached page that may be used now, if any.
