@@ -287,7 +287,7 @@ fn judge(project: &Arc<ProjectFiles>, indices: Vec<u32>, options: &ResolveOption
         }
     }
     // Best tag first; ties keep index order so the choice is deterministic.
-    wheels.sort_by(|a, b| b.0.cmp(&a.0));
+    wheels.sort_by_key(|w| std::cmp::Reverse(w.0));
     let mut usable: Vec<u32> = wheels.into_iter().map(|(_, i)| i).collect();
     usable.extend(sdists);
     let usable = if !usable.is_empty() {

@@ -23,9 +23,13 @@ pub type CandidateHint = Box<dyn FnOnce(&Arc<ProjectFiles>) -> Option<(Version, 
 
 /// What to prefetch once a version's metadata is known: each dependency, with what to
 /// pick from its files and what to do with its metadata in turn.
-pub struct Crawl(
-    pub Box<dyn FnOnce(&CoreMetadata) -> Vec<(PackageName, CandidateHint, Crawl)> + Send>,
-);
+pub struct Crawl(pub Box<CrawlFn>);
+
+/// The body of a [`Crawl`].
+pub type CrawlFn = dyn FnOnce(&CoreMetadata) -> Vec<CrawlStep> + Send;
+
+/// One dependency to prefetch: its name, what to pick, and what to do next.
+pub type CrawlStep = (PackageName, CandidateHint, Crawl);
 
 /// A source of projects and their metadata. Implementations memoize; the resolver may ask twice.
 pub trait Index: Sync {
