@@ -631,7 +631,6 @@ fn tls_is_verified_and_ssl_cert_file_and_dir_are_honoured() {
 /// has already printed `thread 'main' panicked at ...` (and a backtrace with
 /// RUST_BACKTRACE) to stderr, from a requirements file or from any index's METADATA.
 #[test]
-#[ignore = "bug: pep508_rs panics on `f;python_version~=\" \"喏`; the guard in dist/src/requirement.rs catches it but the panic message reaches stderr"]
 fn a_requirement_that_panics_pep508_rs_prints_no_panic() {
     let hostile = "f;python_version~=\" \"\u{558f}";
     let index = serve(&scenario(SMALL));
@@ -779,7 +778,6 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
 /// The same bytes through lockit-dist's public API still panic (lockit-dist has no guard
 /// around python-pkginfo; index-client's is the only one).
 #[test]
-#[ignore = "bug: CoreMetadata::parse (dist/src/metadata.rs, via python-pkginfo/rfc2047-decoder) panics on a non-UTF-8 RFC 2047 encoded word; guarded in index-client only"]
 fn core_metadata_parse_survives_a_non_utf8_encoded_word() {
     let meta = hostile_encoded_word_metadata("evil");
     let parsed = std::panic::catch_unwind(|| lockit_dist::CoreMetadata::parse(&meta).is_ok());

@@ -6,6 +6,7 @@
 mod file;
 mod filename;
 mod metadata;
+mod quiet_panic;
 mod requirement;
 mod tags;
 mod target;

@@ -69,8 +69,12 @@ impl CoreMetadata {
     /// Parses a `METADATA` or `PKG-INFO` file.
     pub fn parse(bytes: &[u8]) -> Result<Self, MetadataError> {
         // Only headers matter here; the body (the long description) can be most of the file.
-        let raw = python_pkginfo::Metadata::parse(header_bytes(bytes))
-            .map_err(|e| MetadataError::Syntax(e.to_string()))?;
+        // python-pkginfo panics on some hostile headers (a non-UTF-8 RFC 2047 word).
+        let raw = crate::quiet_panic::catch_quietly(|| {
+            python_pkginfo::Metadata::parse(header_bytes(bytes))
+        })
+        .map_err(|()| MetadataError::Syntax("unreadable header encoding".to_string()))?
+        .map_err(|e| MetadataError::Syntax(e.to_string()))?;
         let field = |field: &'static str, value: &str, reason: String| MetadataError::Field {
             field,
             value: value.to_string(),

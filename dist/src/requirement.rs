@@ -25,7 +25,7 @@ pub fn parse_requirement(text: &str) -> Result<Requirement<VerbatimUrl>, Require
         return Err(e);
     }
     // Belt and braces for panics we have not found yet: turn them into an error.
-    let parsed = std::panic::catch_unwind(|| Requirement::<VerbatimUrl>::from_str(text));
+    let parsed = crate::quiet_panic::catch_quietly(|| Requirement::<VerbatimUrl>::from_str(text));
     match parsed {
         Ok(Ok(r)) => Ok(r),
         Ok(Err(e)) => {
