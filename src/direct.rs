@@ -33,7 +33,7 @@ pub fn direct_files(
         let filename = location
             .path_segments()
             .and_then(|mut s| s.next_back())
-            .map(|s| percent_decode(s))
+            .map(percent_decode)
             .unwrap_or_default();
         let parsed = DistFilename::parse(&filename, name).map_err(|e| {
             Failure::input(format!(

@@ -11,7 +11,8 @@ pub fn init(verbose: u8, quiet: bool) {
         (false, 1) => LevelFilter::DEBUG,
         (false, _) => LevelFilter::TRACE,
     };
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none();
     // A second initialisation (tests calling twice) is harmless; ignore its error.
     let _ = tracing_subscriber::fmt()
         .with_max_level(level)

@@ -17,14 +17,14 @@ mod resolution;
 
 pub use candidates::{best_candidate, Files, Unusable, VersionMap};
 pub use error::ResolveError;
-pub use index::{CandidateHint, Crawl, FetchError, Index};
-pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions, RootRequirement};
-pub use package::Pkg;
 pub use explain::{
     explain, range_text, target_versions, Explanation, Mention, NotInLock, Pinned, SkipReason,
     Skipped, Step, StepFrom, VersionNote,
 };
 pub use explain_fix::SEARCH_BUDGET;
+pub use index::{CandidateHint, Crawl, FetchError, Index};
+pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions, RootRequirement};
+pub use package::Pkg;
 pub use report::{NoSolution, Suggestion};
 pub use resolution::{Dependent, Resolution, ResolvedPackage};
 

@@ -33,6 +33,20 @@ pub fn specifiers_range(specs: &VersionSpecifiers) -> Ranges<Version> {
     })
 }
 
+/// The one release a range pins (`==V`, allowing `V+local`), if it pins one.
+pub fn pinned_version(range: &Ranges<Version>) -> Option<&Version> {
+    use std::ops::Bound::Included;
+    if let Some(v) = range.as_singleton() {
+        return Some(v);
+    }
+    match range.bounding_range()? {
+        (Included(lo), Included(hi)) if *hi == max_local(lo) && range.iter().count() == 1 => {
+            Some(lo)
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;
@@ -80,19 +94,5 @@ mod tests {
             v = v.with_post(post);
             proptest::prop_assert_eq!(specifiers_range(&spec).contains(&v), spec.contains(&v), "{} {}", spec, v);
         }
-    }
-}
-
-/// The one release a range pins (`==V`, allowing `V+local`), if it pins one.
-pub fn pinned_version(range: &Ranges<Version>) -> Option<&Version> {
-    use std::ops::Bound::Included;
-    if let Some(v) = range.as_singleton() {
-        return Some(v);
-    }
-    match range.bounding_range()? {
-        (Included(lo), Included(hi)) if *hi == max_local(lo) && range.iter().count() == 1 => {
-            Some(lo)
-        }
-        _ => None,
     }
 }
