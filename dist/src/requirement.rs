@@ -24,6 +24,9 @@ pub fn parse_requirement(text: &str) -> Result<Requirement<VerbatimUrl>, Require
     if let Some(e) = check_names(text) {
         return Err(e);
     }
+    if let Some(e) = check_nesting(text) {
+        return Err(e);
+    }
     // Belt and braces for panics we have not found yet: turn them into an error.
     let parsed = crate::quiet_panic::catch_quietly(|| Requirement::<VerbatimUrl>::from_str(text));
     match parsed {
@@ -52,6 +55,37 @@ pub fn parse_requirement(text: &str) -> Result<Requirement<VerbatimUrl>, Require
             message: "not a valid requirement".to_string(),
         }),
     }
+}
+
+/// Markers deeper than this are refused: pep508_rs parses them recursively and a few
+/// thousand `(` overflow the stack (found by fuzzing). Real markers nest two or three deep.
+const MAX_MARKER_NESTING: usize = 32;
+
+/// Refuses parenthesised markers nested deeper than [`MAX_MARKER_NESTING`]
+/// (quoted strings are skipped).
+fn check_nesting(text: &str) -> Option<RequirementSyntaxError> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(') => {
+                depth += 1;
+                if depth > MAX_MARKER_NESTING {
+                    return Some(RequirementSyntaxError {
+                        start: i,
+                        len: 1,
+                        message: format!("parentheses nested more than {MAX_MARKER_NESTING} deep"),
+                    });
+                }
+            }
+            (None, ')') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The names pep508_rs would panic on: a name or extra ending in punctuation, not at the end.
@@ -175,5 +209,22 @@ mod tests {
     fn underline_narrows_to_what_was_found() {
         let e = parse_requirement("numpy>=1=>2").expect_err("bad");
         assert_eq!((e.start, e.len), (8, 3), "{e:?}");
+    }
+
+    #[test]
+    fn deeply_nested_markers_are_refused_not_a_stack_overflow() {
+        let hostile = format!(
+            "a; {}python_version > '3'{}",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        );
+        let err = parse_requirement(&hostile).unwrap_err();
+        assert!(err.message.contains("nested"), "{}", err.message);
+        let fine = "a; (python_version > '3' and (os_name == 'posix' or os_name == 'nt'))";
+        assert!(parse_requirement(fine).is_ok());
+        assert!(
+            parse_requirement("a; python_version > '((((((((((((((((((((((((((((((((((((3'")
+                .is_ok()
+        );
     }
 }
