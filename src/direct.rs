@@ -33,7 +33,7 @@ pub fn direct_files(
         let filename = location
             .path_segments()
             .and_then(|mut s| s.next_back())
-            .map(percent_decode)
+            .map(lockit_dist::percent_decode)
             .unwrap_or_default();
         let parsed = DistFilename::parse(&filename, name).map_err(|e| {
             Failure::input(format!(
@@ -68,26 +68,4 @@ pub fn direct_files(
         files.insert(name.clone(), file);
     }
     Ok(files)
-}
-
-/// `%2B` -> `+` in a URL path segment (local versions are often escaped).
-fn percent_decode(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| s.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::percent_decode;
-
-    #[test]
-    fn decodes_escaped_local_versions() {
-        assert_eq!(
-            percent_decode("torch-2.0%2Bcpu-cp312-cp312-linux_x86_64.whl"),
-            "torch-2.0+cpu-cp312-cp312-linux_x86_64.whl"
-        );
-        assert_eq!(percent_decode("a-1.0.tar.gz"), "a-1.0.tar.gz");
-    }
 }

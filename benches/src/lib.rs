@@ -249,7 +249,7 @@ impl Index for Recorder<'_> {
                 .files
                 .iter()
                 .map(|f| {
-                    let filename = lockit_lockfile_file_name(&f.url);
+                    let filename = lockit_dist::url_file_name(&f.url);
                     (
                         filename,
                         f.requires_python.as_ref().map(ToString::to_string),
@@ -285,31 +285,6 @@ impl Index for Recorder<'_> {
         }
         answer
     }
-}
-
-/// The last segment of a URL, `%XX` escapes decoded: the filename.
-fn lockit_lockfile_file_name(url: &str) -> String {
-    let last = url.rsplit('/').next().unwrap_or(url);
-    let mut out = Vec::with_capacity(last.len());
-    let bytes = last.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Requirements from a corpus `.in` file: one per line, `#` comments dropped.

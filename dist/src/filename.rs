@@ -372,3 +372,50 @@ mod tests {
         assert!(DistFilename::parse("a-1.0-py3-none-any.whl", &name("b")).is_err());
     }
 }
+
+/// Decodes `%XX` escapes (invalid ones are kept as they are; bytes that are not UTF-8
+/// become U+FFFD). URLs escape `+` in local versions as `%2B`.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A file's name from its URL: the last path segment, without query or fragment, decoded.
+pub fn url_file_name(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    percent_decode(path.rsplit('/').next().unwrap_or(path))
+}
+
+#[cfg(test)]
+mod url_name_tests {
+    use super::{percent_decode, url_file_name};
+
+    #[test]
+    fn decodes_names_from_urls() {
+        assert_eq!(
+            url_file_name("https://h/p/torch-2.0%2Bcpu-cp312-cp312-linux_x86_64.whl#sha256=ab"),
+            "torch-2.0+cpu-cp312-cp312-linux_x86_64.whl"
+        );
+        assert_eq!(url_file_name("a-1.0.tar.gz?x=1"), "a-1.0.tar.gz");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%41"), "%zzA");
+    }
+}

@@ -12,7 +12,10 @@ mod tags;
 mod target;
 
 pub use file::{DistFile, PageInterner, ProjectFiles, Yanked};
-pub use filename::{DistFilename, FilenameError, SdistExtension, SdistFilename, WheelFilename};
+pub use filename::{
+    percent_decode, url_file_name, DistFilename, FilenameError, SdistExtension, SdistFilename,
+    WheelFilename,
+};
 pub use metadata::{header_bytes, CoreMetadata, MetadataError};
 pub use pep440_rs::{Version, VersionSpecifier, VersionSpecifiers};
 pub use pep508_rs::{ExtraName, MarkerEnvironment, PackageName, Requirement};

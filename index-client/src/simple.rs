@@ -156,25 +156,7 @@ fn url_filename(url: &Url) -> Option<String> {
     Some(percent_decode(last))
 }
 
-/// Decodes `%XX` escapes (invalid ones are kept as they are).
-pub(crate) fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+pub(crate) use lockit_dist::percent_decode;
 
 // ---------------------------------------------------------------------------
 // PEP 691 JSON

@@ -299,31 +299,7 @@ pub(crate) fn to_lock(resolution: &Resolution, header: Option<Header>) -> Lock {
     Lock { header, packages }
 }
 
-/// A file's name: the last segment of its URL, `%XX` escapes decoded.
-pub(crate) fn file_name(url: &str) -> String {
-    let last = url.split(['?', '#']).next().unwrap_or(url);
-    let last = last.rsplit('/').next().unwrap_or(last);
-    let bytes = last.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+pub(crate) use lockit_dist::url_file_name as file_name;
 
 fn pylock_file(f: &lockit_dist::DistFile) -> Option<PylockFile> {
     Some(PylockFile {
