@@ -110,7 +110,7 @@ impl Recording {
                 .iter()
                 .filter_map(|(filename, rp, yanked)| file(&name, filename, rp.as_deref(), *yanked))
                 .collect();
-            projects.insert(name.clone(), Arc::new(ProjectFiles { name, files }));
+            projects.insert(name.clone(), Arc::new(ProjectFiles::new(name, files)));
         }
         let mut metadata = HashMap::new();
         for (name, version, meta) in &self.metadata {
@@ -157,12 +157,11 @@ pub struct RecordedIndex {
 
 impl Index for RecordedIndex {
     fn project(&self, name: &PackageName) -> Result<Arc<ProjectFiles>, FetchError> {
-        Ok(self.projects.get(name).cloned().unwrap_or_else(|| {
-            Arc::new(ProjectFiles {
-                name: name.clone(),
-                files: Vec::new(),
-            })
-        }))
+        Ok(self
+            .projects
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| Arc::new(ProjectFiles::new(name.clone(), Vec::new()))))
     }
 
     fn metadata(
@@ -246,8 +245,7 @@ impl Index for Recorder<'_> {
         let mut rec = self.lock();
         if !rec.projects.iter().any(|(n, _)| n == name.as_ref()) {
             let files = project
-                .files
-                .iter()
+                .files()
                 .map(|f| {
                     let filename = lockit_dist::url_file_name(&f.url);
                     (

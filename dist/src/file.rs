@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::filename::{DistFilename, FilenameError};
 use crate::{PackageName, Version, VersionSpecifiers};
@@ -46,14 +46,119 @@ pub struct DistFile {
     pub index: Arc<str>,
 }
 
-/// Every file one index lists for a project.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Decodes the files of one release on first use, so that a cached page with thousands of
+/// releases costs only the few the solver looks at.
+pub trait ReleaseSource: Send + Sync + std::fmt::Debug {
+    /// The files of release number `release` (in ascending version order), in index order.
+    fn files(&self, release: usize) -> Vec<DistFile>;
+}
+
+#[derive(Debug, Clone)]
+struct Release {
+    version: Version,
+    files: OnceLock<Vec<DistFile>>,
+}
+
+/// Every file one index lists for a project, grouped by version (ascending).
+#[derive(Debug, Clone)]
 pub struct ProjectFiles {
     /// The normalized project name.
     pub name: PackageName,
-    /// The files, in the order the index listed them.
-    pub files: Vec<DistFile>,
+    releases: Vec<Release>,
+    source: Option<Arc<dyn ReleaseSource>>,
 }
+
+impl ProjectFiles {
+    /// Groups `files` by version; files of one version keep their order.
+    pub fn new(name: PackageName, mut files: Vec<DistFile>) -> Self {
+        files.sort_by(|a, b| a.filename.version().cmp(b.filename.version()));
+        let mut releases: Vec<Release> = Vec::new();
+        for file in files {
+            match releases.last_mut() {
+                Some(r) if &r.version == file.filename.version() => {
+                    if let Some(list) = r.files.get_mut() {
+                        list.push(file);
+                    }
+                }
+                _ => releases.push(Release {
+                    version: file.filename.version().clone(),
+                    files: OnceLock::from(vec![file]),
+                }),
+            }
+        }
+        ProjectFiles {
+            name,
+            releases,
+            source: None,
+        }
+    }
+
+    /// Releases whose files `source` decodes when first asked; `versions` must be
+    /// ascending and distinct, release `i` being `versions[i]`.
+    pub fn lazy(name: PackageName, versions: Vec<Version>, source: Arc<dyn ReleaseSource>) -> Self {
+        debug_assert!(versions.windows(2).all(|w| w[0] < w[1]));
+        let releases = versions
+            .into_iter()
+            .map(|version| Release {
+                version,
+                files: OnceLock::new(),
+            })
+            .collect();
+        ProjectFiles {
+            name,
+            releases,
+            source: Some(source),
+        }
+    }
+
+    /// The versions, ascending.
+    pub fn versions(&self) -> impl DoubleEndedIterator<Item = &Version> + ExactSizeIterator {
+        self.releases.iter().map(|r| &r.version)
+    }
+
+    /// The files of release number `release` (see [`ProjectFiles::versions`]).
+    pub fn release(&self, release: usize) -> &[DistFile] {
+        let Some(r) = self.releases.get(release) else {
+            return &[];
+        };
+        r.files.get_or_init(|| {
+            self.source
+                .as_ref()
+                .map(|s| s.files(release))
+                .unwrap_or_default()
+        })
+    }
+
+    /// The position of `version` among the releases.
+    pub fn position(&self, version: &Version) -> Option<usize> {
+        self.releases
+            .binary_search_by(|r| r.version.cmp(version))
+            .ok()
+    }
+
+    /// The files of `version` (none when the index does not list it).
+    pub fn files_of(&self, version: &Version) -> &[DistFile] {
+        self.position(version).map_or(&[], |i| self.release(i))
+    }
+
+    /// Every file, in version order.
+    pub fn files(&self) -> impl Iterator<Item = &DistFile> {
+        (0..self.releases.len()).flat_map(|i| self.release(i))
+    }
+
+    /// True when the project has no files.
+    pub fn is_empty(&self) -> bool {
+        self.releases.is_empty()
+    }
+}
+
+impl PartialEq for ProjectFiles {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.files().eq(other.files())
+    }
+}
+
+impl Eq for ProjectFiles {}
 
 /// Parses what the files of one project page repeat, once per distinct string: the wheels
 /// of a release share its version, and a page has a handful of `requires-python` values

@@ -11,7 +11,7 @@ mod requirement;
 mod tags;
 mod target;
 
-pub use file::{DistFile, PageInterner, ProjectFiles, Yanked};
+pub use file::{DistFile, PageInterner, ProjectFiles, ReleaseSource, Yanked};
 pub use filename::{
     percent_decode, url_file_name, DistFilename, FilenameError, SdistExtension, SdistFilename,
     WheelFilename,

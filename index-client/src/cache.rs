@@ -8,40 +8,22 @@
 //! (truncation, bit flips, a crash between write and rename), not against an
 //! attacker who can write to the cache directory, so a fast CRC is enough.
 //!
-//! Pages are stored in a compact binary form (see [`encode_page`]) that is much
-//! cheaper to read than JSON: a warm or offline run reads every page it needs.
+//! Pages are stored in a compact binary form (see [`crate::page_cache`]) that is much
+//! cheaper to read than JSON and is decoded one release at a time.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::sync::Arc;
 
-use lockit_dist::{DistFile, PackageName, PageInterner, Yanked};
-
+use lockit_dist::PackageName;
 use sha2::{Digest, Sha256};
 
-use crate::simple::RawFile;
+use crate::page_cache::{decode_lazy, decode_page, encode_page, CachedPage, LazyPage};
 
 const MAGIC: &[u8; 4] = b"LKIC";
 /// Bump when the payload format changes; older entries are then ignored.
 const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = 4 + 4 + 8 + 4;
-
-/// A cached project page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CachedPage {
-    /// When the page was fetched, in milliseconds since the Unix epoch.
-    pub fetched_at_ms: i64,
-    /// `None` when the index answered 404 for the project.
-    pub files: Option<Vec<RawFile>>,
-}
-
-impl CachedPage {
-    /// When the page was fetched.
-    pub fn fetched_at(&self) -> jiff::Timestamp {
-        jiff::Timestamp::from_millisecond(self.fetched_at_ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-    }
-}
 
 /// A directory of cache entries.
 ///
@@ -70,34 +52,36 @@ impl DiskCache {
     }
 
     pub fn page_path(&self, index_url: &str, name: &str) -> PathBuf {
-        self.path("pages-v2", &format!("{index_url}\n{name}"))
+        self.path("pages-v3", &format!("{index_url}\n{name}"))
     }
 
     pub fn metadata_path(&self, key: &str) -> PathBuf {
         self.path("metadata-v2", key)
     }
 
-    pub fn read_page(&self, path: &Path) -> Option<CachedPage> {
+    /// The cached page at `path` of `project` (`None`: a flat find-links page), as links.
+    pub fn read_page(&self, path: &Path, project: Option<&PackageName>) -> Option<CachedPage> {
         let payload = self.read(path)?;
         match decode_page(&payload) {
-            Some(page) => Some(page),
-            None => {
+            Some((stored, page)) if stored.as_ref() == project => Some(page),
+            _ => {
                 self.drop_entry(path, "undecodable page");
                 None
             }
         }
     }
 
-    /// A cached page decoded into `name`'s files (see [`decode_page_files`]).
-    pub fn read_page_files(
+    /// The cached page of `name` at `path`, its releases decoded when first used (see
+    /// [`decode_lazy`]).
+    pub fn read_lazy_page(
         &self,
         path: &Path,
         name: &PackageName,
         label: &Arc<str>,
-        interner: &mut PageInterner,
-    ) -> Option<CachedFiles> {
+        cutoff: Option<jiff::Timestamp>,
+    ) -> Option<LazyPage> {
         let payload = self.read(path)?;
-        match decode_page_files(&payload, name, label, interner) {
+        match decode_lazy(payload, name, label, cutoff) {
             Some(page) => Some(page),
             None => {
                 self.drop_entry(path, "undecodable page");
@@ -106,8 +90,9 @@ impl DiskCache {
         }
     }
 
-    pub fn write_page(&self, path: &Path, page: &CachedPage) {
-        write_entry(path, &encode_page(page));
+    /// Stores `project`'s page (`None`: a flat find-links page).
+    pub fn write_page(&self, path: &Path, page: &CachedPage, project: Option<&PackageName>) {
+        write_entry(path, &encode_page(page, project));
     }
 
     /// Stores a `METADATA` / `PKG-INFO` file; only its headers are kept, since the
@@ -180,320 +165,12 @@ fn try_write_entry(path: &Path, payload: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-// ---------------------------------------------------------------------------
-// Binary page format
-//
-// fetched_at_ms: i64 LE | has files: u8 (0 = the index said 404) | count: varint |
-// per file: flags: u8 | filename | url or url prefix | [sha256: 32 bytes] |
-// [requires_python] | [yanked reason] | [upload_time] | [size: varint] |
-// [core metadata hash: 32 bytes]
-// Strings are a varint length and UTF-8 bytes; `[...]` fields are present when their
-// flag is set. Hashes are stored as bytes when they are lowercase hex (PyPI's form),
-// which halves their size; the URL is stored without its last segment when that
-// segment is the filename, as on PyPI.
-
-const F_SHA256: u8 = 1;
-const F_REQUIRES_PYTHON: u8 = 1 << 1;
-const F_YANKED: u8 = 1 << 2;
-const F_UPLOAD_TIME: u8 = 1 << 3;
-const F_SIZE: u8 = 1 << 4;
-const F_CORE_METADATA: u8 = 1 << 5;
-const F_CORE_METADATA_HASH: u8 = 1 << 6;
-const F_URL_ENDS_IN_FILENAME: u8 = 1 << 7;
-
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn put_str(out: &mut Vec<u8>, s: &str) {
-    put_varint(out, s.len() as u64);
-    out.extend_from_slice(s.as_bytes());
-}
-
-/// `Some(bytes)` when `hex` is 64 lowercase hex digits, the only form stored as bytes.
-fn hex32(hex: &str) -> Option<[u8; 32]> {
-    let lower = hex
-        .bytes()
-        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    let mut out = [0u8; 32];
-    (hex.len() == 64 && lower && hex::decode_to_slice(hex, &mut out).is_ok()).then_some(out)
-}
-
-/// Encodes a page in the binary cache format.
-pub(crate) fn encode_page(page: &CachedPage) -> Vec<u8> {
-    let files = page.files.as_deref().unwrap_or_default();
-    let mut out = Vec::with_capacity(16 + files.len() * 120);
-    out.extend_from_slice(&page.fetched_at_ms.to_le_bytes());
-    out.push(u8::from(page.files.is_some()));
-    put_varint(&mut out, files.len() as u64);
-    for f in files {
-        let sha = f.sha256.as_deref().map(|h| (h, hex32(h)));
-        let meta_hash = match &f.core_metadata {
-            Some(Some(h)) => Some((h.as_str(), hex32(h))),
-            _ => None,
-        };
-        // A hash we cannot store as bytes is stored as text (never seen on PyPI).
-        let sha_bytes = sha.and_then(|(_, b)| b);
-        let meta_bytes = meta_hash.and_then(|(_, b)| b);
-        let url_prefix = f
-            .url
-            .strip_suffix(f.filename.as_str())
-            .filter(|p| p.ends_with('/') && !f.filename.is_empty());
-        let mut flags = 0u8;
-        for (on, bit) in [
-            (sha.is_some(), F_SHA256),
-            (f.requires_python.is_some(), F_REQUIRES_PYTHON),
-            (f.yanked.is_some(), F_YANKED),
-            (f.upload_time.is_some(), F_UPLOAD_TIME),
-            (f.size.is_some(), F_SIZE),
-            (f.core_metadata.is_some(), F_CORE_METADATA),
-            (meta_hash.is_some(), F_CORE_METADATA_HASH),
-            (url_prefix.is_some(), F_URL_ENDS_IN_FILENAME),
-        ] {
-            if on {
-                flags |= bit;
-            }
-        }
-        out.push(flags);
-        put_str(&mut out, &f.filename);
-        put_str(&mut out, url_prefix.unwrap_or(&f.url));
-        if let Some((text, _)) = sha {
-            put_hash(&mut out, text, sha_bytes);
-        }
-        if let Some(rp) = &f.requires_python {
-            put_str(&mut out, rp);
-        }
-        if let Some(y) = &f.yanked {
-            put_str(&mut out, y);
-        }
-        if let Some(t) = &f.upload_time {
-            put_str(&mut out, t);
-        }
-        if let Some(size) = f.size {
-            put_varint(&mut out, size);
-        }
-        if let Some((text, _)) = meta_hash {
-            put_hash(&mut out, text, meta_bytes);
-        }
-    }
-    out
-}
-
-/// A hash: tag 0 + 32 bytes, or tag 1 + the text as given.
-fn put_hash(out: &mut Vec<u8>, text: &str, bytes: Option<[u8; 32]>) {
-    match bytes {
-        Some(b) => {
-            out.push(0);
-            out.extend_from_slice(&b);
-        }
-        None => {
-            out.push(1);
-            put_str(out, text);
-        }
-    }
-}
-
-/// Lowercase hex, as `hex::encode` gives it, without its per-character iterator.
-fn lower_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 15)]));
-    }
-    out
-}
-
-struct Reader<'a> {
-    data: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if self.data.len() < n {
-            return None;
-        }
-        let (head, rest) = self.data.split_at(n);
-        self.data = rest;
-        Some(head)
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        Some(self.take(1)?[0])
-    }
-
-    fn varint(&mut self) -> Option<u64> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            v |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Some(v);
-            }
-        }
-        None
-    }
-
-    fn str(&mut self) -> Option<&'a str> {
-        let len = usize::try_from(self.varint()?).ok()?;
-        std::str::from_utf8(self.take(len)?).ok()
-    }
-
-    fn hash(&mut self) -> Option<String> {
-        match self.byte()? {
-            0 => Some(lower_hex(self.take(32)?)),
-            1 => self.str().map(str::to_string),
-            _ => None,
-        }
-    }
-}
-
-/// One file of an encoded page, borrowing what it can from the page's bytes.
-pub(crate) struct FileView<'a> {
-    pub filename: &'a str,
-    pub url: String,
-    pub sha256: Option<String>,
-    pub requires_python: Option<&'a str>,
-    pub yanked: Option<&'a str>,
-    pub upload_time: Option<&'a str>,
-    pub size: Option<u64>,
-    pub core_metadata: Option<Option<String>>,
-}
-
-/// Decodes a page written by [`encode_page`] into `(fetched_at_ms, files)`, each file made
-/// by `make` (`None` leaves it out); `None` when the bytes are not a page.
-fn decode_with<T>(
-    data: &[u8],
-    mut make: impl FnMut(FileView<'_>) -> Option<T>,
-) -> Option<(i64, Option<Vec<T>>)> {
-    let mut r = Reader { data };
-    let fetched_at_ms = i64::from_le_bytes(r.take(8)?.try_into().ok()?);
-    let has_files = match r.byte()? {
-        0 => false,
-        1 => true,
-        _ => return None,
-    };
-    let count = usize::try_from(r.varint()?).ok()?;
-    // Every file takes at least three bytes: never trust a count the data cannot hold.
-    if count > r.data.len() / 3 + 1 {
-        return None;
-    }
-    let mut files = Vec::with_capacity(count);
-    for _ in 0..count {
-        let flags = r.byte()?;
-        let on = |bit: u8| flags & bit != 0;
-        let filename = r.str()?;
-        let url = r.str()?;
-        let url = if on(F_URL_ENDS_IN_FILENAME) {
-            let mut full = String::with_capacity(url.len() + filename.len());
-            full.push_str(url);
-            full.push_str(filename);
-            full
-        } else {
-            url.to_string()
-        };
-        let sha256 = if on(F_SHA256) { Some(r.hash()?) } else { None };
-        let mut text =
-            |bit: u8| -> Option<Option<&str>> { Some(if on(bit) { Some(r.str()?) } else { None }) };
-        let requires_python = text(F_REQUIRES_PYTHON)?;
-        let yanked = text(F_YANKED)?;
-        let upload_time = text(F_UPLOAD_TIME)?;
-        let size = if on(F_SIZE) { Some(r.varint()?) } else { None };
-        let core_metadata = match (on(F_CORE_METADATA), on(F_CORE_METADATA_HASH)) {
-            (false, false) => None,
-            (true, false) => Some(None),
-            (true, true) => Some(Some(r.hash()?)),
-            (false, true) => return None,
-        };
-        let view = FileView {
-            filename,
-            url,
-            sha256,
-            requires_python,
-            yanked,
-            upload_time,
-            size,
-            core_metadata,
-        };
-        if let Some(file) = make(view) {
-            files.push(file);
-        }
-    }
-    if !r.data.is_empty() {
-        return None;
-    }
-    Some((fetched_at_ms, has_files.then_some(files)))
-}
-
-/// Decodes a page written by [`encode_page`]; `None` when the bytes are not one.
-pub(crate) fn decode_page(data: &[u8]) -> Option<CachedPage> {
-    let (fetched_at_ms, files) = decode_with(data, |v| {
-        Some(RawFile {
-            filename: v.filename.to_string(),
-            url: v.url,
-            sha256: v.sha256,
-            requires_python: v.requires_python.map(str::to_string),
-            yanked: v.yanked.map(str::to_string),
-            upload_time: v.upload_time.map(str::to_string),
-            size: v.size,
-            core_metadata: v.core_metadata,
-        })
-    })?;
-    Some(CachedPage {
-        fetched_at_ms,
-        files,
-    })
-}
-
-/// A cached page decoded straight into the files of one project.
-pub(crate) struct CachedFiles {
-    /// When the page was fetched, in milliseconds since the Unix epoch.
-    pub fetched_at_ms: i64,
-    /// `None` when the index answered 404 for the project.
-    pub files: Option<Vec<DistFile>>,
-}
-
-/// Decodes a page into the files [`RawFile::into_dist_file`] would make of its links,
-/// without building the links first (a warm run reads every page it needs).
-pub(crate) fn decode_page_files(
-    data: &[u8],
-    name: &PackageName,
-    label: &Arc<str>,
-    interner: &mut PageInterner,
-) -> Option<CachedFiles> {
-    let (fetched_at_ms, files) = decode_with(data, |v| {
-        let filename = interner.filename(v.filename, name).ok()?;
-        let requires_python = v.requires_python.and_then(|s| interner.requires_python(s));
-        Some(DistFile {
-            filename,
-            url: v.url,
-            sha256: v.sha256,
-            requires_python,
-            yanked: match v.yanked {
-                None => Yanked::No,
-                Some(reason) => Yanked::Yes(reason.to_string()),
-            },
-            upload_time: v
-                .upload_time
-                .and_then(|t| jiff::Timestamp::from_str(t).ok()),
-            size: v.size,
-            core_metadata: v.core_metadata,
-            index: label.clone(),
-        })
-    })?;
-    Some(CachedFiles {
-        fetched_at_ms,
-        files,
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use std::str::FromStr;
+
     use super::*;
+    use crate::simple::RawFile;
 
     #[test]
     fn round_trip_and_corruption() {
@@ -527,10 +204,11 @@ mod tests {
     }
 
     #[test]
-    fn pages_round_trip_and_bad_json_is_dropped() {
+    fn pages_round_trip_and_undecodable_pages_are_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let cache = DiskCache::new(dir.path().to_path_buf(), false);
         let path = cache.page_path("https://example.com/simple/", "foo");
+        let foo = PackageName::from_str("foo").unwrap();
         let page = CachedPage {
             fetched_at_ms: jiff::Timestamp::now().as_millisecond(),
             files: Some(vec![RawFile {
@@ -544,118 +222,20 @@ mod tests {
                 core_metadata: Some(None),
             }]),
         };
-        cache.write_page(&path, &page);
-        assert_eq!(cache.read_page(&path), Some(page));
+        cache.write_page(&path, &page, Some(&foo));
+        assert_eq!(cache.read_page(&path, Some(&foo)), Some(page));
+        let label: Arc<str> = "https://example.com/simple/".into();
+        let lazy = cache.read_lazy_page(&path, &foo, &label, None).unwrap();
+        assert_eq!(lazy.project.map(|p| p.files().count()), Some(1));
+        // Read as another project's page, it is not trusted (and not kept).
+        let bar = PackageName::from_str("bar").unwrap();
+        assert_eq!(cache.read_page(&path, Some(&bar)), None);
+        assert!(!path.exists());
         // A valid envelope around a payload we cannot decode.
         write_entry(&path, b"{not a page");
-        assert_eq!(cache.read_page(&path), None);
+        assert_eq!(cache.read_page(&path, Some(&foo)), None);
         assert!(!path.exists());
         // Distinct keys do not collide.
         assert_ne!(path, cache.page_path("https://example.com/simple/", "bar"));
-    }
-
-    fn raw(filename: &str, url: &str) -> RawFile {
-        RawFile {
-            filename: filename.into(),
-            url: url.into(),
-            sha256: None,
-            requires_python: None,
-            yanked: None,
-            upload_time: None,
-            size: None,
-            core_metadata: None,
-        }
-    }
-
-    #[test]
-    fn pages_decode_to_the_files_their_links_make() {
-        let name = PackageName::from_str("a").unwrap();
-        let label: Arc<str> = "https://example.com/simple/".into();
-        let mut files = vec![
-            raw("a-1.0.tar.gz", "https://files.example/p/a-1.0.tar.gz"),
-            raw(
-                "a-2.0-py3-none-any.whl",
-                "https://files.example/p/a-2.0-py3-none-any.whl",
-            ),
-            raw("b-1.0.tar.gz", "https://files.example/p/b-1.0.tar.gz"),
-            raw("a-1.0.exe", "https://files.example/p/a-1.0.exe"),
-        ];
-        files[0].requires_python = Some(">=3.8".into());
-        files[0].yanked = Some("bad".into());
-        files[0].upload_time = Some("2024-01-02T03:04:05.678901Z".into());
-        files[1].requires_python = Some("nonsense".into());
-        files[1].sha256 = Some("ab".repeat(32));
-        files[1].core_metadata = Some(None);
-        let page = CachedPage {
-            fetched_at_ms: 7,
-            files: Some(files.clone()),
-        };
-        let bytes = encode_page(&page);
-        let mut interner = PageInterner::default();
-        let direct = decode_page_files(&bytes, &name, &label, &mut interner).unwrap();
-        let mut interner = PageInterner::default();
-        let via_links: Vec<DistFile> = files
-            .into_iter()
-            .filter_map(|f| f.into_dist_file(&name, &label, &mut interner))
-            .collect();
-        assert_eq!(direct.fetched_at_ms, 7);
-        assert_eq!(direct.files.as_ref().map(Vec::len), Some(2));
-        assert_eq!(direct.files, Some(via_links));
-    }
-
-    #[test]
-    fn lower_hex_is_hex_encode() {
-        let bytes: Vec<u8> = (0..=255).collect();
-        assert_eq!(lower_hex(&bytes), hex::encode(&bytes));
-    }
-
-    #[test]
-    fn binary_pages_round_trip_every_field_shape() {
-        let sha = "0123456789abcdef".repeat(4);
-        let mut files = vec![
-            raw("a-1.0.tar.gz", "https://files.example/p/ab/a-1.0.tar.gz"),
-            raw(
-                "a-1.0+local.tar.gz",
-                "https://files.example/p/a-1.0%2Blocal.tar.gz",
-            ),
-            raw("a-2.0-py3-none-any.whl", "file:///wheels/other-name.whl"),
-            raw("a-3.0.zip", "https://files.example/"),
-        ];
-        files[0].sha256 = Some(sha.clone());
-        files[0].requires_python = Some(">=3.8, <4".into());
-        files[0].yanked = Some(String::new());
-        files[0].upload_time = Some("2024-01-02T03:04:05.678901Z".into());
-        files[0].size = Some(u64::MAX);
-        files[0].core_metadata = Some(Some(sha.clone()));
-        files[1].sha256 = Some(sha.to_uppercase());
-        files[1].yanked = Some("broken \u{e9}".into());
-        files[1].core_metadata = Some(None);
-        files[1].size = Some(0);
-        files[2].core_metadata = Some(Some("not-hex".into()));
-        files[2].requires_python = Some(String::new());
-        for page in [
-            CachedPage {
-                fetched_at_ms: -5,
-                files: None,
-            },
-            CachedPage {
-                fetched_at_ms: 1_700_000_000_000,
-                files: Some(Vec::new()),
-            },
-            CachedPage {
-                fetched_at_ms: 1_700_000_000_000,
-                files: Some(files),
-            },
-        ] {
-            let bytes = encode_page(&page);
-            assert_eq!(decode_page(&bytes), Some(page.clone()));
-            // Truncated or extended payloads are rejected, never misread.
-            for n in 0..bytes.len() {
-                assert_eq!(decode_page(&bytes[..n]), None, "{n}");
-            }
-            let mut longer = bytes.clone();
-            longer.push(0);
-            assert_eq!(decode_page(&longer), None);
-        }
     }
 }

@@ -12,9 +12,10 @@ use lockit_dist::{
 use tokio::sync::OnceCell;
 use url::Url;
 
-use crate::cache::{CachedPage, DiskCache};
+use crate::cache::DiskCache;
 use crate::error::{redact, redact_str, IndexError};
 use crate::http::{Http, Tail};
+use crate::page_cache::{timestamp_ms, CachedPage};
 use crate::sdist;
 use crate::simple::{self, RawFile};
 use crate::zipread::{self, LocalFile, RangeSource, ZipError};
@@ -323,10 +324,11 @@ impl IndexClient {
         for index in &self.inner.indexes {
             let label: Arc<str> = index.label.as_str().into();
             if first_index {
-                // A fresh cached page, decoded straight into files.
-                match self.cached_files(index, name, &label, &mut interner) {
-                    Some(Some(cached)) => {
-                        files = cached;
+                // A fresh cached page, its releases decoded as the solver asks for them.
+                match self.cached_project(index, name, &label) {
+                    Some(Some(project)) if self.inner.find_links.is_empty() => return Ok(project),
+                    Some(Some(project)) => {
+                        files = project.files().cloned().collect();
                         break;
                     }
                     Some(None) => continue,
@@ -370,10 +372,7 @@ impl IndexClient {
         if let Some(cutoff) = self.inner.exclude_newer {
             files.retain(|f| f.upload_time.is_none_or(|t| t <= cutoff));
         }
-        Ok(ProjectFiles {
-            name: name.clone(),
-            files,
-        })
+        Ok(ProjectFiles::new(name.clone(), files))
     }
 
     fn is_fresh(&self, fetched_at: jiff::Timestamp) -> bool {
@@ -387,31 +386,29 @@ impl IndexClient {
         jiff::Timestamp::now().duration_since(fetched_at) < PAGE_TTL
     }
 
-    /// The files of `index`'s cached page for `name` when it may be used now (`Some(None)`:
+    /// `index`'s cached page for `name` when it may be used now, read lazily (`Some(None)`:
     /// the index said it does not know the project); `None` when the page must be fetched.
-    fn cached_files(
+    fn cached_project(
         &self,
         index: &Index,
         name: &PackageName,
         label: &Arc<str>,
-        interner: &mut lockit_dist::PageInterner,
-    ) -> Option<Option<Vec<DistFile>>> {
+    ) -> Option<Option<ProjectFiles>> {
         let cache = self.inner.cache.as_ref()?;
         if index.url.scheme() == "file" {
             return None;
         }
         let path = cache.page_path(&index.label, name.as_ref());
-        let page = cache.read_page_files(&path, name, label, interner)?;
-        let fetched_at = jiff::Timestamp::from_millisecond(page.fetched_at_ms)
-            .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        let page = cache.read_lazy_page(&path, name, label, self.inner.exclude_newer)?;
+        let fetched_at = timestamp_ms(page.fetched_at_ms);
         let usable = self.inner.offline || (!self.inner.refresh && self.is_fresh(fetched_at));
-        usable.then_some(page.files)
+        usable.then_some(page.project)
     }
 
     /// A cached page that may be used now, if any.
-    fn cached_page(&self, path: &Path) -> Option<CachedPage> {
+    fn cached_page(&self, path: &Path, project: Option<&PackageName>) -> Option<CachedPage> {
         let cache = self.inner.cache.as_ref()?;
-        let page = cache.read_page(path)?;
+        let page = cache.read_page(path, project)?;
         if self.inner.offline || (!self.inner.refresh && self.is_fresh(page.fetched_at())) {
             Some(page)
         } else {
@@ -419,7 +416,12 @@ impl IndexClient {
         }
     }
 
-    fn store_page(&self, path: Option<&Path>, files: &Option<Vec<RawFile>>) {
+    fn store_page(
+        &self,
+        path: Option<&Path>,
+        files: &Option<Vec<RawFile>>,
+        project: Option<&PackageName>,
+    ) {
         // A page without a single link is more often a login or portal page answering 200
         // than a real project: cheap to ask again, wrong to remember.
         if files.as_ref().is_some_and(Vec::is_empty) {
@@ -430,7 +432,7 @@ impl IndexClient {
                 fetched_at_ms: jiff::Timestamp::now().as_millisecond(),
                 files: files.clone(),
             };
-            cache.write_page(path, &page);
+            cache.write_page(path, &page, project);
         }
     }
 
@@ -455,7 +457,10 @@ impl IndexClient {
             .cache
             .as_ref()
             .map(|c| c.page_path(&index.label, name.as_ref()));
-        if let Some(page) = path.as_deref().and_then(|p| self.cached_page(p)) {
+        if let Some(page) = path
+            .as_deref()
+            .and_then(|p| self.cached_page(p, Some(name)))
+        {
             return Ok(page.files);
         }
         if self.inner.offline {
@@ -469,7 +474,7 @@ impl IndexClient {
                 &page.url,
             )?),
         };
-        self.store_page(path.as_deref(), &files);
+        self.store_page(path.as_deref(), &files, Some(name));
         Ok(files)
     }
 
@@ -489,7 +494,7 @@ impl IndexClient {
                         .cache
                         .as_ref()
                         .map(|c| c.page_path(label, "find-links"));
-                    if let Some(page) = path.as_deref().and_then(|p| self.cached_page(p)) {
+                    if let Some(page) = path.as_deref().and_then(|p| self.cached_page(p, None)) {
                         return Ok(Arc::new(page.files.unwrap_or_default()));
                     }
                     if self.inner.offline {
@@ -502,7 +507,7 @@ impl IndexClient {
                         .await?
                         .ok_or_else(|| IndexError::status(url, 404))?;
                     let files = Some(simple::parse_html(&page.body, &page.url));
-                    self.store_page(path.as_deref(), &files);
+                    self.store_page(path.as_deref(), &files, None);
                     Ok(Arc::new(files.into_iter().flatten().collect()))
                 }
             }

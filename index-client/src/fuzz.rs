@@ -93,11 +93,19 @@ pub fn cache_entry(bytes: &[u8]) -> Option<Vec<u8>> {
         bytes,
         crate::cache::check_entry(bytes).as_deref().unwrap_or(&[]),
     ] {
-        if let Some(page) = crate::cache::decode_page(payload) {
-            let again = crate::cache::encode_page(&page);
+        if let Some((name, page)) = crate::page_cache::decode_page(payload) {
+            let again = crate::page_cache::encode_page(&page, name.as_ref());
+            if let Some(name) = &name {
+                // Every release decodes lazily as it does eagerly.
+                let label: std::sync::Arc<str> = "fuzz".into();
+                let lazy = crate::page_cache::decode_lazy(payload.to_vec(), name, &label, None);
+                let files = lazy.and_then(|l| l.project).map(|p| p.files().count());
+                let links = page.files.as_deref().unwrap_or_default();
+                assert!(files.unwrap_or(0) <= links.len(), "more files than links");
+            }
             assert_eq!(
-                crate::cache::decode_page(&again),
-                Some(page),
+                crate::page_cache::decode_page(&again),
+                Some((name, page)),
                 "a cached page does not survive encode/decode"
             );
         }

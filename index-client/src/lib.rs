@@ -12,7 +12,7 @@
 //! let client = IndexClient::new(ClientOptions::default())?;
 //! let name: PackageName = "requests".parse().expect("valid name");
 //! let project = client.project(&name).await?;
-//! println!("{} files", project.files.len());
+//! println!("{} files", project.files().count());
 //! # Ok(())
 //! # }
 //! ```
@@ -26,6 +26,7 @@ mod error;
 pub mod fuzz;
 mod http;
 mod netrc;
+mod page_cache;
 mod sdist;
 mod simple;
 mod zipread;

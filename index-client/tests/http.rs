@@ -9,7 +9,9 @@ use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use lockit_index_client::{ClientOptions, IndexClient, IndexError, PackageName, Version};
+use lockit_index_client::{
+    ClientOptions, DistFile, IndexClient, IndexError, PackageName, ProjectFiles, Version,
+};
 use sha2::{Digest, Sha256};
 
 // ---------------------------------------------------------------------------
@@ -183,6 +185,11 @@ fn sha256(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
 }
 
+/// Every file of a project, in version order.
+fn all(project: &ProjectFiles) -> Vec<DistFile> {
+    project.files().cloned().collect()
+}
+
 fn name(s: &str) -> PackageName {
     PackageName::from_str(s).unwrap()
 }
@@ -290,11 +297,11 @@ async fn json_page_and_metadata_file() {
 
     let client = IndexClient::new(options(&server)).unwrap();
     let project = client.project(&name("foo")).await.unwrap();
-    assert_eq!(project.files.len(), 2, "other projects' files are skipped");
-    let wheel = &project.files[0];
+    assert_eq!(all(&project).len(), 2, "other projects' files are skipped");
+    let wheel = &all(&project)[0];
     assert_eq!(wheel.url, server.url("/files/foo-1.0-py3-none-any.whl"));
     assert_eq!(&*wheel.index, server.url("/simple/"));
-    assert!(project.files[1].yanked.is_yanked());
+    assert!(all(&project)[1].yanked.is_yanked());
     let accept = server.requests("/simple/foo/")[0].accept.clone().unwrap();
     assert!(
         accept.starts_with("application/vnd.pypi.simple.v1+json"),
@@ -302,7 +309,7 @@ async fn json_page_and_metadata_file() {
     );
 
     let m = client
-        .metadata(&name("foo"), &version("1.0"), &project.files[..1])
+        .metadata(&name("foo"), &version("1.0"), &all(&project)[..1])
         .await
         .unwrap();
     assert_eq!(m.requires_dist.len(), 1);
@@ -312,7 +319,7 @@ async fn json_page_and_metadata_file() {
         .is_empty());
     // Memoized: asking again makes no request.
     client
-        .metadata(&name("foo"), &version("1.0"), &project.files[..1])
+        .metadata(&name("foo"), &version("1.0"), &all(&project)[..1])
         .await
         .unwrap();
     client.project(&name("foo")).await.unwrap();
@@ -328,7 +335,7 @@ async fn json_page_and_metadata_file() {
     let mut opts = options(&server);
     opts.exclude_newer = Some("2025-01-01T00:00:00Z".parse().unwrap());
     let client = IndexClient::new(opts).unwrap();
-    assert_eq!(client.project(&name("foo")).await.unwrap().files.len(), 1);
+    assert_eq!(all(&client.project(&name("foo")).await.unwrap()).len(), 1);
 }
 
 #[tokio::test]
@@ -342,7 +349,7 @@ async fn bad_metadata_hash_is_fatal() {
     );
     server.file("/f/foo-1.0-py3-none-any.whl.metadata", meta, false);
     let client = IndexClient::new(options(&server)).unwrap();
-    let files = client.project(&name("foo")).await.unwrap().files.clone();
+    let files = all(&client.project(&name("foo")).await.unwrap()).clone();
     let err = client
         .metadata(&name("foo"), &version("1.0"), &files)
         .await
@@ -365,13 +372,13 @@ async fn html_page_and_wheel_range_requests() {
     server.file("/files/bar-1.0-py3-none-any.whl", whl.clone(), true);
     let client = IndexClient::new(options(&server)).unwrap();
     let project = client.project(&name("bar")).await.unwrap();
-    assert_eq!(project.files.len(), 1);
+    assert_eq!(all(&project).len(), 1);
     assert_eq!(
-        project.files[0].sha256.as_deref(),
+        all(&project)[0].sha256.as_deref(),
         Some(sha256(&whl).as_str())
     );
     assert_eq!(
-        project.files[0]
+        all(&project)[0]
             .requires_python
             .as_ref()
             .unwrap()
@@ -379,7 +386,7 @@ async fn html_page_and_wheel_range_requests() {
         ">=3.7"
     );
     let m = client
-        .metadata(&name("bar"), &version("1.0"), &project.files)
+        .metadata(&name("bar"), &version("1.0"), &all(&project))
         .await
         .unwrap();
     assert_eq!(m.requires_dist.len(), 1);
@@ -411,7 +418,7 @@ async fn server_without_ranges_gets_full_download_checked() {
         false,
     );
     let client = IndexClient::new(options(&server)).unwrap();
-    let files = client.project(&name("bar")).await.unwrap().files.clone();
+    let files = all(&client.project(&name("bar")).await.unwrap()).clone();
     let m = client
         .metadata(&name("bar"), &version("1.0"), &files[..1])
         .await
@@ -445,15 +452,15 @@ async fn unknown_project_and_index_priority() {
     let client = IndexClient::new(opts).unwrap();
     // Not on the primary: the extra index answers.
     let foo = client.project(&name("foo")).await.unwrap();
-    assert_eq!(foo.files.len(), 1);
-    assert_eq!(&*foo.files[0].index, server.url("/extra/"));
+    assert_eq!(all(&foo).len(), 1);
+    assert_eq!(&*all(&foo)[0].index, server.url("/extra/"));
     // On the primary: the extra index is never asked (no dependency confusion).
     let bar = client.project(&name("bar")).await.unwrap();
-    assert_eq!(bar.files[0].url, server.url("/p/bar-1.0.tar.gz"));
+    assert_eq!(all(&bar)[0].url, server.url("/p/bar-1.0.tar.gz"));
     assert!(server.requests("/extra/bar/").is_empty());
     // Nowhere: no files, not an error.
     let nothing = client.project(&name("nothing-here")).await.unwrap();
-    assert!(nothing.files.is_empty());
+    assert!(all(&nothing).is_empty());
 }
 
 #[tokio::test]
@@ -467,7 +474,7 @@ async fn transient_failures_are_retried() {
     server.route("/simple/foo/", route);
     let client = IndexClient::new(options(&server)).unwrap();
     let foo = client.project(&name("foo")).await.unwrap();
-    assert_eq!(foo.files.len(), 1);
+    assert_eq!(all(&foo).len(), 1);
     assert_eq!(server.requests("/simple/foo/").len(), 3);
 
     // A server that keeps failing: a fatal error naming the URL and status.
@@ -549,7 +556,7 @@ async fn sdist_metadata() {
         ),
     );
     let client = IndexClient::new(options(&server)).unwrap();
-    let files = client.project(&name("s")).await.unwrap().files.clone();
+    let files = all(&client.project(&name("s")).await.unwrap()).clone();
     let m1 = client
         .metadata(&name("s"), &version("1.0"), &files[0..1])
         .await
@@ -590,7 +597,7 @@ async fn disk_cache_and_offline() {
     opts.cache_dir = Some(dir.path().to_path_buf());
 
     let client = IndexClient::new(opts.clone()).unwrap();
-    let files = client.project(&name("foo")).await.unwrap().files.clone();
+    let files = all(&client.project(&name("foo")).await.unwrap()).clone();
     client
         .metadata(&name("foo"), &version("1.0"), &files)
         .await
@@ -600,7 +607,7 @@ async fn disk_cache_and_offline() {
     // A second client reuses the fresh page and the metadata without asking.
     let client = IndexClient::new(opts.clone()).unwrap();
     let again = client.project(&name("foo")).await.unwrap();
-    assert_eq!(again.files, files);
+    assert_eq!(all(&again), files);
     client
         .metadata(&name("foo"), &version("1.0"), &files)
         .await
@@ -634,13 +641,8 @@ async fn disk_cache_and_offline() {
     let mut offline = opts.clone();
     offline.offline = true;
     let client = IndexClient::new(offline).unwrap();
-    assert_eq!(client.project(&name("foo")).await.unwrap().files, files);
-    assert!(client
-        .project(&name("unknown"))
-        .await
-        .unwrap()
-        .files
-        .is_empty());
+    assert_eq!(all(&client.project(&name("foo")).await.unwrap()), files);
+    assert!(all(&client.project(&name("unknown")).await.unwrap()).is_empty());
     client
         .metadata(&name("foo"), &version("1.0"), &files)
         .await
@@ -655,7 +657,7 @@ async fn disk_cache_and_offline() {
         std::fs::write(&entry, b"garbage").unwrap();
     }
     let client = IndexClient::new(opts).unwrap();
-    assert_eq!(client.project(&name("foo")).await.unwrap().files, files);
+    assert_eq!(all(&client.project(&name("foo")).await.unwrap()), files);
     client
         .metadata(&name("foo"), &version("1.0"), &files)
         .await
@@ -704,7 +706,7 @@ async fn credentials_only_go_to_their_host() {
         ..options(&server)
     })
     .unwrap();
-    let files = client.project(&name("foo")).await.unwrap().files.clone();
+    let files = all(&client.project(&name("foo")).await.unwrap()).clone();
     assert!(files
         .iter()
         .all(|f| !f.url.contains("s3cret") && !f.index.contains("s3cret")));
@@ -753,18 +755,17 @@ async fn find_links_pages_and_directories() {
     .unwrap();
     let foo = client.project(&name("foo")).await.unwrap();
     let names: Vec<String> = foo
-        .files
-        .iter()
+        .files()
         .map(|f| f.url.rsplit('/').next().unwrap().to_string())
         .collect();
-    assert_eq!(names, ["foo-2.0.tar.gz", "foo-1.0-py3-none-any.whl"]);
+    assert_eq!(names, ["foo-1.0-py3-none-any.whl", "foo-2.0.tar.gz"]);
     let bar = client.project(&name("bar")).await.unwrap();
-    assert_eq!(bar.files.len(), 1);
+    assert_eq!(all(&bar).len(), 1);
     // The find-links page is fetched once for all projects.
     assert_eq!(server.requests("/links/").len(), 1);
     // Metadata straight from the local wheel.
     let m = client
-        .metadata(&name("foo"), &version("1.0"), &foo.files[1..])
+        .metadata(&name("foo"), &version("1.0"), &all(&foo)[..1])
         .await
         .unwrap();
     assert_eq!(m.requires_dist.len(), 1);
@@ -782,7 +783,7 @@ async fn concurrent_callers_share_one_request() {
     let tasks: Vec<_> = (0..8)
         .map(|_| {
             let c = client.clone();
-            tokio::spawn(async move { c.project(&name("foo")).await.unwrap().files.len() })
+            tokio::spawn(async move { all(&c.project(&name("foo")).await.unwrap()).len() })
         })
         .collect();
     for t in tasks {
@@ -829,7 +830,7 @@ async fn local_file_index() {
         ..ClientOptions::default()
     })
     .unwrap();
-    let files = client.project(&name("foo")).await.unwrap().files.clone();
+    let files = all(&client.project(&name("foo")).await.unwrap()).clone();
     assert_eq!(files.len(), 1);
     let m = client
         .metadata(&name("foo"), &version("1.0"), &files)
@@ -840,5 +841,5 @@ async fn local_file_index() {
         2,
         "read from the .metadata file, not the wheel"
     );
-    assert!(client.project(&name("bar")).await.unwrap().files.is_empty());
+    assert!(all(&client.project(&name("bar")).await.unwrap()).is_empty());
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use lockit_dist::{DistFile, DistFilename, PackageName, ProjectFiles, Version, VersionSpecifiers};
 use pubgrub::Ranges;
@@ -40,20 +40,20 @@ impl fmt::Display for Unusable {
     }
 }
 
-/// Some files of a project, by position in its [`ProjectFiles`]: version maps point
-/// into the project's list instead of copying its files (pages list thousands).
+/// Some files of one release of a project, by position: version maps point into the
+/// project's files instead of copying them (pages list thousands).
 #[derive(Debug, Clone)]
 pub struct Files {
     project: Arc<ProjectFiles>,
+    release: usize,
     indices: Vec<u32>,
 }
 
 impl Files {
     /// The files, in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &DistFile> + Clone + '_ {
-        self.indices
-            .iter()
-            .map(|&i| &self.project.files[i as usize])
+        let files = self.project.release(self.release);
+        self.indices.iter().map(move |&i| &files[i as usize])
     }
 
     /// The first file.
@@ -97,45 +97,68 @@ pub struct VersionEntry {
     pub yanked: bool,
 }
 
-/// The versions of one project, with their usability for the target.
-#[derive(Debug, Clone, Default)]
+/// What judging a project's versions needs, shared by all of them.
+#[derive(Debug)]
+struct Judge {
+    project: Arc<ProjectFiles>,
+    target: Arc<lockit_dist::Target>,
+    wheels_ok: bool,
+    sdists_ok: bool,
+}
+
+/// The versions of one project, each judged for the target when first looked at.
+#[derive(Debug, Default)]
 pub struct VersionMap {
-    versions: BTreeMap<Version, VersionEntry>,
+    versions: BTreeMap<Version, OnceLock<VersionEntry>>,
+    judge: Option<Judge>,
 }
 
 impl VersionMap {
-    /// Groups a project's files by version and judges each version for the target.
+    /// The versions of a project, to be judged for the target as the solver asks.
     pub fn new(project: &Arc<ProjectFiles>, options: &ResolveOptions) -> Self {
-        let files = &project.files;
-        let mut order: Vec<u32> = (0..files.len() as u32).collect();
-        // Stable: files of one version keep the index's order.
-        order.sort_by(|&a, &b| {
-            files[a as usize]
-                .filename
-                .version()
-                .cmp(files[b as usize].filename.version())
-        });
-        let mut versions = Vec::new();
-        for group in order.chunk_by(|&a, &b| {
-            files[a as usize].filename.version() == files[b as usize].filename.version()
-        }) {
-            let version = files[group[0] as usize].filename.version().clone();
-            let entry = judge(project, group.to_vec(), options);
-            versions.push((version, entry));
-        }
+        let versions = project
+            .versions()
+            .map(|v| (v.clone(), OnceLock::new()))
+            .collect();
         VersionMap {
-            versions: versions.into_iter().collect(),
+            versions,
+            judge: Some(Judge {
+                project: project.clone(),
+                target: options.target.clone(),
+                wheels_ok: options.binary.wheels_allowed(&project.name),
+                sdists_ok: options.binary.sdists_allowed(&project.name),
+            }),
         }
+    }
+
+    fn entry<'m>(
+        &'m self,
+        version: &Version,
+        cell: &'m OnceLock<VersionEntry>,
+    ) -> &'m VersionEntry {
+        cell.get_or_init(|| match &self.judge {
+            Some(judge) => judge.version(version),
+            None => unreachable!("a map without a project has no versions"),
+        })
     }
 
     /// The entry for `version`.
     pub fn get(&self, version: &Version) -> Option<&VersionEntry> {
-        self.versions.get(version)
+        let cell = self.versions.get(version)?;
+        Some(self.entry(version, cell))
+    }
+
+    /// All versions, newest first, without judging them.
+    pub fn versions(&self) -> impl Iterator<Item = &Version> {
+        self.versions.keys().rev()
     }
 
     /// All versions, newest first.
     pub fn newest_first(&self) -> impl Iterator<Item = (&Version, &VersionEntry)> {
-        self.versions.iter().rev()
+        self.versions
+            .iter()
+            .rev()
+            .map(|(v, cell)| (v, self.entry(v, cell)))
     }
 
     /// True when some `version+local` exists besides `version` itself.
@@ -155,7 +178,9 @@ impl VersionMap {
         self.versions
             .range(..below.clone())
             .rev()
-            .filter(move |(v, e)| range.contains(*v) && !e.yanked)
+            .filter(move |(v, _)| range.contains(*v))
+            .map(|(v, cell)| (v, self.entry(v, cell)))
+            .filter(|(_, e)| !e.yanked)
             .filter_map(|(v, e)| e.usable.as_ref().ok().map(|f| (v, f)))
     }
 
@@ -175,12 +200,14 @@ impl VersionMap {
         preference: Option<&Version>,
     ) -> Option<Version> {
         let exact = pinned_version(range);
-        let allowed =
-            |v: &Version, e: &VersionEntry| range.contains(v) && (!e.yanked || exact == Some(v));
+        let allowed = |v: &Version, e: &VersionEntry| !e.yanked || exact == Some(v);
         if let Some(pref) = preference {
-            if let Some(e) = self.versions.get(pref) {
-                if allowed(pref, e) && e.usable.is_ok() {
-                    return Some(pref.clone());
+            if let Some(cell) = self.versions.get(pref) {
+                if range.contains(pref) {
+                    let e = self.entry(pref, cell);
+                    if allowed(pref, e) && e.usable.is_ok() {
+                        return Some(pref.clone());
+                    }
                 }
             }
         }
@@ -191,14 +218,17 @@ impl VersionMap {
             PrereleaseMode::IfNecessaryOrExplicit => explicit_prerelease,
         };
         let mut newest_pre = None;
-        for (v, e) in self.newest_first() {
-            if !allowed(v, e) {
+        for (v, cell) in self.versions.iter().rev() {
+            // Cheap checks first: judging a version decodes its files.
+            if !range.contains(v) || (newest_pre.is_some() && v.any_prerelease() && !prereleases_ok)
+            {
+                continue;
+            }
+            if !allowed(v, self.entry(v, cell)) {
                 continue;
             }
             if v.any_prerelease() && !prereleases_ok {
-                if newest_pre.is_none() {
-                    newest_pre = Some(v);
-                }
+                newest_pre = Some(v);
                 continue;
             }
             return Some(v.clone());
@@ -238,82 +268,76 @@ pub(crate) fn abis(tags: &[String]) -> Vec<String> {
     abis
 }
 
-fn judge(project: &Arc<ProjectFiles>, indices: Vec<u32>, options: &ResolveOptions) -> VersionEntry {
-    let name = &project.name;
-    let files = |list: &[u32]| -> Vec<(u32, &DistFile)> {
-        list.iter()
-            .map(|&i| (i, &project.files[i as usize]))
-            .collect()
-    };
-    let all = files(&indices);
-    let target = &options.target;
-    let yanked = all.iter().all(|(_, f)| f.yanked.is_yanked());
-    let wheels_ok = options.binary.wheels_allowed(name);
-    let sdists_ok = options.binary.sdists_allowed(name);
-    let python_ok = |f: &DistFile| {
-        f.requires_python
-            .as_ref()
-            .is_none_or(|spec| spec.contains(&target.python))
-    };
-    let mut wheels: Vec<(u32, u32)> = Vec::new();
-    let mut sdists = Vec::new();
-    let mut wrong_python = None;
-    let mut wheel_tags = Vec::new();
-    let (mut any_wheel, mut any_sdist) = (false, false);
-    for &(i, f) in &all {
-        match &f.filename {
-            DistFilename::Wheel(w) => {
-                any_wheel = true;
-                if !wheels_ok {
-                    continue;
+impl Judge {
+    /// Which files of `version` the target can use, best first, or why none.
+    fn version(&self, version: &Version) -> VersionEntry {
+        let release = self.project.position(version).unwrap_or(usize::MAX);
+        let all = self.project.release(release);
+        let target = &self.target;
+        let yanked = all.iter().all(|f| f.yanked.is_yanked());
+        let python_ok = |f: &DistFile| {
+            f.requires_python
+                .as_ref()
+                .is_none_or(|spec| spec.contains(&target.python))
+        };
+        let mut wheels: Vec<(u32, u32)> = Vec::new();
+        let mut sdists = Vec::new();
+        let mut wrong_python = None;
+        let mut wheel_tags = Vec::new();
+        let (mut any_wheel, mut any_sdist) = (false, false);
+        for (i, f) in (0u32..).zip(all) {
+            match &f.filename {
+                DistFilename::Wheel(w) => {
+                    any_wheel = true;
+                    if !self.wheels_ok {
+                        continue;
+                    }
+                    match target.tags.compatibility(w) {
+                        Some(priority) if python_ok(f) => wheels.push((priority, i)),
+                        Some(_) => wrong_python = f.requires_python.clone(),
+                        None => wheel_tags.push(w.tag_text().to_string()),
+                    }
                 }
-                match target.tags.compatibility(w) {
-                    Some(priority) if python_ok(f) => wheels.push((priority, i)),
-                    Some(_) => wrong_python = f.requires_python.clone(),
-                    None => wheel_tags.push(w.tag_text().to_string()),
-                }
-            }
-            DistFilename::Sdist(_) => {
-                any_sdist = true;
-                if !sdists_ok {
-                    continue;
-                }
-                if python_ok(f) {
-                    sdists.push(i);
-                } else {
-                    wrong_python = f.requires_python.clone();
+                DistFilename::Sdist(_) => {
+                    any_sdist = true;
+                    if !self.sdists_ok {
+                        continue;
+                    }
+                    if python_ok(f) {
+                        sdists.push(i);
+                    } else {
+                        wrong_python = f.requires_python.clone();
+                    }
                 }
             }
         }
-    }
-    // Best tag first; ties keep index order so the choice is deterministic.
-    wheels.sort_by_key(|w| std::cmp::Reverse(w.0));
-    let mut usable: Vec<u32> = wheels.into_iter().map(|(_, i)| i).collect();
-    usable.extend(sdists);
-    let usable = if !usable.is_empty() {
-        Ok(Files {
-            project: project.clone(),
-            indices: usable,
-        })
-    } else if let Some(spec) = wrong_python {
-        Err(Unusable::RequiresPython(spec))
-    } else if any_wheel && wheels_ok && !wheel_tags.is_empty() {
-        wheel_tags.sort();
-        wheel_tags.dedup();
-        Err(Unusable::NoCompatibleWheel(wheel_tags))
-    } else if any_sdist && !sdists_ok {
-        Err(Unusable::SdistOnly)
-    } else {
-        debug_assert!(any_wheel && !wheels_ok);
-        Err(Unusable::WheelOnly)
-    };
-    VersionEntry {
-        files: Files {
-            project: project.clone(),
+        // Best tag first; ties keep index order so the choice is deterministic.
+        wheels.sort_by_key(|w| std::cmp::Reverse(w.0));
+        let mut usable: Vec<u32> = wheels.into_iter().map(|(_, i)| i).collect();
+        usable.extend(sdists);
+        let files = |indices| Files {
+            project: self.project.clone(),
+            release,
             indices,
-        },
-        usable,
-        yanked,
+        };
+        let usable = if !usable.is_empty() {
+            Ok(files(usable))
+        } else if let Some(spec) = wrong_python {
+            Err(Unusable::RequiresPython(spec))
+        } else if any_wheel && self.wheels_ok && !wheel_tags.is_empty() {
+            wheel_tags.sort();
+            wheel_tags.dedup();
+            Err(Unusable::NoCompatibleWheel(wheel_tags))
+        } else if any_sdist && !self.sdists_ok {
+            Err(Unusable::SdistOnly)
+        } else {
+            Err(Unusable::WheelOnly)
+        };
+        VersionEntry {
+            files: files((0..all.len() as u32).collect()),
+            usable,
+            yanked,
+        }
     }
 }
 

@@ -455,7 +455,7 @@ fn not_in_lock(
         }
     }
     let published = version_map(index, name, options)
-        .map(|m| m.newest_first().count())
+        .map(|m| m.versions().count())
         .unwrap_or(0);
     let mut near_misses = BTreeSet::new();
     if published == 0 {
@@ -474,7 +474,7 @@ fn not_in_lock(
             index.prefetch(v, Box::new(|_| None));
         }
         for v in &variants {
-            if index.project(v).is_ok_and(|p| !p.files.is_empty()) {
+            if index.project(v).is_ok_and(|p| !p.is_empty()) {
                 near_misses.insert(v.to_string());
             }
         }

@@ -168,7 +168,7 @@ fn near_misses(
             index.prefetch(v, Box::new(|_| None));
         }
         for v in variants {
-            if index.project(&v).is_ok_and(|p| !p.files.is_empty()) {
+            if index.project(&v).is_ok_and(|p| !p.is_empty()) {
                 found.insert(v);
             }
         }

@@ -1,6 +1,7 @@
 //! What the user asked for: target, pre-release and binary policies, preferences.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use lockit_dist::{DistFile, PackageName, Requirement, Target, Version};
 
@@ -46,8 +47,8 @@ impl BinaryPolicy {
 /// Options of one resolution.
 #[derive(Debug, Clone)]
 pub struct ResolveOptions {
-    /// The environment the lock is for.
-    pub target: Target,
+    /// The environment the lock is for (shared with every version map).
+    pub target: Arc<Target>,
     /// Pre-release policy.
     pub prerelease: PrereleaseMode,
     /// Wheel / sdist policy.
@@ -66,7 +67,7 @@ impl ResolveOptions {
     /// Options with defaults for `target`.
     pub fn new(target: Target) -> Self {
         ResolveOptions {
-            target,
+            target: Arc::new(target),
             prerelease: PrereleaseMode::default(),
             binary: BinaryPolicy::default(),
             preferences: HashMap::new(),

@@ -193,10 +193,10 @@ impl<'a> Provider<'a> {
             return Ok(m.clone());
         }
         let project = match self.options.direct.get(name) {
-            Some(file) => Arc::new(lockit_dist::ProjectFiles {
-                name: name.clone(),
-                files: vec![file.clone()],
-            }),
+            Some(file) => Arc::new(lockit_dist::ProjectFiles::new(
+                name.clone(),
+                vec![file.clone()],
+            )),
             None => self.index.project(name).map_err(fatal)?,
         };
         let prebuilt = self
@@ -506,7 +506,7 @@ impl Provider<'_> {
         let maps = self.maps.borrow();
         maps.iter()
             .map(|(n, m)| {
-                let mut versions: Vec<Version> = m.newest_first().map(|(v, _)| v.clone()).collect();
+                let mut versions: Vec<Version> = m.versions().cloned().collect();
                 versions.reverse();
                 (n.clone(), versions)
             })

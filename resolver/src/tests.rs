@@ -15,7 +15,7 @@ use crate::{
 
 #[derive(Default)]
 struct MemoryIndex {
-    projects: HashMap<PackageName, ProjectFiles>,
+    projects: HashMap<PackageName, Vec<DistFile>>,
     metadata: HashMap<(PackageName, Version), Arc<CoreMetadata>>,
 }
 
@@ -37,17 +37,11 @@ impl MemoryIndex {
         );
         let meta = CoreMetadata::parse(meta.as_bytes()).unwrap();
         self.metadata.insert((n.clone(), v), Arc::new(meta));
-        let project = self
-            .projects
-            .entry(n.clone())
-            .or_insert_with(|| ProjectFiles {
-                name: n.clone(),
-                files: vec![],
-            });
-        project.files.push(DistFile {
+        let files = self.projects.entry(n.clone()).or_default();
+        files.push(DistFile {
             filename: DistFilename::parse(&filename, &n).unwrap(),
             url: format!("https://files.example/{filename}"),
-            sha256: Some(format!("{:064x}", project.files.len())),
+            sha256: Some(format!("{:064x}", files.len())),
             requires_python: None,
             yanked: Yanked::No,
             upload_time: None,
@@ -55,7 +49,7 @@ impl MemoryIndex {
             core_metadata: Some(None),
             index: "https://files.example/simple/".into(),
         });
-        project.files.last_mut().unwrap()
+        files.last_mut().unwrap()
     }
 
     fn add(&mut self, pkg: &str, version: &str, deps: &[&str]) -> &mut DistFile {
@@ -65,12 +59,8 @@ impl MemoryIndex {
 
 impl Index for MemoryIndex {
     fn project(&self, n: &PackageName) -> Result<Arc<ProjectFiles>, FetchError> {
-        Ok(Arc::new(self.projects.get(n).cloned().unwrap_or(
-            ProjectFiles {
-                name: n.clone(),
-                files: vec![],
-            },
-        )))
+        let files = self.projects.get(n).cloned().unwrap_or_default();
+        Ok(Arc::new(ProjectFiles::new(n.clone(), files)))
     }
 
     fn metadata(
@@ -293,7 +283,7 @@ fn direct_url_is_the_only_candidate() {
     idx.add("a", "2.0", &[]);
     idx.add("b", "1.0", &[]);
     // The URL's file is version 1.0 even though the index has 2.0.
-    let file = idx.projects[&name("a")].files[0].clone();
+    let file = idx.projects[&name("a")][0].clone();
     let mut opts = options();
     opts.direct.insert(name("a"), file.clone());
     let reqs = [format!("a @ {}", file.url)];
@@ -355,4 +345,51 @@ fn a_culprit_decided_early_does_not_make_the_solver_walk_every_release() {
     assert_eq!(got, ["a==1.0", "b==1.0", "c==1.39", "d==2.0"]);
     let asked = counting.asked.lock().unwrap()[&name("c")];
     assert!(asked <= 10, "metadata of {asked} versions of c was read");
+}
+
+/// Counts which releases of a lazy project were decoded.
+#[derive(Debug, Default)]
+struct CountingSource {
+    decoded: std::sync::Mutex<Vec<usize>>,
+}
+
+impl lockit_dist::ReleaseSource for CountingSource {
+    fn files(&self, release: usize) -> Vec<DistFile> {
+        self.decoded.lock().unwrap().push(release);
+        let version = format!("1.{release}");
+        let n = name("big");
+        let filename = format!("big-{version}-py3-none-any.whl");
+        vec![DistFile {
+            filename: DistFilename::parse(&filename, &n).unwrap(),
+            url: format!("https://files.example/{filename}"),
+            sha256: Some(format!("{release:064x}")),
+            requires_python: None,
+            yanked: Yanked::No,
+            upload_time: None,
+            size: None,
+            core_metadata: None,
+            index: "idx".into(),
+        }]
+    }
+}
+
+#[test]
+fn choosing_a_version_decodes_only_the_releases_it_looks_at() {
+    let source = Arc::new(CountingSource::default());
+    let versions = (0..500)
+        .map(|i| Version::from_str(&format!("1.{i}")).unwrap())
+        .collect();
+    let project = Arc::new(ProjectFiles::lazy(name("big"), versions, source.clone()));
+    let map = crate::VersionMap::new(&project, &options());
+    assert_eq!(map.versions().count(), 500);
+    assert!(source.decoded.lock().unwrap().is_empty());
+    let below = crate::ranges::specifiers_range(
+        &lockit_dist::VersionSpecifiers::from_str("<1.250").unwrap(),
+    );
+    let chosen = map.choose(&below, PrereleaseMode::default(), false, None);
+    assert_eq!(chosen, Some(Version::from_str("1.249").unwrap()));
+    // Only the chosen release was judged; the 250 newer ones are outside the range.
+    assert_eq!(*source.decoded.lock().unwrap(), [249]);
+    let entry = map.get(&Version::from_str("1.249").unwrap()).unwrap();
+    assert_eq!(entry.usable.as_ref().map(|f| f.len()), Ok(1));
 }

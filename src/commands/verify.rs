@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use lockit_dist::{DistFile, ExtraName, PackageName, Requirement, Version};
+use lockit_dist::{DistFile, ExtraName, PackageName, ProjectFiles, Requirement, Version};
 use lockit_lockfile::{ParsedLock, Pin, SourcedRequirement};
 use lockit_resolver::{Dependent, Index, Resolution, ResolveError, ResolveOptions};
 use pep508_rs::VersionOrUrl;
@@ -398,11 +398,8 @@ fn active(req: &Requirement, options: &ResolveOptions) -> bool {
     req.marker.evaluate(&options.target.markers, &[])
 }
 
-fn files_of<'a>(files: &'a [DistFile], version: &Version) -> Vec<&'a DistFile> {
-    files
-        .iter()
-        .filter(|f| f.filename.version() == version)
-        .collect()
+fn files_of<'a>(project: &'a ProjectFiles, version: &Version) -> Vec<&'a DistFile> {
+    project.files_of(version).iter().collect()
 }
 
 /// The 1-based line of the lock that holds `needle`, searching from `from`.
@@ -534,7 +531,7 @@ fn edited_pin(pin: &Pin, engine: &Engine, lock_name: &str) -> Option<Problem> {
     let version = pin.version.as_ref()?;
     let project = engine.index.project(&pin.name).ok()?;
     let of = |h: &String| {
-        project.files.iter().find(|f| {
+        project.files().find(|f| {
             f.sha256
                 .as_ref()
                 .is_some_and(|s| h.eq_ignore_ascii_case(&format!("sha256:{s}")))
@@ -639,7 +636,7 @@ fn why_changed(
         }
     }
     if let Ok(project) = engine.index.project(name) {
-        let files = files_of(&project.files, from);
+        let files = files_of(&project, from);
         if files.is_empty() {
             return at_lock(format!(
                 "{name} {from} ({lock_name}:{}) is not on the index",
@@ -910,7 +907,7 @@ fn offline_check(
                 continue;
             }
         };
-        let files = files_of(&project.files, version);
+        let files = files_of(&project, version);
         if !files.is_empty() {
             problems.extend(hash_problems(pin, &files, lock_name, text));
         }
