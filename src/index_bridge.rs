@@ -79,7 +79,11 @@ impl Index for ClientIndex {
             // Failures surface again when the resolver asks for real.
             if let Ok(project) = client.project(&name).await {
                 if let Some((version, files)) = hint(&project) {
-                    let _ = client.metadata(&name, &version, &files.to_vec()).await;
+                    let files = files.to_vec();
+                    // A guess that is already on disk is cheap to read if the solver asks.
+                    if !client.metadata_on_disk(&files) {
+                        let _ = client.metadata(&name, &version, &files).await;
+                    }
                 }
             }
         });

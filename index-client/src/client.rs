@@ -277,6 +277,18 @@ impl IndexClient {
         }
     }
 
+    /// True when the metadata of the preferred one of `files` is in the disk cache, so that
+    /// reading it later costs no request (prefetching it would only spend CPU on parsing).
+    pub fn metadata_on_disk(&self, files: &[DistFile]) -> bool {
+        let (Some(cache), Some(sha)) = (
+            &self.inner.cache,
+            files.first().and_then(|f| f.sha256.as_ref()),
+        ) else {
+            return false;
+        };
+        cache.metadata_path(&format!("sha256:{sha}")).exists()
+    }
+
     /// Starts fetching a version's metadata in the background.
     pub fn prefetch_metadata(&self, name: &PackageName, version: &Version, files: Vec<DistFile>) {
         if let Ok(handle) = tokio::runtime::Handle::try_current() {
