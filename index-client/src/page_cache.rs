@@ -715,4 +715,56 @@ mod tests {
             assert_eq!(decode_page(&longer), None);
         }
     }
+
+    proptest::proptest! {
+        /// Law: whatever the links and the cutoff, a page read lazily lists exactly the
+        /// files that the links make, minus those uploaded after the cutoff.
+        #[test]
+        fn lazy_pages_equal_eager_files(
+            links in proptest::collection::vec(
+                (
+                    0u8..6,
+                    proptest::prop_oneof!["py3-none-any.whl", "cp312-cp312-manylinux_2_28_x86_64.whl", "tar.gz", "zip"],
+                    proptest::option::of(0i64..4),
+                    proptest::option::of(proptest::prop_oneof![">=3.8", "<3", "", "bad"]),
+                    proptest::bool::ANY,
+                ),
+                0..30,
+            ),
+            cutoff in proptest::option::of(0i64..4),
+        ) {
+            let a = name("a");
+            let label: Arc<str> = "idx".into();
+            let day = |d: i64| jiff::Timestamp::from_second(1_700_000_000 + d * 86_400).unwrap();
+            let files: Vec<RawFile> = links
+                .iter()
+                .enumerate()
+                .map(|(i, (minor, kind, day_n, rp, yanked))| {
+                    let sep = if kind.ends_with(".whl") { "-" } else { "." };
+                    let filename = format!("a-1.{minor}{sep}{kind}");
+                    let mut f = raw(&filename, &format!("https://f.example/{i}/{filename}"));
+                    f.upload_time = day_n.map(|d| day(d).to_string());
+                    f.requires_python = rp.clone();
+                    f.yanked = yanked.then(String::new);
+                    f.sha256 = Some(format!("{i:064x}"));
+                    f
+                })
+                .collect();
+            let page = CachedPage { fetched_at_ms: 1, files: Some(files.clone()) };
+            let cutoff = cutoff.map(day);
+            let lazy = decode_lazy(encode_page(&page, Some(&a)), &a, &label, cutoff).unwrap();
+            let mut interner = PageInterner::default();
+            let mut eager: Vec<DistFile> = files
+                .into_iter()
+                .filter_map(|f| f.into_dist_file(&a, &label, &mut interner))
+                .collect();
+            if let Some(c) = cutoff {
+                eager.retain(|f| f.upload_time.is_none_or(|t| t <= c));
+            }
+            let lazy = lazy.project.unwrap();
+            let expected = ProjectFiles::new(a.clone(), eager);
+            proptest::prop_assert_eq!(lazy.versions().collect::<Vec<_>>(), expected.versions().collect::<Vec<_>>());
+            proptest::prop_assert_eq!(lazy, expected);
+        }
+    }
 }
