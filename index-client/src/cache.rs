@@ -52,7 +52,7 @@ impl DiskCache {
     }
 
     pub fn page_path(&self, index_url: &str, name: &str) -> PathBuf {
-        self.path("pages-v3", &format!("{index_url}\n{name}"))
+        self.path("pages-v4", &format!("{index_url}\n{name}"))
     }
 
     pub fn metadata_path(&self, key: &str) -> PathBuf {

@@ -2,18 +2,23 @@
 //! warm run decodes only the releases the solver looks at (pages list thousands).
 //!
 //! fetched_at_ms: i64 LE | has files: u8 (0 = the index said 404) | project name |
-//! release count: varint | per release: version | earliest upload: varint (0 = some file
-//! has no upload time, else zigzag(µs) + 1) | file count: varint | block length: varint |
-//! then the releases' blocks, each its files in index order:
-//! flags: u8 | filename | url or url prefix | [sha256: 32 bytes] | [requires_python] |
-//! [yanked reason] | [upload_time] | [size: varint] | [core metadata hash: 32 bytes]
+//! URL roots: varint count, strings | release count: varint | per release: version |
+//! earliest upload: varint (0 = some file has no upload time, else zigzag(ns) + 1) |
+//! file count: varint | block length: varint | then the releases' blocks, each its files
+//! in index order:
+//! flags: u8 | filename | URL | [sha256] | [requires_python] | [yanked reason] |
+//! [upload time] | [size: varint] | [core metadata hash]
 //!
 //! Strings are a varint length and UTF-8 bytes; `[...]` fields are present when their
-//! flag is set. Hashes are stored as bytes when they are lowercase hex (PyPI's form); the
-//! URL is stored without its last segment when that segment is the filename, as on PyPI.
-//! Files whose names are not distributions of the project are not stored. A find-links
-//! page, which lists many projects, is stored flat: an empty name and one release with an
-//! empty version holding every file.
+//! flag is set. Hashes are tag 0 and 32 bytes when they are lowercase hex (PyPI's form),
+//! else tag 1 and the text. Upload times are tag 0 and zigzag(ns since the epoch), else
+//! tag 1 and the text. A URL is tag 0 and the whole URL; or, when it ends in the
+//! filename, tag 1 and the directory, or tag 2, a root's number and the hex path
+//! segments after the root as bytes (PyPI's `https://files.pythonhosted.org/packages/
+//! ab/cd/<60 hex>/` takes 38 bytes instead of 107). Files whose names are not
+//! distributions of the project are not stored. A find-links page, which lists many
+//! projects, is stored flat: an empty name and one release with an empty version holding
+//! every file.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -54,7 +59,9 @@ const F_UPLOAD_TIME: u8 = 1 << 3;
 const F_SIZE: u8 = 1 << 4;
 const F_CORE_METADATA: u8 = 1 << 5;
 const F_CORE_METADATA_HASH: u8 = 1 << 6;
-const F_URL_ENDS_IN_FILENAME: u8 = 1 << 7;
+const F_UNUSED: u8 = 1 << 7;
+/// At most this many hex path segments are stored as bytes.
+const MAX_HEX_SEGMENTS: usize = 8;
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
@@ -92,10 +99,59 @@ fn put_hash(out: &mut Vec<u8>, text: &str) {
     }
 }
 
-/// The upload time as microseconds, for the per-release "earliest upload".
-fn upload_micros(file: &RawFile) -> Option<i64> {
-    let t = jiff::Timestamp::from_str(file.upload_time.as_deref()?).ok()?;
-    Some(t.as_microsecond())
+/// An upload time as nanoseconds since the epoch, when it is one that fits.
+fn upload_nanos(text: &str) -> Option<i64> {
+    let t = jiff::Timestamp::from_str(text).ok()?;
+    i64::try_from(t.as_nanosecond()).ok()
+}
+
+/// Nanoseconds since the epoch as a timestamp.
+fn timestamp_ns(ns: i64) -> Option<jiff::Timestamp> {
+    jiff::Timestamp::from_nanosecond(i128::from(ns)).ok()
+}
+
+/// The URL roots of a page: what comes before the hex path segments of its file URLs.
+#[derive(Default)]
+struct Roots {
+    list: Vec<String>,
+    ids: std::collections::HashMap<String, usize>,
+}
+
+impl Roots {
+    fn id(&mut self, root: &str) -> usize {
+        if let Some(&id) = self.ids.get(root) {
+            return id;
+        }
+        self.list.push(root.to_string());
+        self.ids.insert(root.to_string(), self.list.len() - 1);
+        self.list.len() - 1
+    }
+}
+
+fn is_lower_hex(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() % 2 == 0
+        && s.len() <= 510
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// `dir` (ending in `/`) as its root and the hex segments after it, when it ends in any.
+fn split_hex_tail(dir: &str) -> Option<(&str, Vec<&str>)> {
+    let body = dir.strip_suffix('/')?;
+    let mut segments: Vec<&str> = body
+        .rsplit('/')
+        .take(MAX_HEX_SEGMENTS)
+        .take_while(|s| is_lower_hex(s))
+        .collect();
+    if segments.is_empty() {
+        return None;
+    }
+    segments.reverse();
+    let tail: usize = segments.iter().map(|s| s.len() + 1).sum();
+    let root = &dir[..dir.len() - tail];
+    // The root must end where a segment starts (or be empty).
+    (root.is_empty() || root.ends_with('/')).then_some((root, segments))
 }
 
 /// Encodes `project`'s page in the binary cache format; `None` for a flat page of any
@@ -113,33 +169,40 @@ pub(crate) fn encode_page(page: &CachedPage, project: Option<&PackageName>) -> V
         };
         releases.entry(version).or_default().push(f);
     }
-    let mut out = Vec::with_capacity(64 + files.len() * 120);
-    out.extend_from_slice(&page.fetched_at_ms.to_le_bytes());
-    out.push(u8::from(page.files.is_some()));
-    put_str(&mut out, project.map_or("", |n| n.as_ref()));
-    put_varint(&mut out, releases.len() as u64);
-    let mut blocks = Vec::new();
+    let mut roots = Roots::default();
+    let mut table = Vec::new();
+    let mut blocks = Vec::with_capacity(files.len() * 100);
+    put_varint(&mut table, releases.len() as u64);
     for (version, files) in &releases {
         let start = blocks.len();
         for f in files {
-            encode_file(&mut blocks, f);
+            encode_file(&mut blocks, f, &mut roots);
         }
         let earliest = files
             .iter()
-            .map(|f| upload_micros(f))
+            .map(|f| upload_nanos(f.upload_time.as_deref()?))
             .collect::<Option<Vec<i64>>>()
             .and_then(|times| times.into_iter().min());
         put_str(
-            &mut out,
+            &mut table,
             &version
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default(),
         );
-        put_varint(&mut out, earliest.map_or(0, |t| zigzag(t) + 1));
-        put_varint(&mut out, files.len() as u64);
-        put_varint(&mut out, (blocks.len() - start) as u64);
+        put_varint(&mut table, earliest.map_or(0, |t| zigzag(t) + 1));
+        put_varint(&mut table, files.len() as u64);
+        put_varint(&mut table, (blocks.len() - start) as u64);
     }
+    let mut out = Vec::with_capacity(64 + table.len() + blocks.len());
+    out.extend_from_slice(&page.fetched_at_ms.to_le_bytes());
+    out.push(u8::from(page.files.is_some()));
+    put_str(&mut out, project.map_or("", |n| n.as_ref()));
+    put_varint(&mut out, roots.list.len() as u64);
+    for root in &roots.list {
+        put_str(&mut out, root);
+    }
+    out.extend_from_slice(&table);
     out.extend_from_slice(&blocks);
     out
 }
@@ -152,7 +215,7 @@ fn unzigzag(v: u64) -> i64 {
     ((v >> 1) as i64) ^ -((v & 1) as i64)
 }
 
-fn encode_file(out: &mut Vec<u8>, f: &RawFile) {
+fn encode_file(out: &mut Vec<u8>, f: &RawFile, roots: &mut Roots) {
     let meta_hash = match &f.core_metadata {
         Some(Some(h)) => Some(h.as_str()),
         _ => None,
@@ -170,7 +233,6 @@ fn encode_file(out: &mut Vec<u8>, f: &RawFile) {
         (f.size.is_some(), F_SIZE),
         (f.core_metadata.is_some(), F_CORE_METADATA),
         (meta_hash.is_some(), F_CORE_METADATA_HASH),
-        (url_prefix.is_some(), F_URL_ENDS_IN_FILENAME),
     ] {
         if on {
             flags |= bit;
@@ -178,15 +240,45 @@ fn encode_file(out: &mut Vec<u8>, f: &RawFile) {
     }
     out.push(flags);
     put_str(out, &f.filename);
-    put_str(out, url_prefix.unwrap_or(&f.url));
+    match url_prefix.map(|dir| (dir, split_hex_tail(dir))) {
+        Some((_, Some((root, segments)))) => {
+            out.push(2);
+            put_varint(out, roots.id(root) as u64);
+            out.push(segments.len() as u8);
+            for segment in segments {
+                put_varint(out, (segment.len() / 2) as u64);
+                let start = out.len();
+                out.resize(start + segment.len() / 2, 0);
+                // Checked by `is_lower_hex`.
+                let _ = hex::decode_to_slice(segment, &mut out[start..]);
+            }
+        }
+        Some((dir, None)) => {
+            out.push(1);
+            put_str(out, dir);
+        }
+        None => {
+            out.push(0);
+            put_str(out, &f.url);
+        }
+    }
     if let Some(sha) = &f.sha256 {
         put_hash(out, sha);
     }
-    for text in [&f.requires_python, &f.yanked, &f.upload_time]
-        .into_iter()
-        .flatten()
-    {
+    for text in [&f.requires_python, &f.yanked].into_iter().flatten() {
         put_str(out, text);
+    }
+    if let Some(time) = &f.upload_time {
+        match upload_nanos(time) {
+            Some(ns) => {
+                out.push(0);
+                put_varint(out, zigzag(ns));
+            }
+            None => {
+                out.push(1);
+                put_str(out, time);
+            }
+        }
     }
     if let Some(size) = f.size {
         put_varint(out, size);
@@ -259,6 +351,33 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// An upload time as stored.
+enum Upload<'a> {
+    Nanos(i64),
+    Text(&'a str),
+}
+
+impl Upload<'_> {
+    fn timestamp(&self) -> Option<jiff::Timestamp> {
+        match self {
+            Upload::Nanos(ns) => timestamp_ns(*ns),
+            Upload::Text(text) => jiff::Timestamp::from_str(text).ok(),
+        }
+    }
+
+    /// The time as text: canonical when it is a time that encodes as nanoseconds, so that
+    /// decoding and encoding again gives the same page.
+    fn text(&self) -> Option<String> {
+        match self {
+            Upload::Nanos(ns) => timestamp_ns(*ns).map(|t| t.to_string()),
+            Upload::Text(text) => Some(match upload_nanos(text).and_then(timestamp_ns) {
+                Some(t) => t.to_string(),
+                None => (*text).to_string(),
+            }),
+        }
+    }
+}
+
 /// One file of an encoded page, borrowing what it can from the page's bytes.
 struct FileView<'a> {
     filename: &'a str,
@@ -266,28 +385,64 @@ struct FileView<'a> {
     sha256: Option<String>,
     requires_python: Option<&'a str>,
     yanked: Option<&'a str>,
-    upload_time: Option<&'a str>,
+    upload_time: Option<Upload<'a>>,
     size: Option<u64>,
     core_metadata: Option<Option<String>>,
 }
 
-fn read_file<'a>(r: &mut Reader<'a>) -> Option<FileView<'a>> {
+fn read_url(r: &mut Reader<'_>, filename: &str, roots: &[String]) -> Option<String> {
+    Some(match r.byte()? {
+        0 => r.str()?.to_string(),
+        1 => {
+            let dir = r.str()?;
+            let mut url = String::with_capacity(dir.len() + filename.len());
+            url.push_str(dir);
+            url.push_str(filename);
+            url
+        }
+        2 => {
+            let root = roots.get(r.len()?)?;
+            let count = usize::from(r.byte()?);
+            if count == 0 || count > MAX_HEX_SEGMENTS {
+                return None;
+            }
+            let mut url = String::with_capacity(root.len() + 64 + 4 * count + filename.len());
+            url.push_str(root);
+            for _ in 0..count {
+                let len = r.len()?;
+                if len == 0 {
+                    return None;
+                }
+                url.push_str(&lower_hex(r.take(len)?));
+                url.push('/');
+            }
+            url.push_str(filename);
+            url
+        }
+        _ => return None,
+    })
+}
+
+fn read_file<'a>(r: &mut Reader<'a>, roots: &[String]) -> Option<FileView<'a>> {
     let flags = r.byte()?;
+    if flags & F_UNUSED != 0 {
+        return None;
+    }
     let on = |bit: u8| flags & bit != 0;
     let filename = r.str()?;
-    let url = r.str()?;
-    let url = if on(F_URL_ENDS_IN_FILENAME) {
-        let mut full = String::with_capacity(url.len() + filename.len());
-        full.push_str(url);
-        full.push_str(filename);
-        full
-    } else {
-        url.to_string()
-    };
+    let url = read_url(r, filename, roots)?;
     let sha256 = if on(F_SHA256) { Some(r.hash()?) } else { None };
     let requires_python = r.text(on(F_REQUIRES_PYTHON))?;
     let yanked = r.text(on(F_YANKED))?;
-    let upload_time = r.text(on(F_UPLOAD_TIME))?;
+    let upload_time = if on(F_UPLOAD_TIME) {
+        Some(match r.byte()? {
+            0 => Upload::Nanos(unzigzag(r.varint()?)),
+            1 => Upload::Text(r.str()?),
+            _ => return None,
+        })
+    } else {
+        None
+    };
     let size = if on(F_SIZE) { Some(r.varint()?) } else { None };
     let core_metadata = match (on(F_CORE_METADATA), on(F_CORE_METADATA_HASH)) {
         (false, false) => None,
@@ -312,7 +467,7 @@ fn read_file<'a>(r: &mut Reader<'a>) -> Option<FileView<'a>> {
 struct ReleaseEntry {
     /// `None` in a flat page.
     version: Option<Version>,
-    /// Earliest upload time of its files in µs; `None` when some file has none.
+    /// Earliest upload time of its files in ns; `None` when some file has none.
     earliest: Option<i64>,
     count: usize,
     block: Range<usize>,
@@ -324,6 +479,8 @@ struct Header {
     has_files: bool,
     /// `None` for a flat page.
     name: Option<PackageName>,
+    /// URL roots that file URLs refer to by number.
+    roots: Vec<String>,
     releases: Vec<ReleaseEntry>,
 }
 
@@ -339,6 +496,13 @@ fn read_header(data: &[u8]) -> Option<Header> {
         "" => None,
         text => Some(PackageName::from_str(text).ok()?),
     };
+    let root_count = r.len()?;
+    if root_count > r.data.len() {
+        return None;
+    }
+    let roots = (0..root_count)
+        .map(|_| r.str().map(str::to_string))
+        .collect::<Option<Vec<String>>>()?;
     let count = r.len()?;
     // Every release takes at least four bytes: never trust a count the data cannot hold.
     if count > r.data.len() / 4 || (name.is_none() && count > 1) {
@@ -384,6 +548,7 @@ fn read_header(data: &[u8]) -> Option<Header> {
         fetched_at_ms,
         has_files,
         name,
+        roots,
         releases,
     })
 }
@@ -392,6 +557,7 @@ fn read_header(data: &[u8]) -> Option<Header> {
 /// when the block does not hold exactly `count` files.
 fn read_block<T>(
     data: &[u8],
+    roots: &[String],
     release: &ReleaseEntry,
     mut make: impl FnMut(FileView<'_>) -> Option<T>,
 ) -> Option<Vec<T>> {
@@ -400,7 +566,7 @@ fn read_block<T>(
     };
     let mut files = Vec::with_capacity(release.count);
     for _ in 0..release.count {
-        if let Some(file) = make(read_file(&mut r)?) {
+        if let Some(file) = make(read_file(&mut r, roots)?) {
             files.push(file);
         }
     }
@@ -413,14 +579,14 @@ pub(crate) fn decode_page(data: &[u8]) -> Option<(Option<PackageName>, CachedPag
     let header = read_header(data)?;
     let mut files = Vec::new();
     for release in &header.releases {
-        let block = read_block(data, release, |v| {
+        let block = read_block(data, &header.roots, release, |v| {
             Some(RawFile {
                 filename: v.filename.to_string(),
                 url: v.url,
                 sha256: v.sha256,
                 requires_python: v.requires_python.map(str::to_string),
                 yanked: v.yanked.map(str::to_string),
-                upload_time: v.upload_time.map(str::to_string),
+                upload_time: v.upload_time.and_then(|t| t.text()),
                 size: v.size,
                 core_metadata: v.core_metadata,
             })
@@ -463,12 +629,15 @@ pub(crate) fn decode_lazy(
     if header.name.as_ref() != Some(name) {
         return None;
     }
-    let cutoff_us = cutoff.map(|t| t.as_microsecond());
+    let cutoff_ns = cutoff.map(|t| {
+        let ns = t.as_nanosecond();
+        i64::try_from(ns).unwrap_or(if ns > 0 { i64::MAX } else { i64::MIN })
+    });
     // A release all of whose files are newer than the cutoff is not listed at all.
     let releases: Vec<ReleaseEntry> = header
         .releases
         .into_iter()
-        .filter(|r| match (r.earliest, cutoff_us) {
+        .filter(|r| match (r.earliest, cutoff_ns) {
             (Some(earliest), Some(cutoff)) => earliest <= cutoff,
             _ => true,
         })
@@ -477,6 +646,7 @@ pub(crate) fn decode_lazy(
     let project = header.has_files.then(|| {
         let source = PageReleases {
             data,
+            roots: header.roots,
             releases,
             name: name.clone(),
             label: label.clone(),
@@ -494,6 +664,7 @@ pub(crate) fn decode_lazy(
 /// The bytes of a cached page and its release table: decodes one release when asked.
 struct PageReleases {
     data: Vec<u8>,
+    roots: Vec<String>,
     releases: Vec<ReleaseEntry>,
     name: PackageName,
     label: Arc<str>,
@@ -521,7 +692,7 @@ impl ReleaseSource for PageReleases {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         // The checksum of the entry was verified when it was read, so a block that does
         // not decode can only come from a bug; it then lists no files.
-        read_block(&self.data, entry, |v| {
+        read_block(&self.data, &self.roots, entry, |v| {
             let file = dist_file(v, &self.name, &self.label, &mut interner)?;
             let kept = self
                 .cutoff
@@ -550,9 +721,7 @@ fn dist_file(
             None => Yanked::No,
             Some(reason) => Yanked::Yes(reason.to_string()),
         },
-        upload_time: v
-            .upload_time
-            .and_then(|t| jiff::Timestamp::from_str(t).ok()),
+        upload_time: v.upload_time.and_then(|t| t.timestamp()),
         size: v.size,
         core_metadata: v.core_metadata,
         index: label.clone(),
@@ -671,7 +840,15 @@ mod tests {
             ),
             raw("a-2.0-py3-none-any.whl", "file:///wheels/other-name.whl"),
             raw("a-3.0.zip", "https://files.example/"),
+            raw(
+                "a-4.0-py3-none-any.whl",
+                "https://files.pythonhosted.org/packages/0e/f9/66471f9b7e9291cca697b2e61a10645a537f389a9d5c0679d50dd86b20f7/a-4.0-py3-none-any.whl",
+            ),
+            raw("a-4.0.tar.gz", "https://h.example/AB/cd/a-4.0.tar.gz"),
+            raw("a-5.0.tar.gz", "https://h.example/abc/a-5.0.tar.gz"),
         ];
+        files[4].upload_time = Some("2010-06-29T19:56:36.71994Z".into());
+        files[5].upload_time = Some("not a time".into());
         files[0].sha256 = Some(sha.clone());
         files[0].requires_python = Some(">=3.8, <4".into());
         files[0].yanked = Some(String::new());
@@ -714,6 +891,30 @@ mod tests {
             longer.push(0);
             assert_eq!(decode_page(&longer), None);
         }
+        // A PyPI file (22-byte name, 107-byte directory, a time) costs about 70 bytes.
+        let pypi = |n: usize| CachedPage {
+            fetched_at_ms: 0,
+            files: Some(vec![files[4].clone(); n]),
+        };
+        let one_more =
+            encode_page(&pypi(2), Some(&a)).len() - encode_page(&pypi(1), Some(&a)).len();
+        assert!(one_more < 80, "{one_more}");
+    }
+
+    #[test]
+    fn upload_times_keep_their_instant_and_come_back_canonical() {
+        let a = name("a");
+        let mut file = raw("a-1.0.tar.gz", "u/a-1.0.tar.gz");
+        file.upload_time = Some("2010-06-29T19:56:36.719940Z".into());
+        let page = CachedPage {
+            fetched_at_ms: 0,
+            files: Some(vec![file.clone()]),
+        };
+        let (_, back) = decode_page(&encode_page(&page, Some(&a))).unwrap();
+        let text = back.files.unwrap()[0].upload_time.clone().unwrap();
+        assert_eq!(text, "2010-06-29T19:56:36.71994Z");
+        let original = jiff::Timestamp::from_str(file.upload_time.as_deref().unwrap()).unwrap();
+        assert_eq!(jiff::Timestamp::from_str(&text).unwrap(), original);
     }
 
     proptest::proptest! {
