@@ -130,7 +130,7 @@ impl Roots {
 
 fn is_lower_hex(s: &str) -> bool {
     !s.is_empty()
-        && s.len() % 2 == 0
+        && s.len().is_multiple_of(2)
         && s.len() <= 510
         && s.bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
