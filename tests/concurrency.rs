@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{read, scenario, serve, tempdir, write};
+use common::{read, resolve_cmd_cached, scenario, serve, tempdir, write};
 use lockit_test_index::{Fault, TestIndex};
 
 const PROCESSES: usize = 8;
@@ -53,27 +53,11 @@ version = "2.0.0"
 "#;
 
 fn command(dir: &Path, index: &TestIndex, cache: &Path, out: &str, extra: &[&str]) -> Command {
-    let mut cmd = Command::new(common::lockit_bin());
-    cmd.current_dir(dir)
-        .args(["resolve", "requirements.in", "--no-header", "-q", "-o", out])
-        .args(["--python-version", common::PYTHON_VERSION])
-        .args(["--python-platform", common::PYTHON_PLATFORM])
-        .args(["--index-url", &index.url()])
-        .args(["--connect-timeout", "5", "--read-timeout", "20"])
-        .arg("--cache-dir")
-        .arg(cache)
+    let mut cmd = resolve_cmd_cached(dir, &index.url(), Some(cache));
+    cmd.args(["requirements.in", "--no-header", "-o", out])
         .args(extra)
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    for var in [
-        "LOCKIT_INDEX_URL",
-        "LOCKIT_EXTRA_INDEX_URL",
-        "LOCKIT_CACHE_DIR",
-        "LOCKIT_OFFLINE",
-    ] {
-        cmd.env_remove(var);
-    }
     cmd
 }
 

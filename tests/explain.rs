@@ -10,9 +10,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
-use common::{lockit_bin, serve, tempdir, write, Run, PYTHON_PLATFORM, PYTHON_VERSION};
+use common::{lockit_cmd, serve, tempdir, write, Run, TARGET_ARGS};
 use lockit_test_index::Scenario;
 
 fn load(name: &str) -> Scenario {
@@ -58,17 +57,14 @@ fn run(scenario: &str, command: &[&str]) -> String {
         "requirements.in",
         format!("{}\n", s.root.requires.join("\n")),
     );
-    let mut cmd = Command::new(lockit_bin());
-    cmd.current_dir(dir.path())
-        .args(command)
+    let mut cmd = lockit_cmd(dir.path());
+    cmd.args(command)
         .arg("requirements.in")
-        .args(["--python-version", PYTHON_VERSION])
-        .args(["--python-platform", PYTHON_PLATFORM])
+        .args(TARGET_ARGS)
         .args(["--no-cache", "-q", "--index-url", &index.url()])
         .args(["--connect-timeout", "5", "--read-timeout", "20"])
         .args(option_flags(&s))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null());
+        .env("NO_COLOR", "1");
     if let Some(list) = s.root.other.get("constraints") {
         let lines: Vec<&str> = list
             .as_array()
@@ -85,13 +81,6 @@ fn run(scenario: &str, command: &[&str]) -> String {
     }
     if command[0] == "resolve" {
         cmd.args(["-o", "-"]);
-    }
-    for var in [
-        "LOCKIT_INDEX_URL",
-        "LOCKIT_EXTRA_INDEX_URL",
-        "LOCKIT_CACHE_DIR",
-    ] {
-        cmd.env_remove(var);
     }
     let out = Run::from_output(cmd.output().expect("run lockit"));
     let redact = |t: &str| {

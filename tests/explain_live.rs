@@ -5,29 +5,23 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
-use common::{lockit_bin, run, tempdir, write, Run, PYTHON_PLATFORM, PYTHON_VERSION};
+use common::{lockit_cmd, run, tempdir, write, Run, TARGET_ARGS};
 
 const PYPI: &str = "https://pypi.org/simple/";
 const EXCLUDE_NEWER: &str = "2026-11-01T00:00:00Z";
 
 /// `lockit <command> <args> requirements.in` with the fixed target, sharing `cache`.
 fn lockit(dir: &Path, cache: &Path, command: &str, args: &[&str]) -> Run {
-    let mut cmd = Command::new(lockit_bin());
-    cmd.current_dir(dir)
-        .arg(command)
+    let mut cmd = lockit_cmd(dir);
+    cmd.arg(command)
         .args(args)
         .arg("requirements.in")
-        .args(["--python-version", PYTHON_VERSION])
-        .args(["--python-platform", PYTHON_PLATFORM])
+        .args(TARGET_ARGS)
         .args(["--exclude-newer", EXCLUDE_NEWER, "-q", "--index-url", PYPI])
         .arg("--cache-dir")
         .arg(cache)
-        .env("NO_COLOR", "1")
-        .env_remove("LOCKIT_INDEX_URL")
-        .env_remove("LOCKIT_CACHE_DIR")
-        .stdin(Stdio::null());
+        .env("NO_COLOR", "1");
     run(&mut cmd)
 }
 

@@ -205,7 +205,7 @@ fn transient_503_is_retried_and_succeeds() {
     let dir = project("app\n");
     resolve(dir.path(), &index.url(), ["requirements.in"]).assert_ok();
     assert_eq!(
-        common::pins(&common::read(&dir.path().join("requirements.txt"))),
+        common::pins(&common::read_lock(dir.path())),
         common::pinmap(&[("app", "1.0.0"), ("lib", "1.2.0"), ("util", "1.5.0")])
     );
 }
@@ -284,7 +284,7 @@ fn kill_9_while_many_runs_are_in_flight() {
         let _ = child.wait();
         if !finished {
             // Either the old lock or a complete new one; never half, never a temp file.
-            let lock = common::read(&dir.path().join("requirements.txt"));
+            let lock = common::read_lock(dir.path());
             if lock != OLD_LOCK {
                 assert_eq!(
                     common::pins(&lock),
@@ -339,10 +339,7 @@ fn one_truncated_response_is_retried() {
     index.inject_times("/files/lib-1.2.0-py3-none-any.whl.metadata", Fault::Drop, 1);
     let dir = project("app\n");
     resolve(dir.path(), &index.url(), ["requirements.in"]).assert_ok();
-    assert_eq!(
-        common::pins(&common::read(&dir.path().join("requirements.txt")))["lib"],
-        "1.2.0"
-    );
+    assert_eq!(common::pins(&common::read_lock(dir.path()))["lib"], "1.2.0");
 }
 
 #[test]

@@ -14,10 +14,13 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{other_entries, read, resolve_cmd_cached, run, scenario, serve, tempdir, write, Run};
+use common::{
+    file_containing, files_under, lock_stdout, lockit_cmd, other_entries, read, run, scenario,
+    serve, tempdir, write, Run, TARGET_ARGS,
+};
 use lockit_test_index::{Fault, TestIndex};
 
 const OLD_LOCK: &str =
@@ -63,20 +66,8 @@ impl World {
         let index = serve(&scenario(INDEX));
         let url = url(&index);
         // The reference: a clean run, no cache, to stdout.
-        let scratch = tempdir();
-        write(scratch.path(), "requirements.in", "app\n");
-        let reference = run(resolve_cmd_cached(scratch.path(), &url, None).args([
-            "requirements.in",
-            "--no-header",
-            "-o",
-            "-",
-        ]));
-        reference.assert_ok();
-        assert!(
-            reference.stdout.contains("app==1.0.0"),
-            "{}",
-            reference.stdout
-        );
+        let reference = lock_stdout(&url, "app\n");
+        assert!(reference.contains("app==1.0.0"), "{reference}");
         index.clear_requests();
         let project = tempdir();
         write(project.path(), "requirements.in", "app\n");
@@ -86,7 +77,7 @@ impl World {
             url,
             project,
             cache: tempdir(),
-            clean_lock: reference.stdout,
+            clean_lock: reference,
         }
     }
 
@@ -94,32 +85,24 @@ impl World {
         self.project.path().join("requirements.txt")
     }
 
-    /// `lockit resolve requirements.in --no-header` with this world's cache, plus `extra`
-    /// (which may set its own `--read-timeout`).
-    fn resolve(&self, extra: &[&str]) -> Run {
-        let mut cmd = Command::new(common::lockit_bin());
-        cmd.current_dir(self.project.path())
-            .args(["resolve", "requirements.in", "--no-header", "-q"])
-            .args(["--python-version", common::PYTHON_VERSION])
-            .args(["--python-platform", common::PYTHON_PLATFORM])
-            .args(["--index-url", &self.url, "--connect-timeout", "5"])
+    /// `lockit resolve requirements.in --no-header -q` with this world's index and cache;
+    /// no timeouts, for the caller to add.
+    fn command(&self) -> Command {
+        let mut cmd = lockit_cmd(self.project.path());
+        cmd.args(["resolve", "requirements.in", "--no-header", "-q"])
+            .args(TARGET_ARGS)
+            .args(["--index-url", &self.url])
             .arg("--cache-dir")
-            .arg(self.cache.path())
-            .args(extra)
-            .stdin(Stdio::null());
+            .arg(self.cache.path());
+        cmd
+    }
+
+    /// [`World::command`] plus `extra` (which may set its own `--read-timeout`).
+    fn resolve(&self, extra: &[&str]) -> Run {
+        let mut cmd = self.command();
+        cmd.args(["--connect-timeout", "5"]).args(extra);
         if !extra.contains(&"--read-timeout") {
             cmd.args(["--read-timeout", "20"]);
-        }
-        for var in [
-            "LOCKIT_INDEX_URL",
-            "LOCKIT_EXTRA_INDEX_URL",
-            "LOCKIT_CACHE_DIR",
-            "LOCKIT_OFFLINE",
-            "LOCKIT_CONNECT_TIMEOUT",
-            "LOCKIT_READ_TIMEOUT",
-            "LOCKIT_INDEX_STRATEGY",
-        ] {
-            cmd.env_remove(var);
         }
         run(&mut cmd)
     }
@@ -214,31 +197,13 @@ impl World {
 /// No file in the cache contains `needle`.
 #[track_caller]
 fn assert_cache_free_of(dir: &Path, needle: &[u8]) {
-    for file in walk(dir) {
-        let bytes = std::fs::read(&file).unwrap_or_default();
-        assert!(
-            !bytes.windows(needle.len()).any(|w| w == needle),
+    if let Some(file) = file_containing(dir, needle) {
+        panic!(
             "the cache stored a bad response: {} holds {:?}",
             file.display(),
             String::from_utf8_lossy(needle)
         );
     }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 // ---- the matrix: permanent faults exit 3 ----
@@ -374,22 +339,12 @@ fn stall_before_headers_past_the_read_timeout_from_env() {
     w.index
         .inject(APP_METADATA, Fault::Delay(Duration::from_secs(120)));
     let started = Instant::now();
-    // The common helper passes `--read-timeout 20`; the variable must win only without
-    // the flag, so run this one by hand.
-    let mut cmd = std::process::Command::new(common::lockit_bin());
-    cmd.current_dir(w.project.path())
-        .args(["resolve", "requirements.in", "--no-header", "-q"])
-        .args(["--python-version", common::PYTHON_VERSION])
-        .args(["--python-platform", common::PYTHON_PLATFORM])
-        .args(["--index-url", &w.url])
-        .arg("--cache-dir")
-        .arg(w.cache.path())
+    // `World::resolve` passes `--read-timeout 20`; the variable must win only without
+    // the flag, so run this one without the timeout flags.
+    let failed = run(w
+        .command()
         .env("LOCKIT_READ_TIMEOUT", "1")
-        .env("LOCKIT_CONNECT_TIMEOUT", "1")
-        .env_remove("LOCKIT_INDEX_URL")
-        .env_remove("LOCKIT_CACHE_DIR")
-        .env_remove("LOCKIT_OFFLINE");
-    let failed = run(&mut cmd);
+        .env("LOCKIT_CONNECT_TIMEOUT", "1"));
     failed.assert_code(3);
     assert!(failed.stderr.contains(APP_METADATA), "{}", failed.stderr);
     assert!(failed.stderr.contains("timed out"), "{}", failed.stderr);
@@ -632,7 +587,7 @@ fn damaged_cache_entries_are_dropped_refetched_and_reported_with_v() {
     let w = World::new();
     w.resolve(&[]).assert_ok();
     assert_eq!(read(&w.lock_path()), w.clean_lock);
-    let entries = walk(w.cache.path());
+    let entries = files_under(w.cache.path());
     assert!(entries.len() >= 4, "{entries:?}");
     for (i, file) in entries.iter().enumerate() {
         let bytes = std::fs::read(file).expect("read entry");

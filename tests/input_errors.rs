@@ -293,11 +293,7 @@ fn empty_input_writes_an_empty_lock() {
         let run = resolve(dir.path(), &index.url(), ["requirements.in", "--no-header"]);
         run.assert_ok();
         assert_eq!(run.stderr, "", "{name}");
-        assert_eq!(
-            common::read(&dir.path().join("requirements.txt")),
-            "",
-            "{name}"
-        );
+        assert_eq!(common::read_lock(dir.path()), "", "{name}");
     }
     assert_eq!(index.requests(), Vec::new());
 }
@@ -376,5 +372,5 @@ fn output_that_is_also_the_input_exits_2() {
     );
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(run.stderr.contains("also an input"), "{}", run.stderr);
-    assert_eq!(common::read(&dir.path().join("requirements.txt")), "app\n");
+    assert_eq!(common::read_lock(dir.path()), "app\n");
 }

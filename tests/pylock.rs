@@ -3,19 +3,12 @@
 
 mod common;
 
-use common::{read, resolve, scenario, serve, tempdir, write, SMALL};
+use common::{locked_dir, read, resolve_cmd_loud, run, scenario, serve, tempdir, write, SMALL};
 
 #[test]
 fn pylock_snapshot() {
     let index = serve(&scenario(SMALL));
-    let dir = tempdir();
-    write(dir.path(), "requirements.in", "app\n");
-    resolve(
-        dir.path(),
-        &index.url(),
-        ["requirements.in", "--format", "pylock"],
-    )
-    .assert_ok();
+    let dir = locked_dir(&index.url(), "app\n", &["--format", "pylock"]);
     let lock = read(&dir.path().join("pylock.toml"));
     let port_free = lock.replace(&index.url(), "[INDEX]").replace(
         &index.url().trim_end_matches("/simple/").to_string(),
@@ -27,20 +20,11 @@ fn pylock_snapshot() {
 #[test]
 fn pylock_is_toml_with_what_installers_need() {
     let index = serve(&scenario(SMALL));
-    let dir = tempdir();
-    write(dir.path(), "requirements.in", "app\n");
-    resolve(
-        dir.path(),
+    let dir = locked_dir(
         &index.url(),
-        [
-            "requirements.in",
-            "--format",
-            "pylock",
-            "-o",
-            "pylock.dev.toml",
-        ],
-    )
-    .assert_ok();
+        "app\n",
+        &["--format", "pylock", "-o", "pylock.dev.toml"],
+    );
     let doc: toml::Table =
         toml::from_str(&read(&dir.path().join("pylock.dev.toml"))).expect("toml");
     assert_eq!(doc["lock-version"].as_str(), Some("1.0"));
@@ -77,23 +61,14 @@ fn odd_pylock_names_get_a_warning() {
     let index = serve(&scenario(SMALL));
     let dir = tempdir();
     write(dir.path(), "requirements.in", "util\n");
-    let mut cmd = common::resolve_cmd(dir.path(), &index.url());
     // Not quiet, to see the warning.
-    let args: Vec<String> = cmd
-        .get_args()
-        .map(|a| a.to_string_lossy().into_owned())
-        .filter(|a| a != "-q")
-        .collect();
-    let mut loud = std::process::Command::new(common::lockit_bin());
-    loud.current_dir(dir.path()).args(&args).args([
+    let run = run(resolve_cmd_loud(dir.path(), &index.url()).args([
         "requirements.in",
         "--format",
         "pylock",
         "-o",
         "lock.toml",
-    ]);
-    let _ = &mut cmd;
-    let run = common::run(&mut loud);
+    ]));
     run.assert_ok();
     assert!(
         run.stderr.contains("warning: PEP 751 names lock files"),

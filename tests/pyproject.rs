@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{pinmap, pins, read, resolve, scenario, serve, tempdir, write};
+use common::{pinmap, pins, read_lock, resolve, scenario, serve, tempdir, write};
 
 const INDEX: &str = r#"
 name = "pyproject"
@@ -56,9 +56,7 @@ fn locked(dir: &Path, index_url: &str, args: &[&str]) -> Vec<String> {
     let mut all = vec!["pyproject.toml", "-o", "requirements.txt"];
     all.extend_from_slice(args);
     resolve(dir, index_url, all).assert_ok();
-    pins(&read(&dir.join("requirements.txt")))
-        .into_keys()
-        .collect()
+    pins(&read_lock(dir)).into_keys().collect()
 }
 
 #[test]
@@ -92,7 +90,7 @@ fn extras_and_groups_select_exactly_what_they_name() {
         locked(dir.path(), &url, &["--extra", "pretty", "--group", "lint"]),
         ["base", "pretty", "ruff"]
     );
-    let lock = read(&dir.path().join("requirements.txt"));
+    let lock = read_lock(dir.path());
     assert!(lock.contains("# via -r pyproject.toml"), "{lock}");
 }
 
@@ -102,10 +100,7 @@ fn default_output_is_requirements_txt_beside_the_project() {
     let dir = tempdir();
     project(dir.path(), PYPROJECT);
     resolve(dir.path(), &index.url(), ["pyproject.toml"]).assert_ok();
-    assert_eq!(
-        pins(&read(&dir.path().join("requirements.txt"))),
-        pinmap(&[("base", "1.0.0")])
-    );
+    assert_eq!(pins(&read_lock(dir.path())), pinmap(&[("base", "1.0.0")]));
 }
 
 #[test]
@@ -192,11 +187,9 @@ fn verify_repeats_the_selection_in_the_header() {
     );
     let verify = |dir: &Path| {
         common::run(
-            std::process::Command::new(common::lockit_bin())
-                .current_dir(dir)
+            common::lockit_cmd(dir)
                 .args(["verify", "--lock", "requirements.txt"])
-                .env_remove("GITHUB_ACTIONS")
-                .env_remove("LOCKIT_INDEX_URL"),
+                .env_remove("GITHUB_ACTIONS"),
         )
     };
     verify(dir.path()).assert_ok();

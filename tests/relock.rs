@@ -4,9 +4,10 @@
 
 mod common;
 
-use std::process::Command;
-
-use common::{pinmap, pins, read, resolve, run, scenario, serve, tempdir, write, Run};
+use common::{
+    locked_dir, pinmap, pins, read, read_lock, resolve, resolve_cmd_loud, run, scenario, serve,
+    tempdir, write, Run,
+};
 
 /// What the index looked like when the lock was first made.
 const OLD: &str = r#"
@@ -60,16 +61,7 @@ version = "1.0.0"
 
 /// `lockit resolve` without `-q`, so the change summary is printed.
 fn resolve_loud(dir: &std::path::Path, index_url: &str, args: &[&str]) -> Run {
-    let mut loud = Command::new(common::lockit_bin());
-    loud.current_dir(dir)
-        .arg("resolve")
-        .args(["--python-version", common::PYTHON_VERSION])
-        .args(["--python-platform", common::PYTHON_PLATFORM])
-        .args(["--no-cache", "--index-url", index_url])
-        .args(args)
-        .env_remove("LOCKIT_INDEX_URL")
-        .env_remove("LOCKIT_CACHE_DIR");
-    run(&mut loud)
+    run(resolve_cmd_loud(dir, index_url).args(args))
 }
 
 fn summary(run: &Run) -> Vec<String> {
@@ -88,11 +80,9 @@ fn summary(run: &Run) -> Vec<String> {
 /// Locks `app` against [`OLD`] in a fresh directory.
 fn old_lock() -> tempfile::TempDir {
     let old = serve(&scenario(OLD));
-    let dir = tempdir();
-    write(dir.path(), "requirements.in", "app\n");
-    resolve(dir.path(), &old.url(), ["requirements.in"]).assert_ok();
+    let dir = locked_dir(&old.url(), "app\n", &[]);
     assert_eq!(
-        pins(&read(&dir.path().join("requirements.txt"))),
+        pins(&read_lock(dir.path())),
         pinmap(&[("app", "1.0.0"), ("lib", "1.0.0"), ("util", "1.0.0")])
     );
     dir
@@ -106,7 +96,7 @@ fn adding_a_requirement_adds_only_it_and_its_dependencies() {
     let run = resolve_loud(dir.path(), &new.url(), &["requirements.in"]);
     run.assert_ok();
     assert_eq!(
-        pins(&read(&dir.path().join("requirements.txt"))),
+        pins(&read_lock(dir.path())),
         pinmap(&[
             ("app", "1.0.0"),
             ("lib", "1.0.0"),
@@ -165,10 +155,7 @@ fn upgrade_package_moves_one_pin_and_what_must_follow() {
         summary(run.assert_ok()),
         ["~ lib 1.1.0 -> 1.0.0", "~ util 2.0.0 -> 1.0.0"]
     );
-    assert_eq!(
-        pins(&read(&dir.path().join("requirements.txt")))["app"],
-        "1.0.0"
-    );
+    assert_eq!(pins(&read_lock(dir.path()))["app"], "1.0.0");
 }
 
 #[test]
@@ -197,23 +184,13 @@ fn unreadable_output_is_replaced_with_a_warning() {
         "{}",
         run.stderr
     );
-    assert_eq!(
-        pins(&read(&dir.path().join("requirements.txt"))),
-        pinmap(&[("util", "2.0.0")])
-    );
+    assert_eq!(pins(&read_lock(dir.path())), pinmap(&[("util", "2.0.0")]));
 }
 
 #[test]
 fn pylock_output_pins_are_kept_too() {
     let old = serve(&scenario(OLD));
-    let dir = tempdir();
-    write(dir.path(), "requirements.in", "app\n");
-    resolve(
-        dir.path(),
-        &old.url(),
-        ["requirements.in", "--format", "pylock"],
-    )
-    .assert_ok();
+    let dir = locked_dir(&old.url(), "app\n", &["--format", "pylock"]);
     let new = serve(&scenario(NEW));
     write(dir.path(), "requirements.in", "app\nrich\n");
     let run = resolve_loud(
@@ -246,13 +223,10 @@ fn override_replaces_what_a_dependency_declares() {
     )
     .assert_ok();
     assert_eq!(
-        pins(&read(&dir.path().join("requirements.txt"))),
+        pins(&read_lock(dir.path())),
         pinmap(&[("lib", "1.0.0"), ("util", "2.0.0")])
     );
     // Without it, the declared bound holds.
     resolve(dir.path(), &new.url(), ["requirements.in", "--upgrade"]).assert_ok();
-    assert_eq!(
-        pins(&read(&dir.path().join("requirements.txt")))["util"],
-        "1.0.0"
-    );
+    assert_eq!(pins(&read_lock(dir.path()))["util"], "1.0.0");
 }

@@ -9,7 +9,10 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{pins, read, resolve_cmd_cached, run, scenario, serve, tempdir, write, Run, SMALL};
+use common::{
+    file_containing, lockit_cmd, pins, read, read_lock, resolve_cmd_cached, run, scenario, serve,
+    tempdir, write, Run, SMALL, TARGET_ARGS,
+};
 use lockit_test_index::{Fault, TestIndex};
 
 const USER: &str = "alice-user";
@@ -45,20 +48,6 @@ fn with_credentials(index: &TestIndex) -> String {
         .replace("http://", &format!("http://{USER}:{PASSWORD}@"))
 }
 
-/// Every file under `dir`, recursively.
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
 /// Neither the password nor the user name appear in the run's output or in any file
 /// under `dirs` (the project with its lock, the cache).
 #[track_caller]
@@ -75,13 +64,8 @@ fn assert_no_secret(run: &Run, dirs: &[&Path], secrets: &[&str]) {
             run.stderr
         );
         for dir in dirs {
-            for file in walk(dir) {
-                let bytes = std::fs::read(&file).unwrap_or_default();
-                assert!(
-                    !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
-                    "{} leaks `{secret}`",
-                    file.display()
-                );
+            if let Some(file) = file_containing(dir, secret.as_bytes()) {
+                panic!("{} leaks `{secret}`", file.display());
             }
         }
     }
@@ -90,6 +74,13 @@ fn assert_no_secret(run: &Run, dirs: &[&Path], secrets: &[&str]) {
 /// A clean environment: no `LOCKIT_*`, and a `HOME` without a `.netrc`.
 fn isolate(cmd: &mut Command, home: &Path) {
     cmd.env("HOME", home).env_remove("NETRC");
+}
+
+/// [`resolve_cmd_cached`] in `dir` against `url`, isolated with `dir` as its `HOME`.
+fn isolated(dir: &Path, url: &str, cache: Option<&Path>) -> Command {
+    let mut cmd = resolve_cmd_cached(dir, url, cache);
+    isolate(&mut cmd, dir);
+    cmd
 }
 
 // ---- credentials ----
@@ -102,10 +93,11 @@ fn credentials_in_the_index_url_are_sent_and_never_shown() {
     write(dir.path(), "requirements.in", "app\n");
     let url = with_credentials(&index);
     // --no-header: the header records the command line, checked on its own below.
-    let mut cmd = resolve_cmd_cached(dir.path(), &url, Some(cache.path()));
-    cmd.args(["requirements.in", "--no-header", "-vv"]);
-    isolate(&mut cmd, dir.path());
-    let ok = run(&mut cmd);
+    let ok = run(isolated(dir.path(), &url, Some(cache.path())).args([
+        "requirements.in",
+        "--no-header",
+        "-vv",
+    ]));
     ok.assert_ok();
     // Every request to the index carried the credentials (pages and files: same origin).
     let auth = basic(USER, PASSWORD);
@@ -125,10 +117,13 @@ fn credentials_in_the_index_url_are_sent_and_never_shown() {
     // A failing run: the error names the URL, without the credentials.
     index.inject("/files/*", Fault::Status(500));
     let cache2 = tempdir();
-    let mut cmd = resolve_cmd_cached(dir.path(), &url, Some(cache2.path()));
-    cmd.args(["requirements.in", "--no-header", "-vv", "-o", "failed.txt"]);
-    isolate(&mut cmd, dir.path());
-    let failed = run(&mut cmd);
+    let failed = run(isolated(dir.path(), &url, Some(cache2.path())).args([
+        "requirements.in",
+        "--no-header",
+        "-vv",
+        "-o",
+        "failed.txt",
+    ]));
     failed.assert_code(3);
     assert!(failed.stderr.contains("127.0.0.1"), "{}", failed.stderr);
     assert_no_secret(&failed, &[dir.path(), cache2.path()], &[PASSWORD, USER]);
@@ -139,18 +134,14 @@ fn credentials_in_env_vars_never_reach_the_lock() {
     let index = serve(&scenario(SMALL));
     let dir = tempdir();
     write(dir.path(), "requirements.in", "app\n");
-    let mut cmd = Command::new(common::lockit_bin());
-    cmd.current_dir(dir.path())
-        .args(["resolve", "requirements.in", "-v", "--no-cache"])
-        .args(["--python-version", common::PYTHON_VERSION])
-        .args(["--python-platform", common::PYTHON_PLATFORM])
-        .env("LOCKIT_INDEX_URL", with_credentials(&index))
-        .env_remove("LOCKIT_EXTRA_INDEX_URL")
-        .env_remove("LOCKIT_CACHE_DIR");
+    let mut cmd = lockit_cmd(dir.path());
+    cmd.args(["resolve", "requirements.in", "-v", "--no-cache"])
+        .args(TARGET_ARGS)
+        .env("LOCKIT_INDEX_URL", with_credentials(&index));
     isolate(&mut cmd, dir.path());
     let ok = run(&mut cmd);
     ok.assert_ok();
-    assert!(read(&dir.path().join("requirements.txt")).contains("app==1.0.0"));
+    assert!(read_lock(dir.path()).contains("app==1.0.0"));
     assert!(index
         .requests()
         .iter()
@@ -165,14 +156,12 @@ fn lock_header_redacts_credentials_in_the_command_line() {
     let index = serve(&scenario(SMALL));
     let dir = tempdir();
     write(dir.path(), "requirements.in", "app\n");
-    let mut cmd = resolve_cmd_cached(dir.path(), &with_credentials(&index), None);
-    cmd.args(["requirements.in", "--extra-index-url"])
-        .arg(format!("https://tok:{PASSWORD}@extra.invalid/simple/"));
-    isolate(&mut cmd, dir.path());
     // The extra index is never asked: `app` is found on the first one.
-    let ok = run(&mut cmd);
+    let ok = run(isolated(dir.path(), &with_credentials(&index), None)
+        .args(["requirements.in", "--extra-index-url"])
+        .arg(format!("https://tok:{PASSWORD}@extra.invalid/simple/")));
     ok.assert_ok();
-    let lock = read(&dir.path().join("requirements.txt"));
+    let lock = read_lock(dir.path());
     assert!(lock.starts_with('#'), "no header:\n{lock}");
     assert!(lock.contains("--index-url"), "{lock}");
     assert_no_secret(&ok, &[dir.path()], &[PASSWORD, USER]);
@@ -186,20 +175,11 @@ fn credentials_never_reach_pylock_verify_or_explain_json() {
     let dir = tempdir();
     write(dir.path(), "requirements.in", "app\n");
     let url = with_credentials(&index);
-    let target = [
-        "--python-version",
-        common::PYTHON_VERSION,
-        "--python-platform",
-        common::PYTHON_PLATFORM,
-    ];
     let lockit = |args: &[&str]| {
-        let mut cmd = Command::new(common::lockit_bin());
-        cmd.current_dir(dir.path())
-            .args(args)
-            .args(target)
-            .args(["--no-cache", "--index-url", &url, "-v"])
-            .env_remove("LOCKIT_INDEX_URL")
-            .env_remove("LOCKIT_CACHE_DIR");
+        let mut cmd = lockit_cmd(dir.path());
+        cmd.args(args)
+            .args(TARGET_ARGS)
+            .args(["--no-cache", "--index-url", &url, "-v"]);
         isolate(&mut cmd, dir.path());
         run(&mut cmd)
     };
@@ -287,15 +267,12 @@ fn credentials_never_go_to_another_origin() {
     let url = private
         .html_url()
         .replace("http://", &format!("http://{USER}:{PASSWORD}@"));
-    let mut cmd = resolve_cmd_cached(dir.path(), &url, None);
-    cmd.args([
+    let ok = run(isolated(dir.path(), &url, None).args([
         "requirements.in",
         "--no-header",
         "--extra-index-url",
         &other.url(),
-    ]);
-    isolate(&mut cmd, dir.path());
-    let ok = run(&mut cmd);
+    ]));
     ok.assert_ok();
     assert!(other
         .requests()
@@ -343,16 +320,14 @@ version = "5.0.0"
 fn confusion_run(private: &TestIndex, public: &TestIndex, extra: &[&str]) -> (Run, String) {
     let dir = tempdir();
     write(dir.path(), "requirements.in", "internal-tool\n");
-    let mut cmd = resolve_cmd_cached(dir.path(), &private.url(), None);
-    cmd.args([
-        "requirements.in",
-        "--no-header",
-        "--extra-index-url",
-        &public.url(),
-    ])
-    .args(extra);
-    isolate(&mut cmd, dir.path());
-    let r = run(&mut cmd);
+    let r = run(isolated(dir.path(), &private.url(), None)
+        .args([
+            "requirements.in",
+            "--no-header",
+            "--extra-index-url",
+            &public.url(),
+        ])
+        .args(extra));
     let lock = std::fs::read_to_string(dir.path().join("requirements.txt")).unwrap_or_default();
     (r, lock)
 }
@@ -411,6 +386,19 @@ fn a_failing_private_index_does_not_fall_through_to_the_public_one() {
         .any(|r| r.path.contains("internal")));
 }
 
+/// Runs `python3 -c script args...`, which builds a hostile file for a test to serve.
+fn python3<I, S>(script: &str, args: I) -> std::io::Result<std::process::ExitStatus>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .status()
+}
+
 /// GET over a plain socket (the tests have no HTTP client dependency).
 fn reqwest_free_get(url: &str) -> Vec<u8> {
     use std::io::{Read, Write};
@@ -439,10 +427,7 @@ fn https_to_a_plain_http_server_fails_instead_of_downgrading() {
     let url = index.url().replace("http://", "https://");
     let dir = tempdir();
     write(dir.path(), "requirements.in", "app\n");
-    let mut cmd = resolve_cmd_cached(dir.path(), &url, None);
-    cmd.args(["requirements.in", "--native-tls"]);
-    isolate(&mut cmd, dir.path());
-    let r = run(&mut cmd);
+    let r = run(isolated(dir.path(), &url, None).args(["requirements.in", "--native-tls"]));
     r.assert_code(3);
     assert!(r.stderr.contains("https://127.0.0.1"), "{}", r.stderr);
     assert!(!dir.path().join("requirements.txt").exists());
@@ -468,13 +453,14 @@ with tarfile.open(out, 'w:gz') as t:
                        ('evil-1.0/PKG-INFO', b'Metadata-Version: 1.0\nName: evil\nVersion: 1.0\n')]:
         info = tarfile.TarInfo(name); info.size = len(data); t.addfile(info, io.BytesIO(data))
 "#;
-    let made = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(links.join("evil-1.0.tar.gz"))
-        .arg(&mark)
-        .arg(&escape)
-        .status();
+    let made = python3(
+        script,
+        [
+            links.join("evil-1.0.tar.gz").as_os_str(),
+            mark.as_os_str(),
+            escape.as_os_str(),
+        ],
+    );
     match made {
         Ok(s) if s.success() => {}
         other => {
@@ -484,10 +470,9 @@ with tarfile.open(out, 'w:gz') as t:
     }
     let index = serve(&scenario(SMALL));
     write(dir.path(), "requirements.in", "evil\n");
-    let mut cmd = resolve_cmd_cached(dir.path(), &index.url(), None);
-    cmd.args(["requirements.in", "--find-links"]).arg(&links);
-    isolate(&mut cmd, dir.path());
-    let r = run(&mut cmd);
+    let r = run(isolated(dir.path(), &index.url(), None)
+        .args(["requirements.in", "--find-links"])
+        .arg(&links));
     // PKG-INFO 1.0 is not trusted and there is no pyproject.toml: no usable metadata.
     r.assert_code(1);
     assert!(r.stderr.contains("evil"), "{}", r.stderr);
@@ -589,13 +574,12 @@ fn tls_is_verified_and_ssl_cert_file_and_dir_are_honoured() {
     write(dir.path(), "requirements.in", "app\n");
     let url = format!("https://127.0.0.1:{}/simple/", server.port);
     let attempt = |env: &[(&str, &Path)], extra: &[&str]| {
-        let mut cmd = resolve_cmd_cached(dir.path(), &url, None);
+        let mut cmd = isolated(dir.path(), &url, None);
         cmd.args(["requirements.in", "-o", "-"]).args(extra);
         cmd.env_remove("SSL_CERT_FILE").env_remove("SSL_CERT_DIR");
         for (k, v) in env {
             cmd.env(k, v);
         }
-        isolate(&mut cmd, dir.path());
         run(&mut cmd)
     };
     // Self-signed and not trusted: refused, with --native-tls too.
@@ -636,10 +620,9 @@ fn a_requirement_that_panics_pep508_rs_prints_no_panic() {
     let index = serve(&scenario(SMALL));
     let dir = tempdir();
     write(dir.path(), "requirements.in", format!("{hostile}\n"));
-    let mut cmd = resolve_cmd_cached(dir.path(), &index.url(), None);
-    cmd.arg("requirements.in").env_remove("RUST_BACKTRACE");
-    isolate(&mut cmd, dir.path());
-    let r = run(&mut cmd);
+    let r = run(isolated(dir.path(), &index.url(), None)
+        .arg("requirements.in")
+        .env_remove("RUST_BACKTRACE"));
     r.assert_code(2);
     assert!(r.stderr.contains("requirements.in:1"), "{}", r.stderr);
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
@@ -655,22 +638,16 @@ with zipfile.ZipFile(whl, "w") as z:
 open(os.path.join(root, "evil", "index.html"), "w").write('<a href="evil-1.0-py3-none-any.whl">evil-1.0-py3-none-any.whl</a>')
 "#;
     let local = dir.path().join("local-index");
-    let made = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(&local)
-        .arg(hostile)
-        .status();
+    let made = python3(script, [local.as_os_str(), hostile.as_ref()]);
     if !made.is_ok_and(|s| s.success()) {
         eprintln!("skipping the METADATA half: python3 could not build the wheel");
         return;
     }
     write(dir.path(), "requirements.in", "evil\n");
     let url = format!("file://{}/", local.display());
-    let mut cmd = resolve_cmd_cached(dir.path(), &url, None);
-    cmd.arg("requirements.in").env_remove("RUST_BACKTRACE");
-    isolate(&mut cmd, dir.path());
-    let r = run(&mut cmd);
+    let r = run(isolated(dir.path(), &url, None)
+        .arg("requirements.in")
+        .env_remove("RUST_BACKTRACE"));
     r.assert_code(1);
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
 }
@@ -688,23 +665,17 @@ py = b'[project]\nname = "evil"\nversion = "1.0"\ndependencies = ["foo. >=1"]\n'
 with tarfile.open(os.path.join(sys.argv[1], "evil-1.0.tar.gz"), "w:gz") as t:
     info = tarfile.TarInfo("evil-1.0/pyproject.toml"); info.size = len(py); t.addfile(info, io.BytesIO(py))
 "#;
-    let made = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(&links)
-        .status();
+    let made = python3(script, [&links]);
     if !made.is_ok_and(|s| s.success()) {
         eprintln!("skipping: python3 could not build the sdist");
         return;
     }
     let index = serve(&scenario(SMALL));
     write(dir.path(), "requirements.in", "evil\n");
-    let mut cmd = resolve_cmd_cached(dir.path(), &index.url(), None);
-    cmd.args(["requirements.in", "--find-links"])
+    let r = run(isolated(dir.path(), &index.url(), None)
+        .args(["requirements.in", "--find-links"])
         .arg(&links)
-        .env_remove("RUST_BACKTRACE");
-    isolate(&mut cmd, dir.path());
-    let r = run(&mut cmd);
+        .env_remove("RUST_BACKTRACE"));
     r.assert_code(1);
     assert!(
         r.stderr.contains("invalid requirement `foo. >=1`"),
@@ -745,12 +716,13 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
         "METADATA",
         hostile_encoded_word_metadata("evil"),
     );
-    let made = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(local.join("evil/evil-1.0-py3-none-any.whl"))
-        .arg(&meta)
-        .status();
+    let made = python3(
+        script,
+        [
+            local.join("evil/evil-1.0-py3-none-any.whl").as_os_str(),
+            meta.as_os_str(),
+        ],
+    );
     if !made.is_ok_and(|s| s.success()) {
         eprintln!("skipping: python3 could not build the wheel");
         return;
@@ -762,10 +734,9 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
     );
     write(dir.path(), "requirements.in", "evil\n");
     let url = format!("file://{}/", local.display());
-    let mut cmd = resolve_cmd_cached(dir.path(), &url, None);
-    cmd.arg("requirements.in").env_remove("RUST_BACKTRACE");
-    isolate(&mut cmd, dir.path());
-    let r = run(&mut cmd);
+    let r = run(isolated(dir.path(), &url, None)
+        .arg("requirements.in")
+        .env_remove("RUST_BACKTRACE"));
     assert!(
         matches!(r.code, Some(0 | 1)),
         "exit {:?}\n{}",

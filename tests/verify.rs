@@ -5,9 +5,11 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
-use common::{read, resolve, resolve_cmd_cached, run, scenario, serve, tempdir, write, Run};
+use common::{
+    locked_dir, lockit_cmd, read, resolve, resolve_cmd_cached, run, scenario, serve, tempdir,
+    write, Run,
+};
 
 const INDEX: &str = r#"
 name = "verify"
@@ -37,20 +39,8 @@ version = "3.0.0"
 
 /// Runs `lockit verify <args>` in `dir` with no inherited lockit or CI settings.
 fn verify_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(common::lockit_bin());
-    cmd.current_dir(dir)
-        .arg("verify")
-        .args(args)
-        .stdin(Stdio::null())
-        .env_remove("GITHUB_ACTIONS");
-    for var in [
-        "LOCKIT_INDEX_URL",
-        "LOCKIT_EXTRA_INDEX_URL",
-        "LOCKIT_CACHE_DIR",
-        "LOCKIT_OFFLINE",
-    ] {
-        cmd.env_remove(var);
-    }
+    let mut cmd = lockit_cmd(dir);
+    cmd.arg("verify").args(args).env_remove("GITHUB_ACTIONS");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -63,10 +53,7 @@ fn verify(dir: &Path, args: &[&str]) -> Run {
 
 /// A directory with `requirements.in` (`app`) locked into `requirements.txt`.
 fn locked(index_url: &str) -> tempfile::TempDir {
-    let dir = tempdir();
-    write(dir.path(), "requirements.in", "app\n");
-    resolve(dir.path(), index_url, ["requirements.in"]).assert_ok();
-    dir
+    locked_dir(index_url, "app\n", &[])
 }
 
 fn edit(path: &Path, from: &str, to: &str) {
@@ -361,14 +348,7 @@ fn json_and_github_annotations() {
 #[test]
 fn pylock_is_verified_file_by_file() {
     let index = serve(&scenario(INDEX));
-    let dir = tempdir();
-    write(dir.path(), "requirements.in", "app\n");
-    resolve(
-        dir.path(),
-        &index.url(),
-        ["requirements.in", "--format", "pylock"],
-    )
-    .assert_ok();
+    let dir = locked_dir(&index.url(), "app\n", &["--format", "pylock"]);
     verify(dir.path(), &["--lock", "pylock.toml"]).assert_ok();
     // The input is enough when only a pylock.toml sits beside it.
     verify(dir.path(), &["requirements.in"]).assert_ok();

@@ -22,6 +22,35 @@ pub fn lockit_bin() -> &'static str {
     env!("CARGO_BIN_EXE_lockit")
 }
 
+/// `--python-version 3.12 --python-platform x86_64-manylinux_2_28`, as arguments.
+pub const TARGET_ARGS: [&str; 4] = [
+    "--python-version",
+    PYTHON_VERSION,
+    "--python-platform",
+    PYTHON_PLATFORM,
+];
+
+/// The `LOCKIT_*` variables a test must not inherit from the developer's shell.
+pub const LOCKIT_VARS: [&str; 7] = [
+    "LOCKIT_INDEX_URL",
+    "LOCKIT_EXTRA_INDEX_URL",
+    "LOCKIT_CACHE_DIR",
+    "LOCKIT_OFFLINE",
+    "LOCKIT_CONNECT_TIMEOUT",
+    "LOCKIT_READ_TIMEOUT",
+    "LOCKIT_INDEX_STRATEGY",
+];
+
+/// A bare `lockit` command in `cwd`: no arguments, stdin closed, no [`LOCKIT_VARS`].
+pub fn lockit_cmd(cwd: &Path) -> Command {
+    let mut cmd = Command::new(lockit_bin());
+    cmd.current_dir(cwd).stdin(Stdio::null());
+    for var in LOCKIT_VARS {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
 /// A `lockit resolve` command with the fixed target, `--no-cache`, `-q` and `--index-url`,
 /// run in `cwd` with no `LOCKIT_*` variables inherited from the developer's shell.
 pub fn resolve_cmd(cwd: &Path, index_url: &str) -> Command {
@@ -30,30 +59,28 @@ pub fn resolve_cmd(cwd: &Path, index_url: &str) -> Command {
 
 /// [`resolve_cmd`] with `--cache-dir cache` instead of `--no-cache` when `cache` is given.
 pub fn resolve_cmd_cached(cwd: &Path, index_url: &str, cache: Option<&Path>) -> Command {
-    let mut cmd = Command::new(lockit_bin());
-    cmd.current_dir(cwd)
-        .arg("resolve")
-        .args(["--python-version", PYTHON_VERSION])
-        .args(["--python-platform", PYTHON_PLATFORM]);
+    resolve_cmd_with(cwd, index_url, cache, true)
+}
+
+/// [`resolve_cmd`] without `-q`, so warnings and the change summary are printed.
+pub fn resolve_cmd_loud(cwd: &Path, index_url: &str) -> Command {
+    resolve_cmd_with(cwd, index_url, None, false)
+}
+
+/// [`resolve_cmd_cached`], with `-q` only when `quiet`.
+fn resolve_cmd_with(cwd: &Path, index_url: &str, cache: Option<&Path>, quiet: bool) -> Command {
+    let mut cmd = lockit_cmd(cwd);
+    cmd.arg("resolve").args(TARGET_ARGS);
     match cache {
         Some(dir) => cmd.arg("--cache-dir").arg(dir),
         None => cmd.arg("--no-cache"),
     };
-    cmd.arg("-q")
-        .args(["--index-url", index_url])
-        // Fail fast: a test that waits on the network is a test that hangs.
-        .args(["--connect-timeout", "5", "--read-timeout", "20"])
-        .stdin(Stdio::null());
-    for var in [
-        "LOCKIT_INDEX_URL",
-        "LOCKIT_EXTRA_INDEX_URL",
-        "LOCKIT_CACHE_DIR",
-        "LOCKIT_OFFLINE",
-        "LOCKIT_CONNECT_TIMEOUT",
-        "LOCKIT_READ_TIMEOUT",
-    ] {
-        cmd.env_remove(var);
+    if quiet {
+        cmd.arg("-q");
     }
+    cmd.args(["--index-url", index_url])
+        // Fail fast: a test that waits on the network is a test that hangs.
+        .args(["--connect-timeout", "5", "--read-timeout", "20"]);
     cmd
 }
 
@@ -122,15 +149,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let out = Command::new(lockit_bin())
-        .current_dir(cwd)
-        .args(args)
-        .env_remove("LOCKIT_INDEX_URL")
-        .env_remove("LOCKIT_CACHE_DIR")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run lockit");
-    Run::from_output(out)
+    run(lockit_cmd(cwd).args(args))
 }
 
 /// Writes `contents` to `dir/name` (creating parent directories) and returns the path.
@@ -146,6 +165,62 @@ pub fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
 /// Reads a file as UTF-8.
 pub fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// Reads `dir/requirements.txt`, the default lock of `dir/requirements.in`.
+pub fn read_lock(dir: &Path) -> String {
+    read(&dir.join("requirements.txt"))
+}
+
+/// A tempdir whose `requirements.in` holds `input`, locked by a successful
+/// `lockit resolve requirements.in <args>`.
+#[track_caller]
+pub fn locked_dir(index_url: &str, input: &str, args: &[&str]) -> tempfile::TempDir {
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", input);
+    resolve(
+        dir.path(),
+        index_url,
+        ["requirements.in"].iter().chain(args),
+    )
+    .assert_ok();
+    dir
+}
+
+/// The lock of a `requirements.in` holding `input`, without header, as printed by `-o -`.
+#[track_caller]
+pub fn lock_stdout(index_url: &str, input: &str) -> String {
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", input);
+    let run = resolve(
+        dir.path(),
+        index_url,
+        ["requirements.in", "--no-header", "-o", "-"],
+    );
+    run.assert_ok();
+    run.stdout
+}
+
+/// Every file under `dir`, recursively (none when `dir` cannot be read).
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The first file under `dir` whose bytes contain `needle`, if any.
+pub fn file_containing(dir: &Path, needle: &[u8]) -> Option<PathBuf> {
+    files_under(dir).into_iter().find(|file| {
+        let bytes = fs::read(file).unwrap_or_default();
+        bytes.windows(needle.len()).any(|w| w == needle)
+    })
 }
 
 /// The `name==version` pins of a lock, in file order, ignoring hashes and comments.
