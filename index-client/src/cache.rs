@@ -18,7 +18,7 @@ use std::sync::Arc;
 use lockit_dist::PackageName;
 use sha2::{Digest, Sha256};
 
-use crate::page_cache::{decode_lazy, decode_page, encode_page, CachedPage, LazyPage};
+use crate::page_cache::{decode_lazy, decode_page, CachedPage, LazyPage};
 
 const MAGIC: &[u8; 4] = b"LKIC";
 /// Bump when the payload format changes; older entries are then ignored.
@@ -91,8 +91,9 @@ impl DiskCache {
     }
 
     /// Stores `project`'s page (`None`: a flat find-links page).
+    #[cfg(test)]
     pub fn write_page(&self, path: &Path, page: &CachedPage, project: Option<&PackageName>) {
-        write_entry(path, &encode_page(page, project));
+        write_entry(path, &crate::page_cache::encode_page(page, project));
     }
 
     /// Stores a `METADATA` / `PKG-INFO` file; only its headers are kept, since the

@@ -15,7 +15,7 @@ use url::Url;
 use crate::cache::DiskCache;
 use crate::error::{redact, redact_str, IndexError};
 use crate::http::{Http, Tail};
-use crate::page_cache::{timestamp_ms, CachedPage};
+use crate::page_cache::{decode_lazy, encode_links, timestamp_ms, CachedPage};
 use crate::sdist;
 use crate::simple::{self, RawFile};
 use crate::zipread::{self, LocalFile, RangeSource, ZipError};
@@ -347,7 +347,18 @@ impl IndexClient {
                     None => {}
                 }
             }
-            if let Some(raw) = self.index_page(index, name).await? {
+            let (raw, encoded) = self.index_page(index, name).await?;
+            if let (true, Some(links)) = (first_index && self.inner.find_links.is_empty(), &raw) {
+                // Only this page counts: read it as the cache does, release by release.
+                let bytes = encoded.unwrap_or_else(|| encode_links(0, Some(links), Some(name)));
+                let lazy = decode_lazy(bytes, name, &label, self.inner.exclude_newer);
+                if let Some(project) = lazy.and_then(|page| page.project) {
+                    return Ok(project);
+                }
+                // Not reached: a page always decodes as it was just encoded.
+                tracing::warn!("the page of {name} did not read back; using its links");
+            }
+            if let Some(raw) = raw {
                 files.reserve(raw.len());
                 // The same filename on a later index is shadowed by the earlier one
                 // (with first-index, no later index is read).
@@ -428,32 +439,33 @@ impl IndexClient {
         }
     }
 
+    /// Encodes a page just fetched and stores it; returns the encoded bytes.
     fn store_page(
         &self,
         path: Option<&Path>,
-        files: &Option<Vec<RawFile>>,
+        files: Option<&[RawFile]>,
         project: Option<&PackageName>,
-    ) {
+    ) -> Vec<u8> {
+        let now = jiff::Timestamp::now().as_millisecond();
+        let bytes = encode_links(now, files, project);
         // A page without a single link is more often a login or portal page answering 200
         // than a real project: cheap to ask again, wrong to remember.
-        if files.as_ref().is_some_and(Vec::is_empty) {
-            return;
+        if files.is_some_and(<[RawFile]>::is_empty) {
+            return bytes;
         }
-        if let (Some(cache), Some(path)) = (&self.inner.cache, path) {
-            let page = CachedPage {
-                fetched_at_ms: jiff::Timestamp::now().as_millisecond(),
-                files: files.clone(),
-            };
-            cache.write_page(path, &page, project);
+        if let (Some(_), Some(path)) = (&self.inner.cache, path) {
+            crate::cache::write_entry(path, &bytes);
         }
+        bytes
     }
 
-    /// The links on one index's page for `name`; `None` when the index does not know it.
+    /// The links on one index's page for `name` (`None` when the index does not know it),
+    /// and, when they were just fetched, the page as [`encode_links`] encodes it.
     async fn index_page(
         &self,
         index: &Index,
         name: &PackageName,
-    ) -> Result<Option<Vec<RawFile>>, IndexError> {
+    ) -> Result<(Option<Vec<RawFile>>, Option<Vec<u8>>), IndexError> {
         let url = index
             .url
             .join(&format!("{name}/"))
@@ -462,7 +474,7 @@ impl IndexClient {
                 reason: e.to_string(),
             })?;
         if url.scheme() == "file" {
-            return local_index_page(&url);
+            return Ok((local_index_page(&url)?, None));
         }
         let path = self
             .inner
@@ -473,7 +485,7 @@ impl IndexClient {
             .as_deref()
             .and_then(|p| self.cached_page(p, Some(name)))
         {
-            return Ok(page.files);
+            return Ok((page.files, None));
         }
         if self.inner.offline {
             return Err(IndexError::offline(&url));
@@ -486,8 +498,8 @@ impl IndexClient {
                 &page.url,
             )?),
         };
-        self.store_page(path.as_deref(), &files, Some(name));
-        Ok(files)
+        let bytes = self.store_page(path.as_deref(), files.as_deref(), Some(name));
+        Ok((files, Some(bytes)))
     }
 
     async fn find_links_page(&self, i: usize) -> Result<Arc<Vec<RawFile>>, IndexError> {
@@ -519,7 +531,7 @@ impl IndexClient {
                         .await?
                         .ok_or_else(|| IndexError::status(url, 404))?;
                     let files = Some(simple::parse_html(&page.body, &page.url));
-                    self.store_page(path.as_deref(), &files, None);
+                    self.store_page(path.as_deref(), files.as_deref(), None);
                     Ok(Arc::new(files.into_iter().flatten().collect()))
                 }
             }

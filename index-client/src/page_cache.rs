@@ -157,7 +157,16 @@ fn split_hex_tail(dir: &str) -> Option<(&str, Vec<&str>)> {
 /// Encodes `project`'s page in the binary cache format; `None` for a flat page of any
 /// projects' files (find-links).
 pub(crate) fn encode_page(page: &CachedPage, project: Option<&PackageName>) -> Vec<u8> {
-    let files = page.files.as_deref().unwrap_or_default();
+    encode_links(page.fetched_at_ms, page.files.as_deref(), project)
+}
+
+/// [`encode_page`] of a page fetched at `fetched_at_ms` with these links (`None`: 404).
+pub(crate) fn encode_links(
+    fetched_at_ms: i64,
+    links: Option<&[RawFile]>,
+    project: Option<&PackageName>,
+) -> Vec<u8> {
+    let files = links.unwrap_or_default();
     let mut releases: BTreeMap<Option<Version>, Vec<&RawFile>> = BTreeMap::new();
     for f in files {
         let version = match project {
@@ -195,8 +204,8 @@ pub(crate) fn encode_page(page: &CachedPage, project: Option<&PackageName>) -> V
         put_varint(&mut table, (blocks.len() - start) as u64);
     }
     let mut out = Vec::with_capacity(64 + table.len() + blocks.len());
-    out.extend_from_slice(&page.fetched_at_ms.to_le_bytes());
-    out.push(u8::from(page.files.is_some()));
+    out.extend_from_slice(&fetched_at_ms.to_le_bytes());
+    out.push(u8::from(links.is_some()));
     put_str(&mut out, project.map_or("", |n| n.as_ref()));
     put_varint(&mut out, roots.list.len() as u64);
     for root in &roots.list {
