@@ -333,12 +333,13 @@ impl IndexClient {
         let mut seen = std::collections::HashSet::new();
         let mut interner = lockit_dist::PageInterner::default();
         let first_index = self.inner.index_strategy == IndexStrategy::FirstIndex;
+        // One page gives every file: it is read release by release, as the solver asks.
+        let single_page = first_index && self.inner.find_links.is_empty();
         for index in &self.inner.indexes {
             let label: Arc<str> = index.label.as_str().into();
             if first_index {
-                // A fresh cached page, its releases decoded as the solver asks for them.
                 match self.cached_project(index, name, &label) {
-                    Some(Some(project)) if self.inner.find_links.is_empty() => return Ok(project),
+                    Some(Some(project)) if single_page => return Ok(project),
                     Some(Some(project)) => {
                         files = project.files().cloned().collect();
                         break;
@@ -348,8 +349,7 @@ impl IndexClient {
                 }
             }
             let (raw, encoded) = self.index_page(index, name).await?;
-            if let (true, Some(links)) = (first_index && self.inner.find_links.is_empty(), &raw) {
-                // Only this page counts: read it as the cache does, release by release.
+            if let (true, Some(links)) = (single_page, &raw) {
                 let bytes = encoded.unwrap_or_else(|| encode_links(0, Some(links), Some(name)));
                 let lazy = decode_lazy(bytes, name, &label, self.inner.exclude_newer);
                 if let Some(project) = lazy.and_then(|page| page.project) {
