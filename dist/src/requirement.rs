@@ -24,7 +24,7 @@ pub fn parse_requirement(text: &str) -> Result<Requirement<VerbatimUrl>, Require
     if let Some(e) = check_names(text) {
         return Err(e);
     }
-    if let Some(e) = check_nesting(text) {
+    if let Some(e) = check_nesting(text).or_else(|| check_marker_length(text)) {
         return Err(e);
     }
     // Belt and braces for panics we have not found yet: turn them into an error.
@@ -82,6 +82,39 @@ fn check_nesting(text: &str) -> Option<RequirementSyntaxError> {
                 }
             }
             (None, ')') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Markers longer than this are refused: pep508_rs interns every marker's decision
+/// diagram in a process-wide table that is never freed, and its size grows much faster
+/// than the text (found by fuzzing: one 33 KB marker of `or`-ed `platform_machine in "…"`
+/// clauses took 6 s and 2.6 GB). The longest marker among the corpus's ~400 METADATA
+/// files (CUDA wheels of torch) is 209 bytes.
+const MAX_MARKER_LEN: usize = 1024;
+
+/// Refuses a marker (the text after the first `;` outside quotes) longer than
+/// [`MAX_MARKER_LEN`] bytes.
+fn check_marker_length(text: &str) -> Option<RequirementSyntaxError> {
+    let mut quote: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, ';') => {
+                let len = text.len() - i - 1;
+                return (len > MAX_MARKER_LEN).then(|| RequirementSyntaxError {
+                    start: i + 1,
+                    len,
+                    message: format!(
+                        "the marker is {len} bytes long; markers longer than {MAX_MARKER_LEN} \
+                         bytes are refused"
+                    ),
+                });
+            }
             _ => {}
         }
     }
@@ -209,6 +242,36 @@ mod tests {
     fn underline_narrows_to_what_was_found() {
         let e = parse_requirement("numpy>=1=>2").expect_err("bad");
         assert_eq!((e.start, e.len), (8, 3), "{e:?}");
+    }
+
+    #[test]
+    fn huge_markers_are_refused_before_pep508_rs_interns_them() {
+        let clause = |i: usize| {
+            let machines: Vec<String> = (0..20).map(|m| format!("m{m}")).collect();
+            format!(
+                "(sys_platform != 'b{i}' and platform_machine in '{} x{i}')",
+                machines.join(" ")
+            )
+        };
+        let marker = |n: usize| (0..n).map(clause).collect::<Vec<_>>().join(" or ");
+        // The shape that took 6 s and 2.6 GB at 33 KB (found by fuzz/requirement).
+        let hostile = format!("a; {}", marker(256));
+        let start = std::time::Instant::now();
+        let err = parse_requirement(&hostile).unwrap_err();
+        assert!(err.message.contains("longer than 1024"), "{}", err.message);
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
+        // Real markers are far shorter; a long quoted value counts too.
+        assert!(parse_requirement(&format!("a; {}", marker(4))).is_ok());
+        let quoted = format!("a; os_name == '{};'", "x".repeat(2000));
+        assert!(parse_requirement(&quoted)
+            .unwrap_err()
+            .message
+            .contains("1024"));
+        let cuda = "nvidia-cuda-sanitizer-api==13.2.87.*; (sys_platform == 'linux' and \
+                    platform_machine == 'aarch64' or sys_platform == 'linux' and \
+                    platform_machine == 'x86_64' or sys_platform == 'win32' and \
+                    platform_machine == 'AMD64') and extra == 'sanitizer'";
+        assert!(parse_requirement(cuda).is_ok());
     }
 
     #[test]
