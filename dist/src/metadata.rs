@@ -25,6 +25,16 @@ pub enum MetadataError {
     Dynamic(String),
 }
 
+/// A value as quoted in an error: its first 120 characters and its length when longer
+/// (a hostile file's value can run to megabytes).
+fn shortened(value: &str) -> String {
+    const SHOWN: usize = 120;
+    match value.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}… ({} bytes)", &value[..cut], value.len()),
+        None => value.to_string(),
+    }
+}
+
 /// The header section of a `METADATA` / `PKG-INFO` file: everything up to and including
 /// the first empty line (RFC 822 ends the headers there), or all of `bytes` without one.
 ///
@@ -77,7 +87,7 @@ impl CoreMetadata {
         .map_err(|e| MetadataError::Syntax(e.to_string()))?;
         let field = |field: &'static str, value: &str, reason: String| MetadataError::Field {
             field,
-            value: value.to_string(),
+            value: shortened(value),
             reason,
         };
         let name = PackageName::from_str(raw.name.trim())
@@ -193,6 +203,18 @@ mod tests {
     fn name_ending_in_punctuation_is_an_error_not_a_panic() {
         let bad = SAMPLE.replace("Werkzeug>=3.1", "foo. >=1");
         assert!(CoreMetadata::parse(bad.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn long_bad_values_are_shortened_in_the_error() {
+        let long = format!("Werkzeug; os_name == '{}'", "é".repeat(5000));
+        let bad = SAMPLE.replace("Werkzeug>=3.1", &long);
+        let err = CoreMetadata::parse(bad.as_bytes()).unwrap_err().to_string();
+        assert!(err.len() < 400, "{err}");
+        assert!(
+            err.contains("Werkzeug; os_name") && err.contains("bytes)"),
+            "{err}"
+        );
     }
 
     #[test]
