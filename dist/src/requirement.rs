@@ -65,13 +65,9 @@ const MAX_MARKER_NESTING: usize = 32;
 /// (quoted strings are skipped).
 fn check_nesting(text: &str) -> Option<RequirementSyntaxError> {
     let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    for (i, c) in text.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '(') => {
+    for (i, c) in unquoted(text) {
+        match c {
+            '(' => {
                 depth += 1;
                 if depth > MAX_MARKER_NESTING {
                     return Some(RequirementSyntaxError {
@@ -81,11 +77,30 @@ fn check_nesting(text: &str) -> Option<RequirementSyntaxError> {
                     });
                 }
             }
-            (None, ')') => depth = depth.saturating_sub(1),
+            ')' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
     None
+}
+
+/// The characters of `text` outside quoted strings (and not the quotes), with their
+/// byte offsets.
+fn unquoted(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut quote = None;
+    text.char_indices().filter(move |&(_, c)| match quote {
+        Some(q) => {
+            if c == q {
+                quote = None;
+            }
+            false
+        }
+        None if c == '"' || c == '\'' => {
+            quote = Some(c);
+            false
+        }
+        None => true,
+    })
 }
 
 /// Markers longer than this are refused: pep508_rs interns every marker's decision
@@ -98,27 +113,16 @@ const MAX_MARKER_LEN: usize = 1024;
 /// Refuses a marker (the text after the first `;` outside quotes) longer than
 /// [`MAX_MARKER_LEN`] bytes.
 fn check_marker_length(text: &str) -> Option<RequirementSyntaxError> {
-    let mut quote: Option<char> = None;
-    for (i, c) in text.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, ';') => {
-                let len = text.len() - i - 1;
-                return (len > MAX_MARKER_LEN).then(|| RequirementSyntaxError {
-                    start: i + 1,
-                    len,
-                    message: format!(
-                        "the marker is {len} bytes long; markers longer than {MAX_MARKER_LEN} \
-                         bytes are refused"
-                    ),
-                });
-            }
-            _ => {}
-        }
-    }
-    None
+    let (i, _) = unquoted(text).find(|&(_, c)| c == ';')?;
+    let len = text.len() - i - 1;
+    (len > MAX_MARKER_LEN).then(|| RequirementSyntaxError {
+        start: i + 1,
+        len,
+        message: format!(
+            "the marker is {len} bytes long; markers longer than {MAX_MARKER_LEN} bytes are \
+             refused"
+        ),
+    })
 }
 
 /// The names pep508_rs would panic on: a name or extra ending in punctuation, not at the end.
