@@ -280,13 +280,21 @@ impl IndexClient {
     /// True when the metadata of the preferred one of `files` is in the disk cache, so that
     /// reading it later costs no request (prefetching it would only spend CPU on parsing).
     pub fn metadata_on_disk(&self, files: &[DistFile]) -> bool {
-        let (Some(cache), Some(sha)) = (
-            &self.inner.cache,
-            files.first().and_then(|f| f.sha256.as_ref()),
-        ) else {
-            return false;
+        files
+            .first()
+            .filter(|f| f.sha256.is_some())
+            .and_then(|f| self.metadata_path(f))
+            .is_some_and(|path| path.exists())
+    }
+
+    /// Where the disk cache keeps `file`'s metadata: keyed by the file's sha256 (a file
+    /// never changes), else by its URL.
+    fn metadata_path(&self, file: &DistFile) -> Option<PathBuf> {
+        let key = match &file.sha256 {
+            Some(h) => format!("sha256:{h}"),
+            None => format!("url:{}", file.url),
         };
-        cache.metadata_path(&format!("sha256:{sha}")).exists()
+        Some(self.inner.cache.as_ref()?.metadata_path(&key))
     }
 
     /// Starts fetching a version's metadata in the background.
@@ -581,15 +589,7 @@ impl IndexClient {
     ) -> Result<CoreMetadata, IndexError> {
         let url =
             Url::parse(&file.url).map_err(|e| self.bad(name, version, &file.url, e.to_string()))?;
-        let cache_key = match &file.sha256 {
-            Some(h) => format!("sha256:{h}"),
-            None => format!("url:{}", file.url),
-        };
-        let cache_path = self
-            .inner
-            .cache
-            .as_ref()
-            .map(|c| c.metadata_path(&cache_key));
+        let cache_path = self.metadata_path(file);
         let cache = self.inner.cache.as_ref();
         if let (Some(cache), Some(path)) = (cache, cache_path.as_deref()) {
             if let Some(bytes) = cache.read(path) {
