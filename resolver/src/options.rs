@@ -64,6 +64,18 @@ pub struct ResolveOptions {
 }
 
 impl ResolveOptions {
+    /// What a dependency's requirement `req` stands for: the `--override` requirements on
+    /// its name whose markers hold for the target, or `req` itself when there are none.
+    pub(crate) fn overridden<'a>(&'a self, req: &'a Requirement) -> Vec<&'a Requirement> {
+        match self.overrides.get(&req.name) {
+            Some(list) => list
+                .iter()
+                .filter(|o| o.marker.evaluate(&self.target.markers, &[]))
+                .collect(),
+            None => vec![req],
+        }
+    }
+
     /// Options with defaults for `target`.
     pub fn new(target: Target) -> Self {
         ResolveOptions {

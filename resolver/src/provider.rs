@@ -346,14 +346,7 @@ impl<'a> Provider<'a> {
             if !active || in_base {
                 continue;
             }
-            let replaced: Vec<&Requirement> = match self.options.overrides.get(&req.name) {
-                Some(list) => list
-                    .iter()
-                    .filter(|o| o.marker.evaluate(&target.markers, &[]))
-                    .collect(),
-                None => vec![req],
-            };
-            for req in replaced {
+            for req in self.options.overridden(req) {
                 if let Err(u) = self.add_requirement(&mut deps, pkg, req) {
                     return Ok(Err(u));
                 }
@@ -601,14 +594,7 @@ impl CrawlContext {
             if !req.marker.evaluate(&target.markers, &[]) {
                 continue;
             }
-            let replaced: Vec<&Requirement> = match self.options.overrides.get(&req.name) {
-                Some(list) => list
-                    .iter()
-                    .filter(|o| o.marker.evaluate(&target.markers, &[]))
-                    .collect(),
-                None => vec![req],
-            };
-            for req in replaced {
+            for req in self.options.overridden(req) {
                 let mut range = match &req.version_or_url {
                     None => Ranges::full(),
                     Some(VersionOrUrl::VersionSpecifier(spec)) => specifiers_range(spec),
