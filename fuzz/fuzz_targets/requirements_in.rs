@@ -4,7 +4,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    quiet_caught_panics();
+    lockit_fuzz::quiet_caught_panics();
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
@@ -13,20 +13,3 @@ fuzz_target!(|data: &[u8]| {
     let env = |name: &str| (name == "FUZZ").then(|| "value".to_string());
     let _ = lockit_lockfile::RequirementsFile::parse_with_env(text, path, &env);
 });
-
-/// lockit-dist wraps pep508_rs in `catch_unwind` (it panics on some inputs); libFuzzer's
-/// panic hook would abort on those caught panics. A silent hook lets them be caught as in
-/// production, while a panic that escapes still aborts the run (libfuzzer-sys checks).
-/// With `LOCKIT_FUZZ_SHOW_PANICS` set, every panic is printed: run a crash input that way
-/// to see which one escaped (it is the last printed).
-fn quiet_caught_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let show = std::env::var_os("LOCKIT_FUZZ_SHOW_PANICS").is_some();
-        std::panic::set_hook(Box::new(move |info| {
-            if show {
-                eprintln!("panic: {info}");
-            }
-        }));
-    });
-}
