@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use lockit_dist::{DistFile, DistFilename, PackageName, Yanked};
+use lockit_types::{DistFile, DistFilename, PackageName, Yanked};
 use lockit_index_client::IndexClient;
 use lockit_resolver::RootRequirement;
 use pep508_rs::VersionOrUrl;
@@ -33,7 +33,7 @@ pub fn direct_files(
         let filename = location
             .path_segments()
             .and_then(|mut s| s.next_back())
-            .map(lockit_dist::percent_decode)
+            .map(lockit_types::percent_decode)
             .unwrap_or_default();
         let parsed = DistFilename::parse(&filename, name).map_err(|e| {
             Failure::input(format!(

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use lockit_dist::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
+use lockit_types::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
 use lockit_index_client::{IndexClient, IndexError};
 use lockit_resolver::{CandidateHint, Crawl, FetchError, Index};
 use tokio::runtime::Handle;

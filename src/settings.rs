@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use lockit_dist::PackageName;
+use lockit_types::PackageName;
 use lockit_index_client::{ClientOptions, IndexStrategy};
 use lockit_resolver::{BinaryPolicy, PrereleaseMode};
 

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use lockit_dist::{Platform, Target};
+use lockit_types::{Platform, Target};
 
 use crate::exit_code::Failure;
 

@@ -610,7 +610,7 @@ fn tls_is_verified_and_ssl_cert_file_and_dir_are_honoured() {
 
 /// Found by `fuzz/` (targets requirement, requirements_in, core_metadata, lock_txt):
 /// pep508_rs 0.9.2 panics in `Cursor::slice` (cursor.rs:40, "byte index is not a char
-/// boundary") on a `~=` marker comparison followed by a multi-byte character. lockit-dist's
+/// boundary") on a `~=` marker comparison followed by a multi-byte character. lockit-types's
 /// `catch_unwind` guard turns it into "not a valid requirement", but the default panic hook
 /// has already printed `thread 'main' panicked at ...` (and a backtrace with
 /// RUST_BACKTRACE) to stderr, from a requirements file or from any index's METADATA.
@@ -746,12 +746,12 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
 }
 
-/// The same bytes through lockit-dist's public API still panic (lockit-dist has no guard
+/// The same bytes through lockit-types's public API still panic (lockit-types has no guard
 /// around python-pkginfo; index-client's is the only one).
 #[test]
 fn core_metadata_parse_survives_a_non_utf8_encoded_word() {
     let meta = hostile_encoded_word_metadata("evil");
-    let parsed = std::panic::catch_unwind(|| lockit_dist::CoreMetadata::parse(&meta).is_ok());
+    let parsed = std::panic::catch_unwind(|| lockit_types::CoreMetadata::parse(&meta).is_ok());
     assert!(parsed.is_ok(), "CoreMetadata::parse panicked");
 }
 

@@ -1,6 +1,6 @@
 //! What the fuzz targets share.
 
-/// lockit-dist wraps pep508_rs in `catch_unwind` (it panics on some inputs); libFuzzer's
+/// lockit-types wraps pep508_rs in `catch_unwind` (it panics on some inputs); libFuzzer's
 /// panic hook would abort on those caught panics. A silent hook lets them be caught as in
 /// production, while a panic that escapes still aborts the run (libfuzzer-sys checks).
 /// With `LOCKIT_FUZZ_SHOW_PANICS` set, every panic is printed: run a crash input that way

@@ -8,17 +8,17 @@
 //! (truncation, bit flips, a crash between write and rename), not against an
 //! attacker who can write to the cache directory, so a fast CRC is enough.
 //!
-//! Pages are stored in a compact binary form (see [`crate::page_cache`]) that is much
+//! Pages are stored in a compact binary form (see [`crate::page_format`]) that is much
 //! cheaper to read than JSON and is decoded one release at a time.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use lockit_dist::PackageName;
+use lockit_types::PackageName;
 use sha2::{Digest, Sha256};
 
-use crate::page_cache::{decode_lazy, decode_page, CachedPage, LazyPage};
+use crate::page_format::{decode_lazy, decode_page, CachedPage, LazyPage};
 
 const MAGIC: &[u8; 4] = b"LKIC";
 /// Bump when the payload format changes; older entries are then ignored.
@@ -93,13 +93,13 @@ impl DiskCache {
     /// Stores `project`'s page (`None`: a flat find-links page).
     #[cfg(test)]
     pub fn write_page(&self, path: &Path, page: &CachedPage, project: Option<&PackageName>) {
-        write_entry(path, &crate::page_cache::encode_page(page, project));
+        write_entry(path, &crate::page_format::encode_page(page, project));
     }
 
     /// Stores a `METADATA` / `PKG-INFO` file; only its headers are kept, since the
     /// body (the long description) is never read back.
     pub fn write_metadata(&self, path: &Path, metadata: &[u8]) {
-        write_entry(path, lockit_dist::header_bytes(metadata));
+        write_entry(path, lockit_types::header_bytes(metadata));
     }
 
     /// The payload of a valid entry; an invalid one is removed (and, verbosely, reported).

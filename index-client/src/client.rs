@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use lockit_dist::{
+use lockit_types::{
     CoreMetadata, DistFile, DistFilename, PackageName, ProjectFiles, SdistExtension, Version,
 };
 use tokio::sync::OnceCell;
@@ -15,7 +15,7 @@ use url::Url;
 use crate::cache::DiskCache;
 use crate::error::{redact, redact_str, IndexError};
 use crate::http::{Http, Tail};
-use crate::page_cache::{decode_lazy, encode_links, timestamp_ms, CachedPage};
+use crate::page_format::{decode_lazy, encode_links, timestamp_ms, CachedPage};
 use crate::sdist;
 use crate::simple::{self, RawFile};
 use crate::zipread::{self, LocalFile, RangeSource, ZipError};
@@ -339,7 +339,7 @@ impl IndexClient {
     async fn fetch_project(&self, name: &PackageName) -> Result<ProjectFiles, IndexError> {
         let mut files: Vec<DistFile> = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        let mut interner = lockit_dist::PageInterner::default();
+        let mut interner = lockit_types::PageInterner::default();
         let first_index = self.inner.index_strategy == IndexStrategy::FirstIndex;
         // One page gives every file: it is read release by release, as the solver asks.
         let single_page = first_index && self.inner.find_links.is_empty();
@@ -645,7 +645,7 @@ impl IndexClient {
         name: &PackageName,
         version: &Version,
         url: &str,
-        parsed: Result<CoreMetadata, lockit_dist::MetadataError>,
+        parsed: Result<CoreMetadata, lockit_types::MetadataError>,
     ) -> Result<CoreMetadata, IndexError> {
         let meta = parsed.map_err(|e| self.bad(name, version, url, e.to_string()))?;
         if &meta.name != name || &meta.version != version {
@@ -667,7 +667,7 @@ impl IndexClient {
         file: &DistFile,
         url: &Url,
     ) -> Result<(Vec<u8>, CoreMetadata), IndexError> {
-        let parse = |bytes: &[u8]| -> Result<CoreMetadata, lockit_dist::MetadataError> {
+        let parse = |bytes: &[u8]| -> Result<CoreMetadata, lockit_types::MetadataError> {
             if file.filename.is_wheel() {
                 parse_metadata(bytes)
             } else {
@@ -862,7 +862,7 @@ impl IndexClient {
 /// python-pkginfo's RFC 2047 decoder panics (aborting the process, as it happens inside
 /// formatting) on an encoded word such as `=?\xff?B??=` that is not, so anything that is
 /// not UTF-8 is replaced before parsing. Found by fuzz/core_metadata.
-pub(crate) fn parse_metadata(bytes: &[u8]) -> Result<CoreMetadata, lockit_dist::MetadataError> {
+pub(crate) fn parse_metadata(bytes: &[u8]) -> Result<CoreMetadata, lockit_types::MetadataError> {
     match std::str::from_utf8(bytes) {
         Ok(_) => CoreMetadata::parse(bytes),
         Err(_) => CoreMetadata::parse(String::from_utf8_lossy(bytes).as_bytes()),
@@ -872,7 +872,7 @@ pub(crate) fn parse_metadata(bytes: &[u8]) -> Result<CoreMetadata, lockit_dist::
 /// [`parse_metadata`] for an sdist's `PKG-INFO`.
 pub(crate) fn parse_sdist_pkg_info(
     bytes: &[u8],
-) -> Result<CoreMetadata, lockit_dist::MetadataError> {
+) -> Result<CoreMetadata, lockit_types::MetadataError> {
     match std::str::from_utf8(bytes) {
         Ok(_) => CoreMetadata::parse_sdist_pkg_info(bytes),
         Err(_) => CoreMetadata::parse_sdist_pkg_info(String::from_utf8_lossy(bytes).as_bytes()),

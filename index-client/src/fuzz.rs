@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use lockit_dist::PackageName;
+use lockit_types::PackageName;
 use url::Url;
 
 use crate::zipread::{self, InMemory};
@@ -81,7 +81,7 @@ pub fn sdist_zip(data: &[u8]) -> Result<(), String> {
 /// Turns a `pyproject.toml` into core metadata text, for `pkg` 1.0.
 pub fn pyproject_metadata(pyproject: &[u8]) -> Result<Vec<u8>, String> {
     let name = PackageName::from_str("pkg").map_err(|e| e.to_string())?;
-    let version = lockit_dist::Version::from_str("1.0").map_err(|e| e.to_string())?;
+    let version = lockit_types::Version::from_str("1.0").map_err(|e| e.to_string())?;
     crate::sdist::metadata_from_pyproject(pyproject, &name, &version)
 }
 
@@ -93,18 +93,18 @@ pub fn cache_entry(bytes: &[u8]) -> Option<Vec<u8>> {
         bytes,
         crate::cache::check_entry(bytes).as_deref().unwrap_or(&[]),
     ] {
-        if let Some((name, page)) = crate::page_cache::decode_page(payload) {
-            let again = crate::page_cache::encode_page(&page, name.as_ref());
+        if let Some((name, page)) = crate::page_format::decode_page(payload) {
+            let again = crate::page_format::encode_page(&page, name.as_ref());
             if let Some(name) = &name {
                 // Every release decodes lazily as it does eagerly.
                 let label: std::sync::Arc<str> = "fuzz".into();
-                let lazy = crate::page_cache::decode_lazy(payload.to_vec(), name, &label, None);
+                let lazy = crate::page_format::decode_lazy(payload.to_vec(), name, &label, None);
                 let files = lazy.and_then(|l| l.project).map(|p| p.files().count());
                 let links = page.files.as_deref().unwrap_or_default();
                 assert!(files.unwrap_or(0) <= links.len(), "more files than links");
             }
             assert_eq!(
-                crate::page_cache::decode_page(&again),
+                crate::page_format::decode_page(&again),
                 Some((name, page)),
                 "a cached page does not survive encode/decode"
             );

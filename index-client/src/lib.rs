@@ -26,11 +26,11 @@ mod error;
 pub mod fuzz;
 mod http;
 mod netrc;
-mod page_cache;
+mod page_format;
 mod sdist;
 mod simple;
 mod zipread;
 
 pub use client::{ClientOptions, IndexClient, IndexStrategy};
 pub use error::IndexError;
-pub use lockit_dist::{CoreMetadata, DistFile, DistFilename, PackageName, ProjectFiles, Version};
+pub use lockit_types::{CoreMetadata, DistFile, DistFilename, PackageName, ProjectFiles, Version};

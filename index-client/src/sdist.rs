@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::str::FromStr;
 
-use lockit_dist::{CoreMetadata, ExtraName, PackageName, Requirement, Version, VersionSpecifiers};
+use lockit_types::{CoreMetadata, ExtraName, PackageName, Requirement, Version, VersionSpecifiers};
 
 use crate::zipread::{self, RangeSource, ZipError};
 
@@ -135,10 +135,10 @@ pub(crate) fn metadata_from_pyproject(
         return Err("pyproject.toml has neither a static nor a dynamic `version`".into());
     }
 
-    // Through lockit-dist's guard: pep508_rs panics on some names (`foo. >=1`), and an
+    // Through lockit-types's guard: pep508_rs panics on some names (`foo. >=1`), and an
     // sdist's pyproject.toml is anyone's input.
     let requirement = |s: &str| -> Result<Requirement, String> {
-        lockit_dist::parse_requirement(s)
+        lockit_types::parse_requirement(s)
             .map_err(|e| format!("invalid requirement `{s}` in pyproject.toml: {}", e.message))
     };
     let strings = |v: &toml::Value, what: &str| -> Result<Vec<String>, String> {

@@ -4,7 +4,7 @@
 use std::str::FromStr;
 use std::sync::Arc;
 
-use lockit_dist::{DistFile, DistFilename, PackageName, PageInterner, VersionSpecifiers, Yanked};
+use lockit_types::{DistFile, DistFilename, PackageName, PageInterner, VersionSpecifiers, Yanked};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -156,7 +156,7 @@ fn url_filename(url: &Url) -> Option<String> {
     Some(percent_decode(last))
 }
 
-pub(crate) use lockit_dist::percent_decode;
+pub(crate) use lockit_types::percent_decode;
 
 // ---------------------------------------------------------------------------
 // PEP 691 JSON

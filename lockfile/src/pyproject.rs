@@ -177,7 +177,7 @@ impl PyProject {
             )
         })?;
         let requirement = |s: &toml::Spanned<String>| {
-            let req = lockit_dist::parse_requirement(s.get_ref())
+            let req = lockit_types::parse_requirement(s.get_ref())
                 .map_err(|e| at(s.span().start, format!("`{}`: {}", s.get_ref(), e.message)))?;
             Ok::<_, PyProjectError>(SourcedRequirement {
                 requirement: req,

@@ -488,7 +488,7 @@ impl Parser<'_> {
 }
 
 fn parse_requirement(text: &str) -> Result<Requirement, Fault> {
-    lockit_dist::parse_requirement(text)
+    lockit_types::parse_requirement(text)
         .map_err(|e| fault(e.start, e.len, LineErrorKind::Requirement(e.message)))
 }
 

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use lockit_dist::{DistFile, DistFilename, PackageName, ProjectFiles, Version, VersionSpecifiers};
+use lockit_types::{DistFile, DistFilename, PackageName, ProjectFiles, Version, VersionSpecifiers};
 use pubgrub::Ranges;
 
 use crate::options::{PrereleaseMode, ResolveOptions};
@@ -101,7 +101,7 @@ pub struct VersionEntry {
 #[derive(Debug)]
 struct Judge {
     project: Arc<ProjectFiles>,
-    target: Arc<lockit_dist::Target>,
+    target: Arc<lockit_types::Target>,
     wheels_ok: bool,
     sdists_ok: bool,
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::time::Instant;
 
-use lockit_dist::{ExtraName, PackageName, Requirement, Version};
+use lockit_types::{ExtraName, PackageName, Requirement, Version};
 use pep508_rs::VersionOrUrl;
 use pubgrub::Ranges;
 
@@ -377,8 +377,8 @@ fn yank_reason(map: &VersionMap, v: &Version) -> String {
     map.get(v)
         .and_then(|e| {
             e.files.iter().find_map(|f| match &f.yanked {
-                lockit_dist::Yanked::Yes(r) => Some(r.clone()),
-                lockit_dist::Yanked::No => None,
+                lockit_types::Yanked::Yes(r) => Some(r.clone()),
+                lockit_types::Yanked::No => None,
             })
         })
         .unwrap_or_default()
@@ -398,7 +398,7 @@ fn conflict_of(
         inner: index,
         until,
     };
-    let Ok(requirement) = lockit_dist::parse_requirement(&format!("{name}=={v}")) else {
+    let Ok(requirement) = lockit_types::parse_requirement(&format!("{name}=={v}")) else {
         return SkipReason::NotChecked;
     };
     let mut with_pin = roots.to_vec();

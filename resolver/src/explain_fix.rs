@@ -10,7 +10,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use lockit_dist::{
+use lockit_types::{
     CoreMetadata, DistFile, PackageName, ProjectFiles, Requirement, Version, VersionSpecifier,
     VersionSpecifiers,
 };

@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use lockit_dist::{DistFile, PackageName, Requirement, Target, Version};
+use lockit_types::{DistFile, PackageName, Requirement, Target, Version};
 
 /// When pre-releases may be chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

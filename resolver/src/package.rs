@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use lockit_dist::{ExtraName, PackageName};
+use lockit_types::{ExtraName, PackageName};
 
 /// A PubGrub package.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

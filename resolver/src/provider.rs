@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use lockit_dist::{CoreMetadata, ExtraName, PackageName, Requirement, Version, VersionSpecifiers};
+use lockit_types::{CoreMetadata, ExtraName, PackageName, Requirement, Version, VersionSpecifiers};
 use pep508_rs::VersionOrUrl;
 use pubgrub::{
     Dependencies, DependencyProvider, PackageResolutionStatistics, PubGrubError, Ranges,
@@ -193,7 +193,7 @@ impl<'a> Provider<'a> {
             return Ok(m.clone());
         }
         let project = match self.options.direct.get(name) {
-            Some(file) => Arc::new(lockit_dist::ProjectFiles::new(
+            Some(file) => Arc::new(lockit_types::ProjectFiles::new(
                 name.clone(),
                 vec![file.clone()],
             )),
@@ -216,7 +216,7 @@ impl<'a> Provider<'a> {
         &self,
         name: &PackageName,
         version: &Version,
-        files: &[lockit_dist::DistFile],
+        files: &[lockit_types::DistFile],
     ) -> Result<Result<Arc<CoreMetadata>, String>, ProviderError> {
         let key = (name.clone(), version.clone());
         if let Some(m) = self.metadata.borrow().get(&key) {

@@ -1,6 +1,6 @@
 //! PEP 440 specifiers as PubGrub ranges, with local-version semantics.
 
-use lockit_dist::{Version, VersionSpecifier, VersionSpecifiers};
+use lockit_types::{Version, VersionSpecifier, VersionSpecifiers};
 use pep440_rs::{LocalSegment, Operator};
 use pubgrub::Ranges;
 

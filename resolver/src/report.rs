@@ -7,7 +7,7 @@ use std::fmt;
 use std::ops::Bound;
 use std::sync::Arc;
 
-use lockit_dist::{PackageName, Target, Version, Yanked};
+use lockit_types::{PackageName, Target, Version, Yanked};
 use pep440_rs::LocalSegment;
 use pubgrub::{
     DefaultStringReporter, DerivationTree, Derived, External, Map, Ranges, ReportFormatter,
@@ -910,7 +910,7 @@ pub(crate) fn name_variants(name: &str) -> Vec<String> {
 mod tests {
     use std::str::FromStr;
 
-    use lockit_dist::VersionSpecifiers;
+    use lockit_types::VersionSpecifiers;
 
     use super::*;
     use crate::ranges::specifiers_range;

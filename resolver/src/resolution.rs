@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use lockit_dist::{CoreMetadata, DistFile, ExtraName, PackageName, Requirement, Version};
+use lockit_types::{CoreMetadata, DistFile, ExtraName, PackageName, Requirement, Version};
 
 /// Who required a package, with the requirement as written.
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use lockit_dist::{
+use lockit_types::{
     CoreMetadata, DistFile, DistFilename, PackageName, Platform, ProjectFiles, Requirement, Target,
     Version, Yanked,
 };
@@ -353,7 +353,7 @@ struct CountingSource {
     decoded: std::sync::Mutex<Vec<usize>>,
 }
 
-impl lockit_dist::ReleaseSource for CountingSource {
+impl lockit_types::ReleaseSource for CountingSource {
     fn files(&self, release: usize) -> Vec<DistFile> {
         self.decoded.lock().unwrap().push(release);
         let version = format!("1.{release}");
@@ -384,7 +384,7 @@ fn choosing_a_version_decodes_only_the_releases_it_looks_at() {
     assert_eq!(map.versions().count(), 500);
     assert!(source.decoded.lock().unwrap().is_empty());
     let below = crate::ranges::specifiers_range(
-        &lockit_dist::VersionSpecifiers::from_str("<1.250").unwrap(),
+        &lockit_types::VersionSpecifiers::from_str("<1.250").unwrap(),
     );
     let chosen = map.choose(&below, PrereleaseMode::default(), false, None);
     assert_eq!(chosen, Some(Version::from_str("1.249").unwrap()));

@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use lockit_dist::{PackageName, Version};
+use lockit_types::{PackageName, Version};
 use lockit_index_client::{ClientOptions, IndexClient};
 use lockit_resolver::{
     Explanation, NoSolution, NotInLock, Pinned, ResolveError, ResolveOptions, SkipReason, Step,

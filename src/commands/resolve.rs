@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use lockit_dist::{DistFilename, PackageName, Requirement, SdistExtension, Version};
+use lockit_types::{DistFilename, PackageName, Requirement, SdistExtension, Version};
 use lockit_index_client::{ClientOptions, IndexClient};
 use lockit_lockfile::{
     Header, Lock, LockParseError, LockedPackage, ParsedLock, PyProject, Pylock, PylockFile,
@@ -39,7 +39,7 @@ pub(crate) struct Inputs {
     /// The requirements files read (for their index and binary options).
     pub files: Vec<RequirementsFile>,
     /// A pyproject.toml's `requires-python` and the file that says it.
-    pub requires_python: Option<(lockit_dist::VersionSpecifiers, PathBuf)>,
+    pub requires_python: Option<(lockit_types::VersionSpecifiers, PathBuf)>,
 }
 
 /// True for inputs read as pyproject.toml rather than as requirements files.
@@ -263,7 +263,7 @@ fn redact_userinfo(arg: &str) -> String {
 }
 
 /// The `sha256:<hex>` hashes of a pin's files, sorted.
-pub(crate) fn file_hashes(files: &[lockit_dist::DistFile]) -> Vec<String> {
+pub(crate) fn file_hashes(files: &[lockit_types::DistFile]) -> Vec<String> {
     let mut hashes: Vec<String> = files
         .iter()
         .filter_map(|f| f.sha256.as_ref().map(|h| format!("sha256:{h}")))
@@ -299,9 +299,9 @@ pub(crate) fn to_lock(resolution: &Resolution, header: Option<Header>) -> Lock {
     Lock { header, packages }
 }
 
-pub(crate) use lockit_dist::url_file_name as file_name;
+pub(crate) use lockit_types::url_file_name as file_name;
 
-fn pylock_file(f: &lockit_dist::DistFile) -> Option<PylockFile> {
+fn pylock_file(f: &lockit_types::DistFile) -> Option<PylockFile> {
     Some(PylockFile {
         name: file_name(&f.url),
         url: f.url.clone(),
@@ -334,7 +334,7 @@ pub(crate) fn to_pylock(resolution: &Resolution, header: Option<Header>, python:
                 .filter(|f| f.filename.is_wheel())
                 .filter_map(pylock_file)
                 .collect();
-            let sdist_rank = |f: &&lockit_dist::DistFile| match &f.filename {
+            let sdist_rank = |f: &&lockit_types::DistFile| match &f.filename {
                 DistFilename::Sdist(s) if s.extension == SdistExtension::TarGz => Some(0),
                 DistFilename::Sdist(s) if s.extension == SdistExtension::Zip => Some(1),
                 _ => None,
@@ -396,7 +396,7 @@ fn upgrade_packages(
             names.insert(name);
             continue;
         }
-        let req = lockit_dist::parse_requirement(value).map_err(|e| {
+        let req = lockit_types::parse_requirement(value).map_err(|e| {
             Failure::input(format!(
                 "error: invalid --upgrade-package `{value}`: {}; expected a name or a requirement like `pydantic==2.9.2`",
                 e.message

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use lockit_dist::{DistFile, ExtraName, PackageName, ProjectFiles, Requirement, Version};
+use lockit_types::{DistFile, ExtraName, PackageName, ProjectFiles, Requirement, Version};
 use lockit_lockfile::{ParsedLock, Pin, SourcedRequirement};
 use lockit_resolver::{Dependent, Index, Resolution, ResolveError, ResolveOptions};
 use pep508_rs::VersionOrUrl;

@@ -7,7 +7,7 @@ use std::io::{Cursor, Write};
 use std::str::FromStr;
 use std::sync::Arc;
 
-use lockit_dist::{PackageName, Version};
+use lockit_types::{PackageName, Version};
 use sha2::{Digest, Sha256};
 
 use crate::model::{normalize_name, FileEntry, Project};
@@ -288,7 +288,7 @@ metadata_file = false
             &metadata[..],
             &index.files["foo_bar-1.0.0rc1-py3-none-any.whl.metadata"][..]
         );
-        let meta = lockit_dist::CoreMetadata::parse(&metadata).unwrap();
+        let meta = lockit_types::CoreMetadata::parse(&metadata).unwrap();
         assert_eq!(meta.name.as_ref(), "foo-bar");
         assert_eq!(meta.version.to_string(), "1.0.0rc1");
         assert_eq!(meta.requires_dist.len(), 2);
@@ -328,7 +328,7 @@ metadata_file = false
             found.insert(path, text);
         }
         let pkg_info = &found["foo_bar-1.0.0rc1/PKG-INFO"];
-        let meta = lockit_dist::CoreMetadata::parse_sdist_pkg_info(pkg_info.as_bytes()).unwrap();
+        let meta = lockit_types::CoreMetadata::parse_sdist_pkg_info(pkg_info.as_bytes()).unwrap();
         assert_eq!(meta.requires_dist.len(), 2);
         let pyproject: toml::Table = found["foo_bar-1.0.0rc1/pyproject.toml"].parse().unwrap();
         assert_eq!(pyproject["project"]["name"].as_str(), Some("Foo.Bar"));

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use lockit_dist::{DistFilename, PackageName, Version};
+use lockit_types::{DistFilename, PackageName, Version};
 use serde_json::{json, Map, Value};
 
 /// The PEP 691 media type of a JSON project page.

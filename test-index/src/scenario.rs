@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use lockit_dist::{PackageName, Requirement, Version, VersionSpecifiers};
+use lockit_types::{PackageName, Requirement, Version, VersionSpecifiers};
 use serde::{Deserialize, Serialize};
 
 /// The upload time given to files whose scenario entry names none.
@@ -242,7 +242,7 @@ impl Scenario {
                     .map_err(|e| invalid(format!("invalid requirement `{r}`: {}", e.message)))?;
             }
             for e in &p.extras {
-                lockit_dist::ExtraName::from_str(e)
+                lockit_types::ExtraName::from_str(e)
                     .map_err(|err| invalid(format!("invalid extra `{e}`: {err}")))?;
             }
             if let Some(rp) = &p.requires_python {

@@ -272,7 +272,7 @@ fn files_metadata_and_ranges() {
 
     let meta = get(&index, &format!("/files/{name}.metadata"), &[]);
     assert_eq!(meta.status, 200);
-    let parsed = lockit_dist::CoreMetadata::parse(&meta.body).unwrap();
+    let parsed = lockit_types::CoreMetadata::parse(&meta.body).unwrap();
     assert_eq!(parsed.requires_dist[0].to_string(), "b>=2");
     let page = get(&index, "/json/simple/a/", &[]).json();
     assert_eq!(

@@ -233,7 +233,7 @@ impl Reader {
                 }
             }
         }
-        let req = lockit_dist::parse_requirement(&requirement).map_err(|e| err(e.message))?;
+        let req = lockit_types::parse_requirement(&requirement).map_err(|e| err(e.message))?;
         let (version, url) = match &req.version_or_url {
             Some(VersionOrUrl::Url(url)) => (
                 None,

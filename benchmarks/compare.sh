@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # compare.sh - time lockit against `uv pip compile` on requirement corpora.
 #
-# Usage: benches/compare.sh [--help] [CORPUS.in ...]
+# Usage: benchmarks/compare.sh [--help] [CORPUS.in ...]
 #        (default corpus: ../shared/bench/corpus/*.in, relative to the repo root)
 #
 # For every corpus file, lockit and uv resolve the same requirements with the same
@@ -178,5 +178,5 @@ export BENCH_WORK_DIR=$work
 
 echo "compare.sh: lockit=$BENCH_LOCKIT uv=$uv python=$BENCH_PYTHON runs=$RUNS" >&2
 status=0
-python3 "$root/benches/compare.py" "${inputs[@]}" || status=$?
+python3 "$root/benchmarks/compare.py" "${inputs[@]}" || status=$?
 exit "$status"

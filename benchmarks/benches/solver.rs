@@ -2,7 +2,7 @@
 //! restarts, with every page and metadata answer already in memory.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use lockit_benches::{options, Recording};
+use lockit_benchmarks::{options, Recording};
 
 fn solver(c: &mut Criterion) {
     let mut group = c.benchmark_group("resolve");

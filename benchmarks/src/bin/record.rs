@@ -1,4 +1,4 @@
-//! Records what a resolution reads from the index into `benches/data/<corpus>.json.gz`.
+//! Records what a resolution reads from the index into `benchmarks/data/<corpus>.json.gz`.
 //!
 //! Usage: `record CORPUS.in [--cache-dir DIR] [--offline] [--out FILE]`
 //!
@@ -11,8 +11,8 @@ use std::process::ExitCode;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use lockit_benches::{data_dir, read_requirements, Recorder, EXCLUDE_NEWER};
-use lockit_dist::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
+use lockit_benchmarks::{data_dir, read_requirements, Recorder, EXCLUDE_NEWER};
+use lockit_types::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
 use lockit_index_client::{ClientOptions, IndexClient, IndexError};
 use lockit_resolver::{FetchError, Index};
 
@@ -92,13 +92,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
     let recorder = Recorder::new(&index, requirements);
     let roots = {
-        let rec = lockit_benches::Recording {
+        let rec = lockit_benchmarks::Recording {
             requirements: read_requirements(&std::fs::read_to_string(&input)?),
             ..Default::default()
         };
         rec.roots()
     };
-    let resolution = lockit_resolver::resolve(&recorder, &roots, &[], &lockit_benches::options())
+    let resolution = lockit_resolver::resolve(&recorder, &roots, &[], &lockit_benchmarks::options())
         .map_err(|e| format!("{corpus} does not resolve: {e}"))?;
     let mut recording = recorder.finish();
     recording.pins = resolution

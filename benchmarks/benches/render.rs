@@ -1,7 +1,7 @@
 //! Rendering a lock: the airflow resolution as requirements.txt.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use lockit_benches::{options, Recording};
+use lockit_benchmarks::{options, Recording};
 use lockit_lockfile::{Header, Lock, LockedPackage, Via};
 use lockit_resolver::Dependent;
 

@@ -2,8 +2,8 @@
 //! corpus input (every project page and every version's metadata), kept small enough to
 //! commit and replayed without a network.
 //!
-//! The data files (`benches/data/<corpus>.json.gz`) are written by the `record` binary:
-//! `cargo run --release -p lockit-benches --bin record -- ../shared/bench/corpus/jupyter.in`.
+//! The data files (`benchmarks/data/<corpus>.json.gz`) are written by the `record` binary:
+//! `cargo run --release -p lockit-benchmarks --bin record -- ../shared/bench/corpus/jupyter.in`.
 //! Only what resolution reads is kept: filenames, `requires-python`, yank flags and the
 //! metadata fields the resolver uses. URLs and hashes are made up from the filenames when
 //! the data is loaded, so a page costs about what a real one does to group and judge.
@@ -14,14 +14,14 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
-use lockit_dist::{
+use lockit_types::{
     CoreMetadata, DistFile, DistFilename, PackageName, Platform, ProjectFiles, Requirement, Target,
     Version, Yanked,
 };
 use lockit_resolver::{FetchError, Index, ResolveOptions, RootRequirement};
 use serde::{Deserialize, Serialize};
 
-/// The target every recording and benchmark uses (as `benches/compare.sh` does).
+/// The target every recording and benchmark uses (as `benchmarks/compare.sh` does).
 pub const PYTHON: &str = "3.12";
 /// See [`PYTHON`].
 pub const PLATFORM: &str = "x86_64-manylinux_2_28";
@@ -58,7 +58,7 @@ impl Recording {
         serde_json::from_str(&text).map_err(std::io::Error::other)
     }
 
-    /// Reads `benches/data/<corpus>.json.gz`.
+    /// Reads `benchmarks/data/<corpus>.json.gz`.
     pub fn load_corpus(corpus: &str) -> std::io::Result<Self> {
         Self::load(&data_dir().join(format!("{corpus}.json.gz")))
     }
@@ -84,7 +84,7 @@ impl Recording {
             .enumerate()
             .filter_map(|(i, r)| {
                 Some(RootRequirement {
-                    requirement: lockit_dist::parse_requirement(r).ok()?,
+                    requirement: lockit_types::parse_requirement(r).ok()?,
                     source: "requirements.in".into(),
                     line: Some(i + 1),
                 })
@@ -247,7 +247,7 @@ impl Index for Recorder<'_> {
             let files = project
                 .files()
                 .map(|f| {
-                    let filename = lockit_dist::url_file_name(&f.url);
+                    let filename = lockit_types::url_file_name(&f.url);
                     (
                         filename,
                         f.requires_python.as_ref().map(ToString::to_string),
@@ -296,7 +296,7 @@ pub fn read_requirements(text: &str) -> Vec<String> {
 
 /// Parses a requirement the way the recording's roots are parsed.
 pub fn requirement(text: &str) -> Option<Requirement> {
-    lockit_dist::parse_requirement(text).ok()
+    lockit_types::parse_requirement(text).ok()
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Parsing what the index serves: core metadata, PEP 508 requirements, filenames.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use lockit_benches::Recording;
-use lockit_dist::{CoreMetadata, DistFilename, PackageName};
+use lockit_benchmarks::Recording;
+use lockit_types::{CoreMetadata, DistFilename, PackageName};
 
 fn parse(c: &mut Criterion) {
     let recording = Recording::load_corpus("airflow").expect("recorded index");
@@ -40,7 +40,7 @@ fn parse(c: &mut Criterion) {
     group.bench_function("requirements", |b| {
         b.iter(|| {
             for r in &requirements {
-                criterion::black_box(lockit_dist::parse_requirement(r).ok());
+                criterion::black_box(lockit_types::parse_requirement(r).ok());
             }
         })
     });

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run and tabulate the lockit vs `uv pip compile` comparison.
 
-Driven by benches/compare.sh, which prepares the tools and passes their paths in
+Driven by benchmarks/compare.sh, which prepares the tools and passes their paths in
 environment variables; see the --help text of compare.sh for the knobs. Standard
 library only.
 """
@@ -44,7 +44,7 @@ SCRUB_ENV = (
 def env_required(name: str) -> str:
     value = os.environ.get(name)
     if not value:
-        sys.exit(f"compare.py: {name} is not set (run benches/compare.sh)")
+        sys.exit(f"compare.py: {name} is not set (run benchmarks/compare.sh)")
     return value
 
 

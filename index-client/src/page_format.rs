@@ -25,7 +25,7 @@ use std::ops::Range;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
-use lockit_dist::{
+use lockit_types::{
     DistFile, DistFilename, PackageName, PageInterner, ProjectFiles, ReleaseSource, Version, Yanked,
 };
 
@@ -827,7 +827,7 @@ mod tests {
         assert_eq!(versions, ["1.0", "3.0"]);
         let kept: Vec<String> = project
             .files()
-            .map(|f| lockit_dist::url_file_name(&f.url))
+            .map(|f| lockit_types::url_file_name(&f.url))
             .collect();
         assert_eq!(kept, ["a-1.0.tar.gz", "a-3.0.tar.gz"]);
     }
