@@ -41,8 +41,24 @@ pub enum IndexStrategyArg {
     UnsafeBestMatch,
 }
 
-/// Options that say what to resolve for and where from (shared by every command).
+/// Options every command takes, in groups.
 #[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    #[command(flatten)]
+    pub resolver: ResolverArgs,
+    #[command(flatten)]
+    pub index: IndexArgs,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// The environment to lock for.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Target options")]
 pub struct TargetArgs {
     /// Python version to resolve for (`3.12`); default: the `python3` on PATH.
     #[arg(long, value_name = "X.Y")]
@@ -50,18 +66,18 @@ pub struct TargetArgs {
     /// Platform to resolve for, as uv spells it (`x86_64-manylinux_2_28`, `aarch64-apple-darwin`, `windows`).
     #[arg(long, value_name = "PLATFORM")]
     pub python_platform: Option<String>,
+    /// Lock for every platform at once (not supported yet).
+    #[arg(long)]
+    pub universal: bool,
+}
+
+/// What the resolver may choose.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Resolver options")]
+pub struct ResolverArgs {
     /// Ignore files uploaded after this date (RFC 3339 timestamp or YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub exclude_newer: Option<String>,
-    /// Index URL (default https://pypi.org/simple/).
-    #[arg(short = 'i', long, env = "LOCKIT_INDEX_URL")]
-    pub index_url: Option<String>,
-    /// More index URLs; a package is taken from the first index that has it.
-    #[arg(long, env = "LOCKIT_EXTRA_INDEX_URL", value_delimiter = ' ')]
-    pub extra_index_url: Vec<String>,
-    /// Flat pages or directories of distribution files.
-    #[arg(short = 'f', long)]
-    pub find_links: Vec<String>,
     /// When pre-releases may be chosen.
     #[arg(long, value_enum)]
     pub prerelease: Option<PrereleaseArg>,
@@ -77,33 +93,57 @@ pub struct TargetArgs {
     /// Constrain versions without adding packages.
     #[arg(short = 'c', long = "constraint", value_name = "FILE")]
     pub constraints: Vec<PathBuf>,
-    /// Lock for every platform at once (not supported yet).
-    #[arg(long)]
-    pub universal: bool,
-    /// Cache directory (default: the XDG cache dir).
-    #[arg(long, env = "LOCKIT_CACHE_DIR")]
-    pub cache_dir: Option<PathBuf>,
-    /// Use no disk cache.
-    #[arg(long)]
-    pub no_cache: bool,
+}
+
+/// Where packages come from.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Index options")]
+pub struct IndexArgs {
+    /// Index URL (default https://pypi.org/simple/).
+    #[arg(short = 'i', long, env = "LOCKIT_INDEX_URL")]
+    pub index_url: Option<String>,
+    /// More index URLs; a package is taken from the first index that has it.
+    #[arg(long, env = "LOCKIT_EXTRA_INDEX_URL", value_delimiter = ' ')]
+    pub extra_index_url: Vec<String>,
+    /// Flat pages or directories of distribution files.
+    #[arg(short = 'f', long)]
+    pub find_links: Vec<String>,
+    /// Which indexes a package may come from: the first that has it (safe), or all of them.
+    #[arg(long, value_enum, env = "LOCKIT_INDEX_STRATEGY", default_value_t = IndexStrategyArg::FirstIndex)]
+    pub index_strategy: IndexStrategyArg,
     /// Never use the network; everything must come from the cache.
     #[arg(long, env = "LOCKIT_OFFLINE")]
     pub offline: bool,
-    /// Refetch project pages even when the cache holds them.
-    #[arg(long)]
-    pub refresh: bool,
     /// Seconds to wait for a connection.
     #[arg(long, env = "LOCKIT_CONNECT_TIMEOUT", default_value_t = 10.0)]
     pub connect_timeout: f64,
     /// Seconds to wait for data on a connection.
     #[arg(long, env = "LOCKIT_READ_TIMEOUT", default_value_t = 30.0)]
     pub read_timeout: f64,
-    /// Which indexes a package may come from: the first that has it (safe), or all of them.
-    #[arg(long, value_enum, env = "LOCKIT_INDEX_STRATEGY", default_value_t = IndexStrategyArg::FirstIndex)]
-    pub index_strategy: IndexStrategyArg,
     /// Verify TLS with the operating system's certificate store (always the case; accepted for uv/pip compatibility).
     #[arg(long, env = "LOCKIT_NATIVE_TLS")]
     pub native_tls: bool,
+}
+
+/// The on-disk cache.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Cache options")]
+pub struct CacheArgs {
+    /// Cache directory (default: the XDG cache dir).
+    #[arg(long, env = "LOCKIT_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Use no disk cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Refetch project pages even when the cache holds them.
+    #[arg(long)]
+    pub refresh: bool,
+}
+
+/// How much lockit says on stderr.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Output options")]
+pub struct OutputArgs {
     /// Less output.
     #[arg(short, long)]
     pub quiet: bool,
@@ -138,7 +178,7 @@ pub struct ResolveArgs {
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
-    pub target: TargetArgs,
+    pub common: CommonArgs,
 }
 
 /// The lock formats `resolve` writes.
@@ -190,7 +230,7 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub input_args: InputArgs,
     #[command(flatten)]
-    pub target: TargetArgs,
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Args)]
@@ -205,5 +245,55 @@ pub struct ExplainArgs {
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
-    pub target: TargetArgs,
+    pub common: CommonArgs,
+}
+
+impl InputArgs {
+    /// What to take from a pyproject.toml input.
+    pub fn selection(&self) -> lockit_lockfile::Selection {
+        lockit_lockfile::Selection {
+            extras: self.extra.clone(),
+            all_extras: self.all_extras,
+            groups: self.group.clone(),
+        }
+    }
+
+    /// True when any of these options was given.
+    pub fn given(&self) -> bool {
+        !self.overrides.is_empty()
+            || !self.extra.is_empty()
+            || self.all_extras
+            || !self.group.is_empty()
+    }
+}
+
+impl ResolveArgs {
+    /// The `lockit resolve` arguments recorded in a lock's header command, if it is one.
+    pub fn from_header(command: &str) -> Option<ResolveArgs> {
+        let words = lockit_lockfile::command_words(command)?;
+        if words.first().map(String::as_str) != Some("lockit") {
+            return None;
+        }
+        match Cli::try_parse_from(words).ok()?.command {
+            Command::Resolve(args) => Some(args),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_resolve_arguments_from_a_header() {
+        let args = ResolveArgs::from_header(
+            "lockit resolve req.in --python-version 3.12 --extra cli -o out.txt",
+        )
+        .expect("a resolve command");
+        assert_eq!(args.inputs, [PathBuf::from("req.in")]);
+        assert_eq!(args.common.target.python_version.as_deref(), Some("3.12"));
+        assert_eq!(args.input.extra, ["cli"]);
+        assert!(ResolveArgs::from_header("pip-compile requirements.in").is_none());
+    }
 }

@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
-use lockit_types::{DistFile, DistFilename, PackageName, Yanked};
 use lockit_index_client::IndexClient;
-use lockit_resolver::RootRequirement;
+use lockit_resolver::SourcedRequirement;
+use lockit_types::{DistFile, DistFilename, PackageName, Yanked};
 use pep508_rs::VersionOrUrl;
 use tokio::runtime::Handle;
 
@@ -13,7 +13,7 @@ use crate::exit_code::{Exit, Failure};
 /// The file each URL requirement names, hashed (from its `#sha256=` fragment, else by
 /// reading it), so the lock can pin it with `--hash` like any other.
 pub fn direct_files(
-    roots: &[RootRequirement],
+    roots: &[SourcedRequirement],
     client: &IndexClient,
     runtime: &Handle,
 ) -> Result<HashMap<PackageName, DistFile>, Failure> {
@@ -22,10 +22,7 @@ pub fn direct_files(
         let Some(VersionOrUrl::Url(url)) = &root.requirement.version_or_url else {
             continue;
         };
-        let at = match root.line {
-            Some(l) => format!("{}:{l}", root.source),
-            None => root.source.clone(),
-        };
+        let at = root.location();
         let name = &root.requirement.name;
         let mut location = url.to_url();
         let fragment = location.fragment().map(str::to_string);
@@ -37,14 +34,14 @@ pub fn direct_files(
             .unwrap_or_default();
         let parsed = DistFilename::parse(&filename, name).map_err(|e| {
             Failure::input(format!(
-                "error: {at}: `{name} @ {location}` must point to a wheel or sdist of `{name}`: {e}"
+                "{at}: `{name} @ {location}` must point to a wheel or sdist of `{name}`: {e}"
             ))
         })?;
         let sha256 = match fragment.as_deref().and_then(|f| f.strip_prefix("sha256=")) {
             Some(h) => h.to_ascii_lowercase(),
             None => runtime
                 .block_on(client.file_sha256(location.as_str()))
-                .map_err(|e| Failure::new(Exit::Network, format!("error: {at}: {e}")))?,
+                .map_err(|e| Failure::new(Exit::Network, format!("{at}: {e}")))?,
         };
         let file = DistFile {
             filename: parsed,
@@ -60,7 +57,7 @@ pub fn direct_files(
         if let Some(other) = files.get(name) {
             if other.url != file.url {
                 return Err(Failure::input(format!(
-                    "error: {at}: `{name}` is requested from two URLs: {} and {}",
+                    "{at}: `{name}` is requested from two URLs: {} and {}",
                     other.url, file.url
                 )));
             }

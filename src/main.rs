@@ -1,4 +1,7 @@
 //! `lockit`: resolve Python requirements into a hashed, deterministic lock.
+//!
+//! The binary only parses arguments, builds settings and calls the libraries; `main` prints
+//! a failure once, as `error: …`, and maps it to its exit code.
 
 use std::process::ExitCode;
 
@@ -6,10 +9,13 @@ mod cli;
 mod commands;
 mod direct;
 mod exit_code;
-mod index_bridge;
+mod hints;
 mod logging;
+mod output;
 mod progress;
+mod session;
 mod settings;
+mod style;
 mod target;
 
 fn main() -> ExitCode {
@@ -19,7 +25,7 @@ fn main() -> ExitCode {
         Ok(code) => code.into(),
         Err(failure) => {
             if !failure.message.is_empty() {
-                eprintln!("{}", failure.message);
+                eprintln!("error: {}", failure.message);
             }
             failure.code.into()
         }

@@ -1,15 +1,18 @@
 //! Turns arguments and requirement-file options into client and resolver settings.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use lockit_types::PackageName;
 use lockit_index_client::{ClientOptions, IndexStrategy};
-use lockit_resolver::{BinaryPolicy, PrereleaseMode};
+use lockit_lockfile::Inputs;
+use lockit_resolver::{BinaryPolicy, PrereleaseMode, ResolveOptions};
+use lockit_types::PackageName;
 
-use crate::cli::{IndexStrategyArg, PrereleaseArg, TargetArgs};
+use crate::cli::{CacheArgs, CommonArgs, IndexStrategyArg, PrereleaseArg, ResolverArgs};
 use crate::exit_code::Failure;
+use crate::target::resolve_target;
 
 /// The default index.
 pub const PYPI: &str = "https://pypi.org/simple/";
@@ -26,12 +29,12 @@ pub fn exclude_newer(arg: Option<&str>) -> Result<Option<jiff::Timestamp>, Failu
         }
     }
     Err(Failure::input(format!(
-        "error: invalid --exclude-newer `{s}`: expected an RFC 3339 timestamp like 2026-11-01T00:00:00Z or a date like 2026-11-01"
+        "invalid --exclude-newer `{s}`: expected an RFC 3339 timestamp like 2026-11-01T00:00:00Z or a date like 2026-11-01"
     )))
 }
 
 /// The pre-release policy from `--prerelease` / `--pre` / a file's `--pre`.
-pub fn prerelease(args: &TargetArgs, file_pre: bool) -> PrereleaseMode {
+fn prerelease(args: &ResolverArgs, file_pre: bool) -> PrereleaseMode {
     match args.prerelease {
         Some(PrereleaseArg::Allow) => PrereleaseMode::Allow,
         Some(PrereleaseArg::Disallow) => PrereleaseMode::Disallow,
@@ -44,41 +47,30 @@ pub fn prerelease(args: &TargetArgs, file_pre: bool) -> PrereleaseMode {
     }
 }
 
-/// `--only-binary` / `--no-binary` lists (from flags and files) as a policy.
-pub fn binary_policy(
-    only_binary: &[String],
-    no_binary: &[String],
-) -> Result<BinaryPolicy, Failure> {
-    let mut policy = BinaryPolicy::default();
-    let names =
-        |list: &[String], all: &mut bool, set: &mut std::collections::HashSet<PackageName>| {
-            for item in list.iter().flat_map(|s| s.split(',')) {
-                let item = item.trim();
-                match item {
-                    "" | ":none:" => {}
-                    ":all:" => *all = true,
-                    n => {
-                        let name = PackageName::from_str(n).map_err(|e| {
-                            Failure::input(format!("error: invalid package name `{n}`: {e}"))
-                        })?;
-                        set.insert(name);
-                    }
-                }
+/// Package names from `--only-binary` / `--no-binary` values (comma-separated; `:all:`
+/// sets `all`, `:none:` is nothing).
+fn binary_names(
+    list: &[String],
+    all: &mut bool,
+    set: &mut HashSet<PackageName>,
+) -> Result<(), Failure> {
+    for item in list.iter().flat_map(|s| s.split(',')).map(str::trim) {
+        match item {
+            "" | ":none:" => {}
+            ":all:" => *all = true,
+            n => {
+                let name = PackageName::from_str(n)
+                    .map_err(|e| Failure::input(format!("invalid package name `{n}`: {e}")))?;
+                set.insert(name);
             }
-            Ok::<(), Failure>(())
-        };
-    names(
-        only_binary,
-        &mut policy.only_binary_all,
-        &mut policy.only_binary,
-    )?;
-    names(no_binary, &mut policy.no_binary_all, &mut policy.no_binary)?;
-    Ok(policy)
+        }
+    }
+    Ok(())
 }
 
 /// The cache directory: `--cache-dir`, `LOCKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/lockit`
 /// or `~/.cache/lockit`; none with `--no-cache`.
-pub fn cache_dir(args: &TargetArgs) -> Option<PathBuf> {
+fn cache_dir(args: &CacheArgs) -> Option<PathBuf> {
     if args.no_cache {
         return None;
     }
@@ -100,28 +92,28 @@ pub fn default_cache_root() -> Option<PathBuf> {
     Some(base.join("lockit"))
 }
 
-/// Client options from the flags, with the index URLs a requirements file named.
-pub fn client_options(
-    args: &TargetArgs,
-    file_index: Option<&str>,
-    file_extra: &[String],
-    file_find_links: &[String],
-) -> Result<ClientOptions, Failure> {
-    let primary = args
+/// Client options from the flags, with the index options the requirements files give.
+fn client_options(args: &CommonArgs, inputs: &Inputs) -> Result<ClientOptions, Failure> {
+    let index = &args.index;
+    let primary = index
         .index_url
         .clone()
-        .or_else(|| file_index.map(str::to_string))
+        .or_else(|| inputs.index_url().map(str::to_string))
         .unwrap_or_else(|| PYPI.to_string());
     let mut index_urls = vec![primary];
-    for extra in args.extra_index_url.iter().chain(file_extra) {
+    for extra in index
+        .extra_index_url
+        .iter()
+        .chain(&inputs.file_options(|f| &f.extra_index_urls))
+    {
         if !extra.is_empty() && !index_urls.contains(extra) {
             index_urls.push(extra.clone());
         }
     }
-    let mut find_links: Vec<String> = args.find_links.clone();
-    for f in file_find_links {
-        if !find_links.contains(f) {
-            find_links.push(f.clone());
+    let mut find_links: Vec<String> = index.find_links.clone();
+    for f in inputs.file_options(|f| &f.find_links) {
+        if !find_links.contains(&f) {
+            find_links.push(f);
         }
     }
     let secs = |s: f64, what: &str| {
@@ -129,26 +121,77 @@ pub fn client_options(
             Ok(Duration::from_secs_f64(s))
         } else {
             Err(Failure::input(format!(
-                "error: {what} must be a positive number of seconds"
+                "{what} must be a positive number of seconds"
             )))
         }
     };
     Ok(ClientOptions {
         index_urls,
         find_links,
-        cache_dir: cache_dir(args),
-        offline: args.offline,
-        refresh: args.refresh,
-        exclude_newer: exclude_newer(args.exclude_newer.as_deref())?,
-        connect_timeout: secs(args.connect_timeout, "--connect-timeout")?,
-        read_timeout: secs(args.read_timeout, "--read-timeout")?,
+        cache_dir: cache_dir(&args.cache),
+        offline: index.offline,
+        refresh: args.cache.refresh,
+        exclude_newer: exclude_newer(args.resolver.exclude_newer.as_deref())?,
+        connect_timeout: secs(index.connect_timeout, "--connect-timeout")?,
+        read_timeout: secs(index.read_timeout, "--read-timeout")?,
         retries: 3,
-        index_strategy: match args.index_strategy {
+        index_strategy: match index.index_strategy {
             IndexStrategyArg::FirstIndex => IndexStrategy::FirstIndex,
             IndexStrategyArg::UnsafeBestMatch => IndexStrategy::UnsafeBestMatch,
         },
-        verbose: args.verbose > 0,
-        native_tls: args.native_tls,
+        verbose: args.output.verbose > 0,
+        native_tls: index.native_tls,
         netrc: true,
     })
+}
+
+/// The resolver and client options a run uses, for the target the flags (or the local
+/// interpreter) name.
+pub fn prepare(
+    inputs: &Inputs,
+    args: &CommonArgs,
+) -> Result<(ResolveOptions, ClientOptions), Failure> {
+    if args.target.universal {
+        return Err(Failure::input(
+            "--universal is not supported yet: lockit locks for one target; pass --python-version and --python-platform",
+        ));
+    }
+    let target = resolve_target(
+        args.target.python_version.as_deref(),
+        args.target.python_platform.as_deref(),
+        args.output.quiet,
+    )?;
+    if let Some((rp, path)) = &inputs.requires_python {
+        if !rp.contains(&target.python) {
+            return Err(Failure::input(format!(
+                "the target Python {} is outside `requires-python = \"{rp}\"` of `{}`; pass a --python-version it allows",
+                target.python_minor(),
+                path.display()
+            )));
+        }
+    }
+    let client_options = client_options(args, inputs)?;
+    let resolver = &args.resolver;
+    let mut binary = BinaryPolicy::default();
+    let only_binary = [
+        resolver.only_binary.clone(),
+        inputs.file_options(|f| &f.only_binary),
+    ]
+    .concat();
+    let no_binary = [
+        resolver.no_binary.clone(),
+        inputs.file_options(|f| &f.no_binary),
+    ]
+    .concat();
+    binary_names(
+        &only_binary,
+        &mut binary.only_binary_all,
+        &mut binary.only_binary,
+    )?;
+    binary_names(&no_binary, &mut binary.no_binary_all, &mut binary.no_binary)?;
+    let mut options = ResolveOptions::new(target);
+    options.prerelease = prerelease(resolver, inputs.pre());
+    options.binary = binary;
+    options.overrides = inputs.overrides.clone();
+    Ok((options, client_options))
 }

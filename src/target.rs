@@ -145,6 +145,6 @@ pub fn resolve_target(
     };
     let platform: Platform = platform
         .parse()
-        .map_err(|e| Failure::input(format!("error: {e}")))?;
-    Target::new(&version, platform).map_err(|e| Failure::input(format!("error: {e}")))
+        .map_err(|e: lockit_types::TargetError| Failure::input(e.to_string()))?;
+    Target::new(&version, platform).map_err(|e| Failure::input(e.to_string()))
 }

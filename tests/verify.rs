@@ -322,22 +322,16 @@ fn json_and_github_annotations() {
         &[("GITHUB_ACTIONS", "true")],
     );
     run.assert_code(1);
+    // With --format json, stdout is the JSON document alone; annotations go to stderr,
+    // which the Actions runner also reads.
     assert!(
-        run.stdout.contains(
-            "::error file=requirements.in,line=2::+ other 3.0.0: requirements.in%3A2 adds `other`"
-        ) || run.stdout.contains(
+        run.stderr.contains(
             "::error file=requirements.in,line=2::+ other 3.0.0: requirements.in:2 adds `other`"
         ),
         "{}",
-        run.stdout
+        run.stderr
     );
-    let json_text: String = run
-        .stdout
-        .lines()
-        .filter(|l| !l.starts_with("::"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let json: serde_json::Value = serde_json::from_str(&json_text).expect("json report");
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json report");
     assert_eq!(json["current"], false);
     assert_eq!(json["problems"][0]["kind"], "added");
     assert_eq!(json["problems"][0]["package"], "other");

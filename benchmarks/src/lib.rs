@@ -14,11 +14,11 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
+use lockit_resolver::{FetchError, Index, RequirementOrigin, ResolveOptions, SourcedRequirement};
 use lockit_types::{
     CoreMetadata, DistFile, DistFilename, PackageName, Platform, ProjectFiles, Requirement, Target,
     Version, Yanked,
 };
-use lockit_resolver::{FetchError, Index, ResolveOptions, RootRequirement};
 use serde::{Deserialize, Serialize};
 
 /// The target every recording and benchmark uses (as `benchmarks/compare.sh` does).
@@ -78,16 +78,18 @@ impl Recording {
     }
 
     /// The root requirements.
-    pub fn roots(&self) -> Vec<RootRequirement> {
+    pub fn roots(&self) -> Vec<SourcedRequirement> {
         self.requirements
             .iter()
             .enumerate()
             .filter_map(|(i, r)| {
-                Some(RootRequirement {
-                    requirement: lockit_types::parse_requirement(r).ok()?,
-                    source: "requirements.in".into(),
-                    line: Some(i + 1),
-                })
+                Some(SourcedRequirement::new(
+                    lockit_types::parse_requirement(r).ok()?,
+                    RequirementOrigin::File {
+                        path: "requirements.in".into(),
+                        line: i + 1,
+                    },
+                ))
             })
             .collect()
     }

@@ -10,8 +10,13 @@
 //! - [`diff`]: what changed between two sets of pins.
 //! - [`write_atomic`]: replace a lock file without ever leaving half of one.
 
+pub mod check;
 pub mod diff;
+pub mod encode;
+mod header;
+pub mod inputs;
 mod lines;
+mod lock_file;
 pub mod pylock;
 pub mod pyproject;
 pub mod requirements_in;
@@ -19,12 +24,15 @@ pub mod requirements_txt;
 mod write;
 
 pub use diff::{diff_pins, PinChange};
+pub use encode::{to_lock, to_pylock};
+pub use header::{command_words, redact_credentials, Header};
+pub use inputs::{InputError, Inputs};
+pub use lock_file::{default_lock_path, is_toml, parse_lock_file};
+pub use lockit_types::{RequirementOrigin, SourcedRequirement};
 pub use pylock::{parse_pylock, render_pylock, Pylock, PylockFile, PylockPackage};
 pub use pyproject::{PyProject, PyProjectError, Selection};
-pub use requirements_in::{
-    LineError, LineErrorKind, RequirementsError, RequirementsFile, SourcedRequirement,
-};
+pub use requirements_in::{LineError, LineErrorKind, RequirementsError, RequirementsFile};
 pub use requirements_txt::{
-    parse_lock, render, Header, Lock, LockParseError, LockedPackage, ParsedLock, Pin, PinFile, Via,
+    parse_lock, render, Lock, LockParseError, LockedPackage, ParsedLock, Pin, PinFile, Via,
 };
 pub use write::write_atomic;

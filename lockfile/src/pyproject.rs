@@ -12,13 +12,13 @@ use pep440_rs::VersionSpecifiers;
 use pep508_rs::{ExtraName, PackageName};
 use serde::Deserialize;
 
-use crate::requirements_in::SourcedRequirement;
+use lockit_types::{RequirementOrigin, SourcedRequirement};
 
 /// Why a pyproject.toml cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum PyProjectError {
     /// The file could not be read.
-    #[error("error: cannot read `{}`: {source}", path.display())]
+    #[error("cannot read `{}`: {source}", path.display())]
     Read {
         /// The path as given.
         path: PathBuf,
@@ -26,7 +26,7 @@ pub enum PyProjectError {
         source: std::io::Error,
     },
     /// Something at a line of the file is wrong.
-    #[error("error: {}:{line}: {message}", path.display())]
+    #[error("{}:{line}: {message}", path.display())]
     Line {
         /// The file.
         path: PathBuf,
@@ -36,7 +36,7 @@ pub enum PyProjectError {
         message: String,
     },
     /// A selection (`--extra`, `--group`) names something the file does not define.
-    #[error("error: `{}` has no {what} `{name}`{}", path.display(), available_list(available))]
+    #[error("`{}` has no {what} `{name}`{}", path.display(), available_list(available))]
     Unknown {
         /// The file.
         path: PathBuf,
@@ -48,7 +48,7 @@ pub enum PyProjectError {
         available: Vec<String>,
     },
     /// The file lacks what lockit needs.
-    #[error("error: `{}`: {message}", path.display())]
+    #[error("`{}`: {message}", path.display())]
     Invalid {
         /// The file.
         path: PathBuf,
@@ -181,9 +181,11 @@ impl PyProject {
                 .map_err(|e| at(s.span().start, format!("`{}`: {}", s.get_ref(), e.message)))?;
             Ok::<_, PyProjectError>(SourcedRequirement {
                 requirement: req,
-                file: path.to_path_buf(),
-                line: line_of(text, s.span().start),
-                text: s.get_ref().clone(),
+                origin: RequirementOrigin::File {
+                    path: path.to_path_buf(),
+                    line: line_of(text, s.span().start),
+                },
+                text: Some(s.get_ref().clone()),
             })
         };
         let mut out = PyProject {
@@ -429,7 +431,7 @@ loop-b = [{ include-group = "loop-a" }]
             .requirements(&sel)
             .expect("select")
             .iter()
-            .map(|r| format!("{}:{}", r.requirement.name, r.line))
+            .map(|r| format!("{}:{}", r.requirement.name, r.origin.line().unwrap_or(0)))
             .collect()
     }
 
@@ -478,9 +480,9 @@ loop-b = [{ include-group = "loop-a" }]
     #[test]
     fn unknown_names_and_cycles_are_errors() {
         let err = |sel: Selection| project().requirements(&sel).expect_err("error").to_string();
-        insta::assert_snapshot!(err(Selection { extras: vec!["gpu".into()], ..Default::default() }), @"error: `pyproject.toml` has no optional-dependencies extra `gpu`; it defines `all`, `cli`, `fast`");
-        insta::assert_snapshot!(err(Selection { groups: vec!["docs".into()], ..Default::default() }), @"error: `pyproject.toml` has no dependency group `docs`; it defines `lint`, `loop-a`, `loop-b`, `test`");
-        insta::assert_snapshot!(err(Selection { groups: vec!["loop-a".into()], ..Default::default() }), @"error: `pyproject.toml`: dependency groups include each other: loop-a -> loop-b -> loop-a; remove one `include-group`");
+        insta::assert_snapshot!(err(Selection { extras: vec!["gpu".into()], ..Default::default() }), @"`pyproject.toml` has no optional-dependencies extra `gpu`; it defines `all`, `cli`, `fast`");
+        insta::assert_snapshot!(err(Selection { groups: vec!["docs".into()], ..Default::default() }), @"`pyproject.toml` has no dependency group `docs`; it defines `lint`, `loop-a`, `loop-b`, `test`");
+        insta::assert_snapshot!(err(Selection { groups: vec!["loop-a".into()], ..Default::default() }), @"`pyproject.toml`: dependency groups include each other: loop-a -> loop-b -> loop-a; remove one `include-group`");
     }
 
     #[test]
@@ -491,12 +493,12 @@ loop-b = [{ include-group = "loop-a" }]
                 .to_string()
         };
         insta::assert_snapshot!(e("[project]\nname = \"a\"\ndependencies = [\n  \"ok\",\n  \"bad>>1\",\n]\n"), @r#"
-            error: pyproject.toml:5: `bad>>1`: no such comparison operator ">>", must be one of ~= == != <= >= < > ===
+            pyproject.toml:5: `bad>>1`: no such comparison operator ">>", must be one of ~= == != <= >= < > ===
             "#);
-        insta::assert_snapshot!(e("[project]\ndependencies = 3\n"), @"error: pyproject.toml:2: invalid type: integer `3`, expected a sequence");
-        insta::assert_snapshot!(e("[project]\ndynamic = [\"dependencies\"]\n"), @"error: `pyproject.toml`: the project's dependencies are `dynamic`: lockit reads them from `[project]` and does not build projects; list them in `[project].dependencies`");
+        insta::assert_snapshot!(e("[project]\ndependencies = 3\n"), @"pyproject.toml:2: invalid type: integer `3`, expected a sequence");
+        insta::assert_snapshot!(e("[project]\ndynamic = [\"dependencies\"]\n"), @"`pyproject.toml`: the project's dependencies are `dynamic`: lockit reads them from `[project]` and does not build projects; list them in `[project].dependencies`");
         insta::assert_snapshot!(e("[dependency-groups]\ndev = [1]\n"), @r#"
-            error: pyproject.toml:2: a dependency group entry is a requirement string or `{include-group = "name"}`
+            pyproject.toml:2: a dependency group entry is a requirement string or `{include-group = "name"}`
             "#);
     }
 }

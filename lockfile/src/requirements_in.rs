@@ -9,6 +9,7 @@ mod error;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
+use lockit_types::{RequirementOrigin, SourcedRequirement};
 use pep508_rs::Requirement;
 
 pub use error::{LineError, LineErrorKind, RequirementsError};
@@ -42,26 +43,6 @@ pub struct RequirementsFile {
     pub prefer_binary: bool,
     /// `--require-hashes`.
     pub require_hashes: bool,
-}
-
-/// A requirement and where it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourcedRequirement {
-    /// The parsed requirement.
-    pub requirement: Requirement,
-    /// The file it is in, as given (relative paths stay relative, joined to the includer's directory).
-    pub file: PathBuf,
-    /// 1-based line where the requirement starts.
-    pub line: usize,
-    /// The line as written: continuations joined, comment removed, `${VAR}` not expanded.
-    pub text: String,
-}
-
-impl SourcedRequirement {
-    /// `file:line`, for explanations (`flask>=3 (from requirements.in:4)`).
-    pub fn location(&self) -> String {
-        format!("{}:{}", self.file.display(), self.line)
-    }
 }
 
 impl RequirementsFile {
@@ -370,9 +351,11 @@ impl Parser<'_> {
         let requirement = parse_requirement(req_text)?;
         let sourced = SourcedRequirement {
             requirement,
-            file: display.to_path_buf(),
-            line: line.line,
-            text: line.written.clone(),
+            origin: RequirementOrigin::File {
+                path: display.to_path_buf(),
+                line: line.line,
+            },
+            text: Some(line.written.clone()),
         };
         if constraint {
             self.out.constraints.push(sourced);

@@ -10,16 +10,9 @@ use std::fmt;
 use pep440_rs::Version;
 use pep508_rs::PackageName;
 
-pub use parse::{parse_lock, LockParseError, ParsedLock, Pin, PinFile};
+pub use crate::header::Header;
 
-/// What the header comment says about how the lock was made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Header {
-    /// The Python version the lock is for, as it should read (`3.12`).
-    pub python: String,
-    /// The command line that produced the lock, as it should read (`lockit resolve requirements.in`).
-    pub command: String,
-}
+pub use parse::{parse_lock, LockParseError, ParsedLock, Pin, PinFile};
 
 /// A resolution, ready to be written as requirements.txt.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,10 +2,11 @@
 //! newer releases out, all read from a successful resolution and the index.
 
 use std::collections::BTreeSet;
-use std::fmt;
 use std::time::Instant;
 
-use lockit_types::{ExtraName, PackageName, Requirement, Version};
+use lockit_types::{
+    ExtraName, PackageName, Requirement, RequirementOrigin, SourcedRequirement, Version,
+};
 use pep508_rs::VersionOrUrl;
 use pubgrub::Ranges;
 
@@ -13,101 +14,19 @@ use crate::candidates::{Unusable, VersionMap};
 use crate::error::ResolveError;
 use crate::explain_fix::{solve_plain, version_map, Bounded, SEARCH_BUDGET};
 use crate::index::Index;
-use crate::options::{PrereleaseMode, ResolveOptions, RootRequirement};
+use crate::options::{PrereleaseMode, ResolveOptions};
 use crate::ranges::specifiers_range;
 use crate::report;
-use crate::resolution::{Dependent, Resolution, ResolvedPackage};
+use crate::resolution::{Resolution, ResolvedPackage};
 
 /// Paths kept (and counted) before giving up on listing them all.
 const MAX_PATHS: usize = 200;
-
-/// Where one requirement was written: the user's file or a pinned package's metadata.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StepFrom {
-    /// A line of an input file.
-    Input {
-        /// The file.
-        source: String,
-        /// Its line, when known.
-        line: Option<usize>,
-    },
-    /// A pinned package's `Requires-Dist`.
-    Package {
-        /// The package.
-        name: PackageName,
-        /// Its pinned version.
-        version: Version,
-    },
-}
-
-/// One requirement, with who wrote it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
-    /// Who wrote it.
-    pub from: StepFrom,
-    /// The requirement as written (specifier and marker).
-    pub requirement: Requirement,
-}
-
-impl fmt::Display for Step {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.from {
-            StepFrom::Input {
-                source,
-                line: Some(l),
-            } => write!(f, "{source}:{l} {}", self.requirement),
-            StepFrom::Input { source, line: None } => write!(f, "{source} {}", self.requirement),
-            StepFrom::Package { name, version } => {
-                write!(f, "{name} {version} requires {}", self.requirement)
-            }
-        }
-    }
-}
-
-impl Step {
-    fn from_dependent(d: &Dependent) -> Step {
-        match d {
-            Dependent::Root {
-                source,
-                line,
-                requirement,
-            } => Step {
-                from: StepFrom::Input {
-                    source: source.clone(),
-                    line: *line,
-                },
-                requirement: requirement.clone(),
-            },
-            Dependent::Package {
-                name,
-                version,
-                requirement,
-            } => Step {
-                from: StepFrom::Package {
-                    name: name.clone(),
-                    version: version.clone(),
-                },
-                requirement: requirement.clone(),
-            },
-        }
-    }
-
-    fn from_root(r: &RootRequirement) -> Step {
-        Step {
-            from: StepFrom::Input {
-                source: r.source.clone(),
-                line: r.line,
-            },
-            requirement: r.requirement.clone(),
-        }
-    }
-}
 
 /// Why versions newer than the pin were not chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SkipReason {
     /// These requirements do not allow them.
-    Excluded(Vec<Step>),
+    Excluded(Vec<SourcedRequirement>),
     /// A constraint (`-c`) does not allow them.
     Constraint(String),
     /// The target cannot install them (no wheel for it, requires-python, binary policy).
@@ -142,9 +61,9 @@ pub struct Pinned {
     /// Extras of it that were requested.
     pub extras: Vec<ExtraName>,
     /// Every requirement on it, as written, by who wrote it.
-    pub required_by: Vec<Step>,
+    pub required_by: Vec<SourcedRequirement>,
     /// Paths from the inputs down to it, shortest first.
-    pub paths: Vec<Vec<Step>>,
+    pub paths: Vec<Vec<SourcedRequirement>>,
     /// True when there were more than could be listed.
     pub paths_truncated: bool,
     /// The range every requirement (and constraint) allows; `None` for any version.
@@ -163,7 +82,7 @@ pub struct Pinned {
 #[derive(Debug, Clone)]
 pub struct Mention {
     /// The requirement and who wrote it.
-    pub step: Step,
+    pub step: SourcedRequirement,
     /// Why it did not apply.
     pub why: String,
 }
@@ -192,8 +111,8 @@ pub enum Explanation {
 /// back as the error, with its full report.
 pub fn explain(
     index: &dyn Index,
-    roots: &[RootRequirement],
-    constraints: &[Requirement],
+    roots: &[SourcedRequirement],
+    constraints: &[SourcedRequirement],
     options: &ResolveOptions,
     name: &PackageName,
 ) -> Result<(Resolution, Explanation), ResolveError> {
@@ -213,13 +132,13 @@ pub fn explain(
 }
 
 /// Every path from an input down to `name`, each ending at `name`.
-fn paths(resolution: &Resolution, name: &PackageName) -> (Vec<Vec<Step>>, bool) {
+fn paths(resolution: &Resolution, name: &PackageName) -> (Vec<Vec<SourcedRequirement>>, bool) {
     fn walk(
         resolution: &Resolution,
         name: &PackageName,
         seen: &mut Vec<PackageName>,
-        suffix: &mut Vec<Step>,
-        out: &mut Vec<Vec<Step>>,
+        suffix: &mut Vec<SourcedRequirement>,
+        out: &mut Vec<Vec<SourcedRequirement>>,
     ) -> bool {
         let Some(pkg) = resolution.get(name) else {
             return true;
@@ -228,14 +147,14 @@ fn paths(resolution: &Resolution, name: &PackageName) -> (Vec<Vec<Step>>, bool) 
             if out.len() >= MAX_PATHS {
                 return false;
             }
-            let step = Step::from_dependent(d);
-            match d {
-                Dependent::Root { .. } => {
+            let step = d.clone();
+            match &d.origin {
+                RequirementOrigin::File { .. } | RequirementOrigin::Named(_) => {
                     let mut path = vec![step];
                     path.extend(suffix.iter().rev().cloned());
                     out.push(path);
                 }
-                Dependent::Package { name: parent, .. } => {
+                RequirementOrigin::Package { name: parent, .. } => {
                     if seen.contains(parent) {
                         continue;
                     }
@@ -286,17 +205,17 @@ fn unusable_text(u: &Unusable, options: &ResolveOptions) -> String {
 
 fn pinned(
     index: &dyn Index,
-    roots: &[RootRequirement],
-    constraints: &[Requirement],
+    roots: &[SourcedRequirement],
+    constraints: &[SourcedRequirement],
     options: &ResolveOptions,
     resolution: &Resolution,
     pkg: &ResolvedPackage,
 ) -> Pinned {
     let name = &pkg.name;
-    let required_by: Vec<Step> = pkg.dependents.iter().map(Step::from_dependent).collect();
+    let required_by: Vec<SourcedRequirement> = pkg.dependents.clone();
     let (paths, paths_truncated) = paths(resolution, name);
     let mut constraint_range: Option<Ranges<Version>> = None;
-    for c in constraints {
+    for c in constraints.iter().map(|c| &c.requirement) {
         if c.name == *name && c.marker.evaluate(&options.target.markers, &[]) {
             let r = range_of(c);
             constraint_range = Some(match constraint_range {
@@ -330,7 +249,7 @@ fn pinned(
         } else if v.any_prerelease() && !prerelease_ok {
             SkipReason::Prerelease
         } else {
-            let excluding: Vec<Step> = required_by
+            let excluding: Vec<SourcedRequirement> = required_by
                 .iter()
                 .filter(|s| !range_of(&s.requirement).contains(v))
                 .cloned()
@@ -387,8 +306,8 @@ fn yank_reason(map: &VersionMap, v: &Version) -> String {
 /// Solves again with `name==v` added to the inputs, to say why `v` was not chosen.
 fn conflict_of(
     index: &dyn Index,
-    roots: &[RootRequirement],
-    constraints: &[Requirement],
+    roots: &[SourcedRequirement],
+    constraints: &[SourcedRequirement],
     options: &ResolveOptions,
     name: &PackageName,
     v: &Version,
@@ -402,11 +321,10 @@ fn conflict_of(
         return SkipReason::NotChecked;
     };
     let mut with_pin = roots.to_vec();
-    with_pin.push(RootRequirement {
+    with_pin.push(SourcedRequirement::new(
         requirement,
-        source: "the pin being tried".to_string(),
-        line: None,
-    });
+        RequirementOrigin::Named("the pin being tried".to_string()),
+    ));
     match solve_plain(&bounded, &with_pin, constraints, options) {
         Ok(_) => SkipReason::AlsoResolves,
         Err(ResolveError::NoSolution(report)) => SkipReason::Conflict(report.derivation().to_vec()),
@@ -416,7 +334,7 @@ fn conflict_of(
 
 fn not_in_lock(
     index: &dyn Index,
-    roots: &[RootRequirement],
+    roots: &[SourcedRequirement],
     options: &ResolveOptions,
     resolution: &Resolution,
     name: &PackageName,
@@ -426,20 +344,20 @@ fn not_in_lock(
     let mut mentions = Vec::new();
     for r in roots.iter().filter(|r| r.requirement.name == *name) {
         mentions.push(Mention {
-            step: Step::from_root(r),
+            step: r.clone(),
             why: format!("its marker is false for {where_}"),
         });
     }
     for p in &resolution.packages {
         let Some(meta) = &p.metadata else { continue };
         for req in meta.requires_dist.iter().filter(|r| r.name == *name) {
-            let step = Step {
-                from: StepFrom::Package {
+            let step = SourcedRequirement::new(
+                req.clone(),
+                RequirementOrigin::Package {
                     name: p.name.clone(),
                     version: p.version.clone(),
                 },
-                requirement: req.clone(),
-            };
+            );
             let extra = meta.provides_extras.iter().find(|e| {
                 req.marker
                     .evaluate(&target.markers, std::slice::from_ref(*e))

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lockit_types::{
-    CoreMetadata, DistFile, PackageName, ProjectFiles, Requirement, Version, VersionSpecifier,
-    VersionSpecifiers,
+    CoreMetadata, DistFile, PackageName, ProjectFiles, Requirement, SourcedRequirement, Version,
+    VersionSpecifier, VersionSpecifiers,
 };
 use pep508_rs::VersionOrUrl;
 use pubgrub::Ranges;
@@ -20,11 +20,11 @@ use pubgrub::Ranges;
 use crate::candidates::VersionMap;
 use crate::error::ResolveError;
 use crate::index::{CandidateHint, FetchError, Index};
-use crate::options::{ResolveOptions, RootRequirement};
+use crate::options::ResolveOptions;
 use crate::provider::Provider;
 use crate::ranges::specifiers_range;
 use crate::report::{self, Known, Maps, NoSolution, Suggestion};
-use crate::resolution::{Dependent, Resolution};
+use crate::resolution::Resolution;
 
 /// How long the search for fixes may take in all.
 pub const SEARCH_BUDGET: Duration = Duration::from_secs(10);
@@ -76,8 +76,8 @@ impl Index for Bounded<'_> {
 /// One solve, without any of the after-failure analysis.
 pub(crate) fn solve_plain(
     index: &dyn Index,
-    roots: &[RootRequirement],
-    constraints: &[Requirement],
+    roots: &[SourcedRequirement],
+    constraints: &[SourcedRequirement],
     options: &ResolveOptions,
 ) -> Result<Resolution, ResolveError> {
     Provider::new(index, roots, constraints, options).solve()
@@ -98,8 +98,8 @@ pub(crate) fn version_map(
 pub(crate) fn enrich(
     report: &mut NoSolution,
     index: &dyn Index,
-    roots: &[RootRequirement],
-    constraints: &[Requirement],
+    roots: &[SourcedRequirement],
+    constraints: &[SourcedRequirement],
     options: &ResolveOptions,
 ) {
     let bounded = Bounded {
@@ -201,8 +201,8 @@ fn others_range(resolution: &Resolution, name: &PackageName) -> Option<VersionSp
     let pkg = resolution.get(name)?;
     let mut range = Ranges::full();
     for d in &pkg.dependents {
-        if let Dependent::Package { requirement, .. } = d {
-            if let Some(VersionOrUrl::VersionSpecifier(s)) = &requirement.version_or_url {
+        if !d.is_input() {
+            if let Some(VersionOrUrl::VersionSpecifier(s)) = &d.requirement.version_or_url {
                 range = range.intersection(&specifiers_range(s));
             }
         }
@@ -213,7 +213,7 @@ fn others_range(resolution: &Resolution, name: &PackageName) -> Option<VersionSp
 
 struct Search<'s, 'i> {
     index: &'s Bounded<'i>,
-    constraints: &'s [Requirement],
+    constraints: &'s [SourcedRequirement],
     options: &'s ResolveOptions,
     show: BTreeSet<PackageName>,
     inputs: Vec<PackageName>,
@@ -223,7 +223,7 @@ struct Search<'s, 'i> {
 
 impl Search<'_, '_> {
     /// Solves with `roots`; `None` when it fails or time ran out.
-    fn solve(&mut self, roots: &[RootRequirement]) -> Option<Resolution> {
+    fn solve(&mut self, roots: &[SourcedRequirement]) -> Option<Resolution> {
         if Instant::now() >= self.index.until {
             self.out_of_time = true;
             return None;
@@ -254,9 +254,10 @@ impl Search<'_, '_> {
     }
 }
 
-fn replaced(roots: &[RootRequirement], i: usize, req: Requirement) -> Vec<RootRequirement> {
+fn replaced(roots: &[SourcedRequirement], i: usize, req: Requirement) -> Vec<SourcedRequirement> {
     let mut list = roots.to_vec();
     list[i].requirement = req;
+    list[i].text = None;
     list
 }
 
@@ -266,8 +267,8 @@ fn replaced(roots: &[RootRequirement], i: usize, req: Requirement) -> Vec<RootRe
 fn suggest(
     report: &NoSolution,
     index: &Bounded<'_>,
-    roots: &[RootRequirement],
-    constraints: &[Requirement],
+    roots: &[SourcedRequirement],
+    constraints: &[SourcedRequirement],
     options: &ResolveOptions,
     maps: &HashMap<PackageName, VersionMap>,
     renames: &HashMap<PackageName, Vec<PackageName>>,
@@ -288,7 +289,7 @@ fn suggest(
         if !involved.contains(&req.name) || !req.marker.evaluate(&options.target.markers, &[]) {
             continue;
         }
-        let location = report::location(root);
+        let location = root.location();
         let before = req.to_string();
         let specs = match &req.version_or_url {
             Some(VersionOrUrl::VersionSpecifier(s)) => Some(s.clone()),
@@ -386,7 +387,7 @@ fn suggest(
 /// first; its cost grows with the distance moved.
 fn move_pin(
     search: &mut Search<'_, '_>,
-    roots: &[RootRequirement],
+    roots: &[SourcedRequirement],
     i: usize,
     map: &VersionMap,
     range: &Ranges<Version>,

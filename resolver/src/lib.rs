@@ -10,6 +10,7 @@ mod explain_fix;
 mod index;
 mod options;
 mod package;
+mod pin_graph;
 mod provider;
 mod ranges;
 mod report;
@@ -19,14 +20,16 @@ pub use candidates::{best_candidate, Files, Unusable, VersionMap};
 pub use error::ResolveError;
 pub use explain::{
     explain, range_text, target_versions, Explanation, Mention, NotInLock, Pinned, SkipReason,
-    Skipped, Step, StepFrom, VersionNote,
+    Skipped, VersionNote,
 };
 pub use explain_fix::SEARCH_BUDGET;
 pub use index::{CandidateHint, Crawl, FetchError, Index};
-pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions, RootRequirement};
+pub use lockit_types::{RequirementOrigin, SourcedRequirement};
+pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions};
 pub use package::Pkg;
+pub use pin_graph::{walk_pins, PinVisit, PinWalk};
 pub use report::{NoSolution, Suggestion};
-pub use resolution::{Dependent, Resolution, ResolvedPackage};
+pub use resolution::{Resolution, ResolvedPackage};
 
 use provider::Provider;
 
@@ -36,8 +39,8 @@ use provider::Provider;
 /// that were checked to resolve (a search bounded by [`SEARCH_BUDGET`]).
 pub fn resolve(
     index: &dyn Index,
-    roots: &[RootRequirement],
-    constraints: &[pep508_rs::Requirement],
+    roots: &[SourcedRequirement],
+    constraints: &[SourcedRequirement],
     options: &ResolveOptions,
 ) -> Result<Resolution, ResolveError> {
     let provider = Provider::new(index, roots, constraints, options);

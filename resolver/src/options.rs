@@ -88,14 +88,3 @@ impl ResolveOptions {
         }
     }
 }
-
-/// A top-level requirement and where the user wrote it.
-#[derive(Debug, Clone)]
-pub struct RootRequirement {
-    /// The requirement.
-    pub requirement: Requirement,
-    /// Where it came from, e.g. `requirements.in` (used in `# via -r requirements.in`).
-    pub source: String,
-    /// The line in `source`, 1-based, when known.
-    pub line: Option<usize>,
-}

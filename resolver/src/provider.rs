@@ -6,7 +6,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use lockit_types::{CoreMetadata, ExtraName, PackageName, Requirement, Version, VersionSpecifiers};
+use lockit_types::{
+    CoreMetadata, ExtraName, PackageName, Requirement, RequirementOrigin, SourcedRequirement,
+    Version, VersionSpecifiers,
+};
 use pep508_rs::VersionOrUrl;
 use pubgrub::{
     Dependencies, DependencyProvider, PackageResolutionStatistics, PubGrubError, Ranges,
@@ -15,11 +18,11 @@ use pubgrub::{
 use crate::candidates::{best_candidate, Unusable, VersionMap};
 use crate::error::ResolveError;
 use crate::index::{CandidateHint, Crawl, FetchError, Index};
-use crate::options::{ResolveOptions, RootRequirement};
+use crate::options::ResolveOptions;
 use crate::package::Pkg;
 use crate::ranges::{pinned_version, specifiers_range};
 use crate::report::NoSolution;
-use crate::resolution::{Dependent, Resolution, ResolvedPackage};
+use crate::resolution::{Resolution, ResolvedPackage};
 
 /// Why PubGrub may not use a version that exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,19 +53,11 @@ impl fmt::Display for Unavailable {
 #[error(transparent)]
 pub struct ProviderError(pub Box<dyn std::error::Error + Send + Sync>);
 
-/// One requirement a package (or the root) declared, kept for `# via` and `explain`.
-#[derive(Debug, Clone)]
-pub(crate) struct Edge {
-    pub child: PackageName,
-    pub requirement: Requirement,
-    pub root: Option<usize>,
-}
-
 type Priority = (u8, u8, Reverse<u32>);
 
 pub(crate) struct Provider<'a> {
     index: &'a dyn Index,
-    roots: &'a [RootRequirement],
+    roots: &'a [SourcedRequirement],
     constraints: Arc<HashMap<PackageName, Ranges<Version>>>,
     options: Arc<ResolveOptions>,
     /// Names already handed to [`Index::prefetch_deep`], by the solver or by the crawl.
@@ -73,7 +68,8 @@ pub(crate) struct Provider<'a> {
     prebuilt: Arc<Mutex<HashMap<PackageName, Arc<VersionMap>>>>,
     order: RefCell<HashMap<PackageName, u32>>,
     explicit_pre: RefCell<HashSet<PackageName>>,
-    edges: RefCell<HashMap<(Pkg, Version), Vec<Edge>>>,
+    /// What each chosen version (and the root) required, kept for `# via` and `explain`.
+    edges: RefCell<HashMap<(Pkg, Version), Vec<SourcedRequirement>>>,
     metadata: RefCell<HashMap<(PackageName, Version), Arc<CoreMetadata>>>,
     tries: RefCell<HashMap<PackageName, u32>>,
     /// Conflict-driven priorities, kept across restarts of the solver (see [`Restart`]).
@@ -121,12 +117,12 @@ fn root_version() -> Version {
 impl<'a> Provider<'a> {
     pub fn new(
         index: &'a dyn Index,
-        roots: &'a [RootRequirement],
-        constraints: &[Requirement],
+        roots: &'a [SourcedRequirement],
+        constraints: &[SourcedRequirement],
         options: &ResolveOptions,
     ) -> Self {
         let mut constraint_ranges: HashMap<PackageName, Ranges<Version>> = HashMap::new();
-        for c in constraints {
+        for c in constraints.iter().map(|c| &c.requirement) {
             if !c.marker.evaluate(&options.target.markers, &[]) {
                 continue;
             }
@@ -350,11 +346,13 @@ impl<'a> Provider<'a> {
                 if let Err(u) = self.add_requirement(&mut deps, pkg, req) {
                     return Ok(Err(u));
                 }
-                edges.push(Edge {
-                    child: req.name.clone(),
-                    requirement: req.clone(),
-                    root: None,
-                });
+                edges.push(SourcedRequirement::new(
+                    req.clone(),
+                    RequirementOrigin::Package {
+                        name: name.clone(),
+                        version: version.clone(),
+                    },
+                ));
             }
         }
         self.edges
@@ -404,17 +402,13 @@ impl<'a> Provider<'a> {
     fn root_dependencies(&self) -> Result<BTreeMap<Pkg, Ranges<Version>>, Unavailable> {
         let mut deps = BTreeMap::new();
         let mut edges = Vec::new();
-        for (i, root) in self.roots.iter().enumerate() {
+        for root in self.roots {
             let req = &root.requirement;
             if !req.marker.evaluate(&self.options.target.markers, &[]) {
                 continue;
             }
             self.add_requirement(&mut deps, &Pkg::Root, req)?;
-            edges.push(Edge {
-                child: req.name.clone(),
-                requirement: req.clone(),
-                root: Some(i),
-            });
+            edges.push(root.clone());
         }
         self.edges
             .borrow_mut()
@@ -458,34 +452,25 @@ impl<'a> Provider<'a> {
                 continue;
             };
             for edge in list {
-                let Some(child) = packages.get_mut(&edge.child) else {
+                let child_name = &edge.requirement.name;
+                let Some(child) = packages.get_mut(child_name) else {
                     continue;
                 };
                 for extra in &edge.requirement.extras {
-                    if selected.contains_key(&Pkg::Extra(edge.child.clone(), extra.clone()))
+                    if selected.contains_key(&Pkg::Extra(child_name.clone(), extra.clone()))
                         && !child.extras.contains(extra)
                     {
                         child.extras.push(extra.clone());
                     }
                 }
-                child.dependents.push(match (pkg, edge.root) {
-                    (_, Some(i)) => Dependent::Root {
-                        source: self.roots[i].source.clone(),
-                        line: self.roots[i].line,
-                        requirement: edge.requirement.clone(),
-                    },
-                    (p, None) => Dependent::Package {
-                        name: p.name().cloned().unwrap_or_else(|| edge.child.clone()),
-                        version: version.clone(),
-                        requirement: edge.requirement.clone(),
-                    },
-                });
+                child.dependents.push(edge.clone());
             }
         }
         for p in packages.values_mut() {
             p.extras.sort();
-            p.dependents.sort_by_key(|d| d.sort_key());
-            p.dependents.dedup_by_key(|d| d.sort_key());
+            p.dependents.sort_by_key(crate::resolution::dependent_order);
+            p.dependents
+                .dedup_by_key(|d| crate::resolution::dependent_order(d));
         }
         Ok(Resolution {
             packages: packages.into_values().collect(),

@@ -7,7 +7,7 @@ use std::fmt;
 use std::ops::Bound;
 use std::sync::Arc;
 
-use lockit_types::{PackageName, Target, Version, Yanked};
+use lockit_types::{PackageName, SourcedRequirement, Target, Version, Yanked};
 use pep440_rs::LocalSegment;
 use pubgrub::{
     DefaultStringReporter, DerivationTree, Derived, External, Map, Ranges, ReportFormatter,
@@ -15,7 +15,7 @@ use pubgrub::{
 };
 
 use crate::candidates::{Unusable, VersionMap};
-use crate::options::{ResolveOptions, RootRequirement};
+use crate::options::ResolveOptions;
 use crate::package::Pkg;
 use crate::provider::Unavailable;
 
@@ -97,7 +97,7 @@ impl fmt::Display for Suggestion {
 #[derive(Debug, Clone)]
 pub struct NoSolution {
     tree: Tree,
-    roots: Vec<RootRequirement>,
+    roots: Vec<SourcedRequirement>,
     options: ResolveOptions,
     heading: String,
     body: Vec<String>,
@@ -113,7 +113,7 @@ pub struct NoSolution {
 impl NoSolution {
     pub(crate) fn new(
         tree: Tree,
-        roots: &[RootRequirement],
+        roots: &[SourcedRequirement],
         options: &ResolveOptions,
         available: HashMap<PackageName, Vec<Version>>,
     ) -> Self {
@@ -151,7 +151,7 @@ impl NoSolution {
         let mut origins: HashMap<PackageName, Vec<String>> = HashMap::new();
         for r in &self.roots {
             let list = origins.entry(r.requirement.name.clone()).or_default();
-            let text = format!("`{}` ({})", r.requirement, location(r));
+            let text = format!("`{}` ({})", r.requirement, r.location());
             if !list.contains(&text) {
                 list.push(text);
             }
@@ -277,14 +277,6 @@ impl fmt::Display for NoSolution {
             write!(f, "\nnote: {note}")?;
         }
         Ok(())
-    }
-}
-
-/// `requirements.in:2`, or the file alone when the line is unknown.
-pub(crate) fn location(r: &RootRequirement) -> String {
-    match r.line {
-        Some(l) => format!("{}:{l}", r.source),
-        None => r.source.clone(),
     }
 }
 

@@ -2,38 +2,16 @@
 
 use std::sync::Arc;
 
-use lockit_types::{CoreMetadata, DistFile, ExtraName, PackageName, Requirement, Version};
+use lockit_types::{
+    CoreMetadata, DistFile, ExtraName, PackageName, RequirementOrigin, SourcedRequirement, Version,
+};
 
-/// Who required a package, with the requirement as written.
-#[derive(Debug, Clone)]
-pub enum Dependent {
-    /// A top-level requirement.
-    Root {
-        /// The file it came from.
-        source: String,
-        /// Its line, when known.
-        line: Option<usize>,
-        /// The requirement.
-        requirement: Requirement,
-    },
-    /// Another pinned package.
-    Package {
-        /// The dependent's name.
-        name: PackageName,
-        /// The dependent's pinned version.
-        version: Version,
-        /// Its `Requires-Dist` entry.
-        requirement: Requirement,
-    },
-}
-
-impl Dependent {
-    /// Inputs first (by file), then packages by name.
-    pub(crate) fn sort_key(&self) -> (u8, String) {
-        match self {
-            Dependent::Root { source, .. } => (0, source.clone()),
-            Dependent::Package { name, .. } => (1, name.to_string()),
-        }
+/// The order of a package's dependents: inputs first (by file), then packages by name.
+/// Two inputs in one file, or two versions of one package, count as one dependent.
+pub(crate) fn dependent_order(d: &SourcedRequirement) -> (u8, String) {
+    match &d.origin {
+        RequirementOrigin::Package { name, .. } => (1, name.to_string()),
+        other => (0, other.source().unwrap_or_default()),
     }
 }
 
@@ -48,8 +26,8 @@ pub struct ResolvedPackage {
     pub files: Vec<DistFile>,
     /// Extras that were requested and resolved.
     pub extras: Vec<ExtraName>,
-    /// Who requires it, inputs first.
-    pub dependents: Vec<Dependent>,
+    /// Who requires it, inputs first; one entry per input file and per package.
+    pub dependents: Vec<SourcedRequirement>,
     /// The metadata the dependencies were read from.
     pub metadata: Option<Arc<CoreMetadata>>,
     /// The direct URL the package comes from, when the user named one.

@@ -10,7 +10,8 @@ use lockit_types::{
 };
 
 use crate::{
-    resolve, FetchError, Index, PrereleaseMode, ResolveError, ResolveOptions, RootRequirement,
+    resolve, FetchError, Index, PrereleaseMode, RequirementOrigin, ResolveError, ResolveOptions,
+    SourcedRequirement,
 };
 
 #[derive(Default)]
@@ -82,13 +83,17 @@ fn options() -> ResolveOptions {
     )
 }
 
-fn roots(reqs: &[&str]) -> Vec<RootRequirement> {
+fn roots(reqs: &[&str]) -> Vec<SourcedRequirement> {
     reqs.iter()
         .enumerate()
-        .map(|(i, r)| RootRequirement {
-            requirement: Requirement::from_str(r).unwrap(),
-            source: "requirements.in".into(),
-            line: Some(i + 1),
+        .map(|(i, r)| {
+            SourcedRequirement::new(
+                Requirement::from_str(r).unwrap(),
+                RequirementOrigin::File {
+                    path: "requirements.in".into(),
+                    line: i + 1,
+                },
+            )
         })
         .collect()
 }
@@ -245,7 +250,11 @@ fn dependents_are_recorded() {
     idx.add("c", "1.0", &[]);
     let res = resolve(&idx, &roots(&["a", "b", "c"]), &[], &options()).unwrap();
     let c = res.get(&name("c")).unwrap();
-    let keys: Vec<_> = c.dependents.iter().map(|d| d.sort_key()).collect();
+    let keys: Vec<_> = c
+        .dependents
+        .iter()
+        .map(crate::resolution::dependent_order)
+        .collect();
     assert_eq!(
         keys,
         [
@@ -263,10 +272,7 @@ fn constraints_limit_without_adding() {
     idx.add("b", "1.0", &[]);
     idx.add("b", "2.0", &[]);
     idx.add("z", "1.0", &[]);
-    let cons = vec![
-        Requirement::from_str("b<2").unwrap(),
-        Requirement::from_str("z==1.0").unwrap(),
-    ];
+    let cons = roots(&["b<2", "z==1.0"]);
     let res = resolve(&idx, &roots(&["a"]), &cons, &options()).unwrap();
     let got: Vec<_> = res
         .packages

@@ -3,93 +3,58 @@
 //! report with hints and checked fixes. `--format json` gives the same for tools.
 
 use std::fmt::Write as _;
-use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use lockit_types::{PackageName, Version};
-use lockit_index_client::{ClientOptions, IndexClient};
+use lockit_index_client::ClientOptions;
+use lockit_lockfile::Inputs;
 use lockit_resolver::{
-    Explanation, NoSolution, NotInLock, Pinned, ResolveError, ResolveOptions, SkipReason, Step,
-    StepFrom, VersionNote,
+    Explanation, NoSolution, NotInLock, Pinned, RequirementOrigin, ResolveError, ResolveOptions,
+    SkipReason, SourcedRequirement, VersionNote,
 };
+use lockit_types::{PackageName, Version};
 use serde_json::{json, Value};
 
-use super::resolve::{default_output, lock_pins, parse_any_lock, prepare, read_inputs, Engine};
-use crate::cli::{ExplainArgs, LockFormat, ReportFormat};
+use crate::cli::{ExplainArgs, ReportFormat};
 use crate::exit_code::{Exit, Failure};
-use crate::index_bridge::ClientIndex;
+use crate::hints::{exclude_newer_hints, unfiltered_versions, uploaded};
+use crate::session::Session;
+use crate::style::Style;
+use crate::{output, settings};
 
 /// How many paths and skipped groups the text output lists before summing up.
 const PATHS_SHOWN: usize = 12;
 const GROUPS_SHOWN: usize = 10;
 
-/// Terminal styling: on only for a terminal without `NO_COLOR`.
-#[derive(Clone, Copy)]
-struct Style {
-    on: bool,
-}
-
-impl Style {
-    fn detect() -> Style {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style {
-            on: !no_color && std::io::stdout().is_terminal(),
-        }
-    }
-
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    }
-
-    fn bold(&self, t: &str) -> String {
-        self.paint("1", t)
-    }
-
-    fn green(&self, t: &str) -> String {
-        self.paint("32", t)
-    }
-
-    fn yellow(&self, t: &str) -> String {
-        self.paint("33", t)
-    }
-
-    fn red(&self, t: &str) -> String {
-        self.paint("31;1", t)
-    }
-}
-
 /// Runs `lockit explain`.
 pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
-    let name = PackageName::from_str(&args.package).map_err(|e| {
-        Failure::input(format!(
-            "error: invalid package name `{}`: {e}",
-            args.package
-        ))
-    })?;
+    let name = PackageName::from_str(&args.package)
+        .map_err(|e| Failure::input(format!("invalid package name `{}`: {e}", args.package)))?;
     let paths = if args.inputs.is_empty() {
         vec![PathBuf::from("requirements.in")]
     } else {
         args.inputs.clone()
     };
-    let inputs = read_inputs(&paths, &args.target.constraints, &args.input)?;
-    let (mut options, client_options) = prepare(&inputs, &args.target)?;
+    let inputs = Inputs::read(
+        &paths,
+        &args.common.resolver.constraints,
+        &args.input.overrides,
+        &args.input.selection(),
+    )
+    .map_err(|e| Failure::input(e.to_string()))?;
+    let (mut options, client_options) = settings::prepare(&inputs, &args.common)?;
     // Explain the lock `resolve` would keep: its pins are preferences there too.
-    let lock_path = default_output(&paths[0], LockFormat::Requirements);
+    let lock_path = lockit_lockfile::default_lock_path(&paths[0], false);
     if let Ok(text) = std::fs::read_to_string(&lock_path) {
-        if let Ok(lock) = parse_any_lock(&lock_path, &text) {
-            options.preferences = lock_pins(&lock).into_iter().collect();
+        if let Ok(lock) = lockit_lockfile::parse_lock_file(&lock_path, &text) {
+            options.preferences = lock.versions().into_iter().collect();
         }
     }
     let hint_options = client_options.clone();
-    let engine = Engine::start(client_options, &mut options, &inputs.roots, false)?;
+    let session = Session::start(client_options, &mut options, &inputs.requirements, false)?;
     let result = lockit_resolver::explain(
-        &engine.index,
-        &inputs.roots,
+        &session.index,
+        &inputs.requirements,
         &inputs.constraints,
         &options,
         &name,
@@ -142,7 +107,7 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
             for hint in exclude_newer_hints(&report, &hint_options, &options) {
                 report.add_hint(hint);
             }
-            let versions = lockit_resolver::target_versions(&engine.index, &name, &options);
+            let versions = lockit_resolver::target_versions(&session.index, &name, &options);
             let text = match args.format {
                 ReportFormat::Json => json_text(&failure_json(&name, &options, &report, &versions)),
                 ReportFormat::Text => failure_text(&name, &report, &versions, style),
@@ -150,88 +115,13 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
             (Exit::NoSolution, text)
         }
         Err(ResolveError::Index(e)) => {
-            engine.shutdown();
-            return Err(Failure::new(Exit::Network, format!("error: {e}")));
+            session.shutdown();
+            return Err(Failure::new(Exit::Network, e.to_string()));
         }
     };
-    engine.shutdown();
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (e.g. `| head`) is not an error worth reporting.
-    let _ = stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush());
+    session.shutdown();
+    output::write_stdout(&text)?;
     Ok(code)
-}
-
-/// When `--exclude-newer` is set and a requested range matches nothing, asks the index
-/// again without the cutoff: "lib 2.0.0 matches lib>=2 but was uploaded 2025-06-01".
-pub(crate) fn exclude_newer_hints(
-    report: &NoSolution,
-    client_options: &ClientOptions,
-    options: &ResolveOptions,
-) -> Vec<String> {
-    let Some(cutoff) = client_options.exclude_newer else {
-        return Vec::new();
-    };
-    let wanted: Vec<_> = report
-        .unmatched_ranges()
-        .iter()
-        .chain(report.missing_projects())
-        .cloned()
-        .collect();
-    if wanted.is_empty() {
-        return Vec::new();
-    }
-    let mut hints = Vec::new();
-    for (name, range) in wanted {
-        let hidden = unfiltered_versions(client_options, &name, options);
-        let Some(note) = hidden.iter().find(|n| range.contains(&n.version)) else {
-            continue;
-        };
-        let spec = lockit_resolver::range_text(&range)
-            .map(|s| format!("{name}{s}"))
-            .unwrap_or_else(|| name.to_string());
-        hints.push(format!(
-            "{name} {} matches {spec} but was uploaded{}, after --exclude-newer {cutoff}; move --exclude-newer later to use it",
-            note.version,
-            uploaded(note),
-        ));
-    }
-    hints
-}
-
-/// ` on 2025-06-01`, or nothing when the index gives no upload time.
-fn uploaded(note: &VersionNote) -> String {
-    note.uploaded
-        .map(|t| format!(" on {}", t.strftime("%Y-%m-%d")))
-        .unwrap_or_default()
-}
-
-/// Every version of `name` as the index lists it without `--exclude-newer`.
-fn unfiltered_versions(
-    client_options: &ClientOptions,
-    name: &PackageName,
-    options: &ResolveOptions,
-) -> Vec<VersionNote> {
-    let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-    else {
-        return Vec::new();
-    };
-    let unfiltered = ClientOptions {
-        exclude_newer: None,
-        ..client_options.clone()
-    };
-    let Ok(client) = IndexClient::new(unfiltered) else {
-        return Vec::new();
-    };
-    let index = ClientIndex::new(client, runtime.handle().clone());
-    let list = lockit_resolver::target_versions(&index, name, options);
-    drop(index);
-    runtime.shutdown_background();
-    list
 }
 
 /// Versions newer than the pin that `--exclude-newer` hides.
@@ -267,7 +157,7 @@ fn target_line(options: &ResolveOptions) -> String {
     )
 }
 
-fn path_text(path: &[Step]) -> String {
+fn path_text(path: &[SourcedRequirement]) -> String {
     path.iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
@@ -288,30 +178,11 @@ fn versions_text(versions: &[Version]) -> String {
     )
 }
 
-/// `requirements.in:2` or `pandas 2.2.3`.
-fn who(step: &Step) -> String {
-    match &step.from {
-        StepFrom::Input {
-            source,
-            line: Some(l),
-        } => format!("{source}:{l}"),
-        StepFrom::Input { source, line: None } => source.clone(),
-        StepFrom::Package { name, version } => format!("{name} {version}"),
+fn requirement_on(step: &SourcedRequirement) -> String {
+    match &step.origin {
+        RequirementOrigin::Package { .. } => format!("{} ({})", step.origin, step.requirement),
+        _ => format!("your {step}"),
     }
-}
-
-fn requirement_on(step: &Step) -> String {
-    match &step.from {
-        StepFrom::Input { .. } => format!("your {step}"),
-        StepFrom::Package { name, version } => {
-            format!("{name} {version} ({})", spec_only(step))
-        }
-    }
-}
-
-/// The requirement's specifier (and marker), without the name: `numpy<2,>=1.23.5`.
-fn spec_only(step: &Step) -> String {
-    step.requirement.to_string()
 }
 
 fn reason_text(name: &PackageName, pin: &Version, reason: &SkipReason) -> Vec<String> {
@@ -358,7 +229,7 @@ fn pinned_text(name: &PackageName, options: &ResolveOptions, p: &Pinned, s: Styl
     );
     let _ = writeln!(out, "\n{}", s.bold("Required by:"));
     for step in &p.required_by {
-        let _ = writeln!(out, "  {}  (from {})", step.requirement, who(step));
+        let _ = writeln!(out, "  {}  (from {})", step.requirement, step.origin);
     }
     let _ = writeln!(out, "\n{}", s.bold("Paths from your requirements:"));
     for path in p.paths.iter().take(PATHS_SHOWN) {
@@ -518,12 +389,12 @@ fn failure_text(
     out
 }
 
-fn step_json(step: &Step) -> Value {
-    let from = match &step.from {
-        StepFrom::Input { source, line } => json!({ "file": source, "line": line }),
-        StepFrom::Package { name, version } => {
+fn step_json(step: &SourcedRequirement) -> Value {
+    let from = match &step.origin {
+        RequirementOrigin::Package { name, version } => {
             json!({ "package": name.to_string(), "version": version.to_string() })
         }
+        other => json!({ "file": other.source(), "line": other.line() }),
     };
     json!({ "from": from, "requirement": step.requirement.to_string() })
 }

@@ -1,4 +1,4 @@
-//! One module per command.
+//! One module per command; they share only the CLI's common modules, never each other.
 
 mod explain;
 mod resolve;
@@ -9,18 +9,15 @@ use crate::exit_code::{Exit, Failure};
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<Exit, Failure> {
+    let output = match &cli.command {
+        Command::Resolve(args) => &args.common.output,
+        Command::Explain(args) => &args.common.output,
+        Command::Verify(args) => &args.common.output,
+    };
+    crate::logging::init(output.verbose, output.quiet);
     match cli.command {
-        Command::Resolve(args) => {
-            crate::logging::init(args.target.verbose, args.target.quiet);
-            resolve::run(args)
-        }
-        Command::Explain(args) => {
-            crate::logging::init(args.target.verbose, args.target.quiet);
-            explain::run(args)
-        }
-        Command::Verify(args) => {
-            crate::logging::init(args.target.verbose, args.target.quiet);
-            verify::run(args)
-        }
+        Command::Resolve(args) => resolve::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }

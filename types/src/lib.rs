@@ -6,6 +6,7 @@
 mod file;
 mod filename;
 mod metadata;
+mod origin;
 mod quiet_panic;
 mod requirement;
 mod tags;
@@ -17,6 +18,7 @@ pub use filename::{
     WheelFilename,
 };
 pub use metadata::{header_bytes, CoreMetadata, MetadataError};
+pub use origin::{RequirementOrigin, SourcedRequirement};
 pub use pep440_rs::{Version, VersionSpecifier, VersionSpecifiers};
 pub use pep508_rs::{ExtraName, MarkerEnvironment, PackageName, Requirement};
 pub use requirement::{parse_requirement, RequirementSyntaxError};

@@ -12,9 +12,9 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use lockit_benchmarks::{data_dir, read_requirements, Recorder, EXCLUDE_NEWER};
-use lockit_types::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
 use lockit_index_client::{ClientOptions, IndexClient, IndexError};
 use lockit_resolver::{FetchError, Index};
+use lockit_types::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
 
 struct Blocking {
     client: IndexClient,
@@ -98,8 +98,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         };
         rec.roots()
     };
-    let resolution = lockit_resolver::resolve(&recorder, &roots, &[], &lockit_benchmarks::options())
-        .map_err(|e| format!("{corpus} does not resolve: {e}"))?;
+    let resolution =
+        lockit_resolver::resolve(&recorder, &roots, &[], &lockit_benchmarks::options())
+            .map_err(|e| format!("{corpus} does not resolve: {e}"))?;
     let mut recording = recorder.finish();
     recording.pins = resolution
         .packages

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum RequirementsError {
     /// The file given on the command line could not be read.
-    #[error("error: cannot read `{}`: {source}", path.display())]
+    #[error("cannot read `{}`: {source}", path.display())]
     Read {
         /// The path as given.
         path: PathBuf,
@@ -118,7 +118,7 @@ impl fmt::Display for LineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "error: {}:{}:{}: {}",
+            "{}:{}:{}: {}",
             self.file.display(),
             self.line,
             self.column,

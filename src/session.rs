@@ -1,12 +1,16 @@
-//! Lets the synchronous resolver read from the async index client.
+//! A run's session with the index: the async runtime, the index client, and the bridge
+//! that lets the synchronous resolver read from it.
 
 use std::sync::Arc;
 
+use lockit_index_client::{ClientOptions, IndexClient, IndexError};
+use lockit_resolver::{
+    CandidateHint, Crawl, FetchError, Index, ResolveOptions, SourcedRequirement,
+};
 use lockit_types::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
-use lockit_index_client::{IndexClient, IndexError};
-use lockit_resolver::{CandidateHint, Crawl, FetchError, Index};
 use tokio::runtime::Handle;
 
+use crate::exit_code::{Exit, Failure};
 use crate::progress::Progress;
 
 /// The index client seen through the resolver's `Index` trait. The resolver runs on a
@@ -115,4 +119,42 @@ fn crawl(
             crawl(client.clone(), runtime.clone(), child, hint, then);
         }
     });
+}
+
+/// The async runtime and index one run resolves against.
+pub struct Session {
+    runtime: tokio::runtime::Runtime,
+    /// The index, through the resolver's trait.
+    pub index: ClientIndex,
+}
+
+impl Session {
+    /// Starts the runtime and client, and fills `options.direct` from the inputs' URLs.
+    pub fn start(
+        client_options: ClientOptions,
+        options: &mut ResolveOptions,
+        roots: &[SourcedRequirement],
+        progress: bool,
+    ) -> Result<Self, Failure> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| {
+                Failure::new(
+                    Exit::Network,
+                    format!("cannot start the async runtime: {e}"),
+                )
+            })?;
+        let client = IndexClient::new(client_options)
+            .map_err(|e| Failure::new(Exit::Network, e.to_string()))?;
+        options.direct = crate::direct::direct_files(roots, &client, runtime.handle())?;
+        let index = ClientIndex::new(client, runtime.handle().clone()).with_progress(progress);
+        Ok(Session { runtime, index })
+    }
+
+    /// Stops background work without waiting for it.
+    pub fn shutdown(self) {
+        drop(self.index);
+        self.runtime.shutdown_background();
+    }
 }

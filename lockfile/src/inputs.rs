@@ -1,0 +1,122 @@
+//! Everything a run reads from its input files: requirements (from requirements files or a
+//! `pyproject.toml`), constraints (`-c`) and overrides (`--override`), each with its origin.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use lockit_types::{PackageName, Requirement, SourcedRequirement, VersionSpecifiers};
+
+use crate::lock_file::is_toml;
+use crate::{PyProject, PyProjectError, RequirementsError, RequirementsFile, Selection};
+
+/// Why the inputs cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// A requirements, constraints or overrides file is unreadable or malformed.
+    #[error(transparent)]
+    Requirements(#[from] RequirementsError),
+    /// A `pyproject.toml` is unreadable, malformed or lacks a selected extra or group.
+    #[error(transparent)]
+    PyProject(#[from] PyProjectError),
+    /// `--extra`, `--all-extras` or `--group` without a `pyproject.toml` to select from.
+    #[error(
+        "--extra, --all-extras and --group select from a pyproject.toml; pass one as an input"
+    )]
+    SelectionWithoutPyProject,
+}
+
+/// The requirements, constraints and overrides of one run.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// What the resolver starts from, in input order.
+    pub requirements: Vec<SourcedRequirement>,
+    /// Constraints: `-c` files and constraint lines inside requirements files.
+    pub constraints: Vec<SourcedRequirement>,
+    /// `--override` requirements by package.
+    pub overrides: HashMap<PackageName, Vec<Requirement>>,
+    /// The requirements files read (for the index and binary options they set).
+    pub files: Vec<RequirementsFile>,
+    /// A pyproject.toml's `requires-python` and the file that says it.
+    pub requires_python: Option<(VersionSpecifiers, PathBuf)>,
+}
+
+impl Inputs {
+    /// Reads `paths` (requirements files, or `pyproject.toml` from which `selection` picks
+    /// extras and groups), the constraint files and the override files.
+    pub fn read(
+        paths: &[PathBuf],
+        constraint_paths: &[PathBuf],
+        override_paths: &[PathBuf],
+        selection: &Selection,
+    ) -> Result<Inputs, InputError> {
+        let selects =
+            !selection.extras.is_empty() || selection.all_extras || !selection.groups.is_empty();
+        if selects && !paths.iter().any(|p| is_toml(p)) {
+            return Err(InputError::SelectionWithoutPyProject);
+        }
+        let mut inputs = Inputs::default();
+        for path in paths {
+            if is_toml(path) {
+                let project = PyProject::read(path)?;
+                if let Some(rp) = &project.requires_python {
+                    inputs.requires_python = Some((rp.clone(), path.clone()));
+                }
+                inputs.requirements.extend(project.requirements(selection)?);
+            } else {
+                let file = RequirementsFile::read(path)?;
+                inputs
+                    .requirements
+                    .extend(file.requirements.iter().cloned());
+                inputs.constraints.extend(file.constraints.iter().cloned());
+                inputs.files.push(file);
+            }
+        }
+        for path in constraint_paths {
+            let file = RequirementsFile::read(path)?;
+            inputs.constraints.extend(file.requirements);
+            inputs.constraints.extend(file.constraints);
+        }
+        for path in override_paths {
+            let file = RequirementsFile::read(path)?;
+            for o in file.requirements.iter().chain(&file.constraints) {
+                inputs
+                    .overrides
+                    .entry(o.requirement.name.clone())
+                    .or_default()
+                    .push(o.requirement.clone());
+            }
+        }
+        Ok(inputs)
+    }
+
+    /// The inputs' requirements on `name`.
+    pub fn requirements_on<'a>(
+        &'a self,
+        name: &'a PackageName,
+    ) -> impl Iterator<Item = &'a SourcedRequirement> {
+        self.requirements
+            .iter()
+            .filter(move |r| &r.requirement.name == name)
+    }
+
+    /// The first requirements file's own `--pre`.
+    pub fn pre(&self) -> bool {
+        self.files.first().is_some_and(|f| f.pre)
+    }
+
+    /// `--index-url` of the first requirements file that sets one.
+    pub fn index_url(&self) -> Option<&str> {
+        self.files.iter().find_map(|f| f.index_url.as_deref())
+    }
+
+    /// Every file's `--extra-index-url`, `--find-links`, `--only-binary` or `--no-binary`
+    /// values, in file order (`list` picks which).
+    pub fn file_options(&self, list: impl Fn(&RequirementsFile) -> &Vec<String>) -> Vec<String> {
+        self.files.iter().flat_map(|f| list(f).clone()).collect()
+    }
+}
+
+/// True when `path` is read as a `pyproject.toml` rather than as a requirements file.
+pub fn is_pyproject(path: &Path) -> bool {
+    is_toml(path)
+}

@@ -1,0 +1,47 @@
+//! Terminal styling: colour only on a terminal, never with `NO_COLOR`.
+
+use std::io::IsTerminal;
+
+/// Terminal styling: on only for a terminal without `NO_COLOR`.
+#[derive(Clone, Copy)]
+pub struct Style {
+    on: bool,
+}
+
+impl Style {
+    /// Styling for stdout.
+    pub fn detect() -> Style {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Style {
+            on: !no_color && std::io::stdout().is_terminal(),
+        }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Bold.
+    pub fn bold(&self, t: &str) -> String {
+        self.paint("1", t)
+    }
+
+    /// Green.
+    pub fn green(&self, t: &str) -> String {
+        self.paint("32", t)
+    }
+
+    /// Yellow.
+    pub fn yellow(&self, t: &str) -> String {
+        self.paint("33", t)
+    }
+
+    /// Bold red.
+    pub fn red(&self, t: &str) -> String {
+        self.paint("31;1", t)
+    }
+}
