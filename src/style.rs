@@ -24,24 +24,22 @@ impl Style {
             text.to_string()
         }
     }
+}
 
-    /// Bold.
-    pub fn bold(&self, t: &str) -> String {
+impl lockit_resolver::Paint for Style {
+    fn bold(&self, t: &str) -> String {
         self.paint("1", t)
     }
 
-    /// Green.
-    pub fn green(&self, t: &str) -> String {
+    fn green(&self, t: &str) -> String {
         self.paint("32", t)
     }
 
-    /// Yellow.
-    pub fn yellow(&self, t: &str) -> String {
+    fn yellow(&self, t: &str) -> String {
         self.paint("33", t)
     }
 
-    /// Bold red.
-    pub fn red(&self, t: &str) -> String {
+    fn red(&self, t: &str) -> String {
         self.paint("31;1", t)
     }
 }

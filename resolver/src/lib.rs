@@ -19,7 +19,8 @@ mod resolution;
 pub use candidates::{best_candidate, Files, Unusable, VersionMap};
 pub use error::ResolveError;
 pub use explain::{
-    explain, range_text, target_versions, Explanation, Mention, NotInLock, Pinned, SkipReason,
+    explain, explanation_json, failure_json, failure_text, not_in_lock_text, pinned_text,
+    range_text, target_versions, Explanation, Mention, NotInLock, Paint, Pinned, SkipReason,
     Skipped, VersionNote,
 };
 pub use explain_fix::SEARCH_BUDGET;

@@ -19,6 +19,12 @@ use crate::ranges::specifiers_range;
 use crate::report;
 use crate::resolution::{Resolution, ResolvedPackage};
 
+mod json;
+mod text;
+
+pub use json::{explanation_json, failure_json};
+pub use text::{failure_text, not_in_lock_text, pinned_text, Paint};
+
 /// Paths kept (and counted) before giving up on listing them all.
 const MAX_PATHS: usize = 200;
 

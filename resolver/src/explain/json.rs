@@ -1,0 +1,104 @@
+//! `lockit explain --format json`: the same findings as the text, for tools.
+
+use lockit_types::{PackageName, RequirementOrigin, SourcedRequirement};
+use serde_json::{json, Value};
+
+use super::{Explanation, SkipReason, VersionNote};
+use crate::{NoSolution, ResolveOptions};
+
+fn step_json(step: &SourcedRequirement) -> Value {
+    let from = match &step.origin {
+        RequirementOrigin::Package { name, version } => {
+            json!({ "package": name.to_string(), "version": version.to_string() })
+        }
+        other => json!({ "file": other.source(), "line": other.line() }),
+    };
+    json!({ "from": from, "requirement": step.requirement.to_string() })
+}
+
+fn reason_json(reason: &SkipReason) -> Value {
+    match reason {
+        SkipReason::Excluded(steps) => {
+            json!({ "kind": "excluded", "by": steps.iter().map(step_json).collect::<Vec<_>>() })
+        }
+        SkipReason::Constraint(spec) => json!({ "kind": "constraint", "specifier": spec }),
+        SkipReason::Unusable(why) => json!({ "kind": "unusable", "why": why }),
+        SkipReason::Yanked(why) => json!({ "kind": "yanked", "why": why }),
+        SkipReason::Prerelease => json!({ "kind": "prerelease" }),
+        SkipReason::Conflict(lines) => json!({ "kind": "conflict", "derivation": lines }),
+        SkipReason::AlsoResolves => json!({ "kind": "also-resolves" }),
+        SkipReason::NotChecked => json!({ "kind": "not-checked" }),
+    }
+}
+
+fn target_json(options: &ResolveOptions) -> Value {
+    json!({
+        "python": options.target.python.to_string(),
+        "platform": options.target.platform.to_string(),
+    })
+}
+
+/// The explanation of `name` as JSON.
+pub fn explanation_json(name: &PackageName, options: &ResolveOptions, e: &Explanation) -> Value {
+    match e {
+        Explanation::Pinned(p) => json!({
+            "package": name.to_string(),
+            "target": target_json(options),
+            "status": "pinned",
+            "version": p.version.to_string(),
+            "extras": p.extras.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "required_by": p.required_by.iter().map(step_json).collect::<Vec<_>>(),
+            "paths": p.paths.iter().map(|path| path.iter().map(step_json).collect::<Vec<_>>()).collect::<Vec<_>>(),
+            "paths_truncated": p.paths_truncated,
+            "allowed": p.allowed,
+            "constraint": p.constraint,
+            "newest_published": p.newest_published.as_ref().map(ToString::to_string),
+            "newest_installable": p.newest_installable.as_ref().map(ToString::to_string),
+            "skipped": p.skipped.iter().map(|g| json!({
+                "versions": g.versions.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "reason": reason_json(&g.reason),
+            })).collect::<Vec<_>>(),
+        }),
+        Explanation::NotInLock(n) => json!({
+            "package": name.to_string(),
+            "target": target_json(options),
+            "status": "not-in-lock",
+            "mentions": n.mentions.iter().map(|m| json!({
+                "requirement": step_json(&m.step),
+                "why": m.why,
+            })).collect::<Vec<_>>(),
+            "published_versions": n.published,
+            "near_misses": n.near_misses,
+        }),
+    }
+}
+
+/// The conflict report as JSON, with `name`'s versions on the index.
+pub fn failure_json(
+    name: &PackageName,
+    options: &ResolveOptions,
+    report: &NoSolution,
+    versions: &[VersionNote],
+) -> Value {
+    json!({
+        "package": name.to_string(),
+        "target": target_json(options),
+        "status": "no-solution",
+        "report": {
+            "heading": report.heading(),
+            "derivation": report.derivation(),
+            "hints": report.hints(),
+            "suggestions": report.suggestions().iter().map(|s| json!({
+                "requirement": s.before,
+                "location": s.location,
+                "change_to": s.after,
+                "resolves_with": s.pins.iter().map(|(n, v)| json!({"package": n.to_string(), "version": v.to_string()})).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "note": report.search_note(),
+        },
+        "versions": versions.iter().map(|v| json!({
+            "version": v.version.to_string(),
+            "problem": v.problem,
+        })).collect::<Vec<_>>(),
+    })
+}
