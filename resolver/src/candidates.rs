@@ -1,44 +1,14 @@
 //! Which versions of a project the target can use, and why the others cannot.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use lockit_types::{DistFile, DistFilename, PackageName, ProjectFiles, Version, VersionSpecifiers};
+use lockit_types::{DistFile, DistFilename, PackageName, ProjectFiles, Version};
 use pubgrub::Ranges;
 
+use crate::availability::Unusable;
 use crate::options::{PrereleaseMode, ResolveOptions};
 use crate::ranges::pinned_version;
-
-/// Why a version that exists on the index cannot be installed on the target.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unusable {
-    /// Every file requires a Python the target is not.
-    RequiresPython(VersionSpecifiers),
-    /// Only wheels, none for the target's tags; the tags that exist are listed.
-    NoCompatibleWheel(Vec<String>),
-    /// Only sdists, and `--only-binary` forbids them.
-    SdistOnly,
-    /// Only wheels, and `--no-binary` forbids them.
-    WheelOnly,
-}
-
-impl fmt::Display for Unusable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unusable::RequiresPython(spec) => write!(f, "requires Python {spec}"),
-            Unusable::NoCompatibleWheel(tags) => {
-                write!(
-                    f,
-                    "has no wheel for the target (its wheels are for {})",
-                    abis(tags).join(", ")
-                )
-            }
-            Unusable::SdistOnly => f.write_str("has only an sdist, and binary-only was requested"),
-            Unusable::WheelOnly => f.write_str("has only wheels, and --no-binary was requested"),
-        }
-    }
-}
 
 /// Some files of one release of a project, by position: version maps point into the
 /// project's files instead of copying them (pages list thousands).
@@ -245,27 +215,6 @@ impl VersionMap {
             _ => None,
         }
     }
-}
-
-/// The distinct ABI tags of a list of `py-abi-platform` tags, in version order.
-pub(crate) fn abis(tags: &[String]) -> Vec<String> {
-    let mut abis: Vec<String> = tags
-        .iter()
-        .filter_map(|t| t.split('-').nth(1))
-        .flat_map(|a| a.split('.'))
-        .map(str::to_string)
-        .collect();
-    abis.sort_by_key(|a| {
-        let digits: String = a.chars().filter(char::is_ascii_digit).collect();
-        (
-            a.chars()
-                .take_while(|c| c.is_ascii_alphabetic())
-                .collect::<String>(),
-            digits.parse::<u32>().unwrap_or(0),
-        )
-    });
-    abis.dedup();
-    abis
 }
 
 impl Judge {

@@ -18,10 +18,8 @@ use pep508_rs::VersionOrUrl;
 use pubgrub::Ranges;
 
 use crate::candidates::VersionMap;
-use crate::error::ResolveError;
 use crate::index::{CandidateHint, FetchError, Index};
 use crate::options::ResolveOptions;
-use crate::provider::Provider;
 use crate::ranges::specifiers_range;
 use crate::report::{self, Known, Maps, NoSolution, Suggestion};
 use crate::resolution::Resolution;
@@ -71,16 +69,6 @@ impl Index for Bounded<'_> {
             self.inner.prefetch(name, hint);
         }
     }
-}
-
-/// One solve, without any of the after-failure analysis.
-pub(crate) fn solve_plain(
-    index: &dyn Index,
-    roots: &[SourcedRequirement],
-    constraints: &[SourcedRequirement],
-    options: &ResolveOptions,
-) -> Result<Resolution, ResolveError> {
-    Provider::new(index, roots, constraints, options).solve()
 }
 
 /// The version map of `name` for the target, if the index answers.
@@ -207,7 +195,7 @@ fn others_range(resolution: &Resolution, name: &PackageName) -> Option<VersionSp
             }
         }
     }
-    let text = report::specifier_text(&range)?;
+    let text = crate::ranges::range_text(&range)?;
     VersionSpecifiers::from_str(&text).ok()
 }
 
@@ -229,7 +217,7 @@ impl Search<'_, '_> {
             return None;
         }
         self.tried += 1;
-        match solve_plain(self.index, roots, self.constraints, self.options) {
+        match crate::solve(self.index, roots, self.constraints, self.options) {
             Ok(r) => Some(r),
             Err(_) => {
                 if Instant::now() >= self.index.until {

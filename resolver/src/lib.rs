@@ -3,6 +3,7 @@
 //! The resolver does no I/O: it sees the package index only through the [`Index`]
 //! trait, so it runs the same on PyPI, a local test index or an in-memory map.
 
+mod availability;
 mod candidates;
 mod error;
 mod explain;
@@ -11,17 +12,19 @@ mod index;
 mod options;
 mod package;
 mod pin_graph;
+mod prefetch;
 mod provider;
 mod ranges;
 mod report;
 mod resolution;
 
-pub use candidates::{best_candidate, Files, Unusable, VersionMap};
+pub use availability::{Unavailable, Unusable};
+pub use candidates::{best_candidate, Files, VersionMap};
 pub use error::ResolveError;
 pub use explain::{
     explain, explanation_json, failure_json, failure_text, not_in_lock_text, pinned_text,
-    range_text, target_versions, Explanation, Mention, NotInLock, Paint, Pinned, SkipReason,
-    Skipped, VersionNote,
+    target_versions, Explanation, Mention, NotInLock, Paint, Pinned, SkipReason, Skipped,
+    VersionNote,
 };
 pub use explain_fix::SEARCH_BUDGET;
 pub use index::{CandidateHint, Crawl, FetchError, Index};
@@ -29,10 +32,11 @@ pub use lockit_types::{RequirementOrigin, SourcedRequirement};
 pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions};
 pub use package::Pkg;
 pub use pin_graph::{walk_pins, PinVisit, PinWalk};
+pub use ranges::range_text;
 pub use report::{NoSolution, Suggestion};
 pub use resolution::{Resolution, ResolvedPackage};
 
-use provider::Provider;
+use provider::{Provider, Unsolved};
 
 /// Resolves `roots` (with `constraints`) against `index` for `options.target`.
 ///
@@ -44,8 +48,7 @@ pub fn resolve(
     constraints: &[SourcedRequirement],
     options: &ResolveOptions,
 ) -> Result<Resolution, ResolveError> {
-    let provider = Provider::new(index, roots, constraints, options);
-    match provider.solve() {
+    match solve(index, roots, constraints, options) {
         Err(ResolveError::NoSolution(mut report)) => {
             explain_fix::enrich(&mut report, index, roots, constraints, options);
             Err(ResolveError::NoSolution(report))
@@ -56,3 +59,20 @@ pub fn resolve(
 
 #[cfg(test)]
 mod tests;
+
+/// Solves once, without the fix search: the provider's derivation tree becomes the
+/// report here, so the provider knows nothing of reports.
+pub(crate) fn solve(
+    index: &dyn Index,
+    roots: &[SourcedRequirement],
+    constraints: &[SourcedRequirement],
+    options: &ResolveOptions,
+) -> Result<Resolution, ResolveError> {
+    match Provider::new(index, roots, constraints, options).solve() {
+        Ok(resolution) => Ok(resolution),
+        Err(Unsolved::NoSolution(tree, available)) => Err(ResolveError::NoSolution(Box::new(
+            NoSolution::new(*tree, roots, options, available),
+        ))),
+        Err(Unsolved::Index(e)) => Err(ResolveError::Index(e)),
+    }
+}

@@ -3,49 +3,36 @@
 use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use lockit_types::{
     CoreMetadata, ExtraName, PackageName, Requirement, RequirementOrigin, SourcedRequirement,
-    Version, VersionSpecifiers,
+    Version,
 };
 use pep508_rs::VersionOrUrl;
 use pubgrub::{
     Dependencies, DependencyProvider, PackageResolutionStatistics, PubGrubError, Ranges,
 };
 
-use crate::candidates::{best_candidate, Unusable, VersionMap};
-use crate::error::ResolveError;
-use crate::index::{CandidateHint, Crawl, FetchError, Index};
+use crate::availability::Unavailable;
+use crate::candidates::VersionMap;
+use crate::index::{FetchError, Index};
 use crate::options::ResolveOptions;
 use crate::package::Pkg;
+use crate::prefetch::CrawlContext;
 use crate::ranges::{pinned_version, specifiers_range};
-use crate::report::NoSolution;
 use crate::resolution::{Resolution, ResolvedPackage};
 
-/// Why PubGrub may not use a version that exists.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unavailable {
-    /// The target cannot install any of its files.
-    Unusable(Unusable),
-    /// Its metadata cannot be had.
-    Metadata(String),
-    /// Its metadata's `Requires-Python` excludes the target.
-    RequiresPython(VersionSpecifiers),
-    /// It uses a direct URL, which this resolver does not follow for dependencies.
-    DirectUrl(String),
-}
+/// The derivation tree PubGrub gives when nothing resolves.
+pub(crate) type Derivation = pubgrub::DerivationTree<Pkg, Ranges<Version>, Unavailable>;
 
-impl fmt::Display for Unavailable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unavailable::Unusable(u) => write!(f, "{u}"),
-            Unavailable::Metadata(m) => write!(f, "has unusable metadata: {m}"),
-            Unavailable::RequiresPython(s) => write!(f, "requires Python {s}"),
-            Unavailable::DirectUrl(u) => write!(f, "depends on the direct URL {u}"),
-        }
-    }
+/// Why [`Provider::solve`] ended without pins.
+pub(crate) enum Unsolved {
+    /// Nothing satisfies every requirement: PubGrub's derivation tree, and every version of
+    /// each project the solver looked at (oldest first), for the report.
+    NoSolution(Box<Derivation>, HashMap<PackageName, Vec<Version>>),
+    /// The index failed; solving stopped.
+    Index(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// A fatal failure inside the provider.
@@ -151,7 +138,7 @@ impl<'a> Provider<'a> {
         }
     }
 
-    pub fn solve(&self) -> Result<Resolution, ResolveError> {
+    pub fn solve(&self) -> Result<Resolution, Unsolved> {
         loop {
             let result = pubgrub::resolve(self, Pkg::Root, root_version());
             {
@@ -172,15 +159,15 @@ impl<'a> Provider<'a> {
     fn finish(
         &self,
         result: Result<pubgrub::SelectedDependencies<Pkg, Version>, PubGrubError<Self>>,
-    ) -> Result<Resolution, ResolveError> {
+    ) -> Result<Resolution, Unsolved> {
         match result {
             Ok(selected) => self.resolution(selected.into_iter().collect()),
-            Err(PubGrubError::NoSolution(tree)) => Err(ResolveError::NoSolution(Box::new(
-                NoSolution::new(tree, self.roots, &self.options, self.available()),
-            ))),
+            Err(PubGrubError::NoSolution(tree)) => {
+                Err(Unsolved::NoSolution(Box::new(tree), self.available()))
+            }
             Err(PubGrubError::ErrorChoosingVersion { source, .. })
             | Err(PubGrubError::ErrorRetrievingDependencies { source, .. })
-            | Err(PubGrubError::ErrorInShouldCancel(source)) => Err(ResolveError::Index(source.0)),
+            | Err(PubGrubError::ErrorInShouldCancel(source)) => Err(Unsolved::Index(source.0)),
         }
     }
 
@@ -416,13 +403,11 @@ impl<'a> Provider<'a> {
         Ok(deps)
     }
 
-    fn resolution(&self, selected: HashMap<Pkg, Version>) -> Result<Resolution, ResolveError> {
+    fn resolution(&self, selected: HashMap<Pkg, Version>) -> Result<Resolution, Unsolved> {
         let mut packages: BTreeMap<PackageName, ResolvedPackage> = BTreeMap::new();
         for (pkg, version) in &selected {
             let Pkg::Project(name) = pkg else { continue };
-            let map = self
-                .version_map(name)
-                .map_err(|e| ResolveError::Index(e.0))?;
+            let map = self.version_map(name).map_err(|e| Unsolved::Index(e.0))?;
             let mut files = map
                 .get(version)
                 .map(|e| e.files.to_vec())
@@ -516,89 +501,6 @@ impl Provider<'_> {
     }
 }
 
-/// What prefetch tasks need to guess, off the solver's thread, which versions the solver
-/// will read next: the dependencies of each prefetched version's likely pick.
-#[derive(Clone)]
-struct CrawlContext {
-    options: Arc<ResolveOptions>,
-    constraints: Arc<HashMap<PackageName, Ranges<Version>>>,
-    prebuilt: Arc<Mutex<HashMap<PackageName, Arc<VersionMap>>>>,
-    crawled: Arc<Mutex<HashSet<PackageName>>>,
-}
-
-impl CrawlContext {
-    /// Marks `name` as prefetched; false when it already was.
-    fn seen(&self, name: &PackageName) -> bool {
-        self.crawled
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(name.clone())
-    }
-
-    /// Picks the likely version of `name` in `range` (building, once, the version map the
-    /// solver will take), and follows its dependencies once its metadata is known.
-    ///
-    /// `deep` hints (the crawl's own guesses) skip versions that only an sdist can describe:
-    /// reading one means downloading it, and the solver may never get there.
-    fn hint(self, name: PackageName, range: Ranges<Version>, deep: bool) -> (CandidateHint, Crawl) {
-        let pick_ctx = self.clone();
-        let pick_name = name.clone();
-        let hint: CandidateHint = Box::new(move |project| {
-            let lock = || {
-                pick_ctx
-                    .prebuilt
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-            };
-            let known = lock().get(&pick_name).cloned();
-            let map = known.unwrap_or_else(|| {
-                // Built outside the lock: big pages take a while.
-                let map = Arc::new(VersionMap::new(project, &pick_ctx.options));
-                lock().insert(pick_name.clone(), map.clone());
-                map
-            });
-            best_candidate(&map, &pick_name, &range, &pick_ctx.options)
-                .filter(|(_, files)| !deep || files.iter().any(|f| f.filename.is_wheel()))
-        });
-        let then = Crawl(Box::new(move |meta: &CoreMetadata| self.children(meta)));
-        (hint, then)
-    }
-
-    /// The dependencies (without extras) of a prefetched version not prefetched yet.
-    fn children(&self, meta: &CoreMetadata) -> Vec<(PackageName, CandidateHint, Crawl)> {
-        let target = &self.options.target;
-        if meta
-            .requires_python
-            .as_ref()
-            .is_some_and(|rp| !rp.contains(&target.python))
-        {
-            return Vec::new();
-        }
-        let mut out = Vec::new();
-        for req in &meta.requires_dist {
-            if !req.marker.evaluate(&target.markers, &[]) {
-                continue;
-            }
-            for req in self.options.overridden(req) {
-                let mut range = match &req.version_or_url {
-                    None => Ranges::full(),
-                    Some(VersionOrUrl::VersionSpecifier(spec)) => specifiers_range(spec),
-                    Some(VersionOrUrl::Url(_)) => continue,
-                };
-                if self.options.direct.contains_key(&req.name) || !self.seen(&req.name) {
-                    continue;
-                }
-                if let Some(c) = self.constraints.get(&req.name) {
-                    range = range.intersection(c);
-                }
-                let (hint, then) = self.clone().hint(req.name.clone(), range, true);
-                out.push((req.name.clone(), hint, then));
-            }
-        }
-        out
-    }
-}
-
 fn fatal(e: FetchError) -> ProviderError {
     match e {
         FetchError::Fatal(e) => ProviderError(e),
@@ -667,7 +569,7 @@ impl DependencyProvider for Provider<'_> {
         }
         tracing::debug!(
             "choose {package} {} -> {}",
-            crate::report::specifier_text(range).unwrap_or_default(),
+            crate::ranges::range_text(range).unwrap_or_default(),
             chosen
                 .as_ref()
                 .map_or("none".to_string(), ToString::to_string)

@@ -1,7 +1,10 @@
-//! PEP 440 specifiers as PubGrub ranges, with local-version semantics.
+//! PEP 440 specifiers as PubGrub ranges, with local-version semantics, and ranges written
+//! back as specifiers.
 
 use lockit_types::{Version, VersionSpecifier, VersionSpecifiers};
 use pep440_rs::{LocalSegment, Operator};
+use std::ops::Bound;
+
 use pubgrub::Ranges;
 
 /// The largest `V+local` of a release: any local label of `V` sorts below it.
@@ -47,6 +50,56 @@ pub fn pinned_version(range: &Ranges<Version>) -> Option<&Version> {
     }
 }
 
+/// A version without the internal markers used to build ranges.
+pub(crate) fn clean(v: &Version) -> Version {
+    let mut v = v.clone().with_min(None).with_max(None);
+    if v.local() == [LocalSegment::Number(u64::MAX)] {
+        v = v.without_local();
+    }
+    v
+}
+
+/// A range written back as the specifier a user would write (`>=1.0,<2`, `==1.2`,
+/// `!=1.3`, ranges joined by ` or `); `None` for any version.
+pub fn range_text(range: &Ranges<Version>) -> Option<String> {
+    if range == &Ranges::full() {
+        return None;
+    }
+    if let Some(v) = pinned_version(range) {
+        return Some(format!("=={}", clean(v)));
+    }
+    let complement = range.complement();
+    if let Some(v) = pinned_version(&complement) {
+        return Some(format!("!={}", clean(v)));
+    }
+    let parts: Vec<String> = range
+        .iter()
+        .map(|(lo, hi)| {
+            if let (Bound::Included(a), Bound::Included(b)) = (lo, hi) {
+                if clean(a) == clean(b) {
+                    return format!("=={}", clean(a));
+                }
+            }
+            let lo = match lo {
+                Bound::Included(v) => Some(format!(">={}", clean(v))),
+                Bound::Excluded(v) => Some(format!(">{}", clean(v))),
+                Bound::Unbounded => None,
+            };
+            let hi = match hi {
+                Bound::Included(v) => Some(format!("<={}", clean(v))),
+                Bound::Excluded(v) => Some(format!("<{}", clean(v))),
+                Bound::Unbounded => None,
+            };
+            match (lo, hi) {
+                (Some(l), Some(h)) => format!("{l},{h}"),
+                (Some(x), None) | (None, Some(x)) => x,
+                (None, None) => "*".to_string(),
+            }
+        })
+        .collect();
+    Some(parts.join(" or "))
+}
+
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;
@@ -80,6 +133,28 @@ mod tests {
                 "{spec} vs {version}"
             );
         }
+    }
+
+    #[test]
+    fn ranges_read_like_specifiers() {
+        for (spec, text) in [
+            ("==2.15.0", "==2.15.0"),
+            (">=2", ">=2"),
+            (">=1.23.5,<2", ">=1.23.5,<2"),
+            ("!=1.0", "!=1.0"),
+            ("<=1.0", "<=1.0"),
+            (">1.0", ">1.0"),
+        ] {
+            let r = specifiers_range(&VersionSpecifiers::from_str(spec).unwrap());
+            let got = range_text(&r).unwrap();
+            assert_eq!(got, text, "{spec}");
+            assert!(!got.contains("18446744073709551615") && !got.contains('∞'));
+        }
+        assert_eq!(range_text(&Ranges::full()), None);
+        let pins = specifiers_range(&VersionSpecifiers::from_str("==1.0").unwrap()).union(
+            &specifiers_range(&VersionSpecifiers::from_str("==2.0").unwrap()),
+        );
+        assert_eq!(range_text(&pins).unwrap(), "==1.0 or ==2.0");
     }
 
     proptest::proptest! {

@@ -4,22 +4,21 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
-use std::ops::Bound;
 use std::sync::Arc;
 
 use lockit_types::{PackageName, SourcedRequirement, Target, Version, Yanked};
-use pep440_rs::LocalSegment;
 use pubgrub::{
     DefaultStringReporter, DerivationTree, Derived, External, Map, Ranges, ReportFormatter,
     Reporter, Term,
 };
 
-use crate::candidates::{Unusable, VersionMap};
+use crate::availability::{abis, platforms, target_abi, unavailable_text, Unavailable, Unusable};
+use crate::candidates::VersionMap;
 use crate::options::ResolveOptions;
 use crate::package::Pkg;
-use crate::provider::Unavailable;
+use crate::ranges::range_text;
 
-type Tree = DerivationTree<Pkg, Ranges<Version>, Unavailable>;
+type Tree = crate::provider::Derivation;
 type Ext = External<Pkg, Ranges<Version>, Unavailable>;
 type Terms = Map<Pkg, Term<Ranges<Version>>>;
 
@@ -280,58 +279,9 @@ impl fmt::Display for NoSolution {
     }
 }
 
-/// A version without the internal markers used to build ranges.
-pub(crate) fn clean(v: &Version) -> Version {
-    let mut v = v.clone().with_min(None).with_max(None);
-    if v.local() == [LocalSegment::Number(u64::MAX)] {
-        v = v.without_local();
-    }
-    v
-}
-
-/// `>=1.0,<2` style text for a range; `None` for "any version".
-pub(crate) fn specifier_text(range: &Ranges<Version>) -> Option<String> {
-    if range == &Ranges::full() {
-        return None;
-    }
-    if let Some(v) = crate::ranges::pinned_version(range) {
-        return Some(format!("=={}", clean(v)));
-    }
-    let complement = range.complement();
-    if let Some(v) = crate::ranges::pinned_version(&complement) {
-        return Some(format!("!={}", clean(v)));
-    }
-    let parts: Vec<String> = range
-        .iter()
-        .map(|(lo, hi)| {
-            if let (Bound::Included(a), Bound::Included(b)) = (lo, hi) {
-                if clean(a) == clean(b) {
-                    return format!("=={}", clean(a));
-                }
-            }
-            let lo = match lo {
-                Bound::Included(v) => Some(format!(">={}", clean(v))),
-                Bound::Excluded(v) => Some(format!(">{}", clean(v))),
-                Bound::Unbounded => None,
-            };
-            let hi = match hi {
-                Bound::Included(v) => Some(format!("<={}", clean(v))),
-                Bound::Excluded(v) => Some(format!("<{}", clean(v))),
-                Bound::Unbounded => None,
-            };
-            match (lo, hi) {
-                (Some(l), Some(h)) => format!("{l},{h}"),
-                (Some(x), None) | (None, Some(x)) => x,
-                (None, None) => "*".to_string(),
-            }
-        })
-        .collect();
-    Some(parts.join(" or "))
-}
-
 /// `numpy>=2` or `numpy`: a range as the specifier a user would write.
 fn term(pkg: &Pkg, range: &Ranges<Version>) -> String {
-    match (pkg, specifier_text(range)) {
+    match (pkg, range_text(range)) {
         (Pkg::Root, _) => "your requirements".to_string(),
         (p, Some(s)) if s.contains(" or ") => format!("{p} ({s})"),
         (p, Some(s)) => format!("{p}{s}"),
@@ -389,66 +339,6 @@ fn shortlist_strings(items: &[String]) -> String {
 fn shortlist(versions: &[&Version]) -> String {
     let items: Vec<String> = versions.iter().map(ToString::to_string).collect();
     shortlist_strings(&items)
-}
-
-/// `cp312`: the ABI tag of the target's interpreter.
-pub(crate) fn target_abi(target: &Target) -> String {
-    let r = target.python.release();
-    format!(
-        "cp{}{}",
-        r.first().copied().unwrap_or(3),
-        r.get(1).copied().unwrap_or(0)
-    )
-}
-
-/// The distinct platform tags of `py-abi-platform` tags.
-fn platforms(tags: &[String]) -> Vec<String> {
-    let mut list: Vec<String> = tags
-        .iter()
-        .filter_map(|t| t.splitn(3, '-').nth(2))
-        .flat_map(|p| p.split('.'))
-        .map(str::to_string)
-        .collect();
-    list.sort();
-    list.dedup();
-    list
-}
-
-/// What is wrong with the wheels of a version whose tags do not fit the target.
-pub(crate) fn wheel_problem(tags: &[String], target: &Target) -> String {
-    let abis = crate::candidates::abis(tags);
-    let own = target_abi(target);
-    let abi_fits = abis.iter().any(|a| *a == own || a == "abi3" || a == "none");
-    if abi_fits {
-        format!(
-            "has no wheel for {} (its wheels are for {})",
-            target.platform,
-            platforms(tags).join(", ")
-        )
-    } else {
-        format!(
-            "has no wheel for {own} (its wheels are for {})",
-            abis.join(", ")
-        )
-    }
-}
-
-/// Why a version cannot be used, in words.
-fn unavailable_text(why: &Unavailable, target: &Target) -> String {
-    match why {
-        Unavailable::Unusable(Unusable::NoCompatibleWheel(tags)) => wheel_problem(tags, target),
-        Unavailable::Unusable(Unusable::RequiresPython(spec))
-        | Unavailable::RequiresPython(spec) => {
-            format!("requires Python {spec}")
-        }
-        Unavailable::Unusable(Unusable::SdistOnly) => {
-            "is published only as an sdist (which --only-binary rules out)".to_string()
-        }
-        Unavailable::Unusable(Unusable::WheelOnly) => {
-            "is published only as wheels (which --no-binary rules out)".to_string()
-        }
-        other => other.to_string(),
-    }
 }
 
 struct Plain<'m> {
@@ -769,7 +659,7 @@ fn hints(all: &[&Ext], options: &ResolveOptions, maps: &Maps) -> Vec<String> {
                 let at = existing(maps, p, range);
                 match why {
                     Unavailable::Unusable(Unusable::NoCompatibleWheel(tags)) => {
-                        let abis = crate::candidates::abis(tags);
+                        let abis = abis(tags);
                         let own = target_abi(target);
                         if abis.iter().any(|a| *a == own || a == "abi3" || a == "none") {
                             format!(
@@ -900,34 +790,8 @@ pub(crate) fn name_variants(name: &str) -> Vec<String> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
-    use std::str::FromStr;
-
-    use lockit_types::VersionSpecifiers;
 
     use super::*;
-    use crate::ranges::specifiers_range;
-
-    #[test]
-    fn ranges_read_like_specifiers() {
-        for (spec, text) in [
-            ("==2.15.0", "==2.15.0"),
-            (">=2", ">=2"),
-            (">=1.23.5,<2", ">=1.23.5,<2"),
-            ("!=1.0", "!=1.0"),
-            ("<=1.0", "<=1.0"),
-            (">1.0", ">1.0"),
-        ] {
-            let r = specifiers_range(&VersionSpecifiers::from_str(spec).unwrap());
-            let got = specifier_text(&r).unwrap();
-            assert_eq!(got, text, "{spec}");
-            assert!(!got.contains("18446744073709551615") && !got.contains('∞'));
-        }
-        assert_eq!(specifier_text(&Ranges::full()), None);
-        let pins = specifiers_range(&VersionSpecifiers::from_str("==1.0").unwrap()).union(
-            &specifiers_range(&VersionSpecifiers::from_str("==2.0").unwrap()),
-        );
-        assert_eq!(specifier_text(&pins).unwrap(), "==1.0 or ==2.0");
-    }
 
     #[test]
     fn abis_are_sorted_naturally() {
@@ -937,7 +801,7 @@ mod tests {
             "cp311-cp311-y".into(),
             "cp39-cp39-y".into(),
         ];
-        assert_eq!(crate::candidates::abis(&tags), ["cp39", "cp310", "cp311"]);
+        assert_eq!(abis(&tags), ["cp39", "cp310", "cp311"]);
         assert_eq!(platforms(&tags), ["x", "y"]);
     }
 

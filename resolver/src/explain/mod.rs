@@ -10,9 +10,10 @@ use lockit_types::{
 use pep508_rs::VersionOrUrl;
 use pubgrub::Ranges;
 
-use crate::candidates::{Unusable, VersionMap};
+use crate::availability::unusable_text;
+use crate::candidates::VersionMap;
 use crate::error::ResolveError;
-use crate::explain_fix::{solve_plain, version_map, Bounded, SEARCH_BUDGET};
+use crate::explain_fix::{version_map, Bounded, SEARCH_BUDGET};
 use crate::index::Index;
 use crate::options::{PrereleaseMode, ResolveOptions};
 use crate::ranges::specifiers_range;
@@ -201,14 +202,6 @@ fn range_of(req: &Requirement) -> Ranges<Version> {
     }
 }
 
-/// Why the target cannot install a version, in words.
-fn unusable_text(u: &Unusable, options: &ResolveOptions) -> String {
-    match u {
-        Unusable::NoCompatibleWheel(tags) => report::wheel_problem(tags, &options.target),
-        other => other.to_string(),
-    }
-}
-
 fn pinned(
     index: &dyn Index,
     roots: &[SourcedRequirement],
@@ -266,7 +259,7 @@ fn pinned(
                 SkipReason::Constraint(
                     constraint_range
                         .as_ref()
-                        .and_then(report::specifier_text)
+                        .and_then(crate::ranges::range_text)
                         .unwrap_or_default(),
                 )
             } else if !checked_conflict {
@@ -290,8 +283,10 @@ fn pinned(
         required_by,
         paths,
         paths_truncated,
-        allowed: report::specifier_text(&allowed),
-        constraint: constraint_range.as_ref().and_then(report::specifier_text),
+        allowed: crate::ranges::range_text(&allowed),
+        constraint: constraint_range
+            .as_ref()
+            .and_then(crate::ranges::range_text),
         newest_published,
         newest_installable,
         skipped,
@@ -331,7 +326,7 @@ fn conflict_of(
         requirement,
         RequirementOrigin::Named("the pin being tried".to_string()),
     ));
-    match solve_plain(&bounded, &with_pin, constraints, options) {
+    match crate::solve(&bounded, &with_pin, constraints, options) {
         Ok(_) => SkipReason::AlsoResolves,
         Err(ResolveError::NoSolution(report)) => SkipReason::Conflict(report.derivation().to_vec()),
         Err(ResolveError::Index(_)) => SkipReason::NotChecked,
@@ -444,9 +439,4 @@ pub fn target_versions(
             uploaded: e.files.iter().filter_map(|f| f.upload_time).min(),
         })
         .collect()
-}
-
-/// A range written as a specifier (`>=1.2,<2`); `None` for any version.
-pub fn range_text(range: &Ranges<Version>) -> Option<String> {
-    report::specifier_text(range)
 }
