@@ -8,6 +8,8 @@
 //! metadata fields the resolver uses. URLs and hashes are made up from the filenames when
 //! the data is loaded, so a page costs about what a real one does to group and judge.
 
+#![warn(missing_docs)]
+
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};

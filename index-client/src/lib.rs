@@ -17,6 +17,7 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod cache;

@@ -10,6 +10,8 @@
 //! - [`diff`]: what changed between two sets of pins.
 //! - [`write_atomic`]: replace a lock file without ever leaving half of one.
 
+#![warn(missing_docs)]
+
 pub mod check;
 pub mod diff;
 pub mod encode;

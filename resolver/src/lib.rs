@@ -3,6 +3,8 @@
 //! The resolver does no I/O: it sees the package index only through the [`Index`]
 //! trait, so it runs the same on PyPI, a local test index or an in-memory map.
 
+#![warn(missing_docs)]
+
 mod availability;
 mod candidates;
 mod error;

@@ -49,7 +49,7 @@ fn output_path(args: &ResolveArgs) -> Result<Option<PathBuf>, Failure> {
             lockit_lockfile::default_lock_path(&args.inputs[0], args.format == LockFormat::Pylock)
         }
     };
-    if args.inputs.iter().any(|i| *i == output) {
+    if args.inputs.contains(&output) {
         return Err(Failure::input(format!(
             "the output file `{}` is also an input; pass -o with another path",
             output.display()

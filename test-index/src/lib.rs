@@ -11,6 +11,8 @@
 //! `/files/<filename>.metadata` (with byte ranges). Every request is logged
 //! ([`TestIndex::requests`]) and any URL can be given a [`Fault`].
 
+#![warn(missing_docs)]
+
 mod artifacts;
 mod fault;
 mod http;

@@ -10,6 +10,7 @@ use crate::{PackageName, Version, VersionSpecifiers};
 /// Whether (and why) a file was yanked (PEP 592).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Yanked {
+    /// Not yanked.
     #[default]
     No,
     /// Yanked, with the reason the index gave (possibly empty).

@@ -3,6 +3,8 @@
 //!
 //! It does no I/O; the index client fills these types and the resolver reads them.
 
+#![warn(missing_docs)]
+
 mod file;
 mod filename;
 mod metadata;
