@@ -7,11 +7,9 @@
 //! temporary directory and the index address redacted. Every output is also checked
 //! for internal names, raw range bounds and repeated lines.
 
-mod common;
-
 use std::path::Path;
 
-use common::{lockit_cmd, serve, tempdir, write, Run, TARGET_ARGS};
+use crate::common::{self, lockit_cmd, serve, tempdir, write, Run, TARGET_ARGS};
 use lockit_test_index::Scenario;
 
 fn load(name: &str) -> Scenario {

@@ -2,14 +2,14 @@
 //! failures (exit 3), and a `kill -9` mid-run. In every case an existing lock is left
 //! byte-identical and no temporary file is left next to it.
 
-mod common;
-
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{load_scenario, resolve, resolve_cmd, scenario, serve, tempdir, write, Run, SMALL};
+use crate::common::{
+    self, load_scenario, resolve, resolve_cmd, scenario, serve, tempdir, write, Run, SMALL,
+};
 use lockit_test_index::{Fault, TestIndex};
 
 /// What a user's directory holds before a failing run: an input and a good old lock.

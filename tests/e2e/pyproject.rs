@@ -2,11 +2,9 @@
 //! `--group` with `include-group`, `requires-python` against the target, and `verify`
 //! repeating the selection recorded in the header.
 
-mod common;
-
 use std::path::Path;
 
-use common::{pinmap, pins, read_lock, resolve, scenario, serve, tempdir, write};
+use crate::common::{self, pinmap, pins, read_lock, resolve, scenario, serve, tempdir, write};
 
 const INDEX: &str = r#"
 name = "pyproject"

@@ -1,11 +1,9 @@
 //! Bad input: every malformed requirements file, missing file or bad flag exits 2 with one
 //! screen of stderr that names the file and line, never a panic, and writes no lock.
 
-mod common;
-
 use std::path::Path;
 
-use common::{resolve, resolve_cmd, serve, tempdir, write, Run, SMALL};
+use crate::common::{self, resolve, resolve_cmd, serve, tempdir, write, Run, SMALL};
 use lockit_test_index::TestIndex;
 
 /// One malformed input: the files to write (the first is passed to `lockit resolve`), the

@@ -1,9 +1,7 @@
 //! A few resolutions against the real PyPI, pinned in time with `--exclude-newer`
 //! so their answers cannot drift. They need network access to pypi.org.
 
-mod common;
-
-use common::{pinmap, pins, read, resolve, tempdir, write};
+use crate::common::{pinmap, pins, read, resolve, tempdir, write};
 
 const PYPI: &str = "https://pypi.org/simple/";
 const EXCLUDE_NEWER: &str = "2026-11-01T00:00:00Z";

@@ -2,9 +2,7 @@
 //! only what must change; `--upgrade` and `-P` let pins move; a summary says what changed.
 //! Also `--override`, which replaces what a dependency declares.
 
-mod common;
-
-use common::{
+use crate::common::{
     locked_dir, pinmap, pins, read, read_lock, resolve, resolve_cmd_loud, run, scenario, serve,
     tempdir, write, Run,
 };

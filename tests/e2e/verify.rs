@@ -2,11 +2,9 @@
 //! with its reason and the line to look at; 2 for bad input; 3 when the index is unreachable.
 //! Covers both lock formats, `--offline`, `--format json` and GitHub annotations.
 
-mod common;
-
 use std::path::Path;
 
-use common::{
+use crate::common::{
     locked_dir, lockit_cmd, read, resolve, resolve_cmd_cached, run, scenario, serve, tempdir,
     write, Run,
 };

@@ -1,9 +1,9 @@
 //! `--format pylock`: PEP 751 pylock.toml output (snapshot), its default name, and that it
 //! reads back as TOML with the fields installers need.
 
-mod common;
-
-use common::{locked_dir, read, resolve_cmd_loud, run, scenario, serve, tempdir, write, SMALL};
+use crate::common::{
+    locked_dir, read, resolve_cmd_loud, run, scenario, serve, tempdir, write, SMALL,
+};
 
 #[test]
 fn pylock_snapshot() {

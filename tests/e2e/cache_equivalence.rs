@@ -3,11 +3,11 @@
 //! headers only and keyed by file hash, `--offline` and `--refresh` all give the bytes that
 //! `--no-cache` gives.
 
-mod common;
-
 use std::path::Path;
 
-use common::{load_scenario, read, resolve_cmd_cached, run, scenario, serve, tempdir, write};
+use crate::common::{
+    self, load_scenario, read, resolve_cmd_cached, run, scenario, serve, tempdir, write,
+};
 use lockit_test_index::Scenario;
 
 /// Metadata with a long description, wheels with and without PEP 658 files, an sdist-only

@@ -2,11 +2,9 @@
 //! `--exclude-newer` (the acceptance cases of the explain issue). They need network
 //! access to pypi.org.
 
-mod common;
-
 use std::path::Path;
 
-use common::{lockit_cmd, run, tempdir, write, Run, TARGET_ARGS};
+use crate::common::{self, lockit_cmd, run, tempdir, write, Run, TARGET_ARGS};
 
 const PYPI: &str = "https://pypi.org/simple/";
 const EXCLUDE_NEWER: &str = "2026-11-01T00:00:00Z";

@@ -1,8 +1,6 @@
 //! Requirements that name their file by URL: `name @ https://…/name-1.0-py3-none-any.whl`.
 
-mod common;
-
-use common::{read, resolve, scenario, serve, tempdir, write, SMALL};
+use crate::common::{read, resolve, scenario, serve, tempdir, write, SMALL};
 
 #[test]
 fn url_requirement_is_pinned_with_its_hash_and_dependencies() {

@@ -13,12 +13,10 @@
 //! essence here. Each scenario is its own test (see `scenario_tests!`) so one can be
 //! ignored with a reason, and `every_scenario_file_has_a_test` keeps the list complete.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{load_scenario, resolve, scenarios_dir, serve, tempdir, write};
+use crate::common::{self, load_scenario, resolve, scenarios_dir, serve, tempdir, write};
 use lockit_test_index::Scenario;
 
 /// The command-line flags a scenario's `[options]` ask for.

@@ -4,12 +4,10 @@
 //! `uv pip compile --generate-hashes` gave on pypi.org for the same input and target
 //! (`uv-lock.txt`, an independent answer to compare with).
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use common::{read, resolve_cmd_cached, run, tempdir, write};
+use crate::common::{read, resolve_cmd_cached, run, tempdir, write};
 use lockit_test_index::TestIndex;
 
 const EXCLUDE_NEWER: &str = "2026-11-01T00:00:00Z";

@@ -5,13 +5,11 @@
 //! place, so concurrent writers of one key never interleave and readers see a whole entry
 //! or none; every entry is checked when read.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{read, resolve_cmd_cached, scenario, serve, tempdir, write};
+use crate::common::{self, read, resolve_cmd_cached, scenario, serve, tempdir, write};
 use lockit_test_index::{Fault, TestIndex};
 
 const PROCESSES: usize = 8;

@@ -4,14 +4,12 @@
 //! index that has it unless `--index-strategy unsafe-best-match` says otherwise; nothing
 //! from an index is run or extracted.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{
-    file_containing, lockit_cmd, pins, read, read_lock, resolve_cmd_cached, run, scenario, serve,
-    tempdir, write, Run, SMALL, TARGET_ARGS,
+use crate::common::{
+    self, file_containing, lockit_cmd, pins, read, read_lock, resolve_cmd_cached, run, scenario,
+    serve, tempdir, write, Run, SMALL, TARGET_ARGS,
 };
 use lockit_test_index::{Fault, TestIndex};
 

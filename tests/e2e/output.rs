@@ -2,14 +2,12 @@
 //! `-o -`, the default output path, `# via` annotations, `-r`/`-c` includes, and the
 //! JSON and HTML index flavours.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
-use common::{
-    lock_stdout, locked_dir, pinmap, pins, read, read_lock, resolve, resolve_cmd_cached, scenario,
-    serve, tempdir, vias, write, SMALL,
+use crate::common::{
+    self, lock_stdout, locked_dir, pinmap, pins, read, read_lock, resolve, resolve_cmd_cached,
+    scenario, serve, tempdir, vias, write, SMALL,
 };
 
 /// Replaces what differs between runs (the index port) so a header can be snapshotted.

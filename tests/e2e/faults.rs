@@ -8,16 +8,14 @@
 //! 4. without the fault, an online and then an `--offline` run give exactly the lock of a
 //!    clean run.
 //!
-//! `tests/failures.rs` checks exit codes and an untouched lock for some of these faults
+//! `tests/e2e/failures.rs` checks exit codes and an untouched lock for some of these faults
 //! without a cache; this file adds the cache, the messages, timing and recovery.
-
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{
+use crate::common::{
     file_containing, files_under, lock_stdout, lockit_cmd, other_entries, read, run, scenario,
     serve, tempdir, write, Run, TARGET_ARGS,
 };

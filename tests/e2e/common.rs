@@ -1,8 +1,7 @@
 //! Shared helpers for the end-to-end tests: run the real `lockit` binary against a local
 //! index, write input files, read pins back out of a lock.
 //!
-//! Each test file includes this with `mod common;` and uses only part of it.
-#![allow(dead_code)]
+//! Every module of the `e2e` test binary uses it as `crate::common`.
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
