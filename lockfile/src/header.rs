@@ -35,7 +35,7 @@ impl Header {
 }
 
 /// `https://user:secret@host/…` -> `https://***@host/…`, also inside `--index-url=URL`.
-pub fn redact_credentials(arg: &str) -> String {
+fn redact_credentials(arg: &str) -> String {
     let Some(scheme_end) = arg.find("://") else {
         return arg.to_string();
     };

@@ -2,7 +2,7 @@
 //! `pyproject.toml`), constraints (`-c`) and overrides (`--override`), each with its origin.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use lockit_types::{PackageName, Requirement, SourcedRequirement, VersionSpecifiers};
 
@@ -114,9 +114,4 @@ impl Inputs {
     pub fn file_options(&self, list: impl Fn(&RequirementsFile) -> &Vec<String>) -> Vec<String> {
         self.files.iter().flat_map(|f| list(f).clone()).collect()
     }
-}
-
-/// True when `path` is read as a `pyproject.toml` rather than as a requirements file.
-pub fn is_pyproject(path: &Path) -> bool {
-    is_toml(path)
 }

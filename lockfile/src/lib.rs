@@ -27,9 +27,9 @@ mod write;
 
 pub use diff::{diff_pins, PinChange};
 pub use encode::{to_lock, to_pylock};
-pub use header::{command_words, redact_credentials, Header};
+pub use header::{command_words, Header};
 pub use inputs::{InputError, Inputs};
-pub use lock_file::{default_lock_path, is_toml, parse_lock_file};
+pub use lock_file::{default_lock_path, parse_lock_file};
 pub use lockit_types::{RequirementOrigin, SourcedRequirement};
 pub use pylock::{parse_pylock, render_pylock, Pylock, PylockFile, PylockPackage};
 pub use pyproject::{PyProject, PyProjectError, Selection};

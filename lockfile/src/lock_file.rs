@@ -8,7 +8,7 @@ use lockit_types::{PackageName, Version};
 use crate::{parse_lock, parse_pylock, LockParseError, ParsedLock};
 
 /// True for a `.toml` path: a `pyproject.toml` input, or a PEP 751 `pylock.toml` lock.
-pub fn is_toml(path: &Path) -> bool {
+pub(crate) fn is_toml(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "toml")
 }
 

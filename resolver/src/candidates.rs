@@ -292,7 +292,7 @@ impl Judge {
 
 /// For prefetching: the version (and its files, best first) that `choose` would most
 /// likely pick for `range`.
-pub fn best_candidate(
+pub(crate) fn best_candidate(
     map: &VersionMap,
     name: &PackageName,
     range: &Ranges<Version>,

@@ -21,7 +21,7 @@ mod report;
 mod resolution;
 
 pub use availability::{Unavailable, Unusable};
-pub use candidates::{best_candidate, Files, VersionMap};
+pub use candidates::{Files, VersionMap};
 pub use error::ResolveError;
 pub use explain::{
     explain, explanation_json, failure_json, failure_text, not_in_lock_text, pinned_text,
