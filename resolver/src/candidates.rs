@@ -8,7 +8,7 @@ use lockit_types::{DistFile, DistFilename, PackageName, ProjectFiles, Version, V
 use pubgrub::Ranges;
 
 use crate::options::{PrereleaseMode, ResolveOptions};
-use crate::ranges::pinned_version;
+use crate::ranges::{pinned_version, specifiers_contain};
 
 /// Why a version that exists on the index cannot be installed on the target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,6 +161,11 @@ impl VersionMap {
             .map(|(v, cell)| (v, self.entry(v, cell)))
     }
 
+    /// `version` as the index spells it (`1.16.0` for 1.16 when it publishes that).
+    pub fn published(&self, version: &Version) -> Option<&Version> {
+        self.versions.get_key_value(version).map(|(v, _)| v)
+    }
+
     /// True when some `version+local` exists besides `version` itself.
     pub fn has_local_variants(&self, version: &Version) -> bool {
         self.versions
@@ -278,7 +283,7 @@ impl Judge {
         let python_ok = |f: &DistFile| {
             f.requires_python
                 .as_ref()
-                .is_none_or(|spec| spec.contains(&target.python))
+                .is_none_or(|spec| specifiers_contain(spec, &target.python))
         };
         let mut wheels: Vec<(u32, u32)> = Vec::new();
         let mut sdists = Vec::new();

@@ -14,7 +14,7 @@ use crate::error::ResolveError;
 use crate::explain_fix::{solve_plain, version_map, Bounded, SEARCH_BUDGET};
 use crate::index::Index;
 use crate::options::{PrereleaseMode, ResolveOptions, RootRequirement};
-use crate::ranges::specifiers_range;
+use crate::ranges::{specifiers_contain, specifiers_range};
 use crate::report;
 use crate::resolution::{Dependent, Resolution, ResolvedPackage};
 
@@ -269,6 +269,14 @@ fn paths(resolution: &Resolution, name: &PackageName) -> (Vec<Vec<Step>>, bool) 
     (out, !complete)
 }
 
+/// Whether `req` admits `v` as the index spells it (see `specifiers_contain`).
+fn admits(req: &Requirement, v: &Version) -> bool {
+    match &req.version_or_url {
+        Some(VersionOrUrl::VersionSpecifier(s)) => specifiers_contain(s, v),
+        _ => true,
+    }
+}
+
 fn range_of(req: &Requirement) -> Ranges<Version> {
     match &req.version_or_url {
         Some(VersionOrUrl::VersionSpecifier(s)) => specifiers_range(s),
@@ -332,7 +340,7 @@ fn pinned(
         } else {
             let excluding: Vec<Step> = required_by
                 .iter()
-                .filter(|s| !range_of(&s.requirement).contains(v))
+                .filter(|s| !admits(&s.requirement, v))
                 .cloned()
                 .collect();
             if !excluding.is_empty() {

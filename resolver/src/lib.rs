@@ -25,6 +25,7 @@ pub use explain_fix::SEARCH_BUDGET;
 pub use index::{CandidateHint, Crawl, FetchError, Index};
 pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions, RootRequirement};
 pub use package::Pkg;
+pub use ranges::{names_prerelease, specifiers_contain, specifiers_range};
 pub use report::{NoSolution, Suggestion};
 pub use resolution::{Dependent, Resolution, ResolvedPackage};
 
