@@ -162,7 +162,7 @@ pub fn prepare(
         args.output.quiet,
     )?;
     if let Some((rp, path)) = &inputs.requires_python {
-        if !rp.contains(&target.python) {
+        if !lockit_resolver::specifiers_contain(rp, &target.python) {
             return Err(Failure::input(format!(
                 "the target Python {} is outside `requires-python = \"{rp}\"` of `{}`; pass a --python-version it allows",
                 target.python_minor(),

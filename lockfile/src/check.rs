@@ -135,7 +135,7 @@ pub fn missing_hashes(lock: &ParsedLock, lock_name: &str) -> Vec<Finding> {
 /// True when `req` says nothing about versions or admits `v`.
 fn admits(req: &Requirement, v: &Version) -> bool {
     match &req.version_or_url {
-        Some(VersionOrUrl::VersionSpecifier(s)) => s.contains(v),
+        Some(VersionOrUrl::VersionSpecifier(s)) => lockit_resolver::specifiers_contain(s, v),
         _ => true,
     }
 }

@@ -8,7 +8,7 @@ use pubgrub::Ranges;
 
 use crate::availability::Unusable;
 use crate::options::{PrereleaseMode, ResolveOptions};
-use crate::ranges::pinned_version;
+use crate::ranges::{pinned_version, specifiers_contain};
 
 /// Some files of one release of a project, by position: version maps point into the
 /// project's files instead of copying them (pages list thousands).
@@ -131,6 +131,11 @@ impl VersionMap {
             .map(|(v, cell)| (v, self.entry(v, cell)))
     }
 
+    /// `version` as the index spells it (`1.16.0` for 1.16 when it publishes that).
+    pub fn published(&self, version: &Version) -> Option<&Version> {
+        self.versions.get_key_value(version).map(|(v, _)| v)
+    }
+
     /// True when some `version+local` exists besides `version` itself.
     pub fn has_local_variants(&self, version: &Version) -> bool {
         self.versions
@@ -227,7 +232,7 @@ impl Judge {
         let python_ok = |f: &DistFile| {
             f.requires_python
                 .as_ref()
-                .is_none_or(|spec| spec.contains(&target.python))
+                .is_none_or(|spec| specifiers_contain(spec, &target.python))
         };
         let mut wheels: Vec<(u32, u32)> = Vec::new();
         let mut sdists = Vec::new();

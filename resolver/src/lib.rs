@@ -34,7 +34,7 @@ pub use lockit_types::{RequirementOrigin, SourcedRequirement};
 pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions};
 pub use package::Pkg;
 pub use pin_graph::{walk_pins, PinVisit, PinWalk};
-pub use ranges::range_text;
+pub use ranges::{names_prerelease, range_text, specifiers_contain, specifiers_range};
 pub use report::{NoSolution, Suggestion};
 pub use resolution::{Resolution, ResolvedPackage};
 

@@ -11,7 +11,7 @@ use pubgrub::Ranges;
 use crate::candidates::{best_candidate, VersionMap};
 use crate::index::{CandidateHint, Crawl};
 use crate::options::ResolveOptions;
-use crate::ranges::specifiers_range;
+use crate::ranges::{specifiers_contain, specifiers_range};
 
 /// What prefetch tasks need to guess, off the solver's thread, which versions the solver
 /// will read next: the dependencies of each prefetched version's likely pick.
@@ -72,7 +72,7 @@ impl CrawlContext {
         if meta
             .requires_python
             .as_ref()
-            .is_some_and(|rp| !rp.contains(&target.python))
+            .is_some_and(|rp| !specifiers_contain(rp, &target.python))
         {
             return Vec::new();
         }

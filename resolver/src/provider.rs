@@ -20,7 +20,9 @@ use crate::index::{FetchError, Index};
 use crate::options::ResolveOptions;
 use crate::package::Pkg;
 use crate::prefetch::CrawlContext;
-use crate::ranges::{pinned_version, specifiers_range};
+use crate::ranges::{
+    names_prerelease, pinned_version, specifiers_contain, specifiers_range, spelled_as,
+};
 use crate::resolution::{Resolution, ResolvedPackage};
 
 /// The derivation tree PubGrub gives when nothing resolves.
@@ -226,7 +228,7 @@ impl<'a> Provider<'a> {
             None => Ranges::full(),
             Some(VersionOrUrl::VersionSpecifier(spec)) => {
                 // Only the user's own requirements opt a package into pre-releases.
-                if *this == Pkg::Root && spec.iter().any(|s| s.any_prerelease()) {
+                if *this == Pkg::Root && names_prerelease(spec) {
                     self.explicit_pre.borrow_mut().insert(req.name.clone());
                 }
                 specifiers_range(spec)
@@ -242,10 +244,19 @@ impl<'a> Provider<'a> {
         }
         self.discover(&req.name, &range);
         // `==V` admits `V+local`; when the index has no such variant, a plain singleton
-        // keeps reports free of empty "local versions of V" ranges.
+        // keeps reports free of empty "local versions of V" ranges. `===V` admits V only
+        // when the index spells it exactly so (`===1.16` is not 1.16.0).
         if let Some(v) = pinned_version(&range).cloned() {
             if let Ok(map) = self.version_map(&req.name) {
-                if !map.has_local_variants(&v) {
+                let spelled = match (&req.version_or_url, map.published(&v)) {
+                    (Some(VersionOrUrl::VersionSpecifier(spec)), Some(published)) => {
+                        spelled_as(spec, published)
+                    }
+                    _ => true,
+                };
+                if !spelled {
+                    range = Ranges::empty();
+                } else if !map.has_local_variants(&v) {
                     range = Ranges::singleton(v);
                 }
             }
@@ -310,7 +321,7 @@ impl<'a> Provider<'a> {
         };
         let target = &self.options.target;
         if let Some(rp) = &meta.requires_python {
-            if !rp.contains(&target.python) {
+            if !specifiers_contain(rp, &target.python) {
                 return Ok(Err(Unavailable::RequiresPython(rp.clone())));
             }
         }

@@ -399,3 +399,47 @@ fn choosing_a_version_decodes_only_the_releases_it_looks_at() {
     let entry = map.get(&Version::from_str("1.249").unwrap()).unwrap();
     assert_eq!(entry.usable.as_ref().map(|f| f.len()), Ok(1));
 }
+
+/// Issue 12's examples, resolved: post-release bounds and arbitrary equality.
+#[test]
+fn post_release_bounds_pick_what_packaging_admits() {
+    let mut idx = MemoryIndex::default();
+    for v in ["1.0", "1.0.post1", "1.0.post2", "1.1", "1.1.post1"] {
+        idx.add("demo", v, &[]);
+    }
+    idx.add("dateutil", "2.8.2", &[]);
+    idx.add("dateutil", "2.9.0", &[]);
+    idx.add("dateutil", "2.9.0.post0", &[]);
+    idx.add("hidapi", "0.12.0.post1", &[]);
+    idx.add("hidapi", "0.12.0.post2", &[]);
+    let o = options();
+    assert_eq!(pins(&idx, &["demo<1.1.post1"], &o).unwrap(), ["demo==1.1"]);
+    assert_eq!(
+        pins(&idx, &["demo>=1.0,<1.0.post2"], &o).unwrap(),
+        ["demo==1.0.post1"]
+    );
+    assert_eq!(
+        pins(&idx, &["dateutil<2.9.0.post0"], &o).unwrap(),
+        ["dateutil==2.9.0"]
+    );
+    assert_eq!(
+        pins(&idx, &["hidapi>=0.12.0.post1,<0.12.0.post2"], &o).unwrap(),
+        ["hidapi==0.12.0.post1"]
+    );
+}
+
+#[test]
+fn arbitrary_equality_needs_the_published_spelling() {
+    let mut idx = MemoryIndex::default();
+    idx.add("six", "1.15.0", &[]);
+    idx.add("six", "1.16.0", &[]);
+    let o = options();
+    assert!(matches!(
+        pins(&idx, &["six===1.16"], &o),
+        Err(ResolveError::NoSolution(_))
+    ));
+    assert_eq!(pins(&idx, &["six===1.16.0"], &o).unwrap(), ["six==1.16.0"]);
+    // As a dependency's requirement too.
+    idx.add("app", "1.0", &["six===1.16"]);
+    assert!(pins(&idx, &["app"], &o).is_err());
+}

@@ -24,7 +24,10 @@ pub fn parse_requirement(text: &str) -> Result<Requirement<VerbatimUrl>, Require
     if let Some(e) = check_names(text) {
         return Err(e);
     }
-    if let Some(e) = check_nesting(text).or_else(|| check_marker_length(text)) {
+    if let Some(e) = check_nesting(text)
+        .or_else(|| check_marker_length(text))
+        .or_else(|| check_string_tilde(text))
+    {
         return Err(e);
     }
     // Belt and braces for panics we have not found yet: turn them into an error.
@@ -125,6 +128,46 @@ fn check_marker_length(text: &str) -> Option<RequirementSyntaxError> {
     })
 }
 
+/// Marker names pep508_rs compares as versions; `~=` on any other name compares strings.
+const VERSION_MARKERS: [&str; 4] = [
+    "python_version",
+    "python_full_version",
+    "implementation_version",
+    "extra",
+];
+
+/// Refuses `'<string>' ~= <string marker>` (`'linux' ~= sys_platform`): `~=` is only defined
+/// on versions (`packaging` raises when evaluating it), and pep508_rs panics on this form
+/// inside its marker interner, poisoning it so that every later marker in the process
+/// fails to parse (found by the differential marker test).
+fn check_string_tilde(text: &str) -> Option<RequirementSyntaxError> {
+    let (semicolon, _) = unquoted(text).find(|&(_, c)| c == ';')?;
+    let marker = &text[semicolon..];
+    let mut previous = None;
+    for (i, c) in unquoted(marker) {
+        if previous == Some('~') && c == '=' {
+            let after = &marker[i + 1..];
+            let operand = after.trim_start();
+            let name_len = operand
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                .unwrap_or(operand.len());
+            let name = &operand[..name_len];
+            if !name.is_empty() && !VERSION_MARKERS.contains(&name) {
+                let start = semicolon + i + 1 + (after.len() - operand.len());
+                return Some(RequirementSyntaxError {
+                    start,
+                    len: name_len,
+                    message: format!(
+                        "`~=` compares versions, and `{name}` is not a version marker"
+                    ),
+                });
+            }
+        }
+        previous = Some(c);
+    }
+    None
+}
+
 /// The names pep508_rs would panic on: a name or extra ending in punctuation, not at the end.
 fn check_names(text: &str) -> Option<RequirementSyntaxError> {
     let is_name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
@@ -217,6 +260,33 @@ fn lowercase_first(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tilde_equal_on_a_string_marker_is_an_error_not_a_poisoned_parser() {
+        for text in [
+            "a; 'linux' ~= sys_platform",
+            "a; python_version >= '3' and ('6' ~= platform_release)",
+            "a;\"x\"~=platform_machine",
+        ] {
+            let e = parse_requirement(text).expect_err(text);
+            assert!(
+                e.message.contains("`~=` compares versions"),
+                "{text}: {}",
+                e.message
+            );
+        }
+        // pep508_rs's own handling stays for the forms it does not panic on.
+        for ok in [
+            "a; '3.8' ~= python_version",
+            "a; python_version ~= '3.8'",
+            "a ~= 1.0; sys_platform == 'linux'",
+            "a; sys_platform == '~=x'",
+        ] {
+            assert!(parse_requirement(ok).is_ok(), "{ok}");
+        }
+        // And later markers still parse.
+        assert!(parse_requirement("a; os_name == 'nt'").is_ok());
+    }
 
     #[test]
     fn names_ending_in_punctuation_are_errors_not_panics() {

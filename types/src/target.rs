@@ -107,7 +107,11 @@ impl Platform {
         };
         let mut tags = Vec::new();
         match self.os {
+            // `linux_*` first: a wheel built for this very machine is the most specific
+            // (packaging orders it so since 26.3; PyPI accepts no `linux_*` uploads, so it
+            // only matters for find-links directories).
             Os::Manylinux(_, minor) => {
+                tags.push(format!("linux_{arch}"));
                 let floor = if self.arch == Arch::X86_64 { 5 } else { 17 };
                 for m in (floor..=minor).rev() {
                     tags.push(format!("manylinux_2_{m}_{arch}"));
@@ -118,13 +122,12 @@ impl Platform {
                         _ => {}
                     }
                 }
-                tags.push(format!("linux_{arch}"));
             }
             Os::Musllinux(_, minor) => {
+                tags.push(format!("linux_{arch}"));
                 for m in (0..=minor).rev() {
                     tags.push(format!("musllinux_1_{m}_{arch}"));
                 }
-                tags.push(format!("linux_{arch}"));
             }
             Os::Macos(major, minor) => {
                 let binary_formats: &[&str] = match self.arch {
@@ -133,7 +136,9 @@ impl Platform {
                         "x86_64",
                         "intel",
                         "fat64",
-                        "fat32",
+                        // Three architectures (i386, ppc, x86_64), as CPython names it;
+                        // not `fat32`, which no build produces.
+                        "fat3",
                         "universal2",
                         "universal",
                     ],
@@ -253,10 +258,37 @@ mod tests {
     fn manylinux_tags_descend_with_aliases() {
         let p: Platform = "x86_64-manylinux_2_28".parse().unwrap();
         let tags = p.platform_tags();
-        assert_eq!(tags[0], "manylinux_2_28_x86_64");
+        assert_eq!(tags[0], "linux_x86_64");
+        assert_eq!(tags[1], "manylinux_2_28_x86_64");
         assert!(tags.contains(&"manylinux2014_x86_64".to_string()));
-        assert!(tags.contains(&"manylinux1_x86_64".to_string()));
-        assert_eq!(tags.last().unwrap(), "linux_x86_64");
+        assert_eq!(tags.last().unwrap(), "manylinux1_x86_64");
+    }
+
+    #[test]
+    fn intel_macos_accepts_fat3_not_fat32() {
+        let tags = "x86_64-apple-darwin"
+            .parse::<Platform>()
+            .unwrap()
+            .platform_tags();
+        assert!(tags.contains(&"macosx_10_9_fat3".to_string()));
+        assert!(!tags.iter().any(|t| t.ends_with("fat32")));
+    }
+
+    #[test]
+    fn native_linux_tag_is_preferred_like_packaging() {
+        let tags = "x86_64-unknown-linux-musl"
+            .parse::<Platform>()
+            .unwrap()
+            .platform_tags();
+        assert_eq!(
+            tags,
+            [
+                "linux_x86_64",
+                "musllinux_1_2_x86_64",
+                "musllinux_1_1_x86_64",
+                "musllinux_1_0_x86_64"
+            ]
+        );
     }
 
     #[test]

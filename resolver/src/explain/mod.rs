@@ -16,7 +16,7 @@ use crate::error::ResolveError;
 use crate::explain_fix::{version_map, Bounded, SEARCH_BUDGET};
 use crate::index::Index;
 use crate::options::{PrereleaseMode, ResolveOptions};
-use crate::ranges::specifiers_range;
+use crate::ranges::{specifiers_contain, specifiers_range};
 use crate::report;
 use crate::resolution::{Resolution, ResolvedPackage};
 
@@ -195,6 +195,14 @@ fn paths(resolution: &Resolution, name: &PackageName) -> (Vec<Vec<SourcedRequire
     (out, !complete)
 }
 
+/// Whether `req` admits `v` as the index spells it (see `specifiers_contain`).
+fn admits(req: &Requirement, v: &Version) -> bool {
+    match &req.version_or_url {
+        Some(VersionOrUrl::VersionSpecifier(s)) => specifiers_contain(s, v),
+        _ => true,
+    }
+}
+
 fn range_of(req: &Requirement) -> Ranges<Version> {
     match &req.version_or_url {
         Some(VersionOrUrl::VersionSpecifier(s)) => specifiers_range(s),
@@ -250,7 +258,7 @@ fn pinned(
         } else {
             let excluding: Vec<SourcedRequirement> = required_by
                 .iter()
-                .filter(|s| !range_of(&s.requirement).contains(v))
+                .filter(|s| !admits(&s.requirement, v))
                 .cloned()
                 .collect();
             if !excluding.is_empty() {
