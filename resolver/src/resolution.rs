@@ -34,6 +34,44 @@ pub struct ResolvedPackage {
     pub url: Option<String>,
 }
 
+impl ResolvedPackage {
+    /// When every file of the pinned version is yanked (PEP 592), the index's reason
+    /// (possibly empty). The resolver picks a yanked release only when the requirements
+    /// on it pin exactly that version (`==V` or `===V`), in an input or in a dependency's
+    /// metadata, as PEP 592 allows and pip and uv do.
+    pub fn yanked(&self) -> Option<String> {
+        if self.files.is_empty() || !self.files.iter().all(|f| f.yanked.is_yanked()) {
+            return None;
+        }
+        Some(
+            self.files
+                .iter()
+                .find_map(|f| match &f.yanked {
+                    lockit_types::Yanked::Yes(reason) if !reason.is_empty() => Some(reason.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default(),
+        )
+    }
+
+    /// `warning: python-daemon 2.3.1 is yanked (reason: …); requirements.in:1 pins it`.
+    pub fn yanked_warning(&self) -> Option<String> {
+        let reason = self.yanked()?;
+        let why = if reason.is_empty() {
+            "no reason given".to_string()
+        } else {
+            format!("reason: {reason}")
+        };
+        let by: Vec<String> = self.dependents.iter().map(ToString::to_string).collect();
+        Some(format!(
+            "{} {} is yanked ({why}); it is pinned by {}",
+            self.name,
+            self.version,
+            by.join(", ")
+        ))
+    }
+}
+
 /// A complete, consistent set of pins, sorted by name.
 #[derive(Debug, Clone, Default)]
 pub struct Resolution {

@@ -147,6 +147,13 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
             .map_err(|e| Failure::input(format!("cannot write `{}`: {e}", path.display())))?,
     }
     if !quiet {
+        for warning in resolution
+            .packages
+            .iter()
+            .filter_map(|p| p.yanked_warning())
+        {
+            eprintln!("warning: {warning}");
+        }
         eprintln!("Resolved {} packages", resolution.packages.len());
         if let Some(old) = &previous {
             let new: BTreeMap<PackageName, Version> = resolution

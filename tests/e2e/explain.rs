@@ -167,6 +167,7 @@ snapshots! {
     explain_many_dependents => "ok-many-dependents" ["explain", "numpy"],
     explain_transitive_path => "ok-many-dependents" ["explain", "frames"],
     explain_held_back => "ok-held-back" ["explain", "numpy"],
+    explain_yanked_pin => "yanked-pinned" ["explain", "lib"],
     explain_held_back_json => "ok-held-back" ["explain", "numpy", "--format", "json"],
     explain_skipped_for_target => "ok-skipped-for-target" ["explain", "native"],
     explain_conflict_held => "ok-conflict-held" ["explain", "lib"],

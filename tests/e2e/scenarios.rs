@@ -6,7 +6,7 @@
 //! against it, and:
 //! - `satisfiable = true`: exit 0 and exactly the `[expected] packages` pins;
 //! - `satisfiable = false`: exit 1, no lock written, and stderr containing every string in
-//!   `[expected] stderr_contains`.
+//!   `[expected] stderr_contains` (which satisfiable scenarios may also give, for warnings).
 //!
 //! These are the behaviours the packse suite (`tests/conformance/run.sh`) checks, reduced
 //! to cases that run offline in milliseconds; when a packse scenario regresses, add its
@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::common::{self, load_scenario, resolve, scenarios_dir, serve, tempdir, write};
+use crate::common::{self, load_scenario, scenarios_dir, serve, tempdir, write};
 use lockit_test_index::Scenario;
 
 /// The command-line flags a scenario's `[options]` ask for.
@@ -100,7 +100,12 @@ fn check(name: &str) {
 
     let mut args = vec!["requirements.in".to_string()];
     args.extend(option_flags(&s));
-    let run = resolve(dir.path(), &index.url(), &args);
+    // Loud (no -q) so that warnings a scenario expects reach stderr.
+    let out = common::resolve_cmd_loud(dir.path(), &index.url())
+        .args(&args)
+        .output()
+        .expect("run lockit");
+    let run = common::Run::from_output(out);
     let lock_path = dir.path().join("requirements.txt");
     let context = format!(
         "scenario `{name}`: {}\n--- stderr\n{}",
@@ -112,6 +117,12 @@ fn check(name: &str) {
         let lock = common::read(&lock_path);
         let want: BTreeMap<String, String> = expected.packages.clone();
         assert_eq!(common::pins(&lock), want, "{context}\n--- lock\n{lock}");
+        for needle in stderr_needles(&s) {
+            assert!(
+                run.stderr.contains(&needle),
+                "{context}: stderr lacks `{needle}`"
+            );
+        }
     } else {
         assert_eq!(run.code, Some(1), "{context}");
         assert!(!lock_path.exists(), "{context}: a lock was written");

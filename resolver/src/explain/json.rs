@@ -54,6 +54,7 @@ pub fn explanation_json(name: &PackageName, options: &ResolveOptions, e: &Explan
             "constraint": p.constraint,
             "newest_published": p.newest_published.as_ref().map(ToString::to_string),
             "newest_installable": p.newest_installable.as_ref().map(ToString::to_string),
+            "yanked": p.yanked,
             "skipped": p.skipped.iter().map(|g| json!({
                 "versions": g.versions.iter().map(ToString::to_string).collect::<Vec<_>>(),
                 "reason": reason_json(&g.reason),

@@ -83,6 +83,9 @@ pub struct Pinned {
     pub newest_installable: Option<Version>,
     /// Versions newer than the pin and why each was not chosen, newest first.
     pub skipped: Vec<Skipped>,
+    /// When the pinned version is yanked: the warning to show (see
+    /// [`ResolvedPackage::yanked_warning`]).
+    pub yanked: Option<String>,
 }
 
 /// One place a package is mentioned although it is not in the lock.
@@ -298,6 +301,7 @@ fn pinned(
         newest_published,
         newest_installable,
         skipped,
+        yanked: pkg.yanked_warning(),
     }
 }
 

@@ -108,6 +108,9 @@ pub fn pinned_text(
         s.bold(&s.green(&format!("{name} {}", p.version))),
         target_line(options)
     );
+    if let Some(warning) = &p.yanked {
+        let _ = writeln!(out, "{} {warning}", s.yellow("warning:"));
+    }
     let _ = writeln!(out, "\n{}", s.bold("Required by:"));
     for step in &p.required_by {
         let _ = writeln!(out, "  {}  (from {})", step.requirement, step.origin);
@@ -137,6 +140,9 @@ pub fn pinned_text(
     );
     let newest = match (&p.newest_installable, &p.newest_published) {
         (Some(v), _) if *v == p.version => format!("{name} {v}, the pinned version."),
+        (Some(v), _) if *v < p.version => {
+            format!("{name} {v}, not counting yanked releases and pre-releases; the pin is newer.")
+        }
         (Some(v), _) => format!("{name} {v}; the pin is older."),
         (None, Some(v)) => format!("none can be installed (the newest published is {name} {v})."),
         (None, None) => "none.".to_string(),
