@@ -227,6 +227,10 @@ pub struct VerifyArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+    /// Exit 0 (with a warning) when nothing is wrong but some pins could not be checked,
+    /// instead of exit 4.
+    #[arg(long)]
+    pub allow_unchecked: bool,
     #[command(flatten)]
     pub input_args: InputArgs,
     #[command(flatten)]

@@ -10,12 +10,13 @@ use tokio::runtime::Handle;
 
 use crate::exit_code::{Exit, Failure};
 
-/// The file each URL requirement names, hashed (from its `#sha256=` fragment, else by
-/// reading it), so the lock can pin it with `--hash` like any other.
+/// The file each URL requirement names, hashed by reading it (and checked against its
+/// `#sha256=` fragment), so the lock can pin it with `--hash` like any other.
 pub fn direct_files(
     roots: &[SourcedRequirement],
     client: &IndexClient,
     runtime: &Handle,
+    offline: bool,
 ) -> Result<HashMap<PackageName, DistFile>, Failure> {
     let mut files: HashMap<PackageName, DistFile> = HashMap::new();
     for root in roots {
@@ -37,12 +38,26 @@ pub fn direct_files(
                 "{at}: `{name} @ {location}` must point to a wheel or sdist of `{name}`: {e}"
             ))
         })?;
-        let sha256 = match fragment.as_deref().and_then(|f| f.strip_prefix("sha256=")) {
-            Some(h) => h.to_ascii_lowercase(),
-            None => runtime
-                .block_on(client.file_sha256(location.as_str()))
-                .map_err(|e| Failure::new(Exit::Network, format!("{at}: {e}")))?,
+        // The file is always hashed as downloaded: a `#sha256=` fragment is a promise to
+        // check, not a hash to copy into the lock.
+        let promised = fragment.as_deref().and_then(|f| f.strip_prefix("sha256="));
+        let sha256 = match (
+            runtime.block_on(client.file_sha256(location.as_str())),
+            promised,
+        ) {
+            (Ok(sha256), _) => sha256,
+            // Offline, a remote file cannot be read: its promise is all there is.
+            (Err(_), Some(promised)) if offline => promised.to_ascii_lowercase(),
+            (Err(e), _) => return Err(Failure::new(Exit::Network, format!("{at}: {e}"))),
         };
+        if let Some(promised) = promised {
+            if !promised.eq_ignore_ascii_case(&sha256) {
+                return Err(Failure::new(
+                    Exit::NoSolution,
+                    format!("{at}: `{name} @ {location}` promises sha256:{} but the file has sha256:{sha256}", promised.to_ascii_lowercase()),
+                ));
+            }
+        }
         let file = DistFile {
             filename: parsed,
             url: location.to_string(),

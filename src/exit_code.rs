@@ -13,6 +13,8 @@ pub enum Exit {
     BadInput = 2,
     /// The index or network failed.
     Network = 3,
+    /// `verify` found nothing wrong but could not check everything (offline, cache miss).
+    Unchecked = 4,
 }
 
 impl From<Exit> for ExitCode {

@@ -145,9 +145,10 @@ impl Session {
                     format!("cannot start the async runtime: {e}"),
                 )
             })?;
+        let offline = client_options.offline;
         let client = IndexClient::new(client_options)
             .map_err(|e| Failure::new(Exit::Network, e.to_string()))?;
-        options.direct = crate::direct::direct_files(roots, &client, runtime.handle())?;
+        options.direct = crate::direct::direct_files(roots, &client, runtime.handle(), offline)?;
         let index = ClientIndex::new(client, runtime.handle().clone()).with_progress(progress);
         Ok(Session { runtime, index })
     }

@@ -195,3 +195,30 @@ pub fn prepare(
     options.overrides = inputs.overrides.clone();
     Ok((options, client_options))
 }
+
+/// Records in `header` what decided the answer (see [`lockit_lockfile::RECORDED_KEYS`]),
+/// whether it came from flags, files, the environment or the local interpreter.
+pub fn record(
+    header: &mut lockit_lockfile::Header,
+    options: &ResolveOptions,
+    client: &ClientOptions,
+) {
+    header.record("python", &options.target.python.to_string());
+    header.record("platform", &options.target.platform.to_string());
+    for url in &client.index_urls {
+        header.record("index-url", url);
+    }
+    for link in &client.find_links {
+        header.record("find-links", link);
+    }
+    if let Some(cutoff) = client.exclude_newer {
+        header.record("exclude-newer", &cutoff.to_string());
+    }
+    let prerelease = match options.prerelease {
+        PrereleaseMode::Disallow => "disallow",
+        PrereleaseMode::Allow => "allow",
+        PrereleaseMode::IfNecessary => "if-necessary",
+        PrereleaseMode::IfNecessaryOrExplicit => "if-necessary-or-explicit",
+    };
+    header.record("prerelease", prerelease);
+}

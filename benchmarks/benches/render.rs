@@ -13,7 +13,7 @@ fn render(c: &mut Criterion) {
         "3.12".into(),
         ["resolve".to_string(), "airflow.in".to_string()],
     );
-    let lock = lockit_lockfile::to_lock(&resolution, Some(header));
+    let lock = lockit_lockfile::to_lock(&resolution, Some(header), &Default::default());
     c.bench_function("render/airflow", |b| {
         b.iter(|| criterion::black_box(lockit_lockfile::render(&lock).len()))
     });

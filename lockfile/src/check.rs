@@ -15,7 +15,28 @@ use lockit_types::{
 use pep508_rs::VersionOrUrl;
 use serde::Serialize;
 
-use crate::{Inputs, LockParseError, ParsedLock, Pin};
+use std::path::Path;
+
+use crate::encode::{to_lock, to_pylock, KeptHashes};
+use crate::lock_file::is_toml;
+use crate::{render, render_pylock, Header, Inputs, LockParseError, ParsedLock, Pin};
+
+/// How many differing lines a report lists before counting the rest.
+pub const LINES_SHOWN: usize = 12;
+
+/// A lock's text without its leading header comment, and the 1-based line it starts on.
+fn body(text: &str) -> (&str, usize) {
+    let mut offset = 0;
+    let mut line = 1;
+    for l in text.split_inclusive('\n') {
+        if !l.trim_start().starts_with('#') {
+            break;
+        }
+        offset += l.len();
+        line += 1;
+    }
+    (&text[offset..], line)
+}
 
 /// What kind of difference a [`Finding`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -39,6 +60,10 @@ pub enum FindingKind {
     Extraneous,
     /// The inputs do not resolve any more.
     NoSolution,
+    /// A line `resolve` would write differently (annotations, order, hand edits).
+    Line,
+    /// The lock records another target than the one checked.
+    Target,
     /// The lock cannot be parsed.
     Unreadable,
 }
@@ -51,8 +76,8 @@ pub struct Finding {
     /// The package concerned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,
-    /// The version the lock pins.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The version the lock pins (`found` in JSON).
+    #[serde(rename = "found", skip_serializing_if = "Option::is_none")]
     pub locked: Option<String>,
     /// The version a fresh resolution gives.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -430,6 +455,24 @@ impl LockCheck<'_> {
         let lock_name = self.lock_name;
         let pins = self.pins();
         let mut findings = Vec::new();
+        let target = &self.options.target;
+        for (key, now) in [
+            ("python", target.python.to_string()),
+            ("platform", target.platform.to_string()),
+        ] {
+            match crate::recorded(&self.lock.recorded, key) {
+                Some(was) if was != now => findings.push(Finding {
+                    kind: FindingKind::Target,
+                    package: None,
+                    locked: Some(was.to_string()),
+                    expected: Some(now.clone()),
+                    message: format!("the lock records {key} {was}, not {now}"),
+                    file: lock_name.to_string(),
+                    line: self.lock.command_line,
+                }),
+                _ => {}
+            }
+        }
         for p in &fresh.packages {
             let Some(pin) = pins.get(&p.name) else {
                 let (message, file, line) = match self.roots_named(&p.name).next() {
@@ -467,6 +510,10 @@ impl LockCheck<'_> {
                 continue;
             };
             if pin.url.is_some() || p.url.is_some() {
+                // A direct reference's one file, hashed as it was downloaded.
+                if pin.url == p.url {
+                    findings.extend(hash_findings(pin, &p.files, lock_name, self.text));
+                }
                 continue;
             }
             match &pin.version {
@@ -520,12 +567,88 @@ impl LockCheck<'_> {
                 pin.line,
             ));
         }
+        if findings.is_empty() {
+            findings.extend(self.line_findings(&self.expected_text(fresh)));
+        }
+        findings
+    }
+
+    /// The lock `lockit resolve` would write from `fresh`, in this lock's format, with this
+    /// lock's header and its hashes kept where versions did not move.
+    pub fn expected_text(&self, fresh: &Resolution) -> String {
+        let header = self.lock.command.as_ref().map(|command| Header {
+            python: self.options.target.python_minor(),
+            command: command.clone(),
+            recorded: self.lock.recorded.clone(),
+        });
+        let kept = KeptHashes::from_lock(self.lock, |_| false);
+        if is_toml(Path::new(self.lock_name)) {
+            let python = self.options.target.python_minor();
+            render_pylock(&to_pylock(fresh, header, &python, &kept))
+        } else {
+            render(&to_lock(fresh, header, &kept))
+        }
+    }
+
+    /// One finding per line that differs between the lock and `expected`, header comments
+    /// aside (at most [`LINES_SHOWN`], then one that counts the rest).
+    fn line_findings(&self, expected: &str) -> Vec<Finding> {
+        let (found, found_start) = body(self.text);
+        let (expected, _) = body(expected);
+        let diff = similar::TextDiff::from_lines(found, expected);
+        let mut findings = Vec::new();
+        let mut more = 0;
+        let mut line = found_start;
+        for change in diff.iter_all_changes() {
+            let text = change.value().trim_end_matches(['\r', '\n']);
+            let (at, message) = match change.tag() {
+                similar::ChangeTag::Equal => {
+                    line += 1;
+                    continue;
+                }
+                similar::ChangeTag::Delete => {
+                    line += 1;
+                    (
+                        line - 1,
+                        format!("`{text}` is not what `lockit resolve` writes here"),
+                    )
+                }
+                similar::ChangeTag::Insert => {
+                    (line, format!("`lockit resolve` writes `{text}` here"))
+                }
+            };
+            if findings.len() == LINES_SHOWN {
+                more += 1;
+                continue;
+            }
+            findings.push(Finding {
+                kind: FindingKind::Line,
+                package: None,
+                locked: None,
+                expected: None,
+                message: format!("{}:{at}: {message}", self.lock_name),
+                file: self.lock_name.to_string(),
+                line: Some(at),
+            });
+        }
+        if more > 0 {
+            findings.push(Finding {
+                kind: FindingKind::Line,
+                package: None,
+                locked: None,
+                expected: None,
+                message: format!("… and {more} more lines differ"),
+                file: self.lock_name.to_string(),
+                line: None,
+            });
+        }
         findings
     }
 
     /// Checks without resolving: inputs satisfied by the pins, pins closed under their
     /// dependencies as the index (or cache) knows them, hashes matching its listings.
-    /// Returns the findings and the pins that could not be checked.
+    /// Returns the findings and every pin whose hashes could not be checked (not reached
+    /// from the inputs through what the cache holds, or a direct URL).
     pub fn offline(&self) -> (Vec<Finding>, Vec<String>) {
         let lock_name = self.lock_name;
         let options = self.options;
@@ -611,6 +734,7 @@ impl LockCheck<'_> {
             }
         }
         let versions = self.lock.versions();
+        let mut checked: BTreeSet<PackageName> = BTreeSet::new();
         let walk = walk_pins(
             self.index,
             &versions,
@@ -619,6 +743,7 @@ impl LockCheck<'_> {
             &mut |visit| match visit {
                 PinVisit::Files { name, files } => {
                     if let Some(pin) = pins.get(name) {
+                        checked.insert(name.clone());
                         findings.extend(hash_findings(pin, files, lock_name, self.text));
                     }
                 }
@@ -655,7 +780,13 @@ impl LockCheck<'_> {
             }
         }
         findings.dedup_by(|a, b| a.message == b.message);
-        let unchecked = walk.unchecked.iter().map(ToString::to_string).collect();
+        let unchecked = self
+            .lock
+            .pins
+            .iter()
+            .filter(|p| !checked.contains(&p.name))
+            .map(|p| p.name.to_string())
+            .collect();
         (findings, unchecked)
     }
 }

@@ -88,6 +88,45 @@ pub fn diff_pins(
     out
 }
 
+/// For packages pinned at the same version in both locks, what else changed: hash lines
+/// (`~ six 1.16.0: 2 hashes added, 1 removed`) and `# via` annotations.
+pub fn line_changes(old: &crate::ParsedLock, new: &crate::ParsedLock) -> Vec<String> {
+    use std::collections::BTreeSet;
+    let mut out = Vec::new();
+    for pin in &new.pins {
+        let Some(before) = old.pins.iter().find(|p| p.name == pin.name) else {
+            continue;
+        };
+        if before.version != pin.version {
+            continue;
+        }
+        let version = pin
+            .version
+            .as_ref()
+            .map(|v| format!(" {v}"))
+            .unwrap_or_default();
+        let set = |p: &crate::Pin| -> BTreeSet<String> {
+            p.hashes.iter().map(|h| h.to_ascii_lowercase()).collect()
+        };
+        let (was, now) = (set(before), set(pin));
+        let added = now.difference(&was).count();
+        let removed = was.difference(&now).count();
+        if added + removed > 0 {
+            let plural = |n: usize| if n == 1 { "" } else { "es" };
+            out.push(format!(
+                "~ {}{version}: {added} hash{} added, {removed} hash{} removed",
+                pin.name,
+                plural(added),
+                plural(removed)
+            ));
+        }
+        if before.via != pin.via {
+            out.push(format!("~ {}{version}: `# via` changed", pin.name));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;

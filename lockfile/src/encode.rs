@@ -3,19 +3,72 @@
 //! [`crate::render`] and [`crate::render_pylock`] write (as cargo keeps `EncodableResolve`
 //! apart from `Resolve`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use lockit_resolver::Resolution;
+use lockit_resolver::{Resolution, ResolvedPackage};
 use lockit_types::{
-    url_file_name, DistFile, DistFilename, PackageName, RequirementOrigin, SdistExtension,
+    url_file_name, DistFile, DistFilename, PackageName, RequirementOrigin, SdistExtension, Version,
 };
 
-use crate::{Header, Lock, LockedPackage, Pylock, PylockFile, PylockPackage, Via};
+use crate::{Header, Lock, LockedPackage, ParsedLock, Pylock, PylockFile, PylockPackage, Via};
+
+/// The hashes an existing lock pins, kept on re-lock for every package whose version stays:
+/// files uploaded to a release after it was locked are a supply-chain change, which only
+/// `--upgrade` / `-P NAME` takes in.
+#[derive(Debug, Clone, Default)]
+pub struct KeptHashes(BTreeMap<PackageName, (Version, BTreeSet<String>)>);
+
+impl KeptHashes {
+    /// The hashes of `lock`'s pins, except those of packages `moving` names.
+    pub fn from_lock(lock: &ParsedLock, moving: impl Fn(&PackageName) -> bool) -> Self {
+        let kept = lock
+            .pins
+            .iter()
+            .filter(|p| !moving(&p.name))
+            .filter_map(|p| {
+                let hashes = p
+                    .hashes
+                    .iter()
+                    .chain(p.files.iter().map(|f| &f.hash))
+                    .map(|h| h.to_ascii_lowercase())
+                    .collect();
+                Some((p.name.clone(), (p.version.clone()?, hashes)))
+            })
+            .collect();
+        KeptHashes(kept)
+    }
+
+    /// The files of `p` the lock lists: those whose hash is kept when its version did not
+    /// change (all of them when none of the kept hashes is still on the index).
+    fn files<'a>(&self, p: &'a ResolvedPackage) -> Vec<&'a DistFile> {
+        let all = || p.files.iter().collect();
+        let Some((version, hashes)) = self.0.get(&p.name) else {
+            return all();
+        };
+        if *version != p.version {
+            return all();
+        }
+        let kept: Vec<&DistFile> = p
+            .files
+            .iter()
+            .filter(|f| {
+                f.sha256
+                    .as_ref()
+                    .is_some_and(|h| hashes.contains(&format!("sha256:{}", h.to_ascii_lowercase())))
+            })
+            .collect();
+        if kept.is_empty() {
+            all()
+        } else {
+            kept
+        }
+    }
+}
 
 /// The `sha256:<hex>` hashes of a pin's files, sorted and deduplicated.
-pub fn file_hashes(files: &[DistFile]) -> Vec<String> {
+pub fn file_hashes<'a>(files: impl IntoIterator<Item = &'a DistFile>) -> Vec<String> {
     let mut hashes: Vec<String> = files
-        .iter()
+        .into_iter()
         .filter_map(|f| f.sha256.as_ref().map(|h| format!("sha256:{h}")))
         .collect();
     hashes.sort();
@@ -32,15 +85,16 @@ pub fn via(origin: &RequirementOrigin) -> Via {
     }
 }
 
-/// The resolution as a requirements.txt lock: every pin with all its files' hashes.
-pub fn to_lock(resolution: &Resolution, header: Option<Header>) -> Lock {
+/// The resolution as a requirements.txt lock: every pin with its files' hashes (those
+/// `kept` from an existing lock where the version did not move).
+pub fn to_lock(resolution: &Resolution, header: Option<Header>, kept: &KeptHashes) -> Lock {
     let packages = resolution
         .packages
         .iter()
         .map(|p| LockedPackage {
             name: p.name.clone(),
             version: p.version.clone(),
-            hashes: file_hashes(&p.files),
+            hashes: file_hashes(kept.files(p)),
             via: p.dependents.iter().map(|d| via(&d.origin)).collect(),
             marker: None,
             url: p.url.clone(),
@@ -60,8 +114,13 @@ fn pylock_file(f: &DistFile) -> Option<PylockFile> {
 }
 
 /// The resolution as a PEP 751 lock for Python `python` (`3.12`): every hashed wheel and
-/// one sdist (`.tar.gz` preferred over `.zip`).
-pub fn to_pylock(resolution: &Resolution, header: Option<Header>, python: &str) -> Pylock {
+/// one sdist (`.tar.gz` preferred over `.zip`), of the files `kept` allows.
+pub fn to_pylock(
+    resolution: &Resolution,
+    header: Option<Header>,
+    python: &str,
+    kept: &KeptHashes,
+) -> Pylock {
     let mut dependencies: BTreeMap<PackageName, Vec<PackageName>> = BTreeMap::new();
     for p in &resolution.packages {
         for d in &p.dependents {
@@ -77,20 +136,20 @@ pub fn to_pylock(resolution: &Resolution, header: Option<Header>, python: &str) 
         .packages
         .iter()
         .map(|p| {
-            let wheels = p
-                .files
+            let files = kept.files(p);
+            let wheels = files
                 .iter()
                 .filter(|f| f.filename.is_wheel())
-                .filter_map(pylock_file)
+                .filter_map(|f| pylock_file(f))
                 .collect();
             let sdist_rank = |f: &&DistFile| match &f.filename {
                 DistFilename::Sdist(s) if s.extension == SdistExtension::TarGz => Some(0),
                 DistFilename::Sdist(s) if s.extension == SdistExtension::Zip => Some(1),
                 _ => None,
             };
-            let sdist = p
-                .files
+            let sdist = files
                 .iter()
+                .copied()
                 .filter(|f| f.sha256.is_some())
                 .filter_map(|f| sdist_rank(&f).map(|r| (r, f)))
                 .min_by_key(|(r, _)| *r)

@@ -1,13 +1,30 @@
-//! The header comment of a lock: the Python it is for and the command that made it, written
-//! so that it can be run again (shell-quoted, credentials redacted) and read back.
+//! The header of a lock: the Python it is for, the command that made it (shell-quoted,
+//! credentials redacted, so that it can be run again) and the settings that decided the
+//! answer, recorded whether they came from flags, files, the environment or the local
+//! interpreter, so that `lockit verify` repeats the resolution anywhere.
 
-/// What the header comment says about how the lock was made.
+/// The keys a header records, in the order they are written: `python` and `platform` (the
+/// target), `index-url` and `find-links` (repeated, without credentials), `exclude-newer`
+/// and `prerelease`.
+pub const RECORDED_KEYS: &[&str] = &[
+    "python",
+    "platform",
+    "index-url",
+    "find-links",
+    "exclude-newer",
+    "prerelease",
+];
+
+/// What the header says about how the lock was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
     /// The Python version the lock is for, as it should read (`3.12`).
     pub python: String,
     /// The command line that produced the lock, as it should read (`lockit resolve requirements.in`).
     pub command: String,
+    /// The settings that decided the answer, as `(key, value)` with keys from
+    /// [`RECORDED_KEYS`] (a key may repeat, e.g. several index URLs).
+    pub recorded: Vec<(String, String)>,
 }
 
 impl Header {
@@ -30,8 +47,29 @@ impl Header {
         Header {
             python,
             command: format!("lockit {}", quoted.join(" ")),
+            recorded: Vec::new(),
         }
     }
+
+    /// Records `value` under `key` (one of [`RECORDED_KEYS`]); URLs lose their credentials.
+    pub fn record(&mut self, key: &str, value: &str) {
+        self.recorded
+            .push((key.to_string(), strip_credentials(value)));
+    }
+}
+
+/// The first value recorded under `key`.
+pub fn recorded<'a>(recorded: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    recorded
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+/// `https://user:secret@host/…` -> `https://host/…`: a recorded index is a place, and its
+/// credentials come from the environment or netrc wherever the lock is checked.
+fn strip_credentials(value: &str) -> String {
+    redact_credentials(value).replacen("://***@", "://", 1)
 }
 
 /// `https://user:secret@host/…` -> `https://***@host/…`, also inside `--index-url=URL`.

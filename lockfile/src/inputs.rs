@@ -4,7 +4,11 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use lockit_types::{PackageName, Requirement, SourcedRequirement, VersionSpecifiers};
+use lockit_resolver::Resolution;
+use lockit_types::{
+    url_file_name, DistFile, PackageName, Requirement, SourcedRequirement, Version,
+    VersionSpecifiers,
+};
 
 use crate::lock_file::is_toml;
 use crate::{PyProject, PyProjectError, RequirementsError, RequirementsFile, Selection};
@@ -23,6 +27,27 @@ pub enum InputError {
         "--extra, --all-extras and --group select from a pyproject.toml; pass one as an input"
     )]
     SelectionWithoutPyProject,
+}
+
+/// A requirement whose `--hash` values no file of its pin has.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{}: `{}` promises files with the hash{} {}, but no file of {name} {version} has one; the index has {}",
+    requirement.location(),
+    requirement.written(),
+    if requirement.hashes.len() == 1 { "" } else { "es" },
+    requirement.hashes.join(", "),
+    if index.is_empty() { "no hashed files".to_string() } else { index.join(", ") }
+)]
+pub struct HashMismatch {
+    /// The requirement, with its `--hash` values.
+    pub requirement: SourcedRequirement,
+    /// The package it pins.
+    pub name: PackageName,
+    /// The version the resolution chose.
+    pub version: Version,
+    /// What the index has: `sha256:<hex> (filename)`.
+    pub index: Vec<String>,
 }
 
 /// The requirements, constraints and overrides of one run.
@@ -87,6 +112,44 @@ impl Inputs {
             }
         }
         Ok(inputs)
+    }
+
+    /// Keeps, of each pinned package that an input requirement gives `--hash` values for
+    /// (or a `#sha256=` URL fragment, already checked when the file was hashed), only the
+    /// files with one of those hashes: hashes in inputs are promises, never replaced.
+    pub fn keep_promised(&self, resolution: &mut Resolution) -> Result<(), Box<HashMismatch>> {
+        for r in self.requirements.iter().filter(|r| !r.hashes.is_empty()) {
+            let Some(p) = resolution
+                .packages
+                .iter_mut()
+                .find(|p| p.name == r.requirement.name)
+            else {
+                continue;
+            };
+            let promised = |f: &DistFile| {
+                f.sha256.as_ref().is_some_and(|h| {
+                    r.hashes
+                        .contains(&format!("sha256:{}", h.to_ascii_lowercase()))
+                })
+            };
+            if !p.files.iter().any(promised) {
+                return Err(Box::new(HashMismatch {
+                    requirement: r.clone(),
+                    name: p.name.clone(),
+                    version: p.version.clone(),
+                    index: p
+                        .files
+                        .iter()
+                        .filter_map(|f| {
+                            let h = f.sha256.as_ref()?;
+                            Some(format!("sha256:{h} ({})", url_file_name(&f.url)))
+                        })
+                        .collect(),
+                }));
+            }
+            p.files.retain(promised);
+        }
+        Ok(())
     }
 
     /// The inputs' requirements on `name`.

@@ -25,10 +25,10 @@ pub mod requirements_in;
 pub mod requirements_txt;
 mod write;
 
-pub use diff::{diff_pins, PinChange};
-pub use encode::{to_lock, to_pylock};
-pub use header::{command_words, Header};
-pub use inputs::{InputError, Inputs};
+pub use diff::{diff_pins, line_changes, PinChange};
+pub use encode::{to_lock, to_pylock, KeptHashes};
+pub use header::{command_words, recorded, Header, RECORDED_KEYS};
+pub use inputs::{HashMismatch, InputError, Inputs};
 pub use lock_file::{default_lock_path, parse_lock_file};
 pub use lockit_types::{RequirementOrigin, SourcedRequirement};
 pub use pylock::{parse_pylock, render_pylock, Pylock, PylockFile, PylockPackage};

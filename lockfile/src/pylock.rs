@@ -113,6 +113,25 @@ pub fn render_pylock(lock: &Pylock) -> String {
     if let Some(rp) = &lock.requires_python {
         out.push_str(&format!("requires-python = {}\n", quote(rp)));
     }
+    if let Some(header) = lock.header.as_ref().filter(|h| !h.recorded.is_empty()) {
+        // What decided the answer, for `lockit verify` (PEP 751 leaves `[tool]` to tools).
+        out.push_str("\n[tool.lockit]\n");
+        for key in crate::header::RECORDED_KEYS {
+            let values: Vec<String> = header
+                .recorded
+                .iter()
+                .filter(|(k, _)| k == key)
+                .map(|(_, v)| quote(v))
+                .collect();
+            match values.as_slice() {
+                [] => {}
+                [one] if !key.ends_with("url") && *key != "find-links" => {
+                    out.push_str(&format!("{key} = {one}\n"));
+                }
+                many => out.push_str(&format!("{key} = [{}]\n", many.join(", "))),
+            }
+        }
+    }
     let mut packages: Vec<&PylockPackage> = lock.packages.iter().collect();
     packages.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
     for p in packages {
@@ -152,8 +171,14 @@ pub fn render_pylock(lock: &Pylock) -> String {
 #[serde(rename_all = "kebab-case")]
 struct RawLock {
     lock_version: Option<String>,
+    tool: Option<RawTool>,
     #[serde(default)]
     packages: Vec<toml::Spanned<RawPackage>>,
+}
+
+#[derive(Deserialize)]
+struct RawTool {
+    lockit: Option<toml::Table>,
 }
 
 #[derive(Deserialize)]
@@ -200,6 +225,18 @@ pub fn parse_pylock(text: &str) -> Result<ParsedLock, LockParseError> {
         .map(|l| format!("{l}\n"))
         .collect();
     let mut lock = crate::requirements_txt::parse_lock(&header_only).unwrap_or_default();
+    let tool = raw.tool.and_then(|t| t.lockit).unwrap_or_default();
+    for key in crate::header::RECORDED_KEYS {
+        match tool.get(*key) {
+            Some(toml::Value::String(v)) => lock.recorded.push((key.to_string(), v.clone())),
+            Some(toml::Value::Array(list)) => {
+                for v in list.iter().filter_map(toml::Value::as_str) {
+                    lock.recorded.push((key.to_string(), v.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
     match raw.lock_version.as_deref() {
         Some(v) if v.starts_with("1.") || v == "1" => {}
         other => {
@@ -288,6 +325,7 @@ mod tests {
             header: Some(Header {
                 python: "3.12".to_string(),
                 command: "lockit resolve requirements.in --format pylock".to_string(),
+                recorded: Vec::new(),
             }),
             requires_python: Some(">=3.12".to_string()),
             packages: vec![

@@ -186,6 +186,7 @@ impl PyProject {
                     line: line_of(text, s.span().start),
                 },
                 text: Some(s.get_ref().clone()),
+                hashes: Vec::new(),
             })
         };
         let mut out = PyProject {

@@ -356,6 +356,11 @@ impl Parser<'_> {
                 line: line.line,
             },
             text: Some(line.written.clone()),
+            hashes: options
+                .iter()
+                .filter(|o| matches!(o.opt, Opt::Hash))
+                .filter_map(|o| o.value.map(|(_, v)| v.trim().to_ascii_lowercase()))
+                .collect(),
         };
         if constraint {
             self.out.constraints.push(sourced);

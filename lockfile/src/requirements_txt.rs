@@ -74,6 +74,13 @@ pub fn render(lock: &Lock) -> String {
         ));
         out.push_str("# by the following command:\n#\n");
         out.push_str(&format!("#    {command}\n#\n"));
+        for (key, value) in &header.recorded {
+            let value = value.replace(['\r', '\n'], " ");
+            out.push_str(&format!("# {key}: {value}\n"));
+        }
+        if !header.recorded.is_empty() {
+            out.push_str("#\n");
+        }
     }
 
     let mut packages: Vec<&LockedPackage> = lock.packages.iter().collect();

@@ -4,11 +4,11 @@
 //! must change; `--upgrade` / `-P` let packages move.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use lockit_lockfile::{Header, Inputs};
-use lockit_resolver::{RequirementOrigin, ResolveError, SourcedRequirement};
+use lockit_lockfile::{Header, Inputs, KeptHashes, ParsedLock};
+use lockit_resolver::{RequirementOrigin, Resolution, ResolveError, SourcedRequirement};
 use lockit_types::{PackageName, Version};
 
 use crate::cli::{LockFormat, ResolveArgs};
@@ -69,11 +69,12 @@ fn output_path(args: &ResolveArgs) -> Result<Option<PathBuf>, Failure> {
     Ok(Some(output))
 }
 
-/// The pins of the lock at `path` that re-locking keeps where they still fit.
-fn previous_pins(path: &PathBuf, quiet: bool) -> Option<BTreeMap<PackageName, Version>> {
+/// The lock at `path` (and its text), whose pins and hashes re-locking keeps where they
+/// still fit.
+fn previous_lock(path: &PathBuf, quiet: bool) -> Option<(ParsedLock, String)> {
     let text = std::fs::read_to_string(path).ok()?;
     match lockit_lockfile::parse_lock_file(path, &text) {
-        Ok(lock) => Some(lock.versions()),
+        Ok(lock) => Some((lock, text)),
         Err(e) => {
             if !quiet {
                 eprintln!(
@@ -86,8 +87,41 @@ fn previous_pins(path: &PathBuf, quiet: bool) -> Option<BTreeMap<PackageName, Ve
     }
 }
 
+/// Prints what re-locking changed: "lock unchanged" only when the bytes are the same.
+fn summarize_changes(
+    old: &ParsedLock,
+    old_text: &str,
+    path: &Path,
+    text: &str,
+    resolution: &Resolution,
+) {
+    if old_text == text {
+        eprintln!("lock unchanged");
+        return;
+    }
+    let new: BTreeMap<PackageName, Version> = resolution
+        .packages
+        .iter()
+        .map(|p| (p.name.clone(), p.version.clone()))
+        .collect();
+    let mut lines: Vec<String> = lockit_lockfile::diff_pins(&old.versions(), &new)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if let Ok(written) = lockit_lockfile::parse_lock_file(path, text) {
+        lines.extend(lockit_lockfile::line_changes(old, &written));
+    }
+    if lines.is_empty() {
+        lines.push("lock updated: its header changed".to_string());
+    }
+    for line in lines {
+        eprintln!("{line}");
+    }
+}
+
 /// Runs `lockit resolve`.
 pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
+    let started = std::time::Instant::now();
     let quiet = args.common.output.quiet;
     let mut inputs = Inputs::read(
         &args.inputs,
@@ -102,13 +136,15 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     // Re-locking: the existing output's pins are kept where they still fit.
     let (unpin, upgrade_constraints) = upgrade_packages(&args.upgrade_package)?;
     inputs.constraints.extend(upgrade_constraints);
-    let previous = output.as_ref().and_then(|p| previous_pins(p, quiet));
-    if let (Some(pins), false) = (&previous, args.upgrade) {
-        options.preferences = pins
-            .iter()
-            .filter(|(name, _)| !unpin.contains(*name))
-            .map(|(n, v)| (n.clone(), v.clone()))
+    let previous = output.as_ref().and_then(|p| previous_lock(p, quiet));
+    let mut kept = KeptHashes::default();
+    if let (Some((lock, _)), false) = (&previous, args.upgrade) {
+        options.preferences = lock
+            .versions()
+            .into_iter()
+            .filter(|(name, _)| !unpin.contains(name))
             .collect();
+        kept = KeptHashes::from_lock(lock, |name| unpin.contains(name));
     }
 
     let hint_options = client_options.clone();
@@ -119,7 +155,7 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
         &inputs.constraints,
         &options,
     );
-    let resolution = match resolved {
+    let mut resolution = match resolved {
         Ok(r) => r,
         Err(ResolveError::NoSolution(mut report)) => {
             for hint in hints::exclude_newer_hints(&report, &hint_options, &options) {
@@ -129,16 +165,24 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
         }
         Err(ResolveError::Index(e)) => return Err(Failure::new(Exit::Network, e.to_string())),
     };
+    inputs
+        .keep_promised(&mut resolution)
+        .map_err(|e| Failure::new(Exit::NoSolution, e.to_string()))?;
     let python = options.target.python_minor();
-    let header = (!args.no_header).then(|| Header::new(python.clone(), std::env::args().skip(1)));
+    let header = (!args.no_header).then(|| {
+        let mut header = Header::new(python.clone(), std::env::args().skip(1));
+        settings::record(&mut header, &options, &hint_options);
+        header
+    });
     let text = match args.format {
         LockFormat::Requirements => {
-            lockit_lockfile::render(&lockit_lockfile::to_lock(&resolution, header))
+            lockit_lockfile::render(&lockit_lockfile::to_lock(&resolution, header, &kept))
         }
         LockFormat::Pylock => lockit_lockfile::render_pylock(&lockit_lockfile::to_pylock(
             &resolution,
             header,
             &python,
+            &kept,
         )),
     };
     match &output {
@@ -154,20 +198,15 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
         {
             eprintln!("warning: {warning}");
         }
-        eprintln!("Resolved {} packages", resolution.packages.len());
-        if let Some(old) = &previous {
-            let new: BTreeMap<PackageName, Version> = resolution
-                .packages
-                .iter()
-                .map(|p| (p.name.clone(), p.version.clone()))
-                .collect();
-            let changes = lockit_lockfile::diff_pins(old, &new);
-            if changes.is_empty() {
-                eprintln!("lock unchanged");
-            }
-            for change in changes {
-                eprintln!("{change}");
-            }
+        let n = resolution.packages.len();
+        eprintln!(
+            "Resolved {n} package{} for {} in {:.2}s",
+            if n == 1 { "" } else { "s" },
+            options.target.describe(),
+            started.elapsed().as_secs_f64()
+        );
+        if let (Some((old, old_text)), Some(path)) = (&previous, &output) {
+            summarize_changes(old, old_text, path, &text, &resolution);
         }
     }
     session.shutdown();

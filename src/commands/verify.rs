@@ -17,14 +17,17 @@ use crate::exit_code::{Exit, Failure};
 use crate::session::Session;
 use crate::{output, settings};
 
+/// `verify --format json`, schema version 1: `findings` have `kind`, `file`, `line`,
+/// `package`, `expected`, `found` and `message`; `unchecked` lists pins not checked.
 #[derive(Serialize)]
 struct Report<'a> {
+    version: u32,
     lock: String,
     current: bool,
     pins: usize,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     unchecked: Vec<String>,
-    problems: &'a [Finding],
+    findings: &'a [Finding],
 }
 
 /// A path from the header: as written when it exists from here, else next to the lock.
@@ -89,6 +92,40 @@ fn merge(header: &CommonArgs, given: &CommonArgs, lock_dir: &Path) -> CommonArgs
     t
 }
 
+/// What the lock's header recorded (target, indexes, cutoff), where `verify` was not told
+/// otherwise: a lock is checked for the target it was made for, not this machine's.
+fn apply_recorded(common: &mut CommonArgs, recorded: &[(String, String)], given: &CommonArgs) {
+    let first = |key| lockit_lockfile::recorded(recorded, key).map(str::to_string);
+    let all = |key: &str| -> Vec<String> {
+        recorded
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    if given.target.python_version.is_none() {
+        common.target.python_version = first("python").or(common.target.python_version.take());
+    }
+    if given.target.python_platform.is_none() {
+        common.target.python_platform = first("platform").or(common.target.python_platform.take());
+    }
+    if given.resolver.exclude_newer.is_none() {
+        common.resolver.exclude_newer =
+            first("exclude-newer").or(common.resolver.exclude_newer.take());
+    }
+    let indexes = all("index-url");
+    if given.index.index_url.is_none() && given.index.extra_index_url.is_empty() {
+        if let Some((primary, extra)) = indexes.split_first() {
+            common.index.index_url = Some(primary.clone());
+            common.index.extra_index_url = extra.to_vec();
+        }
+    }
+    let links = all("find-links");
+    if given.index.find_links.is_empty() && !links.is_empty() {
+        common.index.find_links = links;
+    }
+}
+
 /// The lock to check: `--lock`, else the input's default lock (pylock.toml if only it exists).
 fn lock_path(args: &VerifyArgs) -> Result<PathBuf, Failure> {
     match (&args.lock, &args.input) {
@@ -123,6 +160,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
                 &[check::unreadable(&lock_name, &e)],
                 0,
                 Vec::new(),
+                None,
             )
         }
     };
@@ -141,7 +179,9 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
                 h.input.clone()
             };
             input_args.overrides = input_args.overrides.iter().map(|p| locate(p, &lock_dir)).collect();
-            (paths, merge(&h.common, &args.common, &lock_dir), input_args)
+            let mut common = merge(&h.common, &args.common, &lock_dir);
+            apply_recorded(&mut common, &lock.recorded, &args.common);
+            (paths, common, input_args)
         }
         None => match &args.input {
             Some(i) => (vec![i.clone()], args.common.clone(), args.input_args.clone()),
@@ -183,7 +223,10 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
             &inputs.constraints,
             &options,
         ) {
-            Ok(fresh) => Ok((checker.against(&fresh), Vec::new())),
+            Ok(mut fresh) => match inputs.keep_promised(&mut fresh) {
+                Ok(()) => Ok((checker.against(&fresh), Vec::new())),
+                Err(e) => Ok((vec![checker.no_solution(&e)], Vec::new())),
+            },
             Err(ResolveError::NoSolution(report)) => {
                 Ok((vec![checker.no_solution(&report)], Vec::new()))
             }
@@ -193,7 +236,23 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
     session.shutdown();
     let (found, unchecked) = outcome?;
     findings.extend(found);
-    report(&args, &lock_name, &findings, lock.pins.len(), unchecked)
+    let target = options.target.describe();
+    let given = &args.common.target;
+    let target = if lock.recorded.is_empty()
+        || (given.python_version.is_some() && given.python_platform.is_some())
+    {
+        target
+    } else {
+        format!("{target}, as the lock records")
+    };
+    report(
+        &args,
+        &lock_name,
+        &findings,
+        lock.pins.len(),
+        unchecked,
+        Some(target),
+    )
 }
 
 /// Reports the findings (JSON on stdout, annotations for GitHub, text on stderr).
@@ -203,17 +262,19 @@ fn report(
     findings: &[Finding],
     pins: usize,
     unchecked: Vec<String>,
+    target: Option<String>,
 ) -> Result<Exit, Failure> {
     let current = findings.is_empty();
     let quiet = args.common.output.quiet;
     let json = args.format == ReportFormat::Json;
     if json {
         let report = Report {
+            version: 1,
             lock: lock_name.to_string(),
             current,
             pins,
             unchecked: unchecked.clone(),
-            problems: findings,
+            findings,
         };
         if let Ok(text) = serde_json::to_string_pretty(&report) {
             output::write_stdout(&format!("{text}\n"))?;
@@ -241,7 +302,8 @@ fn report(
     if !json {
         if current {
             if !quiet {
-                eprintln!("`{lock_name}` is current ({pins} pins)");
+                let target = target.map(|t| format!(" for {t}")).unwrap_or_default();
+                eprintln!("`{lock_name}` is current ({pins} pins{target})");
             }
         } else {
             eprintln!("error: `{lock_name}` is not current:");
@@ -250,14 +312,29 @@ fn report(
             }
             eprintln!("hint: run the `lockit resolve` command in its header to update it");
         }
-        if !unchecked.is_empty() && !quiet {
+        if !unchecked.is_empty() && (!quiet || !args.allow_unchecked) {
+            let severity = if args.allow_unchecked {
+                "warning"
+            } else {
+                "error"
+            };
             eprintln!(
-                "warning: not checked offline (not in the cache): {}",
+                "{severity}: {} of {pins} pins could not be checked (not in the cache): {}",
+                unchecked.len(),
                 unchecked.join(", ")
             );
+            if !args.allow_unchecked {
+                eprintln!("hint: run `lockit verify` online, or pass --allow-unchecked to accept an incomplete check");
+            }
         }
     }
-    Ok(if current { Exit::Ok } else { Exit::NoSolution })
+    Ok(
+        match (current, unchecked.is_empty() || args.allow_unchecked) {
+            (false, _) => Exit::NoSolution,
+            (true, true) => Exit::Ok,
+            (true, false) => Exit::Unchecked,
+        },
+    )
 }
 
 fn escape_data(s: &str) -> String {

@@ -26,7 +26,7 @@ fn url_requirement_is_pinned_with_its_hash_and_dependencies() {
 }
 
 #[test]
-fn url_fragment_hash_is_used_as_given() {
+fn url_fragment_hash_that_matches_is_kept() {
     let index = serve(&scenario(SMALL));
     let dir = tempdir();
     let wheel = "util-1.5.0-py3-none-any.whl";
@@ -44,6 +44,37 @@ fn url_fragment_hash_is_used_as_given() {
     .assert_ok();
     let lock = read(&dir.path().join("lock.txt"));
     assert!(lock.contains(&format!("--hash=sha256:{sha}")), "{lock}");
+}
+
+/// Issue 16: a `#sha256=` fragment is a promise. A wrong one used to be copied into the
+/// lock as the file's hash.
+#[test]
+fn regression_url_fragment_hash_that_does_not_match_is_refused() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    let wheel = "util-1.5.0-py3-none-any.whl";
+    let wrong = "0".repeat(64);
+    write(
+        dir.path(),
+        "requirements.in",
+        format!("util @ {}#sha256={wrong}\n", index.file_url(wheel)),
+    );
+    let run = resolve(
+        dir.path(),
+        &index.url(),
+        ["requirements.in", "-o", "lock.txt"],
+    );
+    run.assert_code(1);
+    let sha = index_sha256(&index, wheel);
+    assert!(run.stderr.contains("requirements.in:1"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "promises sha256:{wrong} but the file has sha256:{sha}"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("lock.txt").exists());
 }
 
 #[test]

@@ -48,6 +48,11 @@ fn lock_snapshot_with_header() {
     #
     #    lockit resolve --python-version 3.12 --python-platform x86_64-manylinux_2_28 --no-cache -q --index-url [INDEX] --connect-timeout 5 --read-timeout 20 requirements.in
     #
+    # python: 3.12.0
+    # platform: x86_64-manylinux_2_28
+    # index-url: [INDEX]
+    # prerelease: if-necessary-or-explicit
+    #
     app==1.0.0 \
         --hash=sha256:fea46eb9e9b13bf7cd08c9e0a52203e97b655d0806309dfa72054b72c9933d55
         # via -r requirements.in

@@ -228,3 +228,50 @@ fn override_replaces_what_a_dependency_declares() {
     resolve(dir.path(), &new.url(), ["requirements.in", "--upgrade"]).assert_ok();
     assert_eq!(pins(&read_lock(dir.path()))["util"], "1.0.0");
 }
+
+/// Issue 16: files uploaded to a release after it was locked (here, an sdist) are not
+/// added by a re-lock without `-P`: they are a supply-chain change. `-P` takes them, and
+/// the summary says so instead of "lock unchanged".
+#[test]
+fn regression_relock_keeps_the_hash_lines_of_kept_pins() {
+    const WHEEL_ONLY: &str = r#"
+name = "hashes-then"
+[[packages]]
+name = "lib"
+version = "1.0.0"
+"#;
+    const WITH_SDIST: &str = r#"
+name = "hashes-now"
+[[packages]]
+name = "lib"
+version = "1.0.0"
+sdist = true
+"#;
+    let then = serve(&scenario(WHEEL_ONLY));
+    let dir = locked_dir(&then.url(), "lib\n", &[]);
+    let body = |text: &str| -> String {
+        text.lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| format!("{l}\n"))
+            .collect()
+    };
+    let before = read_lock(dir.path());
+    assert_eq!(before.matches("--hash=").count(), 1, "{before}");
+
+    let now = serve(&scenario(WITH_SDIST));
+    let run = resolve_loud(dir.path(), &now.url(), &["requirements.in"]);
+    run.assert_ok();
+    let after = read_lock(dir.path());
+    assert_eq!(body(&after), body(&before), "hash lines kept");
+    // The header changed (another index URL), so the lock is not "unchanged".
+    assert!(!run.stderr.contains("lock unchanged"), "{}", run.stderr);
+
+    let run = resolve_loud(dir.path(), &now.url(), &["requirements.in", "-P", "lib"]);
+    run.assert_ok();
+    let moved = read_lock(dir.path());
+    assert_eq!(moved.matches("--hash=").count(), 2, "{moved}");
+    assert_eq!(
+        summary(&run),
+        ["~ lib 1.0.0: 1 hash added, 0 hashes removed"]
+    );
+}

@@ -77,7 +77,7 @@ fn fresh_lock_is_current() {
     run.assert_ok();
     assert!(
         run.stderr
-            .contains("`requirements.txt` is current (3 pins)"),
+            .contains("`requirements.txt` is current (3 pins for Python 3.12.0 on x86_64-manylinux_2_28, as the lock records)"),
         "{}",
         run.stderr
     );
@@ -331,10 +331,12 @@ fn json_and_github_annotations() {
     );
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json report");
     assert_eq!(json["current"], false);
-    assert_eq!(json["problems"][0]["kind"], "added");
-    assert_eq!(json["problems"][0]["package"], "other");
-    assert_eq!(json["problems"][0]["file"], "requirements.in");
-    assert_eq!(json["problems"][0]["line"], 2);
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["findings"][0]["kind"], "added");
+    assert_eq!(json["findings"][0]["package"], "other");
+    assert_eq!(json["findings"][0]["expected"], "3.0.0");
+    assert_eq!(json["findings"][0]["file"], "requirements.in");
+    assert_eq!(json["findings"][0]["line"], 2);
 }
 
 #[test]
@@ -401,7 +403,7 @@ fn offline_checks_inputs_closure_and_hashes_from_the_cache() {
     run.assert_code(1);
     assert!(
         run.stderr
-            .contains("! lib: `app` 1.1.0 (requirements.txt:7) requires `lib"),
+            .contains("! lib: `app` 1.1.0 (requirements.txt:12) requires `lib"),
         "{}",
         run.stderr
     );
@@ -417,4 +419,260 @@ fn offline_checks_inputs_closure_and_hashes_from_the_cache() {
         "{}",
         run.stderr
     );
+}
+
+// ---- issue 16: verify tells the truth ----
+
+/// A lock made with a cache, checked offline with an empty one: nothing could be checked,
+/// which is never "current" (exit 4), whether or not the lock was tampered with.
+#[test]
+fn regression_offline_with_an_empty_cache_never_passes() {
+    let index = serve(&scenario(INDEX));
+    let dir = locked(&index.url());
+    let offline = [
+        "--lock",
+        "requirements.txt",
+        "--offline",
+        "--cache-dir",
+        "empty-cache",
+    ];
+    let run = verify(dir.path(), &offline);
+    run.assert_code(4);
+    assert!(
+        run.stderr
+            .contains("3 of 3 pins could not be checked (not in the cache): app, lib, util"),
+        "{}",
+        run.stderr
+    );
+    let lock = dir.path().join("requirements.txt");
+    let text = read(&lock);
+    let hash = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("--hash=sha256:"))
+        .expect("a hash")
+        .trim_end_matches([' ', '\\'])
+        .to_string();
+    edit(&lock, &hash, &"0".repeat(64));
+    verify(dir.path(), &offline).assert_code(4);
+    let run = verify(dir.path(), &[&offline[..], &["--allow-unchecked"]].concat());
+    run.assert_ok();
+    assert!(
+        run.stderr
+            .contains("warning: 3 of 3 pins could not be checked"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// A fake `python3` that describes itself as CPython `version` on manylinux x86_64.
+fn fake_python(dir: &Path, version: &str) -> std::path::PathBuf {
+    let bin = dir.join(format!("py{version}"));
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let script = bin.join("python3");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho '{{\"version\": \"{version}\", \"sys_platform\": \"linux\", \"machine\": \"x86_64\", \"libc\": [\"glibc\", \"2.28\"]}}'\n"
+        ),
+    )
+    .expect("write");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    bin
+}
+
+/// Made where `python3` is 3.12, verified where it is 3.11: the lock records its target
+/// and verify checks that one, and says so.
+#[test]
+fn regression_verify_uses_the_recorded_target_not_the_local_python() {
+    let index = serve(&scenario(INDEX));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    let path_with = |bin: &Path| {
+        format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        )
+    };
+    let py312 = fake_python(dir.path(), "3.12.4");
+    let mut cmd = lockit_cmd(dir.path());
+    cmd.args([
+        "resolve",
+        "requirements.in",
+        "--no-cache",
+        "--index-url",
+        &index.url(),
+    ])
+    .env("PATH", path_with(&py312))
+    .env("XDG_CACHE_HOME", dir.path().join("xdg"));
+    let made = run(&mut cmd);
+    made.assert_ok();
+    assert!(
+        made.stderr
+            .contains("for Python 3.12.4 on x86_64-manylinux_2_28 in "),
+        "{}",
+        made.stderr
+    );
+    let lock = read(&dir.path().join("requirements.txt"));
+    assert!(
+        lock.contains("# python: 3.12.4\n# platform: x86_64-manylinux_2_28\n"),
+        "{lock}"
+    );
+
+    let py311 = fake_python(dir.path(), "3.11.9");
+    let mut cmd = lockit_cmd(dir.path());
+    cmd.args(["verify", "requirements.in", "--no-cache"])
+        .env("PATH", path_with(&py311))
+        .env("XDG_CACHE_HOME", dir.path().join("xdg"))
+        .env_remove("GITHUB_ACTIONS");
+    let checked = run(&mut cmd);
+    checked.assert_ok();
+    assert!(
+        checked
+            .stderr
+            .contains("for Python 3.12.4 on x86_64-manylinux_2_28, as the lock records"),
+        "{}",
+        checked.stderr
+    );
+}
+
+/// A new top-level requirement the lock already pins changes its `# via` lines, so the
+/// lock is not what resolve would write.
+#[test]
+fn regression_new_requirement_already_pinned_is_stale() {
+    let index = serve(&scenario(INDEX));
+    let dir = locked(&index.url());
+    write(dir.path(), "requirements.in", "app\nutil\n");
+    let run = verify(dir.path(), &["--lock", "requirements.txt"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("`lockit resolve` writes `    #   -r requirements.in` here"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Hand edits that keep every pin and hash still make the lock stale: reordered entries
+/// and a deleted hash line.
+#[test]
+fn hand_edits_are_found() {
+    let index = serve(&scenario(INDEX));
+    let dir = locked(&index.url());
+    let lock = dir.path().join("requirements.txt");
+    let text = read(&lock);
+    // Move `app`'s entry to the end.
+    let start = text.find("app==").expect("app");
+    let end = text[start..]
+        .find("lib==")
+        .map(|i| start + i)
+        .expect("lib after app");
+    let reordered = format!("{}{}{}", &text[..start], &text[end..], &text[start..end]);
+    std::fs::write(&lock, &reordered).expect("write");
+    let run = verify(dir.path(), &["--lock", "requirements.txt"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("is not what `lockit resolve` writes here"),
+        "{}",
+        run.stderr
+    );
+
+    std::fs::write(&lock, &text).expect("write");
+    verify(dir.path(), &["--lock", "requirements.txt"]).assert_ok();
+    let hash_line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("--hash="))
+        .expect("a hash line");
+    let without: String = text.replacen(&format!("{hash_line}\n"), "", 1);
+    std::fs::write(&lock, without).expect("write");
+    verify(dir.path(), &["--lock", "requirements.txt"]).assert_code(1);
+}
+
+/// A changed `--override` and a lock made for another target are stale.
+#[test]
+fn changed_override_and_other_target_are_stale() {
+    let index = serve(&scenario(INDEX));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    write(dir.path(), "overrides.txt", "util==1.0.0\n");
+    run(crate::common::resolve_cmd(dir.path(), &index.url()).args([
+        "requirements.in",
+        "--override",
+        "overrides.txt",
+    ]))
+    .assert_ok();
+    verify(dir.path(), &["--lock", "requirements.txt"]).assert_ok();
+    write(dir.path(), "overrides.txt", "util==1.5.0\n");
+    let run = verify(dir.path(), &["--lock", "requirements.txt"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("util 1.0.0 -> 1.5.0"), "{}", run.stderr);
+
+    // A lock for 3.12 checked as if for another platform.
+    write(dir.path(), "overrides.txt", "util==1.0.0\n");
+    let run = verify(
+        dir.path(),
+        &[
+            "--lock",
+            "requirements.txt",
+            "--python-platform",
+            "aarch64-apple-darwin",
+        ],
+    );
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("the lock records platform x86_64-manylinux_2_28, not aarch64-apple-darwin"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `--hash` in an input is a promise: a wrong one is an error naming the line and the
+/// hashes the index has, not silently replaced.
+#[test]
+fn regression_input_hash_is_a_promise() {
+    let index = serve(&scenario(INDEX));
+    let dir = tempdir();
+    let wrong = "0".repeat(64);
+    write(
+        dir.path(),
+        "requirements.in",
+        format!("app\nutil==1.5.0 --hash=sha256:{wrong}\n"),
+    );
+    let run = resolve(dir.path(), &index.url(), ["requirements.in"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("requirements.in:2"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("sha256:{wrong}")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("util-1.5.0-py3-none-any.whl"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("requirements.txt").exists());
+
+    // The right hash: only that file is pinned.
+    let lock_dir = locked(&index.url());
+    let lock = read(&lock_dir.path().join("requirements.txt"));
+    let util_hash = lock
+        .split("util==1.5.0")
+        .nth(1)
+        .and_then(|rest| rest.split("--hash=").nth(1))
+        .map(|h| h.split_whitespace().next().unwrap_or_default().to_string())
+        .expect("util's hash");
+    write(
+        dir.path(),
+        "requirements.in",
+        format!("app\nutil==1.5.0 --hash={util_hash}\n"),
+    );
+    resolve(dir.path(), &index.url(), ["requirements.in"]).assert_ok();
+    verify(dir.path(), &["--lock", "requirements.txt"]).assert_ok();
 }

@@ -79,6 +79,9 @@ pub struct SourcedRequirement {
     /// The requirement as written in an input file: continuations joined, comment removed
     /// and `${VAR}` not expanded. `None` for requirements that were not written in a file.
     pub text: Option<String>,
+    /// The `--hash` values written with it (`sha256:<hex>`, lower-case): only files with
+    /// one of these hashes may satisfy it.
+    pub hashes: Vec<String>,
 }
 
 impl SourcedRequirement {
@@ -88,6 +91,7 @@ impl SourcedRequirement {
             requirement,
             origin,
             text: None,
+            hashes: Vec::new(),
         }
     }
 

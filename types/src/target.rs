@@ -248,6 +248,11 @@ impl Target {
         let r = self.python.release();
         format!("{}.{}", r[0], r.get(1).copied().unwrap_or(0))
     }
+
+    /// `Python 3.12.0 on x86_64-manylinux_2_28`, as messages name the target.
+    pub fn describe(&self) -> String {
+        format!("Python {} on {}", self.python, self.platform)
+    }
 }
 
 #[cfg(test)]

@@ -20,6 +20,8 @@ pub struct ParsedLock {
     pub command: Option<String>,
     /// The 1-based line of that command.
     pub command_line: Option<usize>,
+    /// The settings the header records (see [`crate::Header::recorded`]).
+    pub recorded: Vec<(String, String)>,
 }
 
 /// One `name==version` (or `name @ url`) line of a lock.
@@ -119,7 +121,17 @@ impl Reader {
     /// Picks the command line out of a pip-compile style header.
     fn header(&mut self, number: usize, line: &str) {
         let body = line.trim_start().trim_start_matches('#').trim();
-        if body.is_empty() || self.lock.command.is_some() {
+        if body.is_empty() {
+            return;
+        }
+        if self.lock.command.is_some() {
+            if let Some((key, value)) = body.split_once(": ") {
+                if crate::header::RECORDED_KEYS.contains(&key) {
+                    self.lock
+                        .recorded
+                        .push((key.to_string(), value.trim().to_string()));
+                }
+            }
             return;
         }
         if body.contains("the following command") {

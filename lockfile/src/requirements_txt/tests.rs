@@ -82,7 +82,56 @@ fn header() -> Header {
     Header {
         python: "3.12".into(),
         command: "lockit resolve requirements.in --generate-hashes -o requirements.txt".into(),
+        recorded: Vec::new(),
     }
+}
+
+/// A header recording a target, two indexes (one with credentials) and a cutoff.
+fn recording_header() -> Header {
+    let mut h = Header::new("3.11".into(), ["resolve".to_string(), "np.in".to_string()]);
+    h.record("python", "3.11.9");
+    h.record("platform", "x86_64-manylinux_2_28");
+    h.record("index-url", "https://user:secret@private.example/simple/");
+    h.record("index-url", "https://pypi.org/simple/");
+    h.record("exclude-newer", "2026-11-01T00:00:00Z");
+    h
+}
+
+#[test]
+fn recorded_settings_are_written_without_credentials_and_read_back() {
+    let header = recording_header();
+    let want = vec![
+        ("python".to_string(), "3.11.9".to_string()),
+        ("platform".to_string(), "x86_64-manylinux_2_28".to_string()),
+        (
+            "index-url".to_string(),
+            "https://private.example/simple/".to_string(),
+        ),
+        (
+            "index-url".to_string(),
+            "https://pypi.org/simple/".to_string(),
+        ),
+        (
+            "exclude-newer".to_string(),
+            "2026-11-01T00:00:00Z".to_string(),
+        ),
+    ];
+    assert_eq!(header.recorded, want);
+    let text = render(&Lock {
+        header: Some(header.clone()),
+        packages: vec![],
+    });
+    assert!(!text.contains("secret"), "{text}");
+    let parsed = parse_lock(&text).expect("parses");
+    assert_eq!(parsed.recorded, want, "{text}");
+    assert_eq!(parsed.command.as_deref(), Some("lockit resolve np.in"));
+    let pylock = crate::render_pylock(&crate::Pylock {
+        header: Some(header),
+        requires_python: Some(">=3.11".into()),
+        packages: vec![],
+    });
+    let parsed = crate::parse_pylock(&pylock).expect("parses");
+    assert_eq!(parsed.recorded, want, "{pylock}");
 }
 
 #[test]
@@ -119,6 +168,7 @@ fn a_newline_in_the_command_cannot_escape_the_comment() {
         header: Some(Header {
             python: "3.12".into(),
             command: "lockit resolve 'a\nevil==1'".into(),
+            recorded: vec![("python".into(), "3.12\nevil==2".into())],
         }),
         packages: vec![],
     };
@@ -276,7 +326,11 @@ fn arb_lock() -> impl Strategy<Value = Lock> {
                 .filter(|p| seen.insert(p.name.clone()))
                 .collect();
             Lock {
-                header: header.map(|(python, command)| Header { python, command }),
+                header: header.map(|(python, command)| Header {
+                    python,
+                    command,
+                    recorded: Vec::new(),
+                }),
                 packages,
             }
         })

@@ -353,7 +353,7 @@ fn not_in_lock(
     name: &PackageName,
 ) -> NotInLock {
     let target = &options.target;
-    let where_ = format!("Python {} on {}", target.python, target.platform);
+    let where_ = target.describe();
     let mut mentions = Vec::new();
     for r in roots.iter().filter(|r| r.requirement.name == *name) {
         mentions.push(Mention {

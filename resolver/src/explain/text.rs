@@ -25,10 +25,7 @@ pub trait Paint {
 }
 
 pub(crate) fn target_line(options: &ResolveOptions) -> String {
-    format!(
-        "Python {} on {}",
-        options.target.python, options.target.platform
-    )
+    options.target.describe()
 }
 
 fn path_text(path: &[SourcedRequirement]) -> String {
