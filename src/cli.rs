@@ -66,6 +66,9 @@ pub struct TargetArgs {
     /// Platform to resolve for, as uv spells it (`x86_64-manylinux_2_28`, `aarch64-apple-darwin`, `windows`).
     #[arg(long, value_name = "PLATFORM")]
     pub python_platform: Option<String>,
+    /// Lock for this interpreter (its version and platform) instead of the `python3` on PATH.
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
     /// Lock for every platform at once (not supported yet).
     #[arg(long)]
     pub universal: bool,

@@ -1,10 +1,8 @@
 //! Hints that need a second look at the index: what `--exclude-newer` hides.
 
-use lockit_index_client::{ClientOptions, IndexClient};
+use lockit_index_client::{ClientIndex, ClientOptions, IndexClient};
 use lockit_resolver::{NoSolution, ResolveOptions, VersionNote};
 use lockit_types::PackageName;
-
-use crate::session::ClientIndex;
 
 /// When `--exclude-newer` is set and a requested range matches nothing, asks the index
 /// again without the cutoff: "lib 2.0.0 matches lib>=2 but was uploaded 2025-06-01".

@@ -26,19 +26,21 @@ impl Progress {
             last_draw: Mutex::new(None),
         }
     }
+}
 
-    /// One more project page read.
-    pub fn project(&self) {
+impl lockit_index_client::FetchObserver for Progress {
+    fn project(&self) {
         self.projects.fetch_add(1, Ordering::Relaxed);
         self.draw();
     }
 
-    /// One more version's metadata read.
-    pub fn metadata(&self) {
+    fn metadata(&self) {
         self.metadata.fetch_add(1, Ordering::Relaxed);
         self.draw();
     }
+}
 
+impl Progress {
     fn draw(&self) {
         if !self.enabled {
             return;

@@ -159,6 +159,7 @@ pub fn prepare(
     let target = resolve_target(
         args.target.python_version.as_deref(),
         args.target.python_platform.as_deref(),
+        args.target.python.as_deref(),
         args.output.quiet,
     )?;
     if let Some((rp, path)) = &inputs.requires_python {

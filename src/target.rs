@@ -1,8 +1,9 @@
-//! Which environment to lock for: from flags, else from the `python3` on PATH.
+//! Which environment to lock for: from flags, else from the interpreter `--python` names or
+//! the `python3` on PATH.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
+use lockit_interpreter::Interpreter;
 use lockit_types::{Platform, Target};
 
 use crate::exit_code::Failure;
@@ -11,113 +12,35 @@ use crate::exit_code::Failure;
 const DEFAULT_PYTHON: &str = "3.12";
 const DEFAULT_PLATFORM: &str = "x86_64-manylinux_2_28";
 
-const QUERY: &str = r#"
-import json, platform, sys
-print(json.dumps({"version": platform.python_version(), "sys_platform": sys.platform,
-  "machine": platform.machine(), "libc": list(platform.libc_ver())}))
-"#;
-
-/// What the interpreter on PATH says about itself.
-struct Interpreter {
-    version: String,
-    platform: Option<String>,
-}
-
-/// The first `python3` on PATH.
-fn find_python3() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("python3"))
-        .find(|p| p.is_file())
-}
-
-/// Where the answer of the interpreter at `exe` is kept: keyed by its resolved path,
-/// size and modification time, so an upgraded interpreter is asked again.
-fn answer_cache(exe: &Path) -> Option<PathBuf> {
-    let real = std::fs::canonicalize(exe).ok()?;
-    let meta = std::fs::metadata(&real).ok()?;
-    let mtime = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    let key = format!("{}|{}|{}", real.display(), meta.len(), mtime.as_nanos());
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    std::hash::Hash::hash(&key, &mut hasher);
-    let root = crate::settings::default_cache_root()?;
-    Some(
-        root.join("interpreters-v1")
-            .join(format!("{:016x}.json", std::hash::Hasher::finish(&hasher))),
-    )
-}
-
-/// Runs the interpreter's self-description, or reads the cached answer.
-fn interpreter_answer() -> Option<Vec<u8>> {
-    let exe = find_python3()?;
-    let cached = answer_cache(&exe);
-    if let Some(bytes) = cached.as_deref().and_then(|p| std::fs::read(p).ok()) {
-        return Some(bytes);
-    }
-    let out = Command::new(&exe).args(["-c", QUERY]).output().ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    if let Some(path) = cached {
-        // Best effort: a cache that cannot be written only costs the next run a query.
-        let _ = path
-            .parent()
-            .map(std::fs::create_dir_all)
-            .and_then(Result::ok)
-            .map(|()| lockit_lockfile::write_atomic(&path, &out.stdout));
-    }
-    Some(out.stdout)
-}
-
-fn query_interpreter() -> Option<Interpreter> {
-    let answer = interpreter_answer()?;
-    let v: serde_json::Value = serde_json::from_slice(&answer).ok()?;
-    let version = v.get("version")?.as_str()?.to_string();
-    let machine = v.get("machine")?.as_str()?.to_ascii_lowercase();
-    let arch = match machine.as_str() {
-        "x86_64" | "amd64" => "x86_64",
-        "aarch64" | "arm64" => "aarch64",
-        _ => {
-            return Some(Interpreter {
-                version,
-                platform: None,
-            })
-        }
-    };
-    let platform = match v.get("sys_platform")?.as_str()? {
-        "linux" => {
-            let libc = v.get("libc")?.as_array()?;
-            let (lib, ver) = (libc.first()?.as_str()?, libc.get(1)?.as_str()?);
-            if lib == "glibc" {
-                let (maj, min) = ver.split_once('.')?;
-                Some(format!("{arch}-manylinux_{maj}_{min}"))
-            } else {
-                Some(format!("{arch}-unknown-linux-musl"))
-            }
-        }
-        "darwin" => Some(format!("{arch}-apple-darwin")),
-        "win32" => Some(format!("{arch}-pc-windows-msvc")),
-        _ => None,
-    };
-    Some(Interpreter { version, platform })
-}
-
 /// Builds the target from `--python-version` / `--python-platform`, filling gaps from the
-/// interpreter on PATH, and saying so when neither is available.
+/// interpreter (`python`, else `python3` on PATH), and saying so when neither is available.
+/// A `--python` that does not answer is an error, not a default.
 pub fn resolve_target(
     python_version: Option<&str>,
     python_platform: Option<&str>,
+    python: Option<&Path>,
     quiet: bool,
 ) -> Result<Target, Failure> {
     let interpreter = if python_version.is_none() || python_platform.is_none() {
-        query_interpreter()
+        let cache = crate::settings::default_cache_root();
+        let found = Interpreter::find(python, cache.as_deref());
+        if let (None, Some(p)) = (&found, python) {
+            return Err(Failure::input(format!(
+                "--python `{}` is not a Python interpreter that answers `-c`",
+                p.display()
+            )));
+        }
+        found
     } else {
         None
     };
+    if let Some(i) = &interpreter {
+        tracing::debug!(
+            "target from the interpreter {}: {}",
+            i.path.display(),
+            i.version
+        );
+    }
     let version = match (python_version, &interpreter) {
         (Some(v), _) => v.to_string(),
         (None, Some(i)) => i.version.clone(),

@@ -232,6 +232,11 @@ impl IndexClient {
         })
     }
 
+    /// True when the client may not use the network (`--offline`).
+    pub fn is_offline(&self) -> bool {
+        self.inner.offline
+    }
+
     /// All files for a project: from the first index that knows it (indexes are
     /// never mixed, against dependency confusion, unless [`IndexStrategy::UnsafeBestMatch`]
     /// says so), plus find-links files. An

@@ -22,16 +22,20 @@
 
 mod cache;
 mod client;
+mod direct;
 mod error;
 #[doc(hidden)]
 pub mod fuzz;
 mod http;
 mod netrc;
 mod page_format;
+mod resolver_index;
 mod sdist;
 mod simple;
 mod zipread;
 
 pub use client::{ClientOptions, IndexClient, IndexStrategy};
+pub use direct::DirectFileError;
 pub use error::IndexError;
 pub use lockit_types::{CoreMetadata, DistFile, DistFilename, PackageName, ProjectFiles, Version};
+pub use resolver_index::{ClientIndex, FetchObserver};

@@ -9,44 +9,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::str::FromStr;
-use std::sync::Arc;
 
 use lockit_benchmarks::{data_dir, read_requirements, Recorder, EXCLUDE_NEWER};
-use lockit_index_client::{ClientOptions, IndexClient, IndexError};
-use lockit_resolver::{FetchError, Index};
-use lockit_types::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
-
-struct Blocking {
-    client: IndexClient,
-    runtime: tokio::runtime::Runtime,
-}
-
-fn fetch_error(e: IndexError) -> FetchError {
-    if e.is_unavailable() {
-        FetchError::Unavailable(e.to_string())
-    } else {
-        FetchError::Fatal(Box::new(e))
-    }
-}
-
-impl Index for Blocking {
-    fn project(&self, name: &PackageName) -> Result<Arc<ProjectFiles>, FetchError> {
-        self.runtime
-            .block_on(self.client.project(name))
-            .map_err(fetch_error)
-    }
-
-    fn metadata(
-        &self,
-        name: &PackageName,
-        version: &Version,
-        files: &[DistFile],
-    ) -> Result<Arc<CoreMetadata>, FetchError> {
-        self.runtime
-            .block_on(self.client.metadata(name, version, files))
-            .map_err(fetch_error)
-    }
-}
+use lockit_index_client::{ClientIndex, ClientOptions, IndexClient};
 
 fn main() -> ExitCode {
     match run() {
@@ -84,12 +49,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .to_string();
     let out = out.unwrap_or_else(|| data_dir().join(format!("{corpus}.json.gz")));
     let requirements = read_requirements(&std::fs::read_to_string(&input)?);
-    let index = Blocking {
-        client: IndexClient::new(options)?,
-        runtime: tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()?,
-    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let index = ClientIndex::new(IndexClient::new(options)?, runtime.handle().clone());
     let recorder = Recorder::new(&index, requirements);
     let roots = {
         let rec = lockit_benchmarks::Recording {

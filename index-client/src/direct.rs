@@ -1,0 +1,92 @@
+//! Files named by URL (`name @ https://…/name-1.0-py3-none-any.whl`): the one candidate of
+//! a direct reference, hashed by reading it so the lock can pin it with `--hash`.
+
+use lockit_types::{percent_decode, DistFile, DistFilename, PackageName, Yanked};
+use url::Url;
+
+use crate::{IndexClient, IndexError};
+
+/// Why a direct reference cannot be pinned.
+#[derive(Debug, thiserror::Error)]
+pub enum DirectFileError {
+    /// The URL's last segment is not a wheel or sdist of the package.
+    #[error("`{name} @ {url}` must point to a wheel or sdist of `{name}`: {reason}")]
+    NotADistribution {
+        /// The package named.
+        name: PackageName,
+        /// The URL, without its fragment.
+        url: String,
+        /// What is wrong with its file name.
+        reason: String,
+    },
+    /// A `#sha256=` fragment that the file does not have.
+    #[error("`{name} @ {url}` promises sha256:{promised} but the file has sha256:{actual}")]
+    HashMismatch {
+        /// The package named.
+        name: PackageName,
+        /// The URL, without its fragment.
+        url: String,
+        /// The fragment's hash.
+        promised: String,
+        /// The file's hash.
+        actual: String,
+    },
+    /// The file could not be read.
+    #[error(transparent)]
+    Fetch(#[from] IndexError),
+}
+
+impl IndexClient {
+    /// The file `url` names for `name`, with its sha256 from reading it. A `#sha256=`
+    /// fragment is checked, not copied; only offline, where a remote file cannot be read,
+    /// is the fragment taken as given.
+    pub async fn direct_file(
+        &self,
+        name: &PackageName,
+        url: &Url,
+    ) -> Result<DistFile, DirectFileError> {
+        let mut location = url.clone();
+        let fragment = location.fragment().map(str::to_string);
+        location.set_fragment(None);
+        let filename = location
+            .path_segments()
+            .and_then(|mut s| s.next_back())
+            .map(percent_decode)
+            .unwrap_or_default();
+        let parsed = DistFilename::parse(&filename, name).map_err(|e| {
+            DirectFileError::NotADistribution {
+                name: name.clone(),
+                url: location.to_string(),
+                reason: e.to_string(),
+            }
+        })?;
+        let promised = fragment
+            .as_deref()
+            .and_then(|f| f.strip_prefix("sha256="))
+            .map(str::to_ascii_lowercase);
+        let sha256 = match (self.file_sha256(location.as_str()).await, promised.as_ref()) {
+            (Ok(sha256), _) => sha256,
+            (Err(_), Some(promised)) if self.is_offline() => promised.clone(),
+            (Err(e), _) => return Err(e.into()),
+        };
+        if let Some(promised) = promised.filter(|p| !p.eq_ignore_ascii_case(&sha256)) {
+            return Err(DirectFileError::HashMismatch {
+                name: name.clone(),
+                url: location.to_string(),
+                promised,
+                actual: sha256,
+            });
+        }
+        Ok(DistFile {
+            filename: parsed,
+            url: location.to_string(),
+            sha256: Some(sha256),
+            requires_python: None,
+            yanked: Yanked::No,
+            upload_time: None,
+            size: None,
+            core_metadata: None,
+            index: "".into(),
+        })
+    }
+}

@@ -1,0 +1,130 @@
+//! The index client seen through the resolver's [`Index`] trait: the resolver runs on a
+//! plain thread and blocks on the client's futures; prefetches and the crawl run on the
+//! runtime.
+
+use std::sync::Arc;
+
+use lockit_resolver::{CandidateHint, Crawl, FetchError, Index};
+use lockit_types::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
+use tokio::runtime::Handle;
+
+use crate::{IndexClient, IndexError};
+
+/// The index client as the resolver's [`Index`].
+pub struct ClientIndex {
+    client: IndexClient,
+    runtime: Handle,
+    observer: Option<Arc<dyn FetchObserver>>,
+}
+
+/// Told of every page and metadata file the resolver reads (for a progress display).
+pub trait FetchObserver: Send + Sync {
+    /// One more project page read.
+    fn project(&self);
+    /// One more version's metadata read.
+    fn metadata(&self);
+}
+
+impl ClientIndex {
+    /// Wraps `client`, whose futures run on `runtime`.
+    pub fn new(client: IndexClient, runtime: Handle) -> Self {
+        ClientIndex {
+            client,
+            runtime,
+            observer: None,
+        }
+    }
+
+    /// Tells `observer` of every read.
+    pub fn with_observer(mut self, observer: Arc<dyn FetchObserver>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+}
+
+fn fetch_error(e: IndexError) -> FetchError {
+    if e.is_unavailable() {
+        FetchError::Unavailable(e.to_string())
+    } else {
+        FetchError::Fatal(Box::new(e))
+    }
+}
+
+impl Index for ClientIndex {
+    fn project(&self, name: &PackageName) -> Result<Arc<ProjectFiles>, FetchError> {
+        if let Some(o) = &self.observer {
+            o.project();
+        }
+        self.runtime
+            .block_on(self.client.project(name))
+            .map_err(fetch_error)
+    }
+
+    fn metadata(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        files: &[DistFile],
+    ) -> Result<Arc<CoreMetadata>, FetchError> {
+        if let Some(o) = &self.observer {
+            o.metadata();
+        }
+        self.runtime
+            .block_on(self.client.metadata(name, version, files))
+            .map_err(fetch_error)
+    }
+
+    fn prefetch_deep(&self, name: &PackageName, hint: CandidateHint, then: Crawl) {
+        crawl(
+            self.client.clone(),
+            self.runtime.clone(),
+            name.clone(),
+            hint,
+            then,
+        );
+    }
+
+    fn prefetch(&self, name: &PackageName, hint: CandidateHint) {
+        let client = self.client.clone();
+        let name = name.clone();
+        self.runtime.spawn(async move {
+            // Failures surface again when the resolver asks for real.
+            if let Ok(project) = client.project(&name).await {
+                if let Some((version, files)) = hint(&project) {
+                    let files = files.to_vec();
+                    // A guess that is already on disk is cheap to read if the solver asks.
+                    if !client.metadata_on_disk(&files) {
+                        let _ = client.metadata(&name, &version, &files).await;
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// Prefetches `name` and its likely version's metadata, then each dependency `then` names,
+/// each in its own task: the graph is fetched as wide as it goes while the solver works.
+fn crawl(
+    client: IndexClient,
+    runtime: Handle,
+    name: PackageName,
+    hint: CandidateHint,
+    then: Crawl,
+) {
+    let handle = runtime.clone();
+    handle.spawn(async move {
+        // Failures surface again when the resolver asks for real.
+        let Ok(project) = client.project(&name).await else {
+            return;
+        };
+        let Some((version, files)) = hint(&project) else {
+            return;
+        };
+        let Ok(meta) = client.metadata(&name, &version, &files.to_vec()).await else {
+            return;
+        };
+        for (child, hint, then) in (then.0)(&meta) {
+            crawl(client.clone(), runtime.clone(), child, hint, then);
+        }
+    });
+}

@@ -1,0 +1,185 @@
+//! The Python interpreters lockit runs: finding `python3` on `PATH` (or the one `--python`
+//! names) and asking it what it is: its version and the platform its wheels are for, in
+//! uv's `--python-platform` spelling. Answers are cached per interpreter binary.
+
+#![warn(missing_docs)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What an interpreter says about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interpreter {
+    /// The interpreter that answered.
+    pub path: PathBuf,
+    /// `platform.python_version()`, e.g. `3.12.4`.
+    pub version: String,
+    /// The platform in `--python-platform` spelling (`x86_64-manylinux_2_28`,
+    /// `aarch64-apple-darwin`, `x86_64-pc-windows-msvc`); `None` when lockit has no
+    /// name for it.
+    pub platform: Option<String>,
+}
+
+const QUERY: &str = r#"
+import json, platform, sys
+print(json.dumps({"version": platform.python_version(), "sys_platform": sys.platform,
+  "machine": platform.machine(), "libc": list(platform.libc_ver())}))
+"#;
+
+impl Interpreter {
+    /// Asks `python` (a path), else the first `python3` on `PATH`. The answer is cached in
+    /// `cache_root/interpreters-v1`, keyed by the interpreter's resolved path, size and
+    /// modification time, so an upgraded interpreter is asked again. `None` when there is
+    /// no interpreter or it does not answer.
+    pub fn find(python: Option<&Path>, cache_root: Option<&Path>) -> Option<Interpreter> {
+        let exe = match python {
+            Some(p) => p.to_path_buf(),
+            None => find_on_path("python3")?,
+        };
+        let answer = answer(&exe, cache_root)?;
+        parse(&exe, &answer)
+    }
+}
+
+/// The first `name` on `PATH`.
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Where the answer of the interpreter at `exe` is kept.
+fn answer_cache(exe: &Path, root: &Path) -> Option<PathBuf> {
+    let real = std::fs::canonicalize(exe).ok()?;
+    let meta = std::fs::metadata(&real).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let key = format!("{}|{}|{}", real.display(), meta.len(), mtime.as_nanos());
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&key, &mut hasher);
+    Some(
+        root.join("interpreters-v1")
+            .join(format!("{:016x}.json", std::hash::Hasher::finish(&hasher))),
+    )
+}
+
+/// Runs the interpreter's self-description, or reads the cached answer.
+fn answer(exe: &Path, cache_root: Option<&Path>) -> Option<Vec<u8>> {
+    let cached = cache_root.and_then(|root| answer_cache(exe, root));
+    if let Some(bytes) = cached.as_deref().and_then(|p| std::fs::read(p).ok()) {
+        return Some(bytes);
+    }
+    let out = Command::new(exe).args(["-c", QUERY]).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    if let Some(path) = cached {
+        // Best effort: a cache that cannot be written only costs the next run a query.
+        let _ = write_atomic(&path, &out.stdout);
+    }
+    Some(out.stdout)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory, so a reader
+/// never sees half an answer.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    std::io::Write::write_all(&mut tmp, bytes)?;
+    tmp.persist(path).map(|_| ()).map_err(|e| e.error)
+}
+
+/// Reads an answer: `{"version", "sys_platform", "machine", "libc": [lib, version]}`.
+fn parse(exe: &Path, answer: &[u8]) -> Option<Interpreter> {
+    let v: serde_json::Value = serde_json::from_slice(answer).ok()?;
+    let version = v.get("version")?.as_str()?.to_string();
+    let machine = v.get("machine")?.as_str()?.to_ascii_lowercase();
+    let arch = match machine.as_str() {
+        "x86_64" | "amd64" => Some("x86_64"),
+        "aarch64" | "arm64" => Some("aarch64"),
+        _ => None,
+    };
+    let platform = arch.and_then(|arch| match v.get("sys_platform")?.as_str()? {
+        "linux" => {
+            let libc = v.get("libc")?.as_array()?;
+            let (lib, ver) = (libc.first()?.as_str()?, libc.get(1)?.as_str()?);
+            if lib == "glibc" {
+                let (maj, min) = ver.split_once('.')?;
+                Some(format!("{arch}-manylinux_{maj}_{min}"))
+            } else {
+                Some(format!("{arch}-unknown-linux-musl"))
+            }
+        }
+        "darwin" => Some(format!("{arch}-apple-darwin")),
+        "win32" => Some(format!("{arch}-pc-windows-msvc")),
+        _ => None,
+    });
+    Some(Interpreter {
+        path: exe.to_path_buf(),
+        version,
+        platform,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(json: &str) -> Option<Interpreter> {
+        parse(Path::new("python3"), json.as_bytes())
+    }
+
+    #[test]
+    fn answers_name_the_platform_as_uv_spells_it() {
+        let linux = answer(
+            r#"{"version": "3.12.4", "sys_platform": "linux", "machine": "x86_64", "libc": ["glibc", "2.28"]}"#,
+        );
+        assert_eq!(
+            linux.map(|i| (i.version, i.platform)),
+            Some(("3.12.4".into(), Some("x86_64-manylinux_2_28".into())))
+        );
+        let musl = answer(
+            r#"{"version": "3.11.0", "sys_platform": "linux", "machine": "aarch64", "libc": ["", ""]}"#,
+        );
+        assert_eq!(
+            musl.and_then(|i| i.platform).as_deref(),
+            Some("aarch64-unknown-linux-musl")
+        );
+        let mac = answer(
+            r#"{"version": "3.13.0", "sys_platform": "darwin", "machine": "arm64", "libc": ["", ""]}"#,
+        );
+        assert_eq!(
+            mac.and_then(|i| i.platform).as_deref(),
+            Some("aarch64-apple-darwin")
+        );
+        let odd = answer(
+            r#"{"version": "3.13.0", "sys_platform": "linux", "machine": "riscv64", "libc": ["glibc", "2.39"]}"#,
+        );
+        assert_eq!(
+            odd.map(|i| (i.version, i.platform)),
+            Some(("3.13.0".into(), None))
+        );
+        assert_eq!(answer("not json"), None);
+    }
+
+    #[test]
+    fn a_real_interpreter_answers_and_the_answer_is_cached() {
+        let Some(python) = find_on_path("python3") else {
+            panic!("python3 is not on PATH; lockit needs one for its tests");
+        };
+        let cache = tempfile::tempdir().expect("tempdir");
+        let first = Interpreter::find(Some(&python), Some(cache.path())).expect("answers");
+        assert!(first.version.starts_with("3."), "{first:?}");
+        let cached = answer_cache(&python, cache.path()).expect("a cache path");
+        assert!(cached.exists());
+        assert_eq!(
+            Interpreter::find(Some(&python), Some(cache.path())),
+            Some(first)
+        );
+    }
+}
