@@ -166,9 +166,6 @@ pub struct ResolveArgs {
     /// Omit the header comment.
     #[arg(long)]
     pub no_header: bool,
-    /// Accepted for pip-compile compatibility: hashes are always written.
-    #[arg(long, hide = true)]
-    pub generate_hashes: bool,
     /// Lock format: `requirements` (pip's requirements.txt) or `pylock` (PEP 751 pylock.toml).
     #[arg(long, value_enum, default_value_t = LockFormat::Requirements)]
     pub format: LockFormat,
@@ -181,7 +178,67 @@ pub struct ResolveArgs {
     #[command(flatten)]
     pub input: InputArgs,
     #[command(flatten)]
+    pub compat: CompatArgs,
+    #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// pip-compile's options, so that its command lines work unchanged.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "pip-compile compatibility")]
+pub struct CompatArgs {
+    /// No-op: hashes are always written.
+    #[arg(long)]
+    pub generate_hashes: bool,
+    /// No-op: pip, setuptools and wheel are pinned like any other package.
+    #[arg(long)]
+    pub allow_unsafe: bool,
+    /// No-op: locks always pin packages without extras.
+    #[arg(long)]
+    pub strip_extras: bool,
+    /// Accepted; locks still pin each package once, without extras.
+    #[arg(long)]
+    pub no_strip_extras: bool,
+    /// Write `--index-url` / `--extra-index-url` lines (without credentials) first.
+    #[arg(long, overrides_with = "no_emit_index_url")]
+    pub emit_index_url: bool,
+    /// No-op (the default): index URLs are recorded in the header comment only.
+    #[arg(long)]
+    pub no_emit_index_url: bool,
+    /// Omit the `# via` comments.
+    #[arg(long)]
+    pub no_annotate: bool,
+    /// `split`: `# via` lines under each pin (the default); `line`: on the pin's last line.
+    #[arg(long, value_enum, default_value_t = AnnotationStyle::Split)]
+    pub annotation_style: AnnotationStyle,
+    /// Show this command in the header instead of lockit's own (`verify` then needs the
+    /// input named).
+    #[arg(long, value_name = "COMMAND")]
+    pub custom_compile_command: Option<String>,
+    /// No-op for `backtracking`: lockit's PubGrub resolver always backtracks.
+    #[arg(long, value_enum)]
+    pub resolver: Option<ResolverArg>,
+    /// Resolve and print the lock on stdout; write no file.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// pip-compile's `--annotation-style`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AnnotationStyle {
+    /// `# via` comment lines under each pin.
+    Split,
+    /// `# via a, b` at the end of the pin's last line.
+    Line,
+}
+
+/// pip-compile's `--resolver`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ResolverArg {
+    /// What lockit does.
+    Backtracking,
+    /// pip's old resolver, which lockit does not have.
+    Legacy,
 }
 
 /// The lock formats `resolve` writes.
@@ -288,9 +345,80 @@ impl ResolveArgs {
     }
 }
 
+/// Other tools' spellings of lockit's options (pip-compile, uv, pip).
+const OTHER_SPELLINGS: &[(&str, &str)] = &[
+    ("--index", "--index-url"),
+    ("--default-index", "--index-url"),
+    ("--extra-index", "--extra-index-url"),
+    ("--output", "--output-file"),
+    ("--constraints", "--constraint"),
+    ("--rebuild", "--refresh"),
+    ("--upgrade-packages", "--upgrade-package"),
+    ("--pre-release", "--prerelease"),
+];
+
+/// The message for an option lockit does not know: the lockit spelling when another tool's
+/// is used, else clap's closest match, never clap's "use `-- --flag`" tip.
+pub fn unknown_option(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let text = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => v.first().cloned(),
+        _ => None,
+    };
+    let given = text(ContextKind::InvalidArg).unwrap_or_default();
+    let flag = given.split('=').next().unwrap_or_default();
+    let hint = OTHER_SPELLINGS
+        .iter()
+        .find(|(other, _)| *other == flag)
+        .map(|(_, ours)| ours.to_string())
+        .or_else(|| text(ContextKind::SuggestedArg));
+    match hint {
+        Some(ours) => {
+            format!("unknown option `{flag}`; lockit spells it `{ours}` (see `lockit help`)")
+        }
+        None => format!("unknown option `{flag}` (see `lockit help` for the options)"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_options_get_lockit_spellings_not_clap_tips() {
+        let message = |args: &[&str]| {
+            let e = Cli::try_parse_from(args).expect_err("unknown option");
+            unknown_option(&e)
+        };
+        assert_eq!(
+            message(&["lockit", "resolve", "r.in", "--index", "https://x"]),
+            "unknown option `--index`; lockit spells it `--index-url` (see `lockit help`)"
+        );
+        assert!(message(&["lockit", "resolve", "r.in", "--upgrad"]).contains("`--upgrade`"));
+        assert!(!message(&["lockit", "resolve", "r.in", "--frobnicate"]).contains("-- --"));
+    }
+
+    #[test]
+    fn a_pip_compile_command_line_parses() {
+        let cli = Cli::try_parse_from([
+            "lockit",
+            "resolve",
+            "--generate-hashes",
+            "--allow-unsafe",
+            "--strip-extras",
+            "--no-emit-index-url",
+            "--annotation-style=split",
+            "--output-file=requirements.txt",
+            "requirements.in",
+        ])
+        .expect("parses");
+        let Command::Resolve(args) = cli.command else {
+            panic!("resolve")
+        };
+        assert_eq!(args.output_file, Some(PathBuf::from("requirements.txt")));
+        assert_eq!(args.compat.annotation_style, AnnotationStyle::Split);
+    }
 
     #[test]
     fn reads_resolve_arguments_from_a_header() {

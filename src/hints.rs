@@ -32,17 +32,10 @@ pub fn exclude_newer_hints(
         hints.push(format!(
             "{name} {} matches {spec} but was uploaded{}, after --exclude-newer {cutoff}; move --exclude-newer later to use it",
             note.version,
-            uploaded(note),
+            note.uploaded_text(),
         ));
     }
     hints
-}
-
-/// ` on 2025-06-01`, or nothing when the index gives no upload time.
-pub fn uploaded(note: &VersionNote) -> String {
-    note.uploaded
-        .map(|t| format!(" on {}", t.strftime("%Y-%m-%d")))
-        .unwrap_or_default()
 }
 
 /// Every version of `name` as the index lists it without `--exclude-newer`.

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 mod cli;
 mod commands;
-mod direct;
 mod exit_code;
 mod hints;
 mod logging;
@@ -20,7 +19,14 @@ mod target;
 
 fn main() -> ExitCode {
     use clap::Parser;
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if e.kind() == clap::error::ErrorKind::UnknownArgument => {
+            eprintln!("error: {}", cli::unknown_option(&e));
+            return exit_code::Exit::BadInput.into();
+        }
+        Err(e) => e.exit(),
+    };
     match commands::run(cli) {
         Ok(code) => code.into(),
         Err(failure) => {

@@ -1,10 +1,14 @@
 //! A run's session with the index: the async runtime and the index client, seen by the
-//! resolver through [`ClientIndex`].
+//! resolver through [`ClientIndex`], and the files direct references name.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use lockit_index_client::{ClientIndex, ClientOptions, IndexClient};
+use lockit_index_client::{ClientIndex, ClientOptions, DirectFileError, IndexClient};
 use lockit_resolver::{ResolveOptions, SourcedRequirement};
+use lockit_types::{DistFile, PackageName};
+use pep508_rs::VersionOrUrl;
+use tokio::runtime::Handle;
 
 use crate::exit_code::{Exit, Failure};
 use crate::progress::Progress;
@@ -35,7 +39,7 @@ impl Session {
             })?;
         let client = IndexClient::new(client_options)
             .map_err(|e| Failure::new(Exit::Network, e.to_string()))?;
-        options.direct = crate::direct::direct_files(roots, &client, runtime.handle())?;
+        options.direct = direct_files(roots, &client, runtime.handle())?;
         let index = ClientIndex::new(client, runtime.handle().clone())
             .with_observer(Arc::new(Progress::new(progress)));
         Ok(Session { runtime, index })
@@ -46,4 +50,38 @@ impl Session {
         drop(self.index);
         self.runtime.shutdown_background();
     }
+}
+
+/// The file each URL requirement names, hashed by reading it (and checked against its
+/// `#sha256=` fragment), so the lock can pin it with `--hash` like any other.
+fn direct_files(
+    roots: &[SourcedRequirement],
+    client: &IndexClient,
+    runtime: &Handle,
+) -> Result<HashMap<PackageName, DistFile>, Failure> {
+    let mut files: HashMap<PackageName, DistFile> = HashMap::new();
+    for root in roots {
+        let Some(VersionOrUrl::Url(url)) = &root.requirement.version_or_url else {
+            continue;
+        };
+        let (at, name) = (root.location(), &root.requirement.name);
+        let file = runtime
+            .block_on(client.direct_file(name, &url.to_url()))
+            .map_err(|e| {
+                let code = match e {
+                    DirectFileError::NotADistribution { .. } => Exit::BadInput,
+                    DirectFileError::HashMismatch { .. } => Exit::NoSolution,
+                    DirectFileError::Fetch(_) => Exit::Network,
+                };
+                Failure::new(code, format!("{at}: {e}"))
+            })?;
+        if let Some(other) = files.get(name).filter(|o| o.url != file.url) {
+            return Err(Failure::input(format!(
+                "{at}: `{name}` is requested from two URLs: {} and {}",
+                other.url, file.url
+            )));
+        }
+        files.insert(name.clone(), file);
+    }
+    Ok(files)
 }

@@ -95,16 +95,24 @@ pub fn default_cache_root() -> Option<PathBuf> {
 /// Client options from the flags, with the index options the requirements files give.
 fn client_options(args: &CommonArgs, inputs: &Inputs) -> Result<ClientOptions, Failure> {
     let index = &args.index;
-    let primary = index
-        .index_url
-        .clone()
-        .or_else(|| inputs.index_url().map(str::to_string))
-        .unwrap_or_else(|| PYPI.to_string());
+    // pip's configuration counts below lockit's options, variables and input files.
+    let pip = lockit_index_client::PipIndexConfig::from_env();
+    let (primary, from) = match (&index.index_url, inputs.index_url(), &pip.index_url) {
+        (Some(url), _, _) => (url.clone(), "--index-url / LOCKIT_INDEX_URL".to_string()),
+        (None, Some(url), _) => (url.to_string(), "a requirements file".to_string()),
+        (None, None, Some((url, from))) => (url.clone(), from.clone()),
+        (None, None, None) => (PYPI.to_string(), "the default".to_string()),
+    };
+    tracing::debug!(
+        "index: {} (from {from})",
+        lockit_lockfile::without_credentials(&primary)
+    );
     let mut index_urls = vec![primary];
     for extra in index
         .extra_index_url
         .iter()
         .chain(&inputs.file_options(|f| &f.extra_index_urls))
+        .chain(&pip.extra_index_urls)
     {
         if !extra.is_empty() && !index_urls.contains(extra) {
             index_urls.push(extra.clone());
@@ -215,11 +223,60 @@ pub fn record(
     if let Some(cutoff) = client.exclude_newer {
         header.record("exclude-newer", &cutoff.to_string());
     }
-    let prerelease = match options.prerelease {
-        PrereleaseMode::Disallow => "disallow",
-        PrereleaseMode::Allow => "allow",
-        PrereleaseMode::IfNecessary => "if-necessary",
-        PrereleaseMode::IfNecessaryOrExplicit => "if-necessary-or-explicit",
+    header.record("prerelease", options.prerelease.as_str());
+}
+
+/// How the lock is written beyond its pins (pip-compile's annotation and index options).
+pub fn lock_style(
+    compat: &crate::cli::CompatArgs,
+    client: &ClientOptions,
+) -> lockit_lockfile::LockStyle {
+    lockit_lockfile::LockStyle {
+        no_annotate: compat.no_annotate,
+        line_annotations: compat.annotation_style == crate::cli::AnnotationStyle::Line,
+        index_urls: if compat.emit_index_url {
+            client
+                .index_urls
+                .iter()
+                .map(|u| lockit_lockfile::without_credentials(u))
+                .collect()
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// Applies what a lock's header recorded (target, indexes, cutoff) where the command was
+/// not told otherwise: a lock is checked and explained for the target it was made for,
+/// not this machine's.
+pub fn apply_recorded(common: &mut CommonArgs, recorded: &[(String, String)], given: &CommonArgs) {
+    let first = |key| lockit_lockfile::recorded(recorded, key).map(str::to_string);
+    let all = |key: &str| -> Vec<String> {
+        recorded
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
     };
-    header.record("prerelease", prerelease);
+    if given.target.python_version.is_none() {
+        common.target.python_version = first("python").or(common.target.python_version.take());
+    }
+    if given.target.python_platform.is_none() {
+        common.target.python_platform = first("platform").or(common.target.python_platform.take());
+    }
+    if given.resolver.exclude_newer.is_none() {
+        common.resolver.exclude_newer =
+            first("exclude-newer").or(common.resolver.exclude_newer.take());
+    }
+    let indexes = all("index-url");
+    if given.index.index_url.is_none() && given.index.extra_index_url.is_empty() {
+        if let Some((primary, extra)) = indexes.split_first() {
+            common.index.index_url = Some(primary.clone());
+            common.index.extra_index_url = extra.to_vec();
+        }
+    }
+    let links = all("find-links");
+    if given.index.find_links.is_empty() && !links.is_empty() {
+        common.index.find_links = links;
+    }
 }

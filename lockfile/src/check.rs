@@ -116,6 +116,23 @@ impl Finding {
         }
     }
 
+    /// A GitHub Actions `::error` workflow command that annotates the finding's line.
+    pub fn github_annotation(&self) -> String {
+        let data = |s: &str| {
+            s.replace('%', "%25")
+                .replace('\r', "%0D")
+                .replace('\n', "%0A")
+        };
+        let mut props = format!(
+            "file={}",
+            data(&self.file).replace(':', "%3A").replace(',', "%2C")
+        );
+        if let Some(line) = self.line {
+            props.push_str(&format!(",line={line}"));
+        }
+        format!("::error {props}::{}\n", data(&self.headline()))
+    }
+
     fn about(pin: &Pin, kind: FindingKind, message: String, file: &str, line: usize) -> Finding {
         Finding {
             kind,
@@ -337,6 +354,8 @@ pub struct LockCheck<'a> {
     pub options: &'a ResolveOptions,
     /// The index (or its cache, offline).
     pub index: &'a dyn Index,
+    /// How `resolve` was told to write it (pip-compile's annotation and index options).
+    pub style: crate::LockStyle,
 }
 
 impl LockCheck<'_> {
@@ -586,7 +605,10 @@ impl LockCheck<'_> {
             let python = self.options.target.python_minor();
             render_pylock(&to_pylock(fresh, header, &python, &kept))
         } else {
-            render(&to_lock(fresh, header, &kept))
+            let mut lock = to_lock(fresh, header, &kept);
+            lock.style = self.style.clone();
+            crate::add_constraint_vias(&mut lock, &self.inputs.constraints, &self.options.target);
+            render(&lock)
         }
     }
 

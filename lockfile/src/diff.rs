@@ -127,6 +127,29 @@ pub fn line_changes(old: &crate::ParsedLock, new: &crate::ParsedLock) -> Vec<Str
     out
 }
 
+/// What re-locking changed, a line each: "lock unchanged" only when the bytes are the
+/// same; else pin changes, then hash and `# via` changes of pins that stayed, else
+/// "lock updated: its header changed".
+pub fn relock_summary(
+    old: &crate::ParsedLock,
+    old_text: &str,
+    new: &crate::ParsedLock,
+    new_text: &str,
+) -> Vec<String> {
+    if old_text == new_text {
+        return vec!["lock unchanged".to_string()];
+    }
+    let mut lines: Vec<String> = diff_pins(&old.versions(), &new.versions())
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    lines.extend(line_changes(old, new));
+    if lines.is_empty() {
+        lines.push("lock updated: its header changed".to_string());
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use lockit_resolver::{Resolution, ResolvedPackage};
 use lockit_types::{
-    url_file_name, DistFile, DistFilename, PackageName, RequirementOrigin, SdistExtension, Version,
+    url_file_name, DistFile, DistFilename, PackageName, RequirementOrigin, SdistExtension,
+    SourcedRequirement, Target, Version,
 };
 
 use crate::{Header, Lock, LockedPackage, ParsedLock, Pylock, PylockFile, PylockPackage, Via};
@@ -100,7 +101,31 @@ pub fn to_lock(resolution: &Resolution, header: Option<Header>, kept: &KeptHashe
             url: p.url.clone(),
         })
         .collect();
-    Lock { header, packages }
+    Lock {
+        header,
+        packages,
+        style: Default::default(),
+    }
+}
+
+/// Adds `# via -c FILE` to every pin that a constraint from a file applies to (its marker
+/// holding for `target`), as pip-compile writes it; constraints from options add nothing.
+pub fn add_constraint_vias(lock: &mut Lock, constraints: &[SourcedRequirement], target: &Target) {
+    for c in constraints {
+        let (RequirementOrigin::File { path, .. }, true) = (
+            &c.origin,
+            c.requirement.marker.evaluate(&target.markers, &[]),
+        ) else {
+            continue;
+        };
+        for p in lock
+            .packages
+            .iter_mut()
+            .filter(|p| p.name == c.requirement.name)
+        {
+            p.via.push(Via::Constraint(path.display().to_string()));
+        }
+    }
 }
 
 fn pylock_file(f: &DistFile) -> Option<PylockFile> {

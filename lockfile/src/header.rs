@@ -54,7 +54,7 @@ impl Header {
     /// Records `value` under `key` (one of [`RECORDED_KEYS`]); URLs lose their credentials.
     pub fn record(&mut self, key: &str, value: &str) {
         self.recorded
-            .push((key.to_string(), strip_credentials(value)));
+            .push((key.to_string(), without_credentials(value)));
     }
 }
 
@@ -68,7 +68,7 @@ pub fn recorded<'a>(recorded: &'a [(String, String)], key: &str) -> Option<&'a s
 
 /// `https://user:secret@host/…` -> `https://host/…`: a recorded index is a place, and its
 /// credentials come from the environment or netrc wherever the lock is checked.
-fn strip_credentials(value: &str) -> String {
+pub fn without_credentials(value: &str) -> String {
     redact_credentials(value).replacen("://***@", "://", 1)
 }
 

@@ -66,8 +66,8 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    /// Reads `paths` (requirements files, or `pyproject.toml` from which `selection` picks
-    /// extras and groups), the constraint files and the override files.
+    /// Reads `paths` (requirements files, `-` for stdin, or `pyproject.toml` from which
+    /// `selection` picks extras and groups), the constraint files and the override files.
     pub fn read(
         paths: &[PathBuf],
         constraint_paths: &[PathBuf],
@@ -87,6 +87,20 @@ impl Inputs {
                     inputs.requires_python = Some((rp.clone(), path.clone()));
                 }
                 inputs.requirements.extend(project.requirements(selection)?);
+            } else if path.as_os_str() == "-" {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(
+                    |source| RequirementsError::Read {
+                        path: path.clone(),
+                        source,
+                    },
+                )?;
+                let file = RequirementsFile::parse(&text, path)?;
+                inputs
+                    .requirements
+                    .extend(file.requirements.iter().cloned());
+                inputs.constraints.extend(file.constraints.iter().cloned());
+                inputs.files.push(file);
             } else {
                 let file = RequirementsFile::read(path)?;
                 inputs

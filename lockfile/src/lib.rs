@@ -25,16 +25,17 @@ pub mod requirements_in;
 pub mod requirements_txt;
 mod write;
 
-pub use diff::{diff_pins, line_changes, PinChange};
-pub use encode::{to_lock, to_pylock, KeptHashes};
-pub use header::{command_words, recorded, Header, RECORDED_KEYS};
+pub use diff::{diff_pins, line_changes, relock_summary, PinChange};
+pub use encode::{add_constraint_vias, to_lock, to_pylock, KeptHashes};
+pub use header::{command_words, recorded, without_credentials, Header, RECORDED_KEYS};
 pub use inputs::{HashMismatch, InputError, Inputs};
-pub use lock_file::{default_lock_path, parse_lock_file};
+pub use lock_file::{default_lock_path, is_pylock_name, parse_lock_file};
 pub use lockit_types::{RequirementOrigin, SourcedRequirement};
 pub use pylock::{parse_pylock, render_pylock, Pylock, PylockFile, PylockPackage};
 pub use pyproject::{PyProject, PyProjectError, Selection};
 pub use requirements_in::{LineError, LineErrorKind, RequirementsError, RequirementsFile};
 pub use requirements_txt::{
-    parse_lock, render, Lock, LockParseError, LockedPackage, ParsedLock, Pin, PinFile, Via,
+    parse_lock, render, Lock, LockParseError, LockStyle, LockedPackage, ParsedLock, Pin, PinFile,
+    Via,
 };
 pub use write::write_atomic;

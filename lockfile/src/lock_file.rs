@@ -12,6 +12,14 @@ pub(crate) fn is_toml(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "toml")
 }
 
+/// True for the names PEP 751 gives lock files: `pylock.toml` or `pylock.<name>.toml`.
+pub fn is_pylock_name(name: &str) -> bool {
+    name == "pylock.toml"
+        || (name.starts_with("pylock.")
+            && name.ends_with(".toml")
+            && !name[7..name.len() - 5].contains('.'))
+}
+
 /// Reads a lock in the format its file name says: pylock.toml for `.toml`, else requirements.txt.
 pub fn parse_lock_file(path: &Path, text: &str) -> Result<ParsedLock, LockParseError> {
     if is_toml(path) {

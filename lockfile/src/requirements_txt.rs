@@ -21,6 +21,21 @@ pub struct Lock {
     pub header: Option<Header>,
     /// The pinned packages, in any order.
     pub packages: Vec<LockedPackage>,
+    /// How it is written beyond the pins.
+    pub style: LockStyle,
+}
+
+/// pip-compile's options for what a requirements.txt says besides its pins.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LockStyle {
+    /// `--no-annotate`: no `# via` comments.
+    pub no_annotate: bool,
+    /// `--annotation-style line`: the reasons on the entry's last line (`  # via a, b`)
+    /// instead of a comment block under it (`split`, the default).
+    pub line_annotations: bool,
+    /// `--emit-index-url`: the index URLs to write first, as `--index-url` then
+    /// `--extra-index-url` lines (credentials are the caller's to remove).
+    pub index_urls: Vec<String>,
 }
 
 /// One pinned package.
@@ -83,6 +98,17 @@ pub fn render(lock: &Lock) -> String {
         }
     }
 
+    for (i, url) in lock.style.index_urls.iter().enumerate() {
+        let option = if i == 0 {
+            "--index-url"
+        } else {
+            "--extra-index-url"
+        };
+        out.push_str(&format!("{option} {}\n", url.replace(['\r', '\n'], " ")));
+    }
+    if !lock.style.index_urls.is_empty() {
+        out.push('\n');
+    }
     let mut packages: Vec<&LockedPackage> = lock.packages.iter().collect();
     // Everything that is written is in the key, so input order never shows in the output.
     packages.sort_by(|a, b| {
@@ -92,12 +118,12 @@ pub fn render(lock: &Lock) -> String {
             .then_with(|| a.via.cmp(&b.via))
     });
     for package in packages {
-        render_package(&mut out, package);
+        render_package(&mut out, package, &lock.style);
     }
     out
 }
 
-fn render_package(out: &mut String, p: &LockedPackage) {
+fn render_package(out: &mut String, p: &LockedPackage, style: &LockStyle) {
     match &p.url {
         Some(url) => out.push_str(&format!("{} @ {url}", p.name)),
         None => out.push_str(&format!("{}=={}", p.name, p.version)),
@@ -111,12 +137,20 @@ fn render_package(out: &mut String, p: &LockedPackage) {
     for hash in hashes {
         out.push_str(&format!(" \\\n    --hash={hash}"));
     }
-    out.push('\n');
 
     // pip-compile sorts the reasons as strings, which puts `-c`/`-r` before package names.
     let mut via: Vec<String> = p.via.iter().map(ToString::to_string).collect();
     via.sort_unstable();
     via.dedup();
+    if style.no_annotate || via.is_empty() {
+        out.push('\n');
+        return;
+    }
+    if style.line_annotations {
+        out.push_str(&format!("  # via {}\n", via.join(", ")));
+        return;
+    }
+    out.push('\n');
     match via.as_slice() {
         [] => {}
         [one] => out.push_str(&format!("    # via {one}\n")),

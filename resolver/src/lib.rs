@@ -25,7 +25,7 @@ pub use candidates::{Files, VersionMap};
 pub use error::ResolveError;
 pub use explain::{
     explain, explanation_json, failure_json, failure_text, not_in_lock_text, pinned_text,
-    target_versions, Explanation, Mention, NotInLock, Paint, Pinned, SkipReason, Skipped,
+    target_versions, Explanation, Hidden, Mention, NotInLock, Paint, Pinned, SkipReason, Skipped,
     VersionNote,
 };
 pub use explain_fix::SEARCH_BUDGET;

@@ -19,6 +19,18 @@ pub enum PrereleaseMode {
     IfNecessaryOrExplicit,
 }
 
+impl PrereleaseMode {
+    /// As `--prerelease` spells it (`if-necessary-or-explicit`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrereleaseMode::Disallow => "disallow",
+            PrereleaseMode::Allow => "allow",
+            PrereleaseMode::IfNecessary => "if-necessary",
+            PrereleaseMode::IfNecessaryOrExplicit => "if-necessary-or-explicit",
+        }
+    }
+}
+
 /// Which kinds of distributions may be used.
 #[derive(Debug, Clone, Default)]
 pub struct BinaryPolicy {

@@ -2,7 +2,6 @@
 //! paths, what holds newer releases back), or, when nothing resolves, the conflict
 //! report with hints and checked fixes. `--format json` gives the same for tools.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -10,14 +9,14 @@ use lockit_index_client::ClientOptions;
 use lockit_lockfile::Inputs;
 use lockit_resolver::{
     explanation_json, failure_json, failure_text, not_in_lock_text, pinned_text, Explanation,
-    ResolveError, ResolveOptions, VersionNote,
+    Hidden, ResolveError, ResolveOptions, VersionNote,
 };
 use lockit_types::PackageName;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::cli::{ExplainArgs, ReportFormat};
 use crate::exit_code::{Exit, Failure};
-use crate::hints::{exclude_newer_hints, unfiltered_versions, uploaded};
+use crate::hints::{exclude_newer_hints, unfiltered_versions};
 use crate::session::Session;
 use crate::style::Style;
 use crate::{output, settings};
@@ -38,13 +37,19 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
         &args.input.selection(),
     )
     .map_err(|e| Failure::input(e.to_string()))?;
-    let (mut options, client_options) = settings::prepare(&inputs, &args.common)?;
-    // Explain the lock `resolve` would keep: its pins are preferences there too.
+    // Explain the lock `resolve` would keep, for the target it records: its pins are
+    // preferences there too.
     let lock_path = lockit_lockfile::default_lock_path(&paths[0], false);
-    if let Ok(text) = std::fs::read_to_string(&lock_path) {
-        if let Ok(lock) = lockit_lockfile::parse_lock_file(&lock_path, &text) {
-            options.preferences = lock.versions().into_iter().collect();
-        }
+    let lock = std::fs::read_to_string(&lock_path)
+        .ok()
+        .and_then(|text| lockit_lockfile::parse_lock_file(&lock_path, &text).ok());
+    let mut common = args.common.clone();
+    if let Some(lock) = &lock {
+        settings::apply_recorded(&mut common, &lock.recorded, &args.common);
+    }
+    let (mut options, client_options) = settings::prepare(&inputs, &common)?;
+    if let Some(lock) = &lock {
+        options.preferences = lock.versions().into_iter().collect();
     }
     let hint_options = client_options.clone();
     let session = Session::start(client_options, &mut options, &inputs.requirements, false)?;
@@ -58,44 +63,20 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
     let style = Style::detect();
     let (code, text) = match result {
         Ok((_, explanation)) => {
-            let hidden = hidden_versions(&hint_options, &name, &options, &explanation);
-            let text = match args.format {
-                ReportFormat::Json => {
-                    let mut v = explanation_json(&name, &options, &explanation);
-                    if let (Some(obj), Some(cutoff)) =
-                        (v.as_object_mut(), hint_options.exclude_newer)
-                    {
-                        obj.insert("exclude_newer".into(), json!(cutoff.to_string()));
-                        obj.insert(
-                            "hidden_by_exclude_newer".into(),
-                            json!(hidden
-                                .iter()
-                                .map(|n| json!({
-                                    "version": n.version.to_string(),
-                                    "uploaded": n.uploaded.map(|t| t.to_string()),
-                                }))
-                                .collect::<Vec<_>>()),
-                        );
-                    }
-                    json_text(&v)
+            let hidden = hint_options.exclude_newer.map(|cutoff| Hidden {
+                cutoff: cutoff.to_string(),
+                versions: hidden_versions(&hint_options, &name, &options, &explanation),
+            });
+            let text = match (args.format, &explanation) {
+                (ReportFormat::Json, e) => {
+                    json_text(&explanation_json(&name, &options, e, hidden.as_ref()))
                 }
-                ReportFormat::Text => match &explanation {
-                    Explanation::Pinned(p) => {
-                        let mut text = pinned_text(&name, &options, p, &style);
-                        if let Some(cutoff) = hint_options.exclude_newer {
-                            for n in &hidden {
-                                let _ = writeln!(
-                                    text,
-                                    "Hidden by --exclude-newer {cutoff}: {name} {} (uploaded{})",
-                                    n.version,
-                                    uploaded(n)
-                                );
-                            }
-                        }
-                        text
-                    }
-                    Explanation::NotInLock(n) => not_in_lock_text(&name, &options, n, &style),
-                },
+                (ReportFormat::Text, Explanation::Pinned(p)) => {
+                    pinned_text(&name, &options, p, &style, hidden.as_ref())
+                }
+                (ReportFormat::Text, Explanation::NotInLock(n)) => {
+                    not_in_lock_text(&name, &options, n, &style)
+                }
             };
             (Exit::Ok, text)
         }

@@ -3,15 +3,15 @@
 //! When the output already exists its pins are preferences, so a re-lock changes only what
 //! must change; `--upgrade` / `-P` let packages move.
 
-use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::HashSet;
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use lockit_lockfile::{Header, Inputs, KeptHashes, ParsedLock};
-use lockit_resolver::{RequirementOrigin, Resolution, ResolveError, SourcedRequirement};
-use lockit_types::{PackageName, Version};
+use lockit_resolver::{RequirementOrigin, ResolveError, SourcedRequirement};
+use lockit_types::PackageName;
 
-use crate::cli::{LockFormat, ResolveArgs};
+use crate::cli::{LockFormat, ResolveArgs, ResolverArg};
 use crate::exit_code::{Exit, Failure};
 use crate::session::Session;
 use crate::{hints, output, settings};
@@ -45,6 +45,9 @@ fn output_path(args: &ResolveArgs) -> Result<Option<PathBuf>, Failure> {
     let output = match &args.output_file {
         Some(p) if p.as_os_str() == "-" => return Ok(None),
         Some(p) => p.clone(),
+        None if args.inputs[0].as_os_str() == "-" => return Err(Failure::input(
+            "requirements come from stdin (`-`): name the lock with -o FILE (or -o - for stdout)",
+        )),
         None => {
             lockit_lockfile::default_lock_path(&args.inputs[0], args.format == LockFormat::Pylock)
         }
@@ -59,10 +62,7 @@ fn output_path(args: &ResolveArgs) -> Result<Option<PathBuf>, Failure> {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    let pylock_name = name == "pylock.toml"
-        || (name.starts_with("pylock.")
-            && name.ends_with(".toml")
-            && !name[7..name.len() - 5].contains('.'));
+    let pylock_name = lockit_lockfile::is_pylock_name(name);
     if args.format == LockFormat::Pylock && !pylock_name && !args.common.output.quiet {
         eprintln!("warning: PEP 751 names lock files `pylock.toml` or `pylock.<name>.toml`; installers may refuse `{name}`");
     }
@@ -87,38 +87,6 @@ fn previous_lock(path: &PathBuf, quiet: bool) -> Option<(ParsedLock, String)> {
     }
 }
 
-/// Prints what re-locking changed: "lock unchanged" only when the bytes are the same.
-fn summarize_changes(
-    old: &ParsedLock,
-    old_text: &str,
-    path: &Path,
-    text: &str,
-    resolution: &Resolution,
-) {
-    if old_text == text {
-        eprintln!("lock unchanged");
-        return;
-    }
-    let new: BTreeMap<PackageName, Version> = resolution
-        .packages
-        .iter()
-        .map(|p| (p.name.clone(), p.version.clone()))
-        .collect();
-    let mut lines: Vec<String> = lockit_lockfile::diff_pins(&old.versions(), &new)
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    if let Ok(written) = lockit_lockfile::parse_lock_file(path, text) {
-        lines.extend(lockit_lockfile::line_changes(old, &written));
-    }
-    if lines.is_empty() {
-        lines.push("lock updated: its header changed".to_string());
-    }
-    for line in lines {
-        eprintln!("{line}");
-    }
-}
-
 /// Runs `lockit resolve`.
 pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     let started = std::time::Instant::now();
@@ -131,7 +99,16 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     )
     .map_err(|e| Failure::input(e.to_string()))?;
     let (mut options, client_options) = settings::prepare(&inputs, &args.common)?;
-    let output = output_path(&args)?;
+    if args.compat.resolver == Some(ResolverArg::Legacy) {
+        return Err(Failure::input(
+            "--resolver legacy: lockit has only a backtracking resolver; drop the option",
+        ));
+    }
+    let output = if args.compat.dry_run {
+        None
+    } else {
+        output_path(&args)?
+    };
 
     // Re-locking: the existing output's pins are kept where they still fit.
     let (unpin, upgrade_constraints) = upgrade_packages(&args.upgrade_package)?;
@@ -171,12 +148,18 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     let python = options.target.python_minor();
     let header = (!args.no_header).then(|| {
         let mut header = Header::new(python.clone(), std::env::args().skip(1));
+        if let Some(custom) = &args.compat.custom_compile_command {
+            header.command.clone_from(custom);
+        }
         settings::record(&mut header, &options, &hint_options);
         header
     });
     let text = match args.format {
         LockFormat::Requirements => {
-            lockit_lockfile::render(&lockit_lockfile::to_lock(&resolution, header, &kept))
+            let mut lock = lockit_lockfile::to_lock(&resolution, header, &kept);
+            lock.style = settings::lock_style(&args.compat, &hint_options);
+            lockit_lockfile::add_constraint_vias(&mut lock, &inputs.constraints, &options.target);
+            lockit_lockfile::render(&lock)
         }
         LockFormat::Pylock => lockit_lockfile::render_pylock(&lockit_lockfile::to_pylock(
             &resolution,
@@ -185,6 +168,9 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
             &kept,
         )),
     };
+    if args.compat.dry_run && !quiet {
+        eprintln!("Dry-run, so nothing updated.");
+    }
     match &output {
         None => output::write_stdout(&text)?,
         Some(path) => lockit_lockfile::write_atomic(path, text.as_bytes())
@@ -206,7 +192,10 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
             started.elapsed().as_secs_f64()
         );
         if let (Some((old, old_text)), Some(path)) = (&previous, &output) {
-            summarize_changes(old, old_text, path, &text, &resolution);
+            let written = lockit_lockfile::parse_lock_file(path, &text).unwrap_or_default();
+            for line in lockit_lockfile::relock_summary(old, old_text, &written, &text) {
+                eprintln!("{line}");
+            }
         }
     }
     session.shutdown();

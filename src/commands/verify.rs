@@ -92,40 +92,6 @@ fn merge(header: &CommonArgs, given: &CommonArgs, lock_dir: &Path) -> CommonArgs
     t
 }
 
-/// What the lock's header recorded (target, indexes, cutoff), where `verify` was not told
-/// otherwise: a lock is checked for the target it was made for, not this machine's.
-fn apply_recorded(common: &mut CommonArgs, recorded: &[(String, String)], given: &CommonArgs) {
-    let first = |key| lockit_lockfile::recorded(recorded, key).map(str::to_string);
-    let all = |key: &str| -> Vec<String> {
-        recorded
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .collect()
-    };
-    if given.target.python_version.is_none() {
-        common.target.python_version = first("python").or(common.target.python_version.take());
-    }
-    if given.target.python_platform.is_none() {
-        common.target.python_platform = first("platform").or(common.target.python_platform.take());
-    }
-    if given.resolver.exclude_newer.is_none() {
-        common.resolver.exclude_newer =
-            first("exclude-newer").or(common.resolver.exclude_newer.take());
-    }
-    let indexes = all("index-url");
-    if given.index.index_url.is_none() && given.index.extra_index_url.is_empty() {
-        if let Some((primary, extra)) = indexes.split_first() {
-            common.index.index_url = Some(primary.clone());
-            common.index.extra_index_url = extra.to_vec();
-        }
-    }
-    let links = all("find-links");
-    if given.index.find_links.is_empty() && !links.is_empty() {
-        common.index.find_links = links;
-    }
-}
-
 /// The lock to check: `--lock`, else the input's default lock (pylock.toml if only it exists).
 fn lock_path(args: &VerifyArgs) -> Result<PathBuf, Failure> {
     match (&args.lock, &args.input) {
@@ -180,7 +146,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
             };
             input_args.overrides = input_args.overrides.iter().map(|p| locate(p, &lock_dir)).collect();
             let mut common = merge(&h.common, &args.common, &lock_dir);
-            apply_recorded(&mut common, &lock.recorded, &args.common);
+            settings::apply_recorded(&mut common, &lock.recorded, &args.common);
             (paths, common, input_args)
         }
         None => match &args.input {
@@ -202,6 +168,10 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
     let (mut options, client_options) = settings::prepare(&inputs, &common)?;
 
     let mut findings = check::missing_hashes(&lock, &lock_name);
+    let style = header
+        .as_ref()
+        .map(|h| settings::lock_style(&h.compat, &client_options))
+        .unwrap_or_default();
     let session = Session::start(client_options, &mut options, &inputs.requirements, false)?;
     if !common.index.offline {
         options.preferences = lock.versions().into_iter().collect();
@@ -213,6 +183,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
         inputs: &inputs,
         options: &options,
         index: &session.index,
+        style,
     };
     let outcome = if common.index.offline {
         Ok(checker.offline())
@@ -281,17 +252,7 @@ fn report(
         }
     }
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-        let mut annotations = String::new();
-        for f in findings {
-            let mut props = format!("file={}", escape_property(&f.file));
-            if let Some(line) = f.line {
-                props.push_str(&format!(",line={line}"));
-            }
-            annotations.push_str(&format!(
-                "::error {props}::{}\n",
-                escape_data(&f.headline())
-            ));
-        }
+        let annotations: String = findings.iter().map(Finding::github_annotation).collect();
         // The runner reads workflow commands from both streams; stdout stays pure JSON.
         if json {
             eprint!("{annotations}");
@@ -335,14 +296,4 @@ fn report(
             (true, false) => Exit::Unchecked,
         },
     )
-}
-
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }

@@ -40,13 +40,18 @@ pub const LOCKIT_VARS: [&str; 7] = [
     "LOCKIT_INDEX_STRATEGY",
 ];
 
-/// A bare `lockit` command in `cwd`: no arguments, stdin closed, no [`LOCKIT_VARS`].
+/// A bare `lockit` command in `cwd`: no arguments, stdin closed, no [`LOCKIT_VARS`] and no
+/// pip index configuration.
 pub fn lockit_cmd(cwd: &Path) -> Command {
     let mut cmd = Command::new(lockit_bin());
     cmd.current_dir(cwd).stdin(Stdio::null());
     for var in LOCKIT_VARS {
         cmd.env_remove(var);
     }
+    // pip's index configuration is read too (below lockit's own): keep the developer's out.
+    cmd.env("PIP_CONFIG_FILE", "/dev/null")
+        .env_remove("PIP_INDEX_URL")
+        .env_remove("PIP_EXTRA_INDEX_URL");
     cmd
 }
 

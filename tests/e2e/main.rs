@@ -13,6 +13,7 @@ mod explain;
 mod explain_live;
 mod failures;
 mod faults;
+mod habits;
 mod input_errors;
 mod live_pypi;
 mod output;

@@ -75,7 +75,41 @@ fn flask_lock(header: Option<Header>) -> Lock {
             ),
             pkg("zipp", "3.21.0", &[], vec![]),
         ],
+        style: Default::default(),
     }
+}
+
+#[test]
+fn pip_compile_styles_no_annotate_line_annotations_and_index_urls() {
+    let mut lock = flask_lock(None);
+    lock.style.no_annotate = true;
+    let bare = render(&lock);
+    assert!(!bare.contains("# via"), "{bare}");
+    lock.style = LockStyle {
+        line_annotations: true,
+        index_urls: vec![
+            "https://a.example/simple".into(),
+            "https://b.example/simple".into(),
+        ],
+        ..Default::default()
+    };
+    let text = render(&lock);
+    assert!(
+        text.starts_with(
+            "--index-url https://a.example/simple\n--extra-index-url https://b.example/simple\n\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  # via -c constraints.txt, -r requirements.in, black, flask\n"),
+        "{text}"
+    );
+    let parsed = parse_lock(&text).expect("parses back");
+    assert_eq!(parsed.pins.len(), lock.packages.len());
+    assert_eq!(
+        parsed.index_url.as_deref(),
+        Some("https://a.example/simple")
+    );
 }
 
 fn header() -> Header {
@@ -120,6 +154,7 @@ fn recorded_settings_are_written_without_credentials_and_read_back() {
     let text = render(&Lock {
         header: Some(header.clone()),
         packages: vec![],
+        style: Default::default(),
     });
     assert!(!text.contains("secret"), "{text}");
     let parsed = parse_lock(&text).expect("parses");
@@ -153,11 +188,13 @@ fn empty_lock_is_just_the_header() {
     let lock = Lock {
         header: Some(header()),
         packages: vec![],
+        style: Default::default(),
     };
     insta::assert_snapshot!(render(&lock));
     let lock = Lock {
         header: None,
         packages: vec![],
+        style: Default::default(),
     };
     assert_eq!(render(&lock), "");
 }
@@ -171,6 +208,7 @@ fn a_newline_in_the_command_cannot_escape_the_comment() {
             recorded: vec![("python".into(), "3.12\nevil==2".into())],
         }),
         packages: vec![],
+        style: Default::default(),
     };
     let parsed = parse_lock(&render(&lock)).expect("parses");
     assert!(parsed.pins.is_empty());
@@ -332,6 +370,7 @@ fn arb_lock() -> impl Strategy<Value = Lock> {
                     recorded: Vec::new(),
                 }),
                 packages,
+                style: Default::default(),
             }
         })
 }

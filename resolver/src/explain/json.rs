@@ -3,7 +3,7 @@
 use lockit_types::{PackageName, RequirementOrigin, SourcedRequirement};
 use serde_json::{json, Value};
 
-use super::{Explanation, SkipReason, VersionNote};
+use super::{Explanation, Hidden, SkipReason, VersionNote};
 use crate::{NoSolution, ResolveOptions};
 
 fn step_json(step: &SourcedRequirement) -> Value {
@@ -39,8 +39,13 @@ fn target_json(options: &ResolveOptions) -> Value {
 }
 
 /// The explanation of `name` as JSON.
-pub fn explanation_json(name: &PackageName, options: &ResolveOptions, e: &Explanation) -> Value {
-    match e {
+pub fn explanation_json(
+    name: &PackageName,
+    options: &ResolveOptions,
+    e: &Explanation,
+    hidden: Option<&Hidden>,
+) -> Value {
+    let mut v = match e {
         Explanation::Pinned(p) => json!({
             "package": name.to_string(),
             "target": target_json(options),
@@ -71,7 +76,17 @@ pub fn explanation_json(name: &PackageName, options: &ResolveOptions, e: &Explan
             "published_versions": n.published,
             "near_misses": n.near_misses,
         }),
+    };
+    if let (Some(obj), Some(h)) = (v.as_object_mut(), hidden) {
+        obj.insert("exclude_newer".into(), json!(h.cutoff));
+        let hidden: Vec<Value> = h
+            .versions
+            .iter()
+            .map(|n| json!({"version": n.version.to_string(), "uploaded": n.uploaded.map(|t| t.to_string())}))
+            .collect();
+        obj.insert("hidden_by_exclude_newer".into(), json!(hidden));
     }
+    v
 }
 
 /// The conflict report as JSON, with `name`'s versions on the index.

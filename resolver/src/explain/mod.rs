@@ -428,6 +428,24 @@ pub struct VersionNote {
     pub uploaded: Option<jiff::Timestamp>,
 }
 
+impl VersionNote {
+    /// ` on 2025-06-01`, or nothing when the index gives no upload time.
+    pub fn uploaded_text(&self) -> String {
+        self.uploaded
+            .map(|t| format!(" on {}", t.strftime("%Y-%m-%d")))
+            .unwrap_or_default()
+    }
+}
+
+/// Releases `--exclude-newer` hid: the cutoff as given and what the index lists after it.
+#[derive(Debug, Clone)]
+pub struct Hidden {
+    /// The cutoff (`2026-11-01T00:00:00Z`).
+    pub cutoff: String,
+    /// Versions newer than the newest one seen, newest first.
+    pub versions: Vec<VersionNote>,
+}
+
 /// Every version of `name` on `index`, newest first, judged for the target.
 pub fn target_versions(
     index: &dyn Index,

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use lockit_types::{PackageName, RequirementOrigin, SourcedRequirement, Version};
 
-use super::{NotInLock, Pinned, SkipReason, VersionNote};
+use super::{Hidden, NotInLock, Pinned, SkipReason, VersionNote};
 use crate::{NoSolution, ResolveOptions};
 
 /// How many paths and skipped groups the text output lists before summing up.
@@ -91,6 +91,7 @@ pub fn pinned_text(
     options: &ResolveOptions,
     p: &Pinned,
     s: &dyn Paint,
+    hidden: Option<&Hidden>,
 ) -> String {
     let mut out = String::new();
     let extras = if p.extras.is_empty() {
@@ -170,6 +171,17 @@ pub fn pinned_text(
         let more = p.skipped.len().saturating_sub(GROUPS_SHOWN);
         if more > 0 {
             let _ = writeln!(out, "  … and {more} more groups of older versions");
+        }
+    }
+    if let Some(h) = hidden {
+        for n in &h.versions {
+            let _ = writeln!(
+                out,
+                "Hidden by --exclude-newer {}: {name} {} (uploaded{})",
+                h.cutoff,
+                n.version,
+                n.uploaded_text()
+            );
         }
     }
     out

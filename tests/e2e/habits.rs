@@ -1,0 +1,239 @@
+//! pip-compile and uv habits (issue 15): their command lines, stdin, pip's index
+//! configuration, annotation options and `# via -c`.
+
+use std::io::Write;
+use std::process::Stdio;
+
+use crate::common::{
+    lockit_cmd, read, resolve, run, scenario, serve, tempdir, write, SMALL, TARGET_ARGS,
+};
+
+/// A typical pip-compile command line works as written.
+#[test]
+fn a_pip_compile_command_line_works() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    let args = [
+        "--generate-hashes",
+        "--allow-unsafe",
+        "--strip-extras",
+        "--no-emit-index-url",
+        "--annotation-style=split",
+        "--output-file=requirements.txt",
+        "requirements.in",
+    ];
+    resolve(dir.path(), &index.url(), args).assert_ok();
+    let lock = read(&dir.path().join("requirements.txt"));
+    assert!(lock.contains("app==1.0.0"), "{lock}");
+    assert!(
+        !lock.lines().any(|l| l.starts_with("--index-url")),
+        "{lock}"
+    );
+    let mut verify = lockit_cmd(dir.path());
+    verify.args(["verify", "requirements.in"]);
+    run(&mut verify).assert_ok();
+}
+
+/// `cat requirements.in | lockit resolve - -o out.txt` locks what the file would.
+#[test]
+fn requirements_on_stdin() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    resolve(
+        dir.path(),
+        &index.url(),
+        ["requirements.in", "-o", "from-file.txt"],
+    )
+    .assert_ok();
+    let mut cmd = crate::common::resolve_cmd(dir.path(), &index.url());
+    cmd.args(["-", "-o", "out.txt"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"app\n")
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pins = |name: &str| crate::common::pins(&read(&dir.path().join(name)));
+    assert_eq!(pins("out.txt"), pins("from-file.txt"));
+    // Without -o there is no file to name after the input.
+    let run = resolve(dir.path(), &index.url(), ["-"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("-o FILE"), "{}", run.stderr);
+}
+
+/// pip's index configuration is read when lockit is given none, and an unreachable
+/// `PIP_INDEX_URL` is a network failure that names it.
+#[test]
+fn pip_index_url_and_pip_conf_are_read() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    let lock = |env: &[(&str, String)]| {
+        let mut cmd = lockit_cmd(dir.path());
+        cmd.arg("resolve").args(TARGET_ARGS).args([
+            "--no-cache",
+            "requirements.in",
+            "-o",
+            "-",
+            "--connect-timeout",
+            "2",
+        ]);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        run(&mut cmd)
+    };
+    let via_env = lock(&[("PIP_INDEX_URL", index.url())]);
+    via_env.assert_ok();
+    assert!(
+        via_env
+            .stdout
+            .contains(&format!("# index-url: {}", index.url())),
+        "{}",
+        via_env.stdout
+    );
+
+    let conf = write(
+        dir.path(),
+        "pip.conf",
+        format!("[global]\nindex-url = {}\n", index.url()),
+    );
+    let via_file = lock(&[("PIP_CONFIG_FILE", conf.display().to_string())]);
+    via_file.assert_ok();
+    assert!(
+        via_file.stdout.contains("app==1.0.0"),
+        "{}",
+        via_file.stdout
+    );
+
+    let dead = "http://127.0.0.1:9/simple/".to_string();
+    let failed = lock(&[("PIP_INDEX_URL", dead)]);
+    failed.assert_code(3);
+    assert!(failed.stderr.contains("127.0.0.1:9"), "{}", failed.stderr);
+}
+
+/// `--no-annotate`, `--annotation-style line`, `--emit-index-url`,
+/// `--custom-compile-command` and `--dry-run`, and `verify` of such a lock.
+#[test]
+fn annotation_and_header_options() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    resolve(
+        dir.path(),
+        &index.url(),
+        ["requirements.in", "--no-annotate"],
+    )
+    .assert_ok();
+    let lock = read(&dir.path().join("requirements.txt"));
+    assert!(!lock.contains("# via"), "{lock}");
+    let mut verify = lockit_cmd(dir.path());
+    verify.args(["verify", "requirements.in"]);
+    run(&mut verify).assert_ok();
+
+    let args = [
+        "requirements.in",
+        "--annotation-style",
+        "line",
+        "--emit-index-url",
+        "-o",
+        "-",
+    ];
+    let line = resolve(dir.path(), &index.url(), args);
+    line.assert_ok();
+    assert!(
+        line.stdout
+            .contains(&format!("--index-url {}\n", index.url())),
+        "{}",
+        line.stdout
+    );
+    assert!(
+        line.stdout.contains("  # via -r requirements.in\n"),
+        "{}",
+        line.stdout
+    );
+
+    let custom = resolve(
+        dir.path(),
+        &index.url(),
+        [
+            "requirements.in",
+            "--custom-compile-command",
+            "make lock",
+            "-o",
+            "-",
+        ],
+    );
+    assert!(
+        custom.stdout.contains("#    make lock\n"),
+        "{}",
+        custom.stdout
+    );
+
+    let before = read(&dir.path().join("requirements.txt"));
+    let dry = resolve(
+        dir.path(),
+        &index.url(),
+        ["requirements.in", "--dry-run", "-U"],
+    );
+    dry.assert_ok();
+    assert!(dry.stdout.contains("app==1.0.0"), "{}", dry.stdout);
+    assert_eq!(read(&dir.path().join("requirements.txt")), before);
+}
+
+/// Pins a constraint file applies to say so: `# via -c constraints.txt`.
+#[test]
+fn constraints_are_annotated() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    write(dir.path(), "constraints.txt", "util<2\n");
+    resolve(
+        dir.path(),
+        &index.url(),
+        ["requirements.in", "-c", "constraints.txt"],
+    )
+    .assert_ok();
+    let vias = crate::common::vias(&read(&dir.path().join("requirements.txt")));
+    assert!(
+        vias["util"].contains(&"-c constraints.txt".to_string()),
+        "{vias:?}"
+    );
+    let mut verify = lockit_cmd(dir.path());
+    verify.args(["verify", "requirements.in"]);
+    run(&mut verify).assert_ok();
+}
+
+/// Another tool's spelling gets lockit's, not clap's `-- --flag` tip.
+#[test]
+fn unknown_options_name_the_lockit_spelling() {
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    let mut cmd = lockit_cmd(dir.path());
+    cmd.args([
+        "resolve",
+        "requirements.in",
+        "--index",
+        "https://example.org/simple",
+    ]);
+    let out = run(&mut cmd);
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("lockit spells it `--index-url`"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("-- --"), "{}", out.stderr);
+}
