@@ -146,7 +146,15 @@ pub fn pinned_version(range: &Ranges<Version>) -> Option<&Version> {
 
 /// A version without the internal markers used to build ranges.
 pub(crate) fn clean(v: &Version) -> Version {
-    let mut v = v.clone().with_min(None).with_max(None);
+    let mut v = v.clone();
+    // pep440_rs asserts (in debug builds) that no pre/dev/post version ever carries these
+    // markers, even when clearing them: only clear what is set.
+    if Version::min(&v).is_some() {
+        v = v.with_min(None);
+    }
+    if Version::max(&v).is_some() {
+        v = v.with_max(None);
+    }
     if v.local() == [LocalSegment::Number(u64::MAX)] {
         v = v.without_local();
     }
@@ -315,6 +323,25 @@ mod tests {
         // `!=1.0a1` excludes a pre-release; it does not ask for one.
         assert!(!names("!=1.0a1"));
         assert!(!names(">=1.0"));
+    }
+
+    /// Found by the corpus "why not newer" test: writing a range bounded by a dev release
+    /// panicked in debug builds (pep440_rs asserts no dev version takes a `min` marker, even
+    /// `with_min(None)`).
+    #[test]
+    fn regression_ranges_bounded_by_dev_pre_and_post_releases_are_written() {
+        for spec in [
+            ">=1.0.dev0",
+            "<2.0.dev3",
+            ">1.0a1",
+            "<=1.0.post1.dev2",
+            "==1.0rc1",
+            ">=1.0.post2",
+        ] {
+            let r = specifiers_range(&VersionSpecifiers::from_str(spec).unwrap());
+            assert!(range_text(&r).is_some(), "{spec}");
+            assert!(range_text(&r.complement()).is_some(), "!{spec}");
+        }
     }
 
     proptest::proptest! {

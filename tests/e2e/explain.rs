@@ -63,6 +63,20 @@ fn run(scenario: &str, command: &[&str]) -> String {
         .args(["--connect-timeout", "5", "--read-timeout", "20"])
         .args(option_flags(&s))
         .env("NO_COLOR", "1");
+    if let Some(list) = s.root.other.get("lock") {
+        // An existing lock: its pins are preferences, as `resolve` keeps them.
+        let pins: Vec<&str> = list
+            .as_array()
+            .expect("lock is a list")
+            .iter()
+            .map(|v| v.as_str().expect("strings"))
+            .collect();
+        write(
+            dir.path(),
+            "requirements.txt",
+            format!("{}\n", pins.join("\n")),
+        );
+    }
     if let Some(list) = s.root.other.get("constraints") {
         let lines: Vec<&str> = list
             .as_array()
@@ -168,6 +182,7 @@ snapshots! {
     explain_transitive_path => "ok-many-dependents" ["explain", "frames"],
     explain_held_back => "ok-held-back" ["explain", "numpy"],
     explain_yanked_pin => "yanked-pinned" ["explain", "lib"],
+    explain_kept_by_lock => "ok-kept-by-lock" ["explain", "lib"],
     explain_held_back_json => "ok-held-back" ["explain", "numpy", "--format", "json"],
     explain_skipped_for_target => "ok-skipped-for-target" ["explain", "native"],
     explain_conflict_held => "ok-conflict-held" ["explain", "lib"],

@@ -26,8 +26,18 @@ fn reason_json(reason: &SkipReason) -> Value {
         SkipReason::Yanked(why) => json!({ "kind": "yanked", "why": why }),
         SkipReason::Prerelease => json!({ "kind": "prerelease" }),
         SkipReason::Conflict(lines) => json!({ "kind": "conflict", "derivation": lines }),
-        SkipReason::AlsoResolves => json!({ "kind": "also-resolves" }),
-        SkipReason::NotChecked => json!({ "kind": "not-checked" }),
+        SkipReason::AlsoResolves {
+            moved,
+            kept_by_lock,
+        } => json!({
+            "kind": "also-resolves",
+            "kept_by_lock": kept_by_lock,
+            "moves": moved.iter().map(|(n, was, would)| json!({
+                "package": n.to_string(), "pinned": was.to_string(), "would_be": would.to_string(),
+            })).collect::<Vec<_>>(),
+        }),
+        SkipReason::OlderThanChecked => json!({ "kind": "older-than-checked" }),
+        SkipReason::Unchecked(why) => json!({ "kind": "not-checked", "why": why }),
     }
 }
 

@@ -45,10 +45,18 @@ pub enum SkipReason {
     /// Every requirement on the package allows it, but choosing it fails; the lines
     /// explain the conflict.
     Conflict(Vec<String>),
-    /// Allowed and resolvable too; the solver settled on the pin while backtracking.
-    AlsoResolves,
-    /// Allowed by every requirement; not checked further (only the newest is).
-    NotChecked,
+    /// Allowed and resolvable too, moving these other pins (name, pinned, would be).
+    AlsoResolves {
+        /// The other pins choosing it moves.
+        moved: Vec<(PackageName, Version, Version)>,
+        /// True when the pin is kept because an existing lock pins it.
+        kept_by_lock: bool,
+    },
+    /// Allowed by every requirement; older than the newest allowed release, which is the
+    /// one solved again.
+    OlderThanChecked,
+    /// Allowed by every requirement; solving again with it did not finish (the reason).
+    Unchecked(String),
 }
 
 /// A run of versions skipped for one reason, newest first.
@@ -275,9 +283,18 @@ fn pinned(
                 )
             } else if !checked_conflict {
                 checked_conflict = true;
-                conflict_of(index, roots, constraints, options, name, v, until)
+                conflict_of(
+                    index,
+                    roots,
+                    constraints,
+                    options,
+                    resolution,
+                    name,
+                    v,
+                    until,
+                )
             } else {
-                SkipReason::NotChecked
+                SkipReason::OlderThanChecked
             }
         };
         match skipped.last_mut() {
@@ -317,11 +334,16 @@ fn yank_reason(map: &VersionMap, v: &Version) -> String {
 }
 
 /// Solves again with `name==v` added to the inputs, to say why `v` was not chosen.
+/// What choosing `v` would cost: solving again with `name==v` required (the lock's pins
+/// still preferred) either fails, and the conflict says why, or resolves, and the pins it
+/// moves say what the solver traded.
+#[allow(clippy::too_many_arguments)]
 fn conflict_of(
     index: &dyn Index,
     roots: &[SourcedRequirement],
     constraints: &[SourcedRequirement],
     options: &ResolveOptions,
+    chosen: &Resolution,
     name: &PackageName,
     v: &Version,
     until: Instant,
@@ -331,7 +353,9 @@ fn conflict_of(
         until,
     };
     let Ok(requirement) = lockit_types::parse_requirement(&format!("{name}=={v}")) else {
-        return SkipReason::NotChecked;
+        return SkipReason::Unchecked(format!(
+            "`{name}=={v}` is not a requirement lockit can read"
+        ));
     };
     let mut with_pin = roots.to_vec();
     with_pin.push(SourcedRequirement::new(
@@ -339,9 +363,28 @@ fn conflict_of(
         RequirementOrigin::Named("the pin being tried".to_string()),
     ));
     match crate::solve(&bounded, &with_pin, constraints, options) {
-        Ok(_) => SkipReason::AlsoResolves,
+        Ok(other) => SkipReason::AlsoResolves {
+            kept_by_lock: options
+                .preferences
+                .get(name)
+                .is_some_and(|p| chosen.get(name).is_some_and(|c| c.version == *p)),
+            moved: other
+                .packages
+                .iter()
+                .filter(|p| p.name != *name)
+                .filter_map(|p| {
+                    let was = chosen.get(&p.name)?;
+                    (was.version != p.version)
+                        .then(|| (p.name.clone(), was.version.clone(), p.version.clone()))
+                })
+                .collect(),
+        },
         Err(ResolveError::NoSolution(report)) => SkipReason::Conflict(report.derivation().to_vec()),
-        Err(ResolveError::Index(_)) => SkipReason::NotChecked,
+        Err(ResolveError::Index(e)) if Instant::now() >= until => SkipReason::Unchecked(format!(
+            "solving again with it took longer than {}s ({e})",
+            SEARCH_BUDGET.as_secs()
+        )),
+        Err(ResolveError::Index(e)) => SkipReason::Unchecked(format!("the index failed: {e}")),
     }
 }
 

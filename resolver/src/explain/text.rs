@@ -70,16 +70,42 @@ fn reason_text(name: &PackageName, pin: &Version, reason: &SkipReason) -> Vec<St
             vec!["pre-releases, which are left out (--prerelease allow considers them)".to_string()]
         }
         SkipReason::Conflict(lines) => {
-            let mut out =
-                vec![format!("allowed by every requirement on {name}, but choosing it fails:")];
+            let mut out = vec![format!(
+                "allowed by every requirement on {name}, but choosing it fails:"
+            )];
             out.extend(lines.iter().map(|l| format!("    {l}")));
             out
         }
-        SkipReason::AlsoResolves => vec![format!(
-            "allowed, and it resolves too; {name} {pin} was kept (an existing lock pins it, or the solver settled there); `lockit resolve -P {name}` moves it"
-        )],
-        SkipReason::NotChecked => {
-            vec!["allowed by every requirement; not chosen for the same reason as the newer one".to_string()]
+        SkipReason::AlsoResolves {
+            moved,
+            kept_by_lock,
+        } => {
+            let with = if moved.is_empty() {
+                "with every other pin unchanged".to_string()
+            } else {
+                let list: Vec<String> = moved
+                    .iter()
+                    .map(|(n, was, would)| format!("{n} {would} instead of {was}"))
+                    .collect();
+                format!("with {}", list.join(", "))
+            };
+            let why = if *kept_by_lock {
+                format!("{name} {pin} is kept because the existing lock pins it")
+            } else if moved.iter().all(|(_, was, would)| would > was) {
+                "nothing would be older, so lockit should have chosen it: please report this"
+                    .to_string()
+            } else {
+                "the solver kept the newer of the pins that would move".to_string()
+            };
+            vec![format!(
+                "allowed, and it resolves too, {with}; {why}; `lockit resolve -P {name}` moves it"
+            )]
+        }
+        SkipReason::OlderThanChecked => {
+            vec!["allowed by every requirement; older than the newest allowed release, whose check is above".to_string()]
+        }
+        SkipReason::Unchecked(why) => {
+            vec![format!("allowed by every requirement; not checked: {why}")]
         }
     }
 }
