@@ -17,6 +17,7 @@ mod artifacts;
 mod fault;
 mod http;
 pub mod model;
+pub mod python;
 mod recorded;
 mod recorder;
 mod scenario;

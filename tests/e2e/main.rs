@@ -17,6 +17,7 @@ mod habits;
 mod input_errors;
 mod live_pypi;
 mod output;
+mod private_index;
 mod pylock;
 mod pyproject;
 mod recorded_pypi;
