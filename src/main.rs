@@ -22,7 +22,7 @@ fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.kind() == clap::error::ErrorKind::UnknownArgument => {
-            eprintln!("error: {}", cli::unknown_option(&e));
+            eprintln!("{} {}", error_word(), cli::unknown_option(&e));
             return exit_code::Exit::BadInput.into();
         }
         Err(e) => e.exit(),
@@ -31,9 +31,15 @@ fn main() -> ExitCode {
         Ok(code) => code.into(),
         Err(failure) => {
             if !failure.message.is_empty() {
-                eprintln!("error: {}", failure.message);
+                eprintln!("{} {}", error_word(), failure.message);
             }
             failure.code.into()
         }
     }
+}
+
+/// `error:`, in bold red on a terminal without `NO_COLOR`.
+fn error_word() -> String {
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    lockit_resolver::Paint::red(&style::Style::new(terminal), "error:")
 }

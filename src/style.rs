@@ -1,7 +1,5 @@
 //! Terminal styling: colour only on a terminal, never with `NO_COLOR`.
 
-use std::io::IsTerminal;
-
 /// Terminal styling: on only for a terminal without `NO_COLOR`.
 #[derive(Clone, Copy)]
 pub struct Style {
@@ -9,11 +7,11 @@ pub struct Style {
 }
 
 impl Style {
-    /// Styling for stdout.
-    pub fn detect() -> Style {
+    /// Styling for a stream that is (or is not) a terminal: `std::io::stdout().is_terminal()`.
+    pub fn new(terminal: bool) -> Style {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Style {
-            on: !no_color && std::io::stdout().is_terminal(),
+            on: !no_color && terminal,
         }
     }
 

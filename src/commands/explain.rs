@@ -60,7 +60,7 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
         &options,
         &name,
     );
-    let style = Style::detect();
+    let style = Style::new(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     let (code, text) = match result {
         Ok((_, explanation)) => {
             let hidden = hint_options.exclude_newer.map(|cutoff| Hidden {

@@ -43,6 +43,20 @@ fn locate(path: &Path, lock_dir: &Path) -> PathBuf {
     }
 }
 
+/// `given` where given, else what the header recorded.
+fn pick<T: Clone>(given: &Option<T>, recorded: &mut Option<T>) {
+    if given.is_some() {
+        recorded.clone_from(given);
+    }
+}
+
+/// `given` where any were given, else what the header recorded.
+fn pick_list<T: Clone>(given: &[T], recorded: &mut Vec<T>) {
+    if !given.is_empty() {
+        *recorded = given.to_vec();
+    }
+}
+
 /// The header's options, with what was given to `verify` taking precedence.
 fn merge(header: &CommonArgs, given: &CommonArgs, lock_dir: &Path) -> CommonArgs {
     let mut t = header.clone();
@@ -53,30 +67,16 @@ fn merge(header: &CommonArgs, given: &CommonArgs, lock_dir: &Path) -> CommonArgs
         .iter()
         .map(|p| locate(p, lock_dir))
         .collect();
-    let pick = |given: &Option<String>, recorded: &mut Option<String>| {
-        if given.is_some() {
-            recorded.clone_from(given);
-        }
-    };
     pick(&given.target.python_version, &mut t.target.python_version);
     pick(&given.target.python_platform, &mut t.target.python_platform);
     pick(&r.exclude_newer, &mut t.resolver.exclude_newer);
     pick(&i.index_url, &mut t.index.index_url);
-    if r.prerelease.is_some() {
-        t.resolver.prerelease = r.prerelease;
-    }
-    let list = |given: &Vec<String>, recorded: &mut Vec<String>| {
-        if !given.is_empty() {
-            recorded.clone_from(given);
-        }
-    };
-    list(&i.extra_index_url, &mut t.index.extra_index_url);
-    list(&i.find_links, &mut t.index.find_links);
-    list(&r.only_binary, &mut t.resolver.only_binary);
-    list(&r.no_binary, &mut t.resolver.no_binary);
-    if !r.constraints.is_empty() {
-        t.resolver.constraints.clone_from(&r.constraints);
-    }
+    pick(&r.prerelease, &mut t.resolver.prerelease);
+    pick_list(&i.extra_index_url, &mut t.index.extra_index_url);
+    pick_list(&i.find_links, &mut t.index.find_links);
+    pick_list(&r.only_binary, &mut t.resolver.only_binary);
+    pick_list(&r.no_binary, &mut t.resolver.no_binary);
+    pick_list(&r.constraints, &mut t.resolver.constraints);
     t.resolver.pre |= r.pre;
     if given.cache.cache_dir.is_some() {
         t.cache.cache_dir.clone_from(&given.cache.cache_dir);
