@@ -1,62 +1,55 @@
-//! Explaining a failed resolution to a person: ranges as users write them, versions
-//! collapsed to those that exist, requirements named by file and line, the target
-//! spelled out, hints for the usual causes and changes that were checked to resolve.
+//! Explaining a failed resolution to a person, on one screen whatever the release
+//! history: versions named as a person would name them, the reasons many releases are
+//! unusable gathered into one sentence, requirements named by file and line, the
+//! target spelled out, hints only where they apply, and changes that were checked to
+//! resolve.
+//!
+//! [`tree`] rewrites the solver's derivation, [`words`] names sets of versions,
+//! [`hints`] gives advice; a report never exceeds [`REPORT_MAX_LINES`] lines and
+//! [`REPORT_MAX_BYTES`] bytes.
 
-use std::collections::{BTreeSet, HashMap};
+mod hints;
+mod tree;
+mod words;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
-use std::sync::Arc;
 
-use lockit_types::{PackageName, SourcedRequirement, Target, Version, Yanked};
+use lockit_types::{PackageName, SourcedRequirement, Target, Version};
 use pubgrub::{
-    DefaultStringReporter, DerivationTree, Derived, External, Map, Ranges, ReportFormatter,
-    Reporter, Term,
+    DefaultStringReporter, Derived, External, Map, Ranges, ReportFormatter, Reporter, Term,
 };
 
-use crate::availability::{abis, platforms, target_abi, unavailable_text, Unavailable, Unusable};
-use crate::candidates::VersionMap;
-use crate::options::ResolveOptions;
+use crate::availability::{agree, clip, common_kind, kind, predicate, Kind, Unavailable};
+use crate::options::{PrereleaseMode, ResolveOptions};
 use crate::package::Pkg;
-use crate::ranges::range_text;
+use crate::ranges::names_prerelease;
 
-type Tree = crate::provider::Derivation;
-type Ext = External<Pkg, Ranges<Version>, Unavailable>;
+pub(crate) use words::{and_list, Known, Maps};
+
+use tree::{Causes, Ext};
+use words::{capped_and_list, Phrase, Words};
+
 type Terms = Map<Pkg, Term<Ranges<Version>>>;
+type Node = Derived<Pkg, Ranges<Version>, Causes>;
 
-/// What the report knows about one project's published versions.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Known {
-    /// Every version, oldest first.
-    pub versions: Vec<Version>,
-    /// Yanked versions, with the reason the index gave (possibly empty).
-    pub yanked: HashMap<Version, String>,
-}
-
-impl Known {
-    /// Versions and yanks from a version map.
-    pub fn from_map(map: &VersionMap) -> Self {
-        let mut versions = Vec::new();
-        let mut yanked = HashMap::new();
-        for (v, e) in map.newest_first() {
-            versions.push(v.clone());
-            if e.yanked {
-                let reason = e
-                    .files
-                    .iter()
-                    .find_map(|f| match &f.yanked {
-                        Yanked::Yes(r) => Some(r.clone()),
-                        Yanked::No => None,
-                    })
-                    .unwrap_or_default();
-                yanked.insert(v.clone(), reason);
-            }
-        }
-        versions.reverse();
-        Known { versions, yanked }
-    }
-}
-
-/// What the report knows about each project, by name.
-pub(crate) type Maps = HashMap<PackageName, Known>;
+/// The most lines a whole report takes (heading, derivation, hints, fixes, note).
+pub const REPORT_MAX_LINES: usize = 40;
+/// The most bytes a whole report takes.
+pub const REPORT_MAX_BYTES: usize = 6 * 1024;
+/// The most derivation steps shown; earlier ones are counted instead. With the other
+/// parts at their most, and `explain`'s list of versions, a report stays in budget.
+const MAX_STEPS: usize = 18;
+/// The most bytes of derivation shown.
+const MAX_STEP_BYTES: usize = 3200;
+/// The longest line of a report, in characters.
+const MAX_LINE: usize = 300;
+/// The most hints in all, with those added after the derivation's own.
+const MAX_HINTS: usize = 5;
+/// The most pins a suggestion lists.
+const MAX_PINS: usize = 6;
+/// The most items of a list inside a sentence.
+const MAX_ITEMS: usize = 3;
 
 /// A change to the user's requirements that was checked, by re-solving, to resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,27 +68,32 @@ pub struct Suggestion {
 
 impl fmt::Display for Suggestion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.after {
-            Some(after) => write!(
-                f,
+        let mut text = match &self.after {
+            Some(after) => format!(
                 "change `{}` ({}) to `{after}`",
-                self.before, self.location
-            )?,
-            None => write!(f, "remove `{}` ({})", self.before, self.location)?,
-        }
+                clip(&self.before, 80),
+                self.location
+            ),
+            None => format!("remove `{}` ({})", clip(&self.before, 80), self.location),
+        };
         let pins: Vec<String> = self.pins.iter().map(|(n, v)| format!("{n} {v}")).collect();
         if pins.is_empty() {
-            f.write_str(": resolves")
+            text.push_str(": resolves");
         } else {
-            write!(f, ": resolves with {}", pins.join(", "))
+            let mut shown: Vec<String> = pins.iter().take(MAX_PINS).cloned().collect();
+            if pins.len() > MAX_PINS {
+                shown.push(format!("{} more", pins.len() - MAX_PINS));
+            }
+            text.push_str(&format!(": resolves with {}", shown.join(", ")));
         }
+        f.write_str(&clip(&text, MAX_LINE - 40))
     }
 }
 
 /// The derivation tree of a failed resolution and its rendering.
 #[derive(Debug, Clone)]
 pub struct NoSolution {
-    tree: Tree,
+    tree: crate::provider::Derivation,
     roots: Vec<SourcedRequirement>,
     options: ResolveOptions,
     heading: String,
@@ -107,11 +105,15 @@ pub struct NoSolution {
     missing: Vec<(PackageName, Ranges<Version>)>,
     /// Projects whose requested range holds no published version.
     unmatched: Vec<(PackageName, Ranges<Version>)>,
+    /// Whether pre-releases would resolve, once checked.
+    prerelease: hints::PrereleaseCheck,
+    /// Whether the derivation leaves pre-releases worth checking.
+    prerelease_candidate: bool,
 }
 
 impl NoSolution {
     pub(crate) fn new(
-        tree: Tree,
+        tree: crate::provider::Derivation,
         roots: &[SourcedRequirement],
         options: &ResolveOptions,
         available: HashMap<PackageName, Vec<Version>>,
@@ -139,9 +141,29 @@ impl NoSolution {
             search_note: None,
             missing: Vec::new(),
             unmatched: Vec::new(),
+            prerelease: None,
+            prerelease_candidate: false,
         };
         report.render(&maps);
         report
+    }
+
+    /// Projects whose pre-releases the solver may choose.
+    fn prereleases_allowed(&self, maps: &Maps) -> HashSet<PackageName> {
+        match self.options.prerelease {
+            PrereleaseMode::Allow => maps.keys().cloned().collect(),
+            PrereleaseMode::IfNecessaryOrExplicit => self
+                .roots
+                .iter()
+                .filter_map(|r| match &r.requirement.version_or_url {
+                    Some(pep508_rs::VersionOrUrl::VersionSpecifier(s)) if names_prerelease(s) => {
+                        Some(r.requirement.name.clone())
+                    }
+                    _ => None,
+                })
+                .collect(),
+            PrereleaseMode::Disallow | PrereleaseMode::IfNecessary => HashSet::new(),
+        }
     }
 
     /// Writes the report again with what is known about each project.
@@ -150,31 +172,38 @@ impl NoSolution {
         let mut origins: HashMap<PackageName, Vec<String>> = HashMap::new();
         for r in &self.roots {
             let list = origins.entry(r.requirement.name.clone()).or_default();
-            let text = format!("`{}` ({})", r.requirement, r.location());
+            let text = format!(
+                "`{}` ({})",
+                clip(&r.requirement.to_string(), 80),
+                r.location()
+            );
             if !list.contains(&text) {
                 list.push(text);
             }
         }
-        let mut simplified = self.tree.clone();
-        simplify(&mut simplified, maps);
+        let words = Words::new(maps, self.prereleases_allowed(maps));
+        let mut simplified = tree::convert(&self.tree);
+        tree::simplify(&mut simplified, &words);
         let formatter = Plain {
             origins,
-            maps,
+            words: &words,
             target: &options.target,
         };
         let text = DefaultStringReporter::report_with_formatter(&simplified, &formatter);
         let mut body: Vec<String> = Vec::new();
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            if !body.iter().any(|b| b == line) {
-                body.push(line.to_string());
+            let line = clip(line, MAX_LINE);
+            if !body.contains(&line) {
+                body.push(line);
             }
         }
+        self.body = fit_steps(body);
         self.heading = format!(
             "no solution for Python {} on {}:",
             options.target.python, options.target.platform
         );
         let mut all = Vec::new();
-        externals(&simplified, &mut all);
+        tree::externals(&simplified, &mut all);
         let mut missing = Vec::new();
         let mut unmatched = Vec::new();
         for e in &all {
@@ -192,14 +221,17 @@ impl NoSolution {
         }
         missing.dedup();
         unmatched.dedup();
-        self.hints = hints(&all, options, maps);
-        self.body = body;
+        self.prerelease_candidate = hints::prerelease_candidate(&all, &words);
+        self.hints = hints::hints(&all, options, &words, self.prerelease)
+            .into_iter()
+            .map(|h| clip(&h, MAX_LINE))
+            .collect();
         self.missing = missing;
         self.unmatched = unmatched;
     }
 
     /// The raw derivation tree.
-    pub fn tree(&self) -> &Tree {
+    pub fn tree(&self) -> &crate::provider::Derivation {
         &self.tree
     }
 
@@ -240,9 +272,10 @@ impl NoSolution {
     }
 
     /// Adds a hint found outside the resolver (for example by asking the index again
-    /// without `--exclude-newer`).
+    /// without `--exclude-newer`); a report keeps at most a few.
     pub fn add_hint(&mut self, hint: String) {
-        if !self.hints.contains(&hint) {
+        let hint = clip(&hint, MAX_LINE);
+        if !self.hints.contains(&hint) && self.hints.len() < MAX_HINTS {
             self.hints.push(hint);
         }
     }
@@ -251,6 +284,41 @@ impl NoSolution {
         self.suggestions = list;
         self.search_note = note;
     }
+
+    /// True when the derivation leaves only pre-releases in some range, and whether
+    /// allowing them resolves is not yet known.
+    pub(crate) fn wants_prerelease_check(&self) -> bool {
+        self.prerelease_candidate && self.prerelease.is_none()
+    }
+
+    /// Records whether allowing pre-releases resolves; the pre-release hint is given
+    /// only when it does (takes effect at the next [`NoSolution::render`]).
+    pub(crate) fn set_prerelease_check(&mut self, helps: bool) {
+        self.prerelease = Some(helps);
+    }
+}
+
+/// The derivation within [`MAX_STEPS`] lines and [`MAX_STEP_BYTES`] bytes: when it is
+/// longer, its last steps (which reach the user's requirements) after a line that
+/// counts the others. Grouping keeps real reports far below this; it is the bound for
+/// whatever the solver derives.
+fn fit_steps(mut body: Vec<String>) -> Vec<String> {
+    /// Room for the line that counts what is left out.
+    const NOTE: usize = 64;
+    let bytes = |b: &[String]| b.iter().map(|l| l.len() + 3).sum::<usize>();
+    if body.len() <= MAX_STEPS && bytes(&body) <= MAX_STEP_BYTES {
+        return body;
+    }
+    let total = body.len();
+    while body.len() > 1 && (body.len() + 1 > MAX_STEPS || bytes(&body) + NOTE > MAX_STEP_BYTES) {
+        body.remove(0);
+    }
+    let dropped = total - body.len();
+    body.insert(
+        0,
+        format!("… {dropped} of {total} steps are not shown; the last ones follow"),
+    );
+    body
 }
 
 impl fmt::Display for NoSolution {
@@ -279,89 +347,37 @@ impl fmt::Display for NoSolution {
     }
 }
 
-/// `numpy>=2` or `numpy`: a range as the specifier a user would write.
-fn term(pkg: &Pkg, range: &Ranges<Version>) -> String {
-    match (pkg, range_text(range)) {
-        (Pkg::Root, _) => "your requirements".to_string(),
-        (p, Some(s)) if s.contains(" or ") => format!("{p} ({s})"),
-        (p, Some(s)) => format!("{p}{s}"),
-        (p, None) => p.to_string(),
-    }
-}
-
-/// Every version of `pkg` on the index, oldest first.
-fn published<'m>(maps: &'m Maps, pkg: &Pkg) -> Vec<&'m Version> {
-    pkg.name()
-        .and_then(|n| maps.get(n))
-        .map(|k| k.versions.iter().collect())
-        .unwrap_or_default()
-}
-
-/// A range of versions a package may take, written with the versions that exist:
-/// `tensors` (every published version), `tabular 1.0.0`, `werkzeug<=2.3.8`.
-fn existing(maps: &Maps, pkg: &Pkg, range: &Ranges<Version>) -> String {
-    if *pkg == Pkg::Root {
-        return "your requirements".to_string();
-    }
-    let all = published(maps, pkg);
-    let inside: Vec<usize> = (0..all.len()).filter(|&i| range.contains(all[i])).collect();
-    match inside.as_slice() {
-        [] => term(pkg, range),
-        _ if inside.len() == all.len() => pkg.to_string(),
-        [one] => format!("{pkg} {}", all[*one]),
-        [first, .., last] if last - first + 1 == inside.len() => {
-            if *first == 0 {
-                format!("{pkg}<={}", all[*last])
-            } else if *last == all.len() - 1 {
-                format!("{pkg}>={}", all[*first])
-            } else {
-                format!("{pkg}>={},<={}", all[*first], all[*last])
-            }
-        }
-        list => {
-            let shown: Vec<String> = list.iter().map(|&i| all[i].to_string()).collect();
-            format!("{pkg} {}", shortlist_strings(&shown))
-        }
-    }
-}
-
 /// The newest few of a list, oldest first: `…, 1.5.0, 2.0.0`.
-fn shortlist_strings(items: &[String]) -> String {
-    const SHOWN: usize = 5;
-    let tail = &items[items.len().saturating_sub(SHOWN)..];
-    let mut text: Vec<String> = tail.to_vec();
-    if items.len() > SHOWN {
-        text.insert(0, "…".to_string());
-    }
-    text.join(", ")
-}
-
 fn shortlist(versions: &[&Version]) -> String {
     let items: Vec<String> = versions.iter().map(ToString::to_string).collect();
-    shortlist_strings(&items)
+    crate::availability::newest(&items, 5)
 }
 
-struct Plain<'m> {
+/// A kind of reason, the versions it applies to, and the reasons.
+type KindGroup<'c> = (Kind, Ranges<Version>, Vec<&'c Unavailable>);
+
+struct Plain<'w> {
     origins: HashMap<PackageName, Vec<String>>,
-    maps: &'m Maps,
-    target: &'m Target,
+    words: &'w Words<'w>,
+    target: &'w Target,
 }
 
 impl Plain<'_> {
     fn no_versions(&self, p: &Pkg, range: &Ranges<Version>) -> String {
-        let all = published(self.maps, p);
+        let words = self.words;
+        let all = words.published(p);
         if all.is_empty() {
             return format!("{p} does not exist on the index");
         }
+        let spec = words.spec(p, range);
         let inside: Vec<&Version> = all.iter().copied().filter(|v| range.contains(v)).collect();
         if inside.is_empty() {
             return format!(
-                "no version of {p} matches {} (the index has {})",
-                term(p, range),
+                "no version of {p} matches {spec} (the index has {})",
                 shortlist(&all)
             );
         }
-        let known = p.name().and_then(|n| self.maps.get(n));
+        let known = words.known(p);
         let yanked: Vec<&Version> = inside
             .iter()
             .copied()
@@ -369,8 +385,7 @@ impl Plain<'_> {
             .collect();
         if yanked.len() == inside.len() {
             return format!(
-                "every version of {p} that matches {} is yanked ({})",
-                term(p, range),
+                "every version of {p} that matches {spec} is yanked ({})",
                 shortlist(&yanked)
             );
         }
@@ -384,46 +399,108 @@ impl Plain<'_> {
                 .filter(|v| !yanked.contains(v))
                 .collect();
             return format!(
-                "only pre-releases of {p} match {} ({}; pre-releases are not allowed)",
-                term(p, range),
+                "only pre-releases of {p} match {spec} ({}; pre-releases are not allowed)",
                 shortlist(&pre)
             );
         }
         format!(
-            "no version of {p} matches {} (the index has {})",
-            term(p, range),
+            "no version of {p} matches {spec} (the index has {})",
             shortlist(&all)
         )
     }
+
+    /// "tornado 4.0 to 4.5.3 have only sdists without static metadata": versions of one
+    /// project and why they cannot be used, one clause per kind of reason.
+    fn unusable(&self, p: &Pkg, range: &Ranges<Version>, causes: &Causes) -> String {
+        let span = self.words.span(p, range);
+        let mut kinds: Vec<KindGroup<'_>> = Vec::new();
+        for (r, why) in &causes.0 {
+            let k = kind(why, self.target).family();
+            match kinds.iter_mut().find(|g| g.0 == k) {
+                Some(g) => {
+                    g.1 = g.1.union(r);
+                    g.2.push(why);
+                }
+                None => kinds.push((k, r.clone(), vec![why])),
+            }
+        }
+        let word = |whys: &[&Unavailable], plural: bool, detail: bool| -> String {
+            match common_kind(whys, self.target) {
+                Some(k) => predicate(k, whys, self.target, plural, detail),
+                None => agree(plural, "cannot be used", "cannot be used").to_string(),
+            }
+        };
+        match kinds.as_slice() {
+            [] => format!("{} cannot be used", span.text),
+            [(_, _, whys)] => format!("{} {}", span.text, word(whys, span.plural, true)),
+            _ => {
+                // Most common reason first.
+                let mut counted: Vec<(usize, &KindGroup<'_>)> = kinds
+                    .iter()
+                    .map(|g| (self.words.count(p, &g.1), g))
+                    .collect();
+                counted.sort_by_key(|c| std::cmp::Reverse(c.0));
+                let mut parts: Vec<String> = counted
+                    .iter()
+                    .take(MAX_ITEMS)
+                    .map(|(n, (_, r, whys))| {
+                        let one = *n <= 1;
+                        let who = match (one, self.words.newest(p, r)) {
+                            (true, Some(v)) => v.to_string(),
+                            _ => n.to_string(),
+                        };
+                        format!("{who} {}", word(whys, !one, false))
+                    })
+                    .collect();
+                let rest: usize = counted.iter().skip(MAX_ITEMS).map(|(n, _)| n).sum();
+                if rest > 0 {
+                    parts.push(format!("{rest} for other reasons"));
+                }
+                format!(
+                    "{} cannot be used ({})",
+                    span.text,
+                    capped_and_list(&parts, MAX_ITEMS + 1)
+                )
+            }
+        }
+    }
+
+    fn span(&self, p: &Pkg, r: &Ranges<Version>) -> Phrase {
+        self.words.span(p, r)
+    }
 }
 
-impl ReportFormatter<Pkg, Ranges<Version>, Unavailable> for Plain<'_> {
+impl ReportFormatter<Pkg, Ranges<Version>, Causes> for Plain<'_> {
     type Output = String;
 
     fn format_external(&self, external: &Ext) -> String {
         match external {
             External::NotRoot(..) => "we are solving your requirements".to_string(),
             External::NoVersions(p, range) => self.no_versions(p, range),
-            External::Custom(p, range, why) => format!(
-                "{} {}",
-                existing(self.maps, p, range),
-                unavailable_text(why, self.target)
-            ),
+            External::Custom(p, range, causes) => self.unusable(p, range, causes),
             External::FromDependencyOf(Pkg::Root, _, dep, range) => {
                 match dep.name().and_then(|n| self.origins.get(n)) {
-                    Some(list) => format!("you require {}", list.join(" and ")),
-                    None => format!("you require {}", term(dep, range)),
+                    Some(list) => format!("you require {}", capped_and_list(list, MAX_ITEMS)),
+                    None => format!("you require {}", self.words.spec(dep, range)),
                 }
             }
             External::FromDependencyOf(Pkg::Extra(n, e), prange, Pkg::Project(d), _) if n == d => {
-                let base = existing(self.maps, &Pkg::Project(n.clone()), prange);
-                format!("{base} with its extra `{e}` is the same release of {n}")
+                let base = self.span(&Pkg::Project(n.clone()), prange);
+                format!(
+                    "{} with its extra `{e}` {} the same release of {n}",
+                    base.text,
+                    base.verb("is", "are")
+                )
             }
-            External::FromDependencyOf(p, prange, dep, drange) => format!(
-                "{} depends on {}",
-                existing(self.maps, p, prange),
-                term(dep, drange)
-            ),
+            External::FromDependencyOf(p, prange, dep, drange) => {
+                let who = self.span(p, prange);
+                format!(
+                    "{} {} on {}",
+                    who.text,
+                    who.verb("depends", "depend"),
+                    self.words.spec(dep, drange)
+                )
+            }
         }
     }
 
@@ -432,18 +509,20 @@ impl ReportFormatter<Pkg, Ranges<Version>, Unavailable> for Plain<'_> {
         match list.as_slice() {
             [] | [(Pkg::Root, _)] => "your requirements cannot be satisfied".to_string(),
             [(p, Term::Positive(r))] => {
-                format!("{} cannot be used", existing(self.maps, p, r))
+                format!("{} cannot be used", self.span(p, r).text)
             }
-            [(p, Term::Negative(r))] => format!("{} is required", term(p, r)),
+            [(p, Term::Negative(r))] => format!("{} is required", self.words.spec(p, r)),
             [(p1, Term::Positive(r1)), (p2, Term::Negative(r2))]
             | [(p2, Term::Negative(r2)), (p1, Term::Positive(r1))] => {
                 if **p1 == Pkg::Root {
-                    format!("you require {}", term(p2, r2))
+                    format!("you require {}", self.words.spec(p2, r2))
                 } else {
+                    let who = self.span(p1, r1);
                     format!(
-                        "{} depends on {}",
-                        existing(self.maps, p1, r1),
-                        term(p2, r2)
+                        "{} {} on {}",
+                        who.text,
+                        who.verb("depends", "depend"),
+                        self.words.spec(p2, r2)
                     )
                 }
             }
@@ -455,20 +534,31 @@ impl ReportFormatter<Pkg, Ranges<Version>, Unavailable> for Plain<'_> {
                 for (p, t) in many {
                     match t {
                         Term::Positive(_) if **p == Pkg::Root => root = true,
-                        Term::Positive(r) => users.push(existing(self.maps, p, r)),
-                        Term::Negative(r) => needs.push(term(p, r)),
+                        Term::Positive(r) => users.push(self.span(p, r).text),
+                        Term::Negative(r) => needs.push(self.words.spec(p, r)),
                     }
                 }
+                let users_text = capped_and_list(&users, MAX_ITEMS);
                 let who = match (root, users.is_empty()) {
                     (true, true) => "your requirements".to_string(),
-                    (true, false) => format!("with your requirements, {}", users.join(" and ")),
-                    (false, _) => users.join(" and "),
+                    (true, false) => format!("with your requirements, {users_text}"),
+                    (false, _) => users_text.clone(),
                 };
                 if needs.is_empty() {
-                    format!("{} cannot be used together", users.join(", "))
+                    match (root, users.len()) {
+                        (true, 1) => format!("{users_text} cannot be used with your requirements"),
+                        (true, _) => {
+                            format!("{users_text} cannot be used together with your requirements")
+                        }
+                        (false, _) => format!("{users_text} cannot be used together"),
+                    }
                 } else {
                     let verb = if users.len() == 1 { "needs" } else { "need" };
-                    format!("{who} {verb} {}", needs.join(" or "))
+                    let mut shown: Vec<String> = needs.iter().take(MAX_ITEMS).cloned().collect();
+                    if needs.len() > MAX_ITEMS {
+                        shown.push(format!("one of {} others", needs.len() - MAX_ITEMS));
+                    }
+                    format!("{who} {verb} {}", shown.join(" or "))
                 }
             }
         }
@@ -486,9 +576,9 @@ impl ReportFormatter<Pkg, Ranges<Version>, Unavailable> for Plain<'_> {
     fn explain_both_ref(
         &self,
         id1: usize,
-        d1: &Derived<Pkg, Ranges<Version>, Unavailable>,
+        d1: &Node,
         id2: usize,
-        d2: &Derived<Pkg, Ranges<Version>, Unavailable>,
+        d2: &Node,
         current: &Terms,
     ) -> String {
         format!(
@@ -499,13 +589,7 @@ impl ReportFormatter<Pkg, Ranges<Version>, Unavailable> for Plain<'_> {
         )
     }
 
-    fn explain_ref_and_external(
-        &self,
-        id: usize,
-        d: &Derived<Pkg, Ranges<Version>, Unavailable>,
-        e: &Ext,
-        current: &Terms,
-    ) -> String {
+    fn explain_ref_and_external(&self, id: usize, d: &Node, e: &Ext, current: &Terms) -> String {
         format!(
             "Because {} (we know from ({id})) and {}, {}.",
             self.format_terms(&d.terms),
@@ -522,12 +606,7 @@ impl ReportFormatter<Pkg, Ranges<Version>, Unavailable> for Plain<'_> {
         )
     }
 
-    fn and_explain_ref(
-        &self,
-        id: usize,
-        d: &Derived<Pkg, Ranges<Version>, Unavailable>,
-        current: &Terms,
-    ) -> String {
+    fn and_explain_ref(&self, id: usize, d: &Node, current: &Terms) -> String {
         format!(
             "And because {} (we know from ({id})), {}.",
             self.format_terms(&d.terms),
@@ -545,78 +624,8 @@ impl ReportFormatter<Pkg, Ranges<Version>, Unavailable> for Plain<'_> {
     }
 }
 
-/// True when `range` holds no version of `pkg` that the index publishes.
-fn holds_nothing(maps: &Maps, pkg: &Pkg, range: &Ranges<Version>) -> bool {
-    let all = published(maps, pkg);
-    !all.is_empty() && !all.iter().any(|v| range.contains(v))
-}
-
-/// Folds "no version of X matches X!=1.0" steps (ranges that hold no published
-/// version) into the neighbouring fact, so the report speaks only of versions that
-/// exist: "X==1.0 depends on Y" plus "X has no other version" becomes "X depends on Y".
-fn simplify(tree: &mut Tree, maps: &Maps) {
-    let DerivationTree::Derived(d) = tree else {
-        return;
-    };
-    simplify(Arc::make_mut(&mut d.cause1), maps);
-    simplify(Arc::make_mut(&mut d.cause2), maps);
-    let folded = match (&*d.cause1, &*d.cause2) {
-        (DerivationTree::External(External::NoVersions(p, r)), other)
-        | (other, DerivationTree::External(External::NoVersions(p, r)))
-            if holds_nothing(maps, p, r) =>
-        {
-            match other {
-                DerivationTree::External(e) => widen(e, p, r, maps).map(DerivationTree::External),
-                // The derived fact, restated with this step's conclusion (which differs
-                // only by versions that do not exist).
-                DerivationTree::Derived(inner) if inner.shared_id.is_none() => {
-                    let mut inner = inner.clone();
-                    inner.terms = d.terms.clone();
-                    inner.shared_id = d.shared_id;
-                    Some(DerivationTree::Derived(inner))
-                }
-                DerivationTree::Derived(_) => None,
-            }
-        }
-        _ => None,
-    };
-    if let Some(t) = folded {
-        *tree = t;
-    }
-}
-
-fn widen(e: &Ext, p: &Pkg, r: &Ranges<Version>, maps: &Maps) -> Option<Ext> {
-    match e {
-        External::FromDependencyOf(q, qr, dep, dr) if q == p => Some(External::FromDependencyOf(
-            q.clone(),
-            qr.union(r),
-            dep.clone(),
-            dr.clone(),
-        )),
-        // "X depends on Y>=1" and "no Y>1.0 exists": the requirement as written says it,
-        // as long as some Y it allows exists.
-        External::FromDependencyOf(_, _, dep, dr) if dep == p && !holds_nothing(maps, p, dr) => {
-            Some(e.clone())
-        }
-        External::Custom(q, qr, why) if q == p => {
-            Some(External::Custom(q.clone(), qr.union(r), why.clone()))
-        }
-        _ => None,
-    }
-}
-
-fn externals<'t>(tree: &'t Tree, out: &mut Vec<&'t Ext>) {
-    match tree {
-        DerivationTree::External(e) => out.push(e),
-        DerivationTree::Derived(d) => {
-            externals(&d.cause1, out);
-            externals(&d.cause2, out);
-        }
-    }
-}
-
 /// The project names a derivation tree mentions.
-pub(crate) fn tree_names(tree: &Tree) -> BTreeSet<PackageName> {
+pub(crate) fn tree_names(tree: &crate::provider::Derivation) -> BTreeSet<PackageName> {
     tree.packages()
         .into_iter()
         .filter_map(|p| p.name().cloned())
@@ -624,9 +633,9 @@ pub(crate) fn tree_names(tree: &Tree) -> BTreeSet<PackageName> {
 }
 
 /// The projects the user's own requirements bring into the conflict.
-pub(crate) fn root_names(tree: &Tree) -> BTreeSet<PackageName> {
+pub(crate) fn root_names(tree: &crate::provider::Derivation) -> BTreeSet<PackageName> {
     let mut all = Vec::new();
-    externals(tree, &mut all);
+    raw_externals(tree, &mut all);
     all.iter()
         .filter_map(|e| match e {
             External::FromDependencyOf(Pkg::Root, _, dep, _) => dep.name().cloned(),
@@ -635,103 +644,17 @@ pub(crate) fn root_names(tree: &Tree) -> BTreeSet<PackageName> {
         .collect()
 }
 
-/// Short advice for the common causes found in the tree.
-fn hints(all: &[&Ext], options: &ResolveOptions, maps: &Maps) -> Vec<String> {
-    let target = &options.target;
-    // The same reason for several versions of one package makes one hint.
-    let mut merged: Vec<Ext> = Vec::new();
-    for e in all {
-        if let External::Custom(p, r, why) = e {
-            if let Some(External::Custom(_, mr, _)) = merged
-                .iter_mut()
-                .find(|m| matches!(m, External::Custom(q, _, w) if q == p && w == why))
-            {
-                *mr = mr.union(r);
-                continue;
-            }
-        }
-        merged.push((*e).clone());
-    }
-    let mut list = Vec::new();
-    for e in &merged {
-        let hint = match e {
-            External::Custom(p, range, why) => {
-                let at = existing(maps, p, range);
-                match why {
-                    Unavailable::Unusable(Unusable::NoCompatibleWheel(tags)) => {
-                        let abis = abis(tags);
-                        let own = target_abi(target);
-                        if abis.iter().any(|a| *a == own || a == "abi3" || a == "none") {
-                            format!(
-                                "{at} publishes wheels only for the platforms {}, none of which runs on {}; pick a release of {p} with wheels for it, resolve for another --python-platform, or use a release with an sdist",
-                                platforms(tags).join(", "),
-                                target.platform,
-                            )
-                        } else {
-                            format!(
-                                "{at} publishes wheels only for the ABIs {}, none of which runs on Python {} ({own}, {}); pick a release of {p} with wheels for this Python, or resolve for another --python-version",
-                                abis.join(", "),
-                                target.python_minor(),
-                                target.platform,
-                            )
-                        }
-                    }
-                    Unavailable::Unusable(Unusable::RequiresPython(spec))
-                    | Unavailable::RequiresPython(spec) => format!(
-                        "{at} requires Python {spec}, but the target is Python {}; pass a matching --python-version or allow an older {p}",
-                        target.python
-                    ),
-                    Unavailable::Unusable(Unusable::SdistOnly) => format!(
-                        "{at} is published only as an sdist, and --only-binary forbids sdists for it; drop --only-binary for {p} or allow a release with wheels"
-                    ),
-                    Unavailable::Unusable(Unusable::WheelOnly) => format!(
-                        "{at} is published only as wheels, and --no-binary forbids them for it; drop --no-binary for {p}"
-                    ),
-                    Unavailable::Metadata(m) => format!(
-                        "the metadata of {at} could not be read ({m}); try --refresh, or exclude that release"
-                    ),
-                    Unavailable::DirectUrl(_) => continue,
-                }
-            }
-            External::NoVersions(p, range) => {
-                let Some(known) = p.name().and_then(|n| maps.get(n)) else {
-                    continue;
-                };
-                let inside: Vec<(&Version, bool)> = known
-                    .versions
-                    .iter()
-                    .rev()
-                    .filter(|v| range.contains(v))
-                    .map(|v| (v, known.yanked.contains_key(v)))
-                    .collect();
-                if inside.is_empty() {
-                    continue;
-                }
-                let name = p.name().map(ToString::to_string).unwrap_or_default();
-                if let Some((v, _)) = inside.iter().find(|(v, y)| !y && v.any_prerelease()) {
-                    format!(
-                        "only pre-releases of {name} match {}; ask for one explicitly (`{name}>={v}`) or pass --prerelease allow",
-                        term(p, range)
-                    )
-                } else if let Some((v, _)) = inside.first() {
-                    let reason = match known.yanked.get(*v) {
-                        Some(r) if !r.is_empty() => format!(" ({r})"),
-                        _ => String::new(),
-                    };
-                    format!(
-                        "{name} {v} was yanked{reason}; an exact pin `{name}=={v}` still installs it, or allow an older {name}"
-                    )
-                } else {
-                    continue;
-                }
-            }
-            _ => continue,
-        };
-        if !list.contains(&hint) {
-            list.push(hint);
+fn raw_externals<'t>(
+    tree: &'t crate::provider::Derivation,
+    out: &mut Vec<&'t External<Pkg, Ranges<Version>, Unavailable>>,
+) {
+    match tree {
+        pubgrub::DerivationTree::External(e) => out.push(e),
+        pubgrub::DerivationTree::Derived(d) => {
+            raw_externals(&d.cause1, out);
+            raw_externals(&d.cause2, out);
         }
     }
-    list
 }
 
 /// Levenshtein distance with adjacent transpositions, for near-miss names.
@@ -792,6 +715,7 @@ pub(crate) fn name_variants(name: &str) -> Vec<String> {
 mod tests {
 
     use super::*;
+    use crate::availability::{abis, platforms};
 
     #[test]
     fn abis_are_sorted_naturally() {
@@ -803,6 +727,21 @@ mod tests {
         ];
         assert_eq!(abis(&tags), ["cp39", "cp310", "cp311"]);
         assert_eq!(platforms(&tags), ["x", "y"]);
+    }
+
+    #[test]
+    fn a_long_derivation_keeps_its_last_steps_and_counts_the_others() {
+        let short: Vec<String> = (0..5).map(|i| format!("step {i}")).collect();
+        assert_eq!(fit_steps(short.clone()), short);
+        let long: Vec<String> = (0..60)
+            .map(|i| format!("step {i} {}", "x".repeat(150)))
+            .collect();
+        let fitted = fit_steps(long);
+        assert!(fitted.len() <= MAX_STEPS, "{}", fitted.len());
+        let bytes: usize = fitted.iter().map(|l| l.len() + 3).sum();
+        assert!(bytes <= MAX_STEP_BYTES, "{bytes}");
+        assert!(fitted[0].starts_with("… "), "{}", fitted[0]);
+        assert!(fitted[fitted.len() - 1].starts_with("step 59 "));
     }
 
     #[test]
