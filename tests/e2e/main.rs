@@ -19,6 +19,7 @@ mod output;
 mod pylock;
 mod pyproject;
 mod recorded_pypi;
+mod recorded_reports;
 mod relock;
 mod scenarios;
 mod security;
