@@ -11,10 +11,8 @@ mod exit_code;
 mod hints;
 mod logging;
 mod output;
-mod progress;
 mod session;
 mod settings;
-mod style;
 mod target;
 
 fn main() -> ExitCode {
@@ -41,5 +39,5 @@ fn main() -> ExitCode {
 /// `error:`, in bold red on a terminal without `NO_COLOR`.
 fn error_word() -> String {
     let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    lockit_resolver::Paint::red(&style::Style::new(terminal), "error:")
+    lockit_resolver::Paint::red(&lockit_console::Style::new(terminal), "error:")
 }

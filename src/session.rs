@@ -11,13 +11,14 @@ use pep508_rs::VersionOrUrl;
 use tokio::runtime::Handle;
 
 use crate::exit_code::{Exit, Failure};
-use crate::progress::Progress;
+use lockit_console::Progress;
 
 /// The async runtime and index one run resolves against.
 pub struct Session {
     runtime: tokio::runtime::Runtime,
     /// The index, through the resolver's trait.
     pub index: ClientIndex,
+    progress: Arc<Progress>,
 }
 
 impl Session {
@@ -40,9 +41,19 @@ impl Session {
         let client = IndexClient::new(client_options)
             .map_err(|e| Failure::new(Exit::Network, e.to_string()))?;
         options.direct = direct_files(roots, &client, runtime.handle())?;
-        let index = ClientIndex::new(client, runtime.handle().clone())
-            .with_observer(Arc::new(Progress::new(progress)));
-        Ok(Session { runtime, index })
+        let progress = Arc::new(Progress::new(progress));
+        let index =
+            ClientIndex::new(client, runtime.handle().clone()).with_observer(progress.clone());
+        Ok(Session {
+            runtime,
+            index,
+            progress,
+        })
+    }
+
+    /// Clears the progress line for good: call before writing anything else.
+    pub fn finish_progress(&self) {
+        self.progress.finish();
     }
 
     /// Stops background work without waiting for it.

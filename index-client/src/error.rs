@@ -30,7 +30,7 @@ pub enum IndexError {
         hint: &'static str,
     },
     /// The server answered with an error status, after retries for transient ones.
-    #[error("`{url}` answered HTTP {status}{}", status_hint(*status))]
+    #[error("`{url}` answered HTTP {status}{}", status_hint(url, *status))]
     Status {
         /// The URL, redacted.
         url: String,
@@ -83,7 +83,10 @@ pub enum IndexError {
     },
     /// No file of this version yields usable core metadata (sdist with dynamic
     /// dependencies, no wheel or sdist, unsupported archive format).
-    #[error("no usable metadata for `{name}` {version}: {reason}")]
+    #[error(
+        "no usable metadata for `{name}` {version}: {}",
+        own_reason(name, version, reason)
+    )]
     MetadataUnavailable {
         /// The project.
         name: String,
@@ -109,12 +112,24 @@ pub enum IndexError {
 /// What to try after a connection failure of no more particular kind.
 pub(crate) const TRANSPORT_HINT: &str = "check the network, proxy and certificates (SSL_CERT_FILE), or use `--offline` with a warm cache";
 
-fn status_hint(status: u16) -> &'static str {
+/// `reason` without the "no usable metadata for `name` version:" each per-file reason
+/// already starts with (one release's reasons are gathered from its files' errors).
+fn own_reason(name: &str, version: &str, reason: &str) -> String {
+    reason.replace(&format!("no usable metadata for `{name}` {version}: "), "")
+}
+
+/// What to try after an error status. `--refresh` is named only where a stale cached
+/// page can be the cause: a file the index no longer has, listed on a page read from
+/// the cache. A local file that is missing is just missing.
+fn status_hint(url: &str, status: u16) -> &'static str {
     match status {
         401 | 403 => {
             "; the index needs credentials: put them in the index URL (`https://user:token@host/simple/`)"
         }
-        404 | 410 => "; the file is gone from the index, try `--refresh`",
+        404 | 410 if url.starts_with("file:") => "; the file does not exist",
+        404 | 410 => {
+            "; the index no longer has it (if a project page from the cache lists it, `--refresh` reads the page again)"
+        }
         416 => "; the server rejected a range request",
         429 => "; the index is rate limiting, try again later",
         500..=599 => "; the index is having trouble, try again later",
@@ -250,6 +265,38 @@ mod tests {
             "error sending request for url (https://***@h.org/x)"
         );
         assert_eq!(scrub_userinfo("no urls here"), "no urls here");
+    }
+
+    #[test]
+    fn a_release_s_reasons_name_it_once() {
+        let inner = IndexError::MetadataUnavailable {
+            name: "tornado".into(),
+            version: "4.0".into(),
+            reason: "the sdist `x.tar.gz` has no static metadata".into(),
+        };
+        let outer = IndexError::MetadataUnavailable {
+            name: "tornado".into(),
+            version: "4.0".into(),
+            reason: format!("{inner}; {inner}"),
+        };
+        assert_eq!(
+            outer.to_string(),
+            "no usable metadata for `tornado` 4.0: the sdist `x.tar.gz` has no static metadata; the sdist `x.tar.gz` has no static metadata"
+        );
+    }
+
+    #[test]
+    fn refresh_is_offered_only_where_a_cached_page_can_be_stale() {
+        let web = Url::parse("https://example.com/f.whl").unwrap_or_else(|e| panic!("{e}"));
+        assert!(IndexError::status(&web, 404)
+            .to_string()
+            .contains("--refresh"));
+        let local = Url::parse("file:///tmp/f.whl").unwrap_or_else(|e| panic!("{e}"));
+        let text = IndexError::status(&local, 404).to_string();
+        assert!(!text.contains("--refresh"), "{text}");
+        assert!(!IndexError::status(&web, 503)
+            .to_string()
+            .contains("--refresh"));
     }
 
     #[test]

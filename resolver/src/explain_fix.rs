@@ -105,6 +105,16 @@ pub(crate) fn enrich(
         }
     }
     report.render(&maps);
+    if report.wants_prerelease_check() {
+        // The pre-release hint only when pre-releases would resolve: in a conflict
+        // about something else, the gaps between ruled-out releases hold pre-releases
+        // that are ruled out the same way.
+        let mut allow = options.clone();
+        allow.prerelease = crate::PrereleaseMode::Allow;
+        let helps = crate::solve(&bounded, roots, constraints, &allow).is_ok();
+        report.set_prerelease_check(helps);
+        report.render(&maps);
+    }
     let mut renames = HashMap::new();
     for (missing, found) in near_misses(report, &bounded, &maps) {
         let hint = if found.is_empty() {

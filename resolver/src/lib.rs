@@ -35,7 +35,7 @@ pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions};
 pub use package::Pkg;
 pub use pin_graph::{walk_pins, PinVisit, PinWalk};
 pub use ranges::{names_prerelease, range_text, specifiers_contain, specifiers_range};
-pub use report::{NoSolution, Suggestion};
+pub use report::{NoSolution, Suggestion, REPORT_MAX_BYTES, REPORT_MAX_LINES};
 pub use resolution::{Resolution, ResolvedPackage};
 
 use provider::{Provider, Unsolved};

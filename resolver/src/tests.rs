@@ -18,6 +18,8 @@ use crate::{
 struct MemoryIndex {
     projects: HashMap<PackageName, Vec<DistFile>>,
     metadata: HashMap<(PackageName, Version), Arc<CoreMetadata>>,
+    /// Why the metadata of a release cannot be read, as the index client words it.
+    unreadable: HashMap<(PackageName, Version), String>,
 }
 
 fn name(s: &str) -> PackageName {
@@ -56,6 +58,34 @@ impl MemoryIndex {
     fn add(&mut self, pkg: &str, version: &str, deps: &[&str]) -> &mut DistFile {
         self.add_tagged(pkg, version, "py3-none-any", deps)
     }
+
+    /// Adds `name==version` as an sdist whose metadata cannot be read without building
+    /// it (a `setup.py` project), with the index client's wording of that.
+    fn add_dynamic_sdist(&mut self, pkg: &str, version: &str) -> &mut DistFile {
+        let n = name(pkg);
+        let v = Version::from_str(version).unwrap();
+        let filename = format!("{pkg}-{version}.tar.gz");
+        let url = format!("https://files.example/packages/ab/cd/{filename}");
+        self.unreadable.insert(
+            (n.clone(), v),
+            format!(
+                "no usable metadata for `{pkg}` {version}: no usable metadata for `{pkg}` {version}: the sdist `{url}` has no static metadata (PKG-INFO: invalid metadata for `{pkg}` {version} in `{url}`: `Requires-Dist` is dynamic (Metadata-Version 1.0): the sdist would have to be built; no pyproject.toml)"
+            ),
+        );
+        let files = self.projects.entry(n.clone()).or_default();
+        files.push(DistFile {
+            filename: DistFilename::parse(&filename, &n).unwrap(),
+            url,
+            sha256: Some(format!("{:064x}", files.len())),
+            requires_python: None,
+            yanked: Yanked::No,
+            upload_time: None,
+            size: None,
+            core_metadata: None,
+            index: "https://files.example/simple/".into(),
+        });
+        files.last_mut().unwrap()
+    }
 }
 
 impl Index for MemoryIndex {
@@ -70,8 +100,12 @@ impl Index for MemoryIndex {
         v: &Version,
         _files: &[DistFile],
     ) -> Result<Arc<CoreMetadata>, FetchError> {
+        let key = (n.clone(), v.clone());
+        if let Some(reason) = self.unreadable.get(&key) {
+            return Err(FetchError::Unavailable(reason.clone()));
+        }
         self.metadata
-            .get(&(n.clone(), v.clone()))
+            .get(&key)
             .cloned()
             .ok_or_else(|| FetchError::Unavailable("no metadata".into()))
     }
@@ -442,4 +476,236 @@ fn arbitrary_equality_needs_the_published_spelling() {
     // As a dependency's requirement too.
     idx.add("app", "1.0", &["six===1.16"]);
     assert!(pins(&idx, &["app"], &o).is_err());
+}
+
+// ---- reports fit one screen ----
+
+/// A small deterministic generator, so that proptest's seed decides a whole registry.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// The `j`th release of a long history: 0.0, 0.1, …, 0.19, 1.0, …
+fn release(j: usize) -> String {
+    format!("{}.{}", j / 20, j % 20)
+}
+
+/// A registry with long release histories: a chain p0 -> p1 -> … whose dependency
+/// specifiers change every few releases, releases that are sdist-only with unreadable
+/// metadata, built for other ABIs or platforms, for a newer Python, yanked, and
+/// pre-releases in between; and requirements that likely conflict.
+fn long_history_registry(
+    seed: u64,
+    packages: usize,
+    history: usize,
+    unusable_percent: u64,
+) -> (MemoryIndex, Vec<String>, bool) {
+    let mut rng = Rng(seed | 1);
+    let mut idx = MemoryIndex::default();
+    let lengths: Vec<usize> = (0..packages)
+        .map(|_| 1 + rng.below(history as u64) as usize)
+        .collect();
+    for i in 0..packages {
+        let pkg = format!("p{i}");
+        let stride = 1 + rng.below(12) as usize;
+        let mut dep = String::new();
+        for j in 0..lengths[i] {
+            let version = release(j);
+            if j % stride == 0 && i + 1 < packages {
+                let next = release(rng.below(lengths[i + 1] as u64) as usize);
+                dep = match rng.below(3) {
+                    0 => format!("p{}>={next}", i + 1),
+                    1 => format!("p{}<{next}", i + 1),
+                    _ => format!("p{}>={next},<{}", i + 1, release(lengths[i + 1])),
+                };
+            }
+            let mut deps: Vec<String> = Vec::new();
+            if !dep.is_empty() {
+                deps.push(dep.clone());
+            }
+            if i + 2 < packages && rng.below(4) == 0 {
+                deps.push(format!(
+                    "p{}<{}",
+                    i + 2,
+                    release(rng.below(lengths[i + 2] as u64) as usize)
+                ));
+            }
+            let deps: Vec<&str> = deps.iter().map(String::as_str).collect();
+            if rng.below(8) == 0 {
+                idx.add(&pkg, &format!("{version}rc1"), &deps);
+            }
+            if rng.below(100) >= unusable_percent {
+                let f = idx.add(&pkg, &version, &deps);
+                if rng.below(20) == 0 {
+                    f.yanked = Yanked::Yes("broken build".into());
+                }
+                continue;
+            }
+            match rng.below(5) {
+                0 | 1 => {
+                    idx.add_dynamic_sdist(&pkg, &version);
+                }
+                2 => {
+                    let py = 6 + rng.below(6);
+                    idx.add_tagged(
+                        &pkg,
+                        &version,
+                        &format!("cp3{py}-cp3{py}-manylinux_2_17_x86_64"),
+                        &deps,
+                    );
+                }
+                3 => {
+                    idx.add_tagged(&pkg, &version, "cp312-cp312-win_amd64", &deps);
+                    idx.add_tagged(&pkg, &version, "cp312-cp312-macosx_11_0_arm64", &deps);
+                }
+                _ => {
+                    idx.add(&pkg, &version, &deps).requires_python =
+                        Some(">=3.13".parse().unwrap());
+                }
+            }
+        }
+    }
+    let mut roots = vec![match rng.below(3) {
+        0 => "p0".to_string(),
+        1 => format!("p0>={}", release(rng.below(lengths[0] as u64) as usize)),
+        _ => format!("p0<{}", release(1 + rng.below(lengths[0] as u64) as usize)),
+    }];
+    for _ in 0..rng.below(3) {
+        let i = rng.below(packages as u64) as usize;
+        let v = release(rng.below(lengths[i] as u64 + 2) as usize);
+        roots.push(match rng.below(3) {
+            0 => format!("p{i}<{v}"),
+            1 => format!("p{i}>={v}"),
+            _ => format!("p{i}=={v}"),
+        });
+    }
+    (idx, roots, rng.below(6) == 0)
+}
+
+/// Checks one report against the budget and for what no report may contain.
+fn assert_fits(report: &str) {
+    let lines: Vec<&str> = report.lines().collect();
+    assert!(
+        lines.len() <= crate::REPORT_MAX_LINES,
+        "{} lines:\n{report}",
+        lines.len()
+    );
+    assert!(
+        report.len() <= crate::REPORT_MAX_BYTES,
+        "{} bytes:\n{report}",
+        report.len()
+    );
+    for bad in [
+        "://",
+        "∞",
+        "18446744073709551615",
+        "try --refresh",
+        "no usable metadata for `",
+    ] {
+        assert!(!report.contains(bad), "`{bad}` in\n{report}");
+    }
+    let mut seen = std::collections::HashSet::new();
+    for line in lines.iter().map(|l| l.trim()) {
+        assert!(seen.insert(line), "`{line}` twice in\n{report}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(40),
+        ..proptest::test_runner::Config::default()
+    })]
+
+    /// Whatever the release history, a report fits one screen: at most 40 lines and
+    /// 6 KB, no URL, no internal range bounds, no line twice.
+    #[test]
+    fn every_report_fits_one_screen(
+        seed in proptest::prelude::any::<u64>(),
+        packages in 2usize..7,
+        history in 1usize..240,
+        unusable in 0u64..90,
+    ) {
+        let (idx, reqs, only_binary) = long_history_registry(seed, packages, history, unusable);
+        let reqs: Vec<&str> = reqs.iter().map(String::as_str).collect();
+        let mut opts = options();
+        opts.binary.only_binary_all = only_binary;
+        if let Err(ResolveError::NoSolution(report)) = resolve(&idx, &roots(&reqs), &[], &opts) {
+            let text = report.to_string();
+            if std::env::var_os("LOCKIT_REPORT_STATS").is_some() {
+                eprintln!("STATS {} {}", text.lines().count(), text.len());
+                if text.lines().count() > 12 { eprintln!("{text}"); }
+            }
+            assert_fits(&text);
+        }
+    }
+}
+
+#[test]
+fn a_decade_of_unreadable_releases_is_one_sentence() {
+    let mut idx = MemoryIndex::default();
+    for j in 0..42 {
+        idx.add_dynamic_sdist("tornado", &release(j));
+    }
+    for j in 42..60 {
+        idx.add("tornado", &release(j), &[]);
+    }
+    idx.add("server", "1.0", &["tornado"]);
+    let err = resolve(&idx, &roots(&["server", "tornado<2.2"]), &[], &options()).unwrap_err();
+    let text = err.to_string();
+    assert_fits(&text);
+    assert!(
+        text.contains(
+            "the 42 releases of tornado before 2.2 have only sdists without static metadata"
+        ),
+        "{text}"
+    );
+    // The detail once, for the newest of them, with the file name and not its URL.
+    assert_eq!(text.matches("tornado-2.1.tar.gz").count(), 1, "{text}");
+    assert!(!text.contains("--refresh"), "{text}");
+}
+
+#[test]
+fn prerelease_hint_only_when_prereleases_resolve() {
+    // Every final release of a from 1.0 needs b>=2, which the user rules out; the
+    // pre-releases between them need it too, so allowing them would not help.
+    let mut idx = MemoryIndex::default();
+    for j in 0..20 {
+        idx.add("a", &release(j), &["b"]);
+    }
+    for j in 20..60 {
+        idx.add("a", &format!("{}rc1", release(j)), &["b>=2"]);
+        idx.add("a", &release(j), &["b>=2"]);
+    }
+    idx.add("b", "1.0", &[]);
+    idx.add("b", "2.0", &[]);
+    let err = resolve(&idx, &roots(&["a>=1.0", "b<2"]), &[], &options()).unwrap_err();
+    let text = err.to_string();
+    assert_fits(&text);
+    assert!(!text.contains("pre-release"), "{text}");
+    assert!(
+        text.contains("every a release from 1.0 depends on b>=2"),
+        "{text}"
+    );
+    // Where only a pre-release is left and it resolves, the hint stays.
+    let mut idx = MemoryIndex::default();
+    idx.add("c", "1.0", &[]);
+    idx.add("c", "2.0rc1", &[]);
+    let err = resolve(&idx, &roots(&["c>=1.5"]), &[], &options()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("hint: only pre-releases of c match c>=1.5"),
+        "{err}"
+    );
 }

@@ -18,8 +18,8 @@ use crate::cli::{ExplainArgs, ReportFormat};
 use crate::exit_code::{Exit, Failure};
 use crate::hints::{exclude_newer_hints, unfiltered_versions};
 use crate::session::Session;
-use crate::style::Style;
 use crate::{output, settings};
+use lockit_console::Style;
 
 /// Runs `lockit explain`.
 pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {

@@ -132,6 +132,7 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
         &inputs.constraints,
         &options,
     );
+    session.finish_progress();
     let mut resolution = match resolved {
         Ok(r) => r,
         Err(ResolveError::NoSolution(mut report)) => {

@@ -25,6 +25,7 @@ mod server;
 
 pub use artifacts::{core_metadata, sha256_hex, BuiltIndex};
 pub use fault::Fault;
+pub use recorded::{slim, Slimmed};
 pub use recorder::RecordOptions;
 pub use scenario::{
     Expected, PackageSpec, RootSpec, Scenario, ScenarioError, ScenarioOptions, YankedSpec,

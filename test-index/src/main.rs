@@ -40,6 +40,13 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         port: u16,
     },
+    /// Replace the recorded wheels of a fixture folder by their PEP 658 metadata (for
+    /// fixtures recorded from an index that serves none: lockit then reads wheels by
+    /// range requests and the recorder keeps each whole).
+    Slim {
+        /// The fixture folder.
+        dir: PathBuf,
+    },
     /// Serve a synthetic scenario file.
     Scenario {
         /// The scenario TOML file.
@@ -76,6 +83,16 @@ fn run(args: Args) -> anyhow::Result<()> {
             };
             TestIndex::record(&opts)
                 .with_context(|| format!("cannot start recording into `{}`", out.display()))?
+        }
+        Command::Slim { dir } => {
+            let done = lockit_test_index::slim(&dir)
+                .map_err(anyhow::Error::msg)
+                .with_context(|| format!("cannot slim `{}`", dir.display()))?;
+            println!(
+                "replaced {} wheels by their metadata ({} bytes fewer)",
+                done.wheels, done.bytes_saved
+            );
+            return Ok(());
         }
         Command::Serve { dir, port } => TestIndex::serve_recorded_on(&dir, port)
             .with_context(|| format!("cannot serve `{}`", dir.display()))?,

@@ -98,3 +98,93 @@ impl Backend for RecordedIndex {
         }
     }
 }
+
+/// What [`slim`] did to a fixture.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Slimmed {
+    /// Wheels replaced by their metadata.
+    pub wheels: usize,
+    /// Bytes the fixture no longer holds.
+    pub bytes_saved: u64,
+}
+
+/// Replaces each recorded wheel of a fixture by its PEP 658 `.metadata` file, and marks
+/// the wheel's page entry as having one (`core-metadata` with its sha256), as PyPI
+/// serves it. An index that does not serve PEP 658 metadata makes lockit read wheels by
+/// range requests, and the recorder keeps whole files: a django history is a gigabyte
+/// of wheels of which lockit reads a few kilobytes each. After slimming, a replay
+/// serves the same metadata and no wheel.
+pub fn slim(dir: &Path) -> Result<Slimmed, String> {
+    use sha2::Digest;
+    let mut done = Slimmed::default();
+    let simple = dir.join("simple");
+    let files = dir.join("files");
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&simple)
+        .map_err(|e| format!("cannot list `{}`: {e}", simple.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    pages.sort();
+    for page in pages {
+        let Some(mut project) = read_page(&page)? else {
+            continue;
+        };
+        let mut changed = false;
+        for f in &mut project.files {
+            let wheel = files.join(&f.filename);
+            if !f.filename.ends_with(".whl") || f.core_metadata.is_some() || !wheel.is_file() {
+                continue;
+            }
+            let bytes = std::fs::read(&wheel)
+                .map_err(|e| format!("cannot read `{}`: {e}", wheel.display()))?;
+            let metadata =
+                wheel_metadata(&bytes).map_err(|e| format!("`{}`: {e}", wheel.display()))?;
+            let meta_path = files.join(format!("{}.metadata", f.filename));
+            std::fs::write(&meta_path, &metadata)
+                .map_err(|e| format!("cannot write `{}`: {e}", meta_path.display()))?;
+            let sha = hex::encode(sha2::Sha256::digest(&metadata));
+            f.core_metadata = Some([("sha256".to_string(), sha)].into());
+            std::fs::remove_file(&wheel)
+                .map_err(|e| format!("cannot remove `{}`: {e}", wheel.display()))?;
+            done.wheels += 1;
+            done.bytes_saved += bytes.len() as u64;
+            changed = true;
+        }
+        if changed {
+            let text = model::project_fixture_json(&project, &|f| format!("../files/{f}"));
+            std::fs::write(&page, text)
+                .map_err(|e| format!("cannot write `{}`: {e}", page.display()))?;
+        }
+    }
+    Ok(done)
+}
+
+/// The `*.dist-info/METADATA` of a wheel.
+fn wheel_metadata(wheel: &[u8]) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut zip =
+        zip::ZipArchive::new(io::Cursor::new(wheel)).map_err(|e| format!("not a zip: {e}"))?;
+    for i in 0..zip.len() {
+        let mut entry = zip
+            .by_index(i)
+            .map_err(|e| format!("cannot open entry {i}: {e}"))?;
+        let name = entry
+            .name()
+            .map_err(|e| format!("entry {i} has no usable name: {e}"))?
+            .to_string();
+        let mut parts = name.split('/');
+        let top_level_metadata = matches!(
+            (parts.next(), parts.next(), parts.next()),
+            (Some(dir), Some("METADATA"), None) if dir.ends_with(".dist-info")
+        );
+        if top_level_metadata {
+            let mut out = Vec::new();
+            entry
+                .read_to_end(&mut out)
+                .map_err(|e| format!("cannot read `{name}`: {e}"))?;
+            return Ok(out);
+        }
+    }
+    Err("no `.dist-info/METADATA`".to_string())
+}

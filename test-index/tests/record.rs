@@ -212,3 +212,79 @@ fn serve_recorded_rejects_non_fixture_dirs() {
     let err = TestIndex::serve_recorded(dir.path()).unwrap_err();
     assert!(err.to_string().contains("simple/"), "{err}");
 }
+
+#[test]
+fn slimming_replaces_recorded_wheels_by_their_metadata() {
+    let upstream = TestIndex::serve_scenario(&scenario("prerelease")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (rt, client) = client();
+    // The one wheel the scenario serves without PEP 658 metadata.
+    let whl = "engine-2.0.0rc1-py3-none-any.whl";
+    let entry = |page: &serde_json::Value| -> serde_json::Value {
+        page["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["filename"] == whl)
+            .cloned()
+            .unwrap()
+    };
+    {
+        let recorder = TestIndex::record(&RecordOptions {
+            upstream: upstream.url(),
+            out: out.path().to_path_buf(),
+            exclude_newer: None,
+            port: 0,
+        })
+        .unwrap();
+        let (status, page) = fetch(
+            &rt,
+            &client,
+            &format!("{}engine/", recorder.url()),
+            Some(JSON),
+        );
+        assert_eq!(status, 200);
+        assert!(entry(&json(&page)).get("core-metadata").is_none());
+        // What lockit does without PEP 658 metadata: read the wheel's tail.
+        let resp = rt.block_on(
+            client
+                .get(format!("{}/files/{whl}", recorder.base_url()))
+                .header("Range", "bytes=-10")
+                .send(),
+        );
+        assert_eq!(resp.unwrap().status(), 206);
+    }
+    let wheel = out.path().join("files").join(whl);
+    assert!(wheel.is_file());
+    let done = lockit_test_index::slim(out.path()).unwrap();
+    assert_eq!(done.wheels, 1);
+    assert!(!wheel.exists());
+    let metadata = std::fs::read(out.path().join(format!("files/{whl}.metadata"))).unwrap();
+    let text = String::from_utf8(metadata.clone()).unwrap();
+    assert!(
+        text.starts_with("Metadata-Version: ") && text.contains("Name: engine"),
+        "{text}"
+    );
+    // Slimming twice changes nothing.
+    assert_eq!(lockit_test_index::slim(out.path()).unwrap().wheels, 0);
+
+    drop(upstream);
+    let replay = TestIndex::serve_recorded(out.path()).unwrap();
+    let (_, page) = fetch(
+        &rt,
+        &client,
+        &format!("{}engine/", replay.url()),
+        Some(JSON),
+    );
+    assert_eq!(
+        entry(&json(&page))["core-metadata"]["sha256"],
+        sha256_hex(&metadata)
+    );
+    let (status, served) = fetch(
+        &rt,
+        &client,
+        &format!("{}/files/{whl}.metadata", replay.base_url()),
+        None,
+    );
+    assert_eq!((status, served), (200, metadata));
+}

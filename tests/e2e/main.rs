@@ -21,6 +21,7 @@ mod private_index;
 mod pylock;
 mod pyproject;
 mod recorded_pypi;
+mod recorded_reports;
 mod relock;
 mod scenarios;
 mod security;

@@ -114,19 +114,31 @@ pub enum LineErrorKind {
     Nul,
 }
 
+/// The most characters of a source line shown under an error; a longer line is shown
+/// as a window around the error, cut ends marked with `…`.
+const WINDOW: usize = 120;
+/// How much of the window goes before the error's column.
+const BEFORE: usize = 40;
+
 impl fmt::Display for LineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // What is wrong may quote the input (`unknown option `--…``): as long as the
+        // window, at most.
+        let mut what = self.kind.to_string();
+        if what.chars().count() > 2 * WINDOW {
+            what = what.chars().take(2 * WINDOW - 1).collect();
+            what.push('…');
+        }
         writeln!(
             f,
-            "{}:{}:{}: {}",
+            "{}:{}:{}: {what}",
             self.file.display(),
             self.line,
             self.column,
-            self.kind
         )?;
         let number = self.line.to_string();
         let gutter = " ".repeat(number.len());
-        let shown: String = self
+        let chars: Vec<char> = self
             .source_line
             .chars()
             .map(|c| {
@@ -137,16 +149,41 @@ impl fmt::Display for LineError {
                 }
             })
             .collect();
+        let at = self.column.saturating_sub(1);
+        // The window: all of a short line; else WINDOW characters starting a little
+        // before the error, moved left when the line ends sooner.
+        let (start, end) = if chars.len() <= WINDOW {
+            (0, chars.len())
+        } else {
+            let start = at.saturating_sub(BEFORE).min(chars.len() - WINDOW);
+            (start, start + WINDOW)
+        };
+        let mut shown = String::new();
+        let mut pad = String::new();
+        if start > 0 {
+            shown.push('…');
+            pad.push(' ');
+        }
+        shown.extend(&chars[start..end]);
+        if end < chars.len() {
+            shown.push('…');
+        }
         // Tabs are copied into the padding so the caret lines up however tabs are displayed.
-        let pad: String = shown
-            .chars()
-            .chain(std::iter::repeat(' '))
-            .take(self.column.saturating_sub(1))
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
+        pad.extend(
+            chars[start..]
+                .iter()
+                .copied()
+                .chain(std::iter::repeat(' '))
+                .take(at.saturating_sub(start))
+                .map(|c| if c == '\t' { '\t' } else { ' ' }),
+        );
+        // The underline stops at the window's end (one past it for an error at the end
+        // of the line).
+        let room = (end + 1).saturating_sub(at).max(1);
+        let width = self.width.clamp(1, room);
         writeln!(f, "{gutter} |")?;
         writeln!(f, "{number} | {shown}")?;
-        write!(f, "{gutter} | {pad}{}", "^".repeat(self.width.max(1)))
+        write!(f, "{gutter} | {pad}{}", "^".repeat(width))
     }
 }
 
@@ -155,5 +192,97 @@ impl std::error::Error for LineError {}
 impl From<LineError> for RequirementsError {
     fn from(e: LineError) -> Self {
         RequirementsError::Line(Box::new(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(line: String, column: usize, width: usize) -> String {
+        LineError {
+            file: PathBuf::from("requirements.in"),
+            line: 7,
+            column,
+            width,
+            source_line: line,
+            kind: LineErrorKind::Requirement("expected something".into()),
+        }
+        .to_string()
+    }
+
+    /// The shown line and the caret line, with the gutter taken off.
+    fn shown(text: &str) -> (String, String) {
+        let lines: Vec<&str> = text.lines().collect();
+        let cut = |l: &str| {
+            l.split_once(" | ")
+                .map(|x| x.1.to_string())
+                .unwrap_or_default()
+        };
+        (cut(lines[2]), cut(lines[3]))
+    }
+
+    #[test]
+    fn a_short_line_is_shown_whole() {
+        let text = error("numpy>=1=>2".into(), 9, 1);
+        assert_eq!(
+            text,
+            "requirements.in:7:9: expected something\n  |\n7 | numpy>=1=>2\n  |         ^"
+        );
+    }
+
+    #[test]
+    fn a_200_kb_line_is_shown_as_a_window_around_the_caret() {
+        let line = format!("numpy>=1.0,{}@{}", "x".repeat(100_000), "y".repeat(100_000));
+        let at = line.find('@').map(|i| i + 1).unwrap_or(0);
+        let text = error(line.clone(), at, 100_000);
+        assert!(text.len() < 400, "{} bytes", text.len());
+        let (source, caret) = shown(&text);
+        assert!(source.starts_with('…') && source.ends_with('…'), "{source}");
+        assert!(source.chars().count() <= WINDOW + 2);
+        assert!(caret.chars().count() <= WINDOW + 2, "{caret}");
+        // The caret is under the `@`.
+        let under = caret.chars().position(|c| c == '^').unwrap_or(0);
+        assert_eq!(source.chars().nth(under), Some('@'), "{source}\n{caret}");
+
+        // At the start: no leading ellipsis, caret under column 12.
+        let text = error(line.clone(), 12, 200_000);
+        let (source, caret) = shown(&text);
+        assert!(!source.starts_with('…') && source.ends_with('…'));
+        assert_eq!(caret.find('^'), Some(11));
+        assert!(caret.len() <= WINDOW + 2);
+
+        // An unknown option as long as the line is cut too.
+        let text = LineError {
+            file: PathBuf::from("requirements.in"),
+            line: 1,
+            column: 1,
+            width: 1,
+            source_line: String::new(),
+            kind: LineErrorKind::UnknownOption(format!("--{}", "o".repeat(200_000))),
+        }
+        .to_string();
+        assert!(text.len() < 400, "{} bytes", text.len());
+
+        // At the very end (one past the last character).
+        let end = line.chars().count() + 1;
+        let text = error(line, end, 1);
+        let (source, caret) = shown(&text);
+        assert!(source.starts_with('…') && !source.ends_with('…'));
+        assert_eq!(
+            caret.chars().count(),
+            source.chars().count() + 1,
+            "{source}\n{caret}"
+        );
+    }
+
+    #[test]
+    fn tabs_before_the_caret_stay_tabs_inside_the_window() {
+        let line = format!("{}\tbad", "a".repeat(300));
+        let text = error(line, 302, 3);
+        let (source, caret) = shown(&text);
+        assert!(caret.contains('\t'));
+        let under = caret.chars().position(|c| c == '^').unwrap_or(0);
+        assert_eq!(source.chars().nth(under), Some('b'), "{source}\n{caret}");
     }
 }
