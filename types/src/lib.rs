@@ -11,6 +11,7 @@ mod metadata;
 mod origin;
 mod quiet_panic;
 mod requirement;
+mod specifiers;
 mod tags;
 mod target;
 
@@ -24,5 +25,9 @@ pub use origin::{RequirementOrigin, SourcedRequirement};
 pub use pep440_rs::{Version, VersionSpecifier, VersionSpecifiers};
 pub use pep508_rs::{ExtraName, MarkerEnvironment, PackageName, Requirement};
 pub use requirement::{parse_requirement, RequirementSyntaxError};
+pub use specifiers::{
+    max_local, specifier_contains, specifier_range, specifiers_contain, specifiers_range,
+    spelled_as,
+};
 pub use tags::{Tag, Tags};
 pub use target::{Platform, Target, TargetError};
