@@ -7,6 +7,7 @@
 
 mod file;
 mod filename;
+mod marker;
 mod metadata;
 mod origin;
 mod quiet_panic;
@@ -20,6 +21,7 @@ pub use filename::{
     percent_decode, url_file_name, DistFilename, FilenameError, SdistExtension, SdistFilename,
     WheelFilename,
 };
+pub use marker::MarkerEval;
 pub use metadata::{header_bytes, CoreMetadata, MetadataError};
 pub use origin::{RequirementOrigin, SourcedRequirement};
 pub use pep440_rs::{Version, VersionSpecifier, VersionSpecifiers};
