@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use lockit_resolver::{walk_pins, Index, PinVisit, Resolution, ResolveOptions};
 use lockit_types::{
-    url_file_name, DistFile, PackageName, ProjectFiles, Requirement, RequirementOrigin,
+    url_file_name, DistFile, MarkerEval, PackageName, ProjectFiles, Requirement, RequirementOrigin,
     SourcedRequirement, Version,
 };
 use pep508_rs::VersionOrUrl;
@@ -183,7 +183,7 @@ fn admits(req: &Requirement, v: &Version) -> bool {
 }
 
 fn active(req: &Requirement, options: &ResolveOptions) -> bool {
-    req.marker.evaluate(&options.target.markers, &[])
+    req.marker.holds(&options.target.markers, &[])
 }
 
 /// The 1-based line of the lock that holds `needle`, searching from `from`.

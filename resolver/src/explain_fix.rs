@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use lockit_types::{
-    CoreMetadata, DistFile, PackageName, ProjectFiles, Requirement, SourcedRequirement, Version,
-    VersionSpecifier, VersionSpecifiers,
+    CoreMetadata, DistFile, MarkerEval, PackageName, ProjectFiles, Requirement, SourcedRequirement,
+    Version, VersionSpecifier, VersionSpecifiers,
 };
 use pep508_rs::VersionOrUrl;
 use pubgrub::Ranges;
@@ -284,7 +284,7 @@ fn suggest(
     let mut found: Vec<Suggestion> = Vec::new();
     for (i, root) in roots.iter().enumerate() {
         let req = &root.requirement;
-        if !involved.contains(&req.name) || !req.marker.evaluate(&options.target.markers, &[]) {
+        if !involved.contains(&req.name) || !req.marker.holds(&options.target.markers, &[]) {
             continue;
         }
         let location = root.location();

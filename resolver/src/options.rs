@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use lockit_types::{DistFile, PackageName, Requirement, Target, Version};
+use lockit_types::{DistFile, MarkerEval, PackageName, Requirement, Target, Version};
 
 /// When pre-releases may be chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -82,7 +82,7 @@ impl ResolveOptions {
         match self.overrides.get(&req.name) {
             Some(list) => list
                 .iter()
-                .filter(|o| o.marker.evaluate(&self.target.markers, &[]))
+                .filter(|o| o.marker.holds(&self.target.markers, &[]))
                 .collect(),
             None => vec![req],
         }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use lockit_types::{DistFile, ExtraName, PackageName, Requirement, Version};
+use lockit_types::{DistFile, ExtraName, MarkerEval, PackageName, Requirement, Version};
 
 use crate::candidates::VersionMap;
 use crate::index::Index;
@@ -91,7 +91,7 @@ pub fn walk_pins(
             .map(|s| s.iter().cloned().collect())
             .unwrap_or_default();
         for dep in &meta.requires_dist {
-            if !dep.marker.evaluate(&options.target.markers, &all_extras) {
+            if !dep.marker.holds(&options.target.markers, &all_extras) {
                 continue;
             }
             for dep in options.overridden(dep) {

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use lockit_types::{
-    CoreMetadata, ExtraName, PackageName, Requirement, RequirementOrigin, SourcedRequirement,
-    Version,
+    CoreMetadata, ExtraName, MarkerEval, PackageName, Requirement, RequirementOrigin,
+    SourcedRequirement, Version,
 };
 use pep508_rs::VersionOrUrl;
 use pubgrub::{
@@ -112,7 +112,7 @@ impl<'a> Provider<'a> {
     ) -> Self {
         let mut constraint_ranges: HashMap<PackageName, Ranges<Version>> = HashMap::new();
         for c in constraints.iter().map(|c| &c.requirement) {
-            if !c.marker.evaluate(&options.target.markers, &[]) {
+            if !c.marker.holds(&options.target.markers, &[]) {
                 continue;
             }
             if let Some(VersionOrUrl::VersionSpecifier(spec)) = &c.version_or_url {
@@ -335,8 +335,8 @@ impl<'a> Provider<'a> {
         }
         let extras: Vec<ExtraName> = extra.into_iter().cloned().collect();
         for req in &meta.requires_dist {
-            let active = req.marker.evaluate(&target.markers, &extras);
-            let in_base = extra.is_some() && req.marker.evaluate(&target.markers, &[]);
+            let active = req.marker.holds(&target.markers, &extras);
+            let in_base = extra.is_some() && req.marker.holds(&target.markers, &[]);
             if !active || in_base {
                 continue;
             }
@@ -402,7 +402,7 @@ impl<'a> Provider<'a> {
         let mut edges = Vec::new();
         for root in self.roots {
             let req = &root.requirement;
-            if !req.marker.evaluate(&self.options.target.markers, &[]) {
+            if !req.marker.holds(&self.options.target.markers, &[]) {
                 continue;
             }
             self.add_requirement(&mut deps, &Pkg::Root, req)?;

@@ -5,6 +5,12 @@
 //!
 //! The generators are seeded: every run checks the same cases. On a disagreement the test
 //! prints the first ones (input, lockit, packaging) and fails.
+//!
+//! Markers are held to full agreement: every marker/environment pair that packaging
+//! evaluates, lockit evaluates alike (`lockit_types::parse_requirement`, then
+//! `MarkerEval::holds`); a marker packaging cannot parse, or raises on evaluating in any of
+//! the generated environments (`~=` on a string, `extra < 'x'`), lockit must refuse to
+//! read, and it may refuse no other.
 
 #[path = "differential/python.rs"]
 mod python;
@@ -15,7 +21,7 @@ use std::str::FromStr;
 
 use lockit_resolver::{names_prerelease, specifiers_contain, specifiers_range};
 use lockit_types::{parse_requirement, Platform, Tags, Target, Version, VersionSpecifiers};
-use lockit_types::{ExtraName, WheelFilename};
+use lockit_types::{ExtraName, MarkerEval, WheelFilename};
 use serde_json::{json, Value};
 
 /// SplitMix64: a small, fixed, seeded generator, so every run checks the same cases.
@@ -440,60 +446,36 @@ fn quote(rng: &mut Rng, s: &str) -> String {
     }
 }
 
-/// Where pep508_rs (which lockit evaluates markers with) is known to differ from
-/// `packaging` 26.4; see [`gap`]. Markers with such an atom are counted per gap and not
-/// failed on; every other marker must agree.
-const GAPS: &[(&str, &str)] = &[
-    ("string-order", "`<`, `<=`, `>`, `>=` on a string marker: lexicographic in pep508_rs; the current spec (packaging 26) makes `<`/`>` false and `<=`/`>=` equality"),
-    ("arbitrary", "`===` in a marker: pep508_rs refuses to parse it"),
-    ("string-tilde", "`~=` on a marker that is no version: packaging raises when evaluating; lockit refuses `'x' ~= name` (pep508_rs panics on it) and pep508_rs ignores `name ~= 'x'`"),
-    ("version-in", "`in`/`not in` on a version marker: pep508_rs matches versions, packaging substrings"),
-    ("version-suffix", "a version marker compared with a pre-, post- or dev-release, or `~=`: pep508_rs compares release segments only"),
-    ("platform-release", "platform_release: a string in pep508_rs, a version (when it parses) in packaging"),
-    ("inverted-wildcard", "`'3.12.*' == python_version`: packaging compares the literal as the version (false); pep508_rs ignores the expression (true)"),
-    ("extra-op", "`extra` with an operator other than `==`/`!=`: ignored (true) in pep508_rs"),
-];
-
-/// The known gap an atom falls in, if any.
-fn gap(var: &str, op: &str, value: &str, inverted: bool) -> Option<&'static str> {
+/// Whether packaging may raise on evaluating an atom (in some environment): `~=` or `===`
+/// on a string, `extra` with an operator other than `==`/`!=`, `~=` on a version marker
+/// with a value that makes no `~=` specifier, `~=`/`===` with `platform_release` on the
+/// right. Only steers the generator (see [`gen_marker`]); the test asks packaging.
+fn may_raise(var: &str, op: &str, value: &str, inverted: bool) -> bool {
     let version_var = matches!(
         var,
         "python_version" | "python_full_version" | "implementation_version"
     );
-    if op == "===" {
-        Some("arbitrary")
-    } else if inverted && value.ends_with(".*") {
-        Some("inverted-wildcard")
-    } else if op == "~=" && !version_var {
-        Some("string-tilde")
-    } else if var == "platform_release" {
-        Some("platform-release")
-    } else if var == "extra" {
-        (op != "==" && op != "!=").then_some("extra-op")
-    } else if version_var && op.ends_with("in") {
-        Some("version-in")
-    } else if version_var
-        && (op == "~=" || value.contains(|c: char| c.is_ascii_alphabetic()) || value.contains(' '))
-    {
-        Some("version-suffix")
-    } else if !version_var && matches!(op, "<" | "<=" | ">" | ">=") {
-        Some("string-order")
-    } else {
-        None
+    match (var, op) {
+        ("extra", "==" | "!=") => false,
+        ("extra", _) => true,
+        ("platform_release", "~=" | "===") => inverted || op == "~=",
+        (_, "~=" | "===") if !version_var => true,
+        (_, "~=") => value.split('.').count() < 2 || value.ends_with(".*") || value.contains(' '),
+        _ => false,
     }
 }
 
-/// One comparison, and the known gap it falls in.
-fn gen_marker_atom(rng: &mut Rng, exact_only: bool) -> (String, Option<&'static str>) {
+/// One comparison; `true` when packaging may raise on it.
+fn gen_marker_atom(rng: &mut Rng, safe_only: bool) -> (String, bool) {
     loop {
-        let (text, gap) = gen_any_marker_atom(rng);
-        if !exact_only || gap.is_none() {
-            return (text, gap);
+        let (text, raises) = gen_any_marker_atom(rng);
+        if !safe_only || !raises {
+            return (text, raises);
         }
     }
 }
 
-fn gen_any_marker_atom(rng: &mut Rng) -> (String, Option<&'static str>) {
+fn gen_any_marker_atom(rng: &mut Rng) -> (String, bool) {
     let var = rng.pick(&[
         "python_version",
         "python_full_version",
@@ -508,7 +490,19 @@ fn gen_any_marker_atom(rng: &mut Rng) -> (String, Option<&'static str>) {
     ]);
     let values: &[&str] = match var {
         "python_version" => &[
-            "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3", "3.1", "3.12.0",
+            "3.8",
+            "3.9",
+            "3.10",
+            "3.11",
+            "3.12",
+            "3.13",
+            "3.14",
+            "3",
+            "3.1",
+            "3.12.0",
+            "3.12rc1",
+            "3.11.post1",
+            "1!3.12",
         ],
         "python_full_version" | "implementation_version" => &[
             "3.12.0",
@@ -519,6 +513,8 @@ fn gen_any_marker_atom(rng: &mut Rng) -> (String, Option<&'static str>) {
             "3.11.0.post1",
             "3.14.0a1",
             "3",
+            "3.12.0+local",
+            "3.13.0.dev0",
         ],
         "platform_release" => &[
             "5.15",
@@ -528,13 +524,22 @@ fn gen_any_marker_atom(rng: &mut Rng) -> (String, Option<&'static str>) {
             "10.0",
             "5.15.0-91-generic",
             "abc",
+            "6.8.0rc1",
         ],
         "sys_platform" => &["linux", "darwin", "win32", "Linux", "lin", "cygwin"],
         "platform_machine" => &["x86_64", "aarch64", "arm64", "AMD64", "x86", "86", "ARM64"],
         "implementation_name" => &["cpython", "pypy", "CPython", "python"],
         "platform_system" => &["Linux", "Darwin", "Windows", "linux", "Win"],
         "os_name" => &["posix", "nt", "java"],
-        _ => &["test", "doc", "Test-Extra", "test_extra", "tests", "DOC"],
+        _ => &[
+            "test",
+            "doc",
+            "Test-Extra",
+            "test_extra",
+            "tests",
+            "DOC",
+            "",
+        ],
     };
     let value = rng.pick(values).to_string();
     let op = rng.pick(&[
@@ -555,49 +560,60 @@ fn gen_any_marker_atom(rng: &mut Rng) -> (String, Option<&'static str>) {
     };
     let quoted = quote(rng, &value);
     let inverted = rng.chance(20) && var != "extra";
-    let gap = gap(var, op, &value, inverted);
+    let raises = may_raise(var, op, &value, inverted);
     let text = if inverted {
-        // Value on the left: `"linux" in sys_platform`, `'3.8' < python_version`.
-        format!("{quoted} {op} {var}")
+        if rng.chance(10) {
+            // Two strings: packaging looks the right one up in the environment.
+            format!("{quoted} {op} {}", quote(rng, var))
+        } else {
+            // Value on the left: `"linux" in sys_platform`, `'3.8' < python_version`.
+            format!("{quoted} {op} {var}")
+        }
+    } else if rng.chance(3) && var != "extra" {
+        // Two variables: packaging compares the left one with the right one's name.
+        let other = rng.pick(&["os_name", "sys_platform", "python_version", "extra"]);
+        format!("{var} {op} {other}")
     } else {
         format!("{var} {op} {quoted}")
     };
-    (text, gap)
+    (text, raises)
 }
 
-/// A marker of `and`/`or` with and without parentheses, and the known gaps of its atoms.
-fn gen_marker(rng: &mut Rng, depth: usize, exact_only: bool) -> (String, Vec<&'static str>) {
+/// A marker of `and`/`or` with and without parentheses; `true` when one of its atoms may
+/// make packaging raise.
+fn gen_marker(rng: &mut Rng, depth: usize, safe_only: bool) -> (String, bool) {
     if depth == 0 || rng.chance(35) {
-        let (text, gap) = gen_marker_atom(rng, exact_only);
-        return (text, gap.into_iter().collect());
+        return gen_marker_atom(rng, safe_only);
     }
     let n = 2 + rng.below(2);
-    let parts: Vec<(String, Vec<&'static str>)> = (0..n)
-        .map(|_| gen_marker(rng, depth - 1, exact_only))
+    let parts: Vec<(String, bool)> = (0..n)
+        .map(|_| gen_marker(rng, depth - 1, safe_only))
         .collect();
     let mut s = parts[0].0.clone();
-    let mut gaps: Vec<&'static str> = parts.iter().flat_map(|p| p.1.clone()).collect();
-    gaps.sort_unstable();
-    gaps.dedup();
     for p in &parts[1..] {
         let _ = write!(s, " {} {}", rng.pick(&["and", "or"]), p.0);
     }
+    let raises = parts.iter().any(|p| p.1);
     if rng.chance(40) {
-        (format!("({s})"), gaps)
+        (format!("({s})"), raises)
     } else {
-        (s, gaps)
+        (s, raises)
     }
 }
 
+/// Every generated marker, in every generated environment, evaluates as packaging
+/// evaluates it; markers packaging raises on (in any of the environments) are exactly the
+/// ones lockit refuses to read, and markers packaging cannot parse lockit refuses too.
 #[test]
 fn markers_agree_with_packaging() {
     const MARKERS: usize = 1500;
     const ENVS: usize = 60;
     const PER_MARKER: usize = 3;
     let mut rng = Rng(0x5eed_0508);
-    // Two in three markers are built only from atoms outside the known gaps, so that
-    // thousands of pairs are held to agreement; the rest take any atom.
-    let generated: Vec<(String, Vec<&'static str>)> = (0..MARKERS)
+    // Two in three markers are built from atoms packaging does not raise on, so that
+    // thousands of pairs are evaluated; the rest take any atom (one that raises makes
+    // the whole marker one lockit must refuse).
+    let generated: Vec<(String, bool)> = (0..MARKERS)
         .map(|i| gen_marker(&mut rng, 3, i % 3 != 0))
         .collect();
     let markers: Vec<&str> = generated.iter().map(|g| g.0.as_str()).collect();
@@ -614,29 +630,32 @@ fn markers_agree_with_packaging() {
         }),
     );
     let mut mismatches = Vec::new();
-    // Per known gap: (pairs, disagreements).
-    let mut gap_counts: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut refused = 0;
     let parsed: Vec<Option<pep508_rs::MarkerTree>> = generated
         .iter()
         .zip(answer["markers"].as_array().expect("markers"))
-        .map(|((text, gaps), reference)| {
-            // As lockit reads markers: in a requirement, through its panic-free parser.
+        .map(|((text, _), reference)| {
+            // As lockit reads markers: in a requirement, through its parser.
             let ours = parse_requirement(&format!("a; {text}")).map(|r| r.marker);
-            let theirs = reference["valid"] == true;
-            let refusal_gap = gaps.contains(&"arbitrary") || gaps.contains(&"string-tilde");
-            if ours.is_ok() != theirs && !refusal_gap {
-                mismatches.push(format!(
-                    "marker {text:?}: lockit {}, packaging {}",
-                    match &ours {
-                        Ok(_) => "accepts".to_string(),
-                        Err(e) => format!("rejects ({})", e.message),
-                    },
-                    if theirs {
-                        "accepts".to_string()
-                    } else {
-                        format!("rejects ({})", reference["error"])
-                    },
-                ));
+            // packaging's verdict: it cannot parse the marker, or it raises on
+            // evaluating it in one of the environments, or it evaluates it everywhere.
+            let theirs = if reference["valid"] != true {
+                Err(format!("cannot parse it ({})", reference["error"]))
+            } else if let Some(error) = reference["raises"].as_str() {
+                Err(format!("raises on evaluating it ({error})"))
+            } else {
+                Ok(())
+            };
+            match (&ours, theirs) {
+                (Ok(_), Ok(())) => {}
+                (Err(_), Err(_)) => refused += 1,
+                (Ok(_), Err(why)) => {
+                    mismatches.push(format!("marker {text:?}: lockit reads it, packaging {why}"))
+                }
+                (Err(e), Ok(())) => mismatches.push(format!(
+                    "marker {text:?}: lockit refuses it ({}), packaging evaluates it",
+                    e.message
+                )),
             }
             ours.ok()
         })
@@ -645,49 +664,41 @@ fn markers_agree_with_packaging() {
     let mut checked = 0;
     let mut raised = 0;
     for (&(mi, ei), reference) in pairs.iter().zip(results) {
-        let (text, gaps) = &generated[mi];
         let Value::Bool(theirs) = reference else {
-            // packaging refuses to evaluate it (`~=` on a string that is no version):
-            // there is no reference answer; counted and skipped.
+            // packaging raised (or could not parse it): lockit refused the marker above.
             raised += 1;
             continue;
         };
-        let env = &envs[ei];
-        let ours = parsed[mi].as_ref().map(|marker| {
-            let extras: Vec<ExtraName> = env
-                .extras
-                .iter()
-                .map(|e| ExtraName::from_str(e).expect("extra"))
-                .collect();
-            marker.evaluate(&env.markers, &extras)
-        });
-        if !gaps.is_empty() {
-            for gap in gaps {
-                let c = gap_counts.entry(gap).or_default();
-                c.0 += 1;
-                c.1 += usize::from(ours != Some(*theirs));
-            }
-            continue;
-        }
-        let Some(ours) = ours else {
+        let Some(marker) = &parsed[mi] else {
+            // Refused, and reported above unless packaging raises elsewhere.
             continue;
         };
+        let env = &envs[ei];
+        let extras: Vec<ExtraName> = env
+            .extras
+            .iter()
+            .map(|e| ExtraName::from_str(e).expect("extra"))
+            .collect();
+        let ours = marker.holds(&env.markers, &extras);
         checked += 1;
         if ours != *theirs {
             mismatches.push(format!(
-                "{text:?} in {}: lockit {ours}, packaging {theirs}",
+                "{:?} in {}: lockit {ours}, packaging {theirs}",
+                generated[mi].0,
                 env_json(env)
             ));
         }
     }
-    eprintln!("markers: {raised} pairs skipped because packaging raised while evaluating");
-    for (gap, why) in GAPS {
-        let (n, bad) = gap_counts.get(gap).copied().unwrap_or_default();
-        eprintln!("markers: known gap {gap}: {bad} of {n} pairs disagree ({why})");
-    }
+    eprintln!(
+        "markers: {} pairs ({MARKERS} markers x {PER_MARKER} of {ENVS} environments); \
+         {checked} evaluated by both, {raised} where packaging raised; {refused} markers \
+         refused by both",
+        pairs.len()
+    );
+    assert!(pairs.len() >= 4500, "only {} pairs", pairs.len());
     assert!(
         checked >= 2000,
-        "only {checked} marker pairs were held to agreement"
+        "only {checked} marker pairs were evaluated by both"
     );
     fail_on("marker/environment", checked, &mismatches);
 }

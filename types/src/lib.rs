@@ -7,10 +7,12 @@
 
 mod file;
 mod filename;
+mod marker;
 mod metadata;
 mod origin;
 mod quiet_panic;
 mod requirement;
+mod specifiers;
 mod tags;
 mod target;
 
@@ -19,10 +21,15 @@ pub use filename::{
     percent_decode, url_file_name, DistFilename, FilenameError, SdistExtension, SdistFilename,
     WheelFilename,
 };
+pub use marker::MarkerEval;
 pub use metadata::{header_bytes, CoreMetadata, MetadataError};
 pub use origin::{RequirementOrigin, SourcedRequirement};
 pub use pep440_rs::{Version, VersionSpecifier, VersionSpecifiers};
 pub use pep508_rs::{ExtraName, MarkerEnvironment, PackageName, Requirement};
 pub use requirement::{parse_requirement, RequirementSyntaxError};
+pub use specifiers::{
+    max_local, specifier_contains, specifier_range, specifiers_contain, specifiers_range,
+    spelled_as,
+};
 pub use tags::{Tag, Tags};
 pub use target::{Platform, Target, TargetError};

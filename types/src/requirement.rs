@@ -3,10 +3,16 @@
 //! pep508_rs 0.9 panics (an `expect` on name validation) when a package or extra name ends in
 //! `.`, `-` or `_` and something follows it (`foo. >=1`, `a[b-]`). Requirement files are user
 //! input and locks may come from anywhere, so those names are rejected here first.
+//!
+//! It is also where markers meet `packaging`'s semantics: the marker comparisons
+//! pep508_rs reads differently are rewritten before it parses them, or refused where
+//! packaging raises (see `crate::marker`); other markers pass through byte-identical.
 
 use std::str::FromStr;
 
-use pep508_rs::{Requirement, VerbatimUrl};
+use pep508_rs::{Pep508Error, Requirement, VerbatimUrl};
+
+use crate::marker::Rewrite;
 
 /// A parse failure: byte span in the input and what was expected (lowercase first letter).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +25,8 @@ pub struct RequirementSyntaxError {
     pub message: String,
 }
 
-/// Parses a PEP 508 requirement without ever panicking.
+/// Parses a PEP 508 requirement without ever panicking; its marker means what it means to
+/// `packaging` when evaluated with [`crate::MarkerEval::holds`].
 pub fn parse_requirement(text: &str) -> Result<Requirement<VerbatimUrl>, RequirementSyntaxError> {
     if let Some(e) = check_names(text) {
         return Err(e);
@@ -30,9 +37,38 @@ pub fn parse_requirement(text: &str) -> Result<Requirement<VerbatimUrl>, Require
     {
         return Err(e);
     }
-    // Belt and braces for panics we have not found yet: turn them into an error.
-    let parsed = crate::quiet_panic::catch_quietly(|| Requirement::<VerbatimUrl>::from_str(text));
+    // Atoms pep508_rs reads differently from packaging are rewritten (or refused) first;
+    // other markers pass through byte-identical (see `crate::marker`).
+    let mut unreadable = false;
+    let rewritten = match marker_start(text) {
+        Some(semicolon) => match crate::marker::rewrite(&text[semicolon + 1..]) {
+            Ok(Rewrite::Unchanged) => None,
+            Ok(Rewrite::Changed(marker)) => Some(format!("{}{marker}", &text[..=semicolon])),
+            Ok(Rewrite::Unreadable) => {
+                unreadable = true;
+                None
+            }
+            Err(refusal) => {
+                return Err(RequirementSyntaxError {
+                    start: semicolon + 1 + refusal.start,
+                    len: refusal.len,
+                    message: refusal.message,
+                })
+            }
+        },
+        None => None,
+    };
+    let parsed = match rewritten.as_deref().map(pep508) {
+        Some(Ok(Ok(r))) => return Ok(r),
+        // A rewrite that pep508_rs cannot read: report on the text as written.
+        Some(_) | None => pep508(text),
+    };
     match parsed {
+        Ok(Ok(_)) if rewritten.is_some() || unreadable => Err(RequirementSyntaxError {
+            start: marker_start(text).map_or(0, |s| s + 1),
+            len: text.len() - marker_start(text).map_or(0, |s| s + 1),
+            message: "lockit cannot read this marker the way packaging does".to_string(),
+        }),
         Ok(Ok(r)) => Ok(r),
         Ok(Err(e)) => {
             let message = e.message.to_string();
@@ -58,6 +94,29 @@ pub fn parse_requirement(text: &str) -> Result<Requirement<VerbatimUrl>, Require
             message: "not a valid requirement".to_string(),
         }),
     }
+}
+
+/// pep508_rs's parser, with panics we have not found yet turned into an error.
+fn pep508(text: &str) -> Result<Result<Requirement<VerbatimUrl>, Pep508Error<VerbatimUrl>>, ()> {
+    crate::quiet_panic::catch_quietly(|| Requirement::<VerbatimUrl>::from_str(text))
+}
+
+/// Where the marker starts: the `;` that pep508_rs takes as its separator. After
+/// `name @ url` that is a `;` preceded by whitespace (a URL may hold `;`); otherwise the
+/// first `;`.
+fn marker_start(text: &str) -> Option<usize> {
+    let first = text.find(['@', ';'])?;
+    if text[first..].starts_with(';') {
+        return Some(first);
+    }
+    let mut after_space = false;
+    for (i, c) in text[first..].char_indices() {
+        if c == ';' && after_space {
+            return Some(first + i);
+        }
+        after_space = c.is_whitespace();
+    }
+    None
 }
 
 /// Markers deeper than this are refused: pep508_rs parses them recursively and a few
@@ -286,6 +345,21 @@ mod tests {
         }
         // And later markers still parse.
         assert!(parse_requirement("a; os_name == 'nt'").is_ok());
+    }
+
+    #[test]
+    fn the_marker_after_a_url_is_the_one_rewritten() {
+        // A URL may hold `;`; the marker starts at the `;` after whitespace.
+        let r =
+            parse_requirement("a @ https://x.org/a;b/a-1.whl ; sys_platform <= 'linux'").unwrap();
+        assert_eq!(
+            r.version_or_url.unwrap().to_string(),
+            "https://x.org/a;b/a-1.whl"
+        );
+        assert_eq!(r.marker.try_to_string().unwrap(), "sys_platform == 'linux'");
+        let e = parse_requirement("a @ https://x.org/a.whl ; os_name ~= 'nt'").unwrap_err();
+        assert_eq!(e.start, 26, "{e:?}");
+        assert!(parse_requirement("a @ https://x.org/a;b/a-1.whl").is_ok());
     }
 
     #[test]

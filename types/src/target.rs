@@ -186,7 +186,10 @@ pub struct Target {
     pub python: Version,
     /// The platform.
     pub platform: Platform,
-    /// Values for PEP 508 environment markers.
+    /// Values for PEP 508 environment markers. The version values are final releases
+    /// spelled `major.minor` (`python_version`) and `major.minor.patch`
+    /// (`python_full_version`, `implementation_version`): marker rewriting relies on it
+    /// (see `lockit_types::parse_requirement`). `platform_release` is empty (unknown).
     pub markers: MarkerEnvironment,
     /// Accepted wheel tags.
     pub tags: Tags,
@@ -258,6 +261,7 @@ impl Target {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::MarkerEval;
 
     #[test]
     fn manylinux_tags_descend_with_aliases() {
@@ -320,14 +324,37 @@ mod tests {
     }
 
     #[test]
+    fn environment_versions_are_final_releases_spelled_plainly() {
+        // `crate::marker` rewrites `===`, `in` and suffixed versions on these spellings.
+        for (python, short, full) in [
+            ("3.12", "3.12", "3.12.0"),
+            ("3.8.10", "3.8", "3.8.10"),
+            ("3.14.0", "3.14", "3.14.0"),
+            ("3.012", "3.12", "3.12.0"),
+        ] {
+            let t = Target::new(python, "linux".parse().unwrap()).unwrap();
+            assert_eq!(t.markers.python_version().to_string(), short);
+            assert_eq!(t.markers.python_full_version().to_string(), full);
+            assert_eq!(t.markers.implementation_version().to_string(), full);
+            assert_eq!(t.markers.platform_release(), "");
+        }
+        for not_final in ["3.13.0rc1", "3.12.dev0", "3.12.0.post1", "1!3.12"] {
+            assert!(
+                Target::new(not_final, "linux".parse().unwrap()).is_err(),
+                "{not_final}"
+            );
+        }
+    }
+
+    #[test]
     fn target_markers() {
         let t = Target::new("3.12", "windows".parse().unwrap()).unwrap();
         assert_eq!(t.python.to_string(), "3.12.0");
         assert_eq!(t.python_minor(), "3.12");
-        let req: pep508_rs::Requirement = "a; sys_platform == 'win32' and python_version >= '3.12'"
-            .parse()
-            .unwrap();
-        assert!(req.marker.evaluate(&t.markers, &[]));
+        let req =
+            crate::parse_requirement("a; sys_platform == 'win32' and python_version >= '3.12'")
+                .unwrap();
+        assert!(req.marker.holds(&t.markers, &[]));
         assert!(Target::new("2", "linux".parse().unwrap()).is_err());
         assert!(Target::new("3.x", "linux".parse().unwrap()).is_err());
     }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use lockit_types::{
-    ExtraName, PackageName, Requirement, RequirementOrigin, SourcedRequirement, Version,
+    ExtraName, MarkerEval, PackageName, Requirement, RequirementOrigin, SourcedRequirement, Version,
 };
 use pep508_rs::VersionOrUrl;
 use pubgrub::Ranges;
@@ -234,7 +234,7 @@ fn pinned(
     let (paths, paths_truncated) = paths(resolution, name);
     let mut constraint_range: Option<Ranges<Version>> = None;
     for c in constraints.iter().map(|c| &c.requirement) {
-        if c.name == *name && c.marker.evaluate(&options.target.markers, &[]) {
+        if c.name == *name && c.marker.holds(&options.target.markers, &[]) {
             let r = range_of(c);
             constraint_range = Some(match constraint_range {
                 Some(prev) => prev.intersection(&r),
@@ -414,12 +414,12 @@ fn not_in_lock(
                     version: p.version.clone(),
                 },
             );
-            let extra = meta.provides_extras.iter().find(|e| {
-                req.marker
-                    .evaluate(&target.markers, std::slice::from_ref(*e))
-            });
+            let extra = meta
+                .provides_extras
+                .iter()
+                .find(|e| req.marker.holds(&target.markers, std::slice::from_ref(*e)));
             let why = match extra {
-                Some(e) if !req.marker.evaluate(&target.markers, &[]) => format!(
+                Some(e) if !req.marker.holds(&target.markers, &[]) => format!(
                     "only with the extra `{e}` of {}, which nothing requests",
                     p.name
                 ),

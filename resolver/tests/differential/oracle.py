@@ -55,31 +55,37 @@ def specifiers(request):
 
 def markers(request):
     """{"markers": [str], "envs": [{name: value, "extra": [str]}], "pairs": [[m, e]]} ->
-    {"markers": [{"valid", "error"}], "results": [bool | str]} (a str: evaluation raised)."""
-    parsed = []
-    marker_out = []
-    for text in request["markers"]:
-        try:
-            parsed.append(Marker(text))
-            marker_out.append({"valid": True, "error": None})
-        except InvalidMarker as e:
-            parsed.append(None)
-            marker_out.append({"valid": False, "error": str(e).splitlines()[0]})
+    {"markers": [{"valid", "error", "raises"}], "results": [bool | str]} (a str: evaluation
+    raised). "raises" is the first error evaluating the marker in any of the environments
+    (null if it evaluates in all of them): what lockit must refuse."""
     envs = []
     for env in request["envs"]:
         env = dict(env)
         env["extra"] = frozenset(env.get("extra", []))
         envs.append(env)
+
+    def evaluate(marker, env):
+        try:
+            return marker.evaluate(env)
+        except Exception as e:  # UndefinedComparison and friends
+            return f"{type(e).__name__}: {e}"
+
+    parsed = []
+    marker_out = []
+    for text in request["markers"]:
+        try:
+            marker = Marker(text)
+        except InvalidMarker as e:
+            parsed.append(None)
+            marker_out.append({"valid": False, "error": str(e).splitlines()[0], "raises": None})
+            continue
+        parsed.append(marker)
+        errors = (r for r in (evaluate(marker, env) for env in envs) if isinstance(r, str))
+        marker_out.append({"valid": True, "error": None, "raises": next(errors, None)})
     results = []
     for mi, ei in request["pairs"]:
         m = parsed[mi]
-        if m is None:
-            results.append("invalid marker")
-            continue
-        try:
-            results.append(m.evaluate(envs[ei]))
-        except Exception as e:  # UndefinedComparison and friends
-            results.append(f"{type(e).__name__}: {e}")
+        results.append("invalid marker" if m is None else evaluate(m, envs[ei]))
     return {"markers": marker_out, "results": results}
 
 
