@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use lockit_resolver::{Resolution, ResolvedPackage};
 use lockit_types::{
-    url_file_name, DistFile, DistFilename, PackageName, RequirementOrigin, SdistExtension,
-    SourcedRequirement, Target, Version,
+    url_file_name, DistFile, DistFilename, MarkerEval, PackageName, RequirementOrigin,
+    SdistExtension, SourcedRequirement, Target, Version,
 };
 
 use crate::{Header, Lock, LockedPackage, ParsedLock, Pylock, PylockFile, PylockPackage, Via};
@@ -112,10 +112,9 @@ pub fn to_lock(resolution: &Resolution, header: Option<Header>, kept: &KeptHashe
 /// holding for `target`), as pip-compile writes it; constraints from options add nothing.
 pub fn add_constraint_vias(lock: &mut Lock, constraints: &[SourcedRequirement], target: &Target) {
     for c in constraints {
-        let (RequirementOrigin::File { path, .. }, true) = (
-            &c.origin,
-            c.requirement.marker.evaluate(&target.markers, &[]),
-        ) else {
+        let (RequirementOrigin::File { path, .. }, true) =
+            (&c.origin, c.requirement.marker.holds(&target.markers, &[]))
+        else {
             continue;
         };
         for p in lock
