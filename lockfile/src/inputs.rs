@@ -2,7 +2,7 @@
 //! `pyproject.toml`), constraints (`-c`) and overrides (`--override`), each with its origin.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use lockit_resolver::Resolution;
 use lockit_types::{
@@ -27,6 +27,18 @@ pub enum InputError {
         "--extra, --all-extras and --group select from a pyproject.toml; pass one as an input"
     )]
     SelectionWithoutPyProject,
+}
+
+/// The requirements file on stdin (`-`).
+fn read_stdin(path: &Path) -> Result<RequirementsFile, RequirementsError> {
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|source| {
+        RequirementsError::Read {
+            path: path.to_path_buf(),
+            source,
+        }
+    })?;
+    RequirementsFile::parse(&text, path)
 }
 
 /// A requirement whose `--hash` values no file of its pin has.
@@ -87,22 +99,12 @@ impl Inputs {
                     inputs.requires_python = Some((rp.clone(), path.clone()));
                 }
                 inputs.requirements.extend(project.requirements(selection)?);
-            } else if path.as_os_str() == "-" {
-                let mut text = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(
-                    |source| RequirementsError::Read {
-                        path: path.clone(),
-                        source,
-                    },
-                )?;
-                let file = RequirementsFile::parse(&text, path)?;
-                inputs
-                    .requirements
-                    .extend(file.requirements.iter().cloned());
-                inputs.constraints.extend(file.constraints.iter().cloned());
-                inputs.files.push(file);
             } else {
-                let file = RequirementsFile::read(path)?;
+                let file = if path.as_os_str() == "-" {
+                    read_stdin(path)?
+                } else {
+                    RequirementsFile::read(path)?
+                };
                 inputs
                     .requirements
                     .extend(file.requirements.iter().cloned());
