@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use lockit_resolver::{CandidateHint, Crawl, FetchError, Index};
+use lockit_resolver::{CandidateHint, Crawl, FetchError, Index, MetadataProblem};
 use lockit_types::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
 use tokio::runtime::Handle;
 
@@ -44,7 +44,7 @@ impl ClientIndex {
 
 fn fetch_error(e: IndexError) -> FetchError {
     if e.is_unavailable() {
-        FetchError::Unavailable(e.to_string())
+        FetchError::Unavailable(MetadataProblem::Unreadable(e.to_string()))
     } else {
         FetchError::Fatal(Box::new(e))
     }

@@ -59,13 +59,58 @@ pub(crate) fn abis(tags: &[String]) -> Vec<String> {
     abis
 }
 
+/// Why the core metadata of a version cannot be had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MetadataProblem {
+    /// Its files' metadata is missing or malformed: the index client's explanation.
+    Unreadable(String),
+    /// Only an sdist whose metadata must be built (PEP 517), and the named option
+    /// (`--no-build`, `--no-build-package NAME`) forbids building it.
+    BuildDisabled(String),
+    /// Building the sdist's metadata failed: the hook that failed and its last error line.
+    BuildFailed(String),
+}
+
+impl MetadataProblem {
+    /// True when a build was forbidden or failed (the user can act on the build).
+    pub fn is_build(&self) -> bool {
+        !matches!(self, MetadataProblem::Unreadable(_))
+    }
+}
+
+impl From<String> for MetadataProblem {
+    fn from(reason: String) -> Self {
+        MetadataProblem::Unreadable(reason)
+    }
+}
+
+impl From<&str> for MetadataProblem {
+    fn from(reason: &str) -> Self {
+        MetadataProblem::Unreadable(reason.to_string())
+    }
+}
+
+/// The reason alone (`Unreadable` is the client's text as given, so recordings round-trip).
+impl fmt::Display for MetadataProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MetadataProblem::Unreadable(m) => f.write_str(m),
+            MetadataProblem::BuildDisabled(flag) => write!(
+                f,
+                "its metadata must be built from the sdist, and {flag} forbids building it"
+            ),
+            MetadataProblem::BuildFailed(why) => write!(f, "building its metadata failed: {why}"),
+        }
+    }
+}
+
 /// Why PubGrub may not use a version that exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unavailable {
     /// The target cannot install any of its files.
     Unusable(Unusable),
     /// Its metadata cannot be had.
-    Metadata(String),
+    Metadata(MetadataProblem),
     /// Its metadata's `Requires-Python` excludes the target.
     RequiresPython(VersionSpecifiers),
     /// It uses a direct URL, which this resolver does not follow for dependencies.
@@ -76,7 +121,15 @@ impl fmt::Display for Unavailable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Unavailable::Unusable(u) => write!(f, "{u}"),
-            Unavailable::Metadata(m) => write!(f, "has unusable metadata: {m}"),
+            Unavailable::Metadata(m @ MetadataProblem::Unreadable(_)) => {
+                write!(f, "has unusable metadata: {m}")
+            }
+            Unavailable::Metadata(MetadataProblem::BuildDisabled(flag)) => {
+                write!(f, "must be built for its metadata, which {flag} forbids")
+            }
+            Unavailable::Metadata(MetadataProblem::BuildFailed(why)) => {
+                write!(f, "could not be built ({why})")
+            }
             Unavailable::RequiresPython(s) => write!(f, "requires Python {s}"),
             Unavailable::DirectUrl(u) => write!(f, "depends on the direct URL {u}"),
         }
@@ -149,4 +202,31 @@ pub(crate) fn unusable_text(u: &Unusable, options: &ResolveOptions) -> String {
         Unusable::NoCompatibleWheel(tags) => wheel_problem(tags, &options.target),
         other => other.to_string(),
     }
+}
+
+/// What to do about a release whose metadata could not be had (`at` names the release,
+/// `name` the project), for the report's hints.
+pub(crate) fn metadata_hint(at: &str, name: &str, problem: &MetadataProblem) -> String {
+    match problem {
+        MetadataProblem::Unreadable(m) => format!(
+            "the metadata of {at} could not be read ({m}); try --refresh, or exclude that release"
+        ),
+        MetadataProblem::BuildDisabled(flag) => format!(
+            "{at} has only an sdist whose metadata must be built, which {flag} forbids; allow building {name}, or constrain {name} to a release with a wheel"
+        ),
+        MetadataProblem::BuildFailed(_) => format!(
+            "{at} could not be built (its output is above); constrain {name} to a release with a wheel, or pass --no-build-package {name} to skip building it"
+        ),
+    }
+}
+
+/// The warning for a pin older than a release skipped for its metadata:
+/// `dyn 2.0.0 was skipped (building its metadata failed: …); dyn 1.0.0 is pinned instead`.
+pub(crate) fn skipped_newer_text(
+    name: &lockit_types::PackageName,
+    pinned: &lockit_types::Version,
+    skipped: &lockit_types::Version,
+    problem: &MetadataProblem,
+) -> String {
+    format!("{name} {skipped} was skipped ({problem}); {name} {pinned} is pinned instead")
 }

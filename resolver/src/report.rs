@@ -12,7 +12,9 @@ use pubgrub::{
     Reporter, Term,
 };
 
-use crate::availability::{abis, platforms, target_abi, unavailable_text, Unavailable, Unusable};
+use crate::availability::{
+    abis, metadata_hint, platforms, target_abi, unavailable_text, Unavailable, Unusable,
+};
 use crate::candidates::VersionMap;
 use crate::options::ResolveOptions;
 use crate::package::Pkg;
@@ -687,9 +689,10 @@ fn hints(all: &[&Ext], options: &ResolveOptions, maps: &Maps) -> Vec<String> {
                     Unavailable::Unusable(Unusable::WheelOnly) => format!(
                         "{at} is published only as wheels, and --no-binary forbids them for it; drop --no-binary for {p}"
                     ),
-                    Unavailable::Metadata(m) => format!(
-                        "the metadata of {at} could not be read ({m}); try --refresh, or exclude that release"
-                    ),
+                    Unavailable::Metadata(m) => {
+                        let name = p.name().map(ToString::to_string).unwrap_or_default();
+                        metadata_hint(&at, &name, m)
+                    }
                     Unavailable::DirectUrl(_) => continue,
                 }
             }

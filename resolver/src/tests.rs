@@ -10,14 +10,16 @@ use lockit_types::{
 };
 
 use crate::{
-    resolve, FetchError, Index, PrereleaseMode, RequirementOrigin, ResolveError, ResolveOptions,
-    SourcedRequirement,
+    resolve, FetchError, Index, MetadataProblem, PrereleaseMode, RequirementOrigin, ResolveError,
+    ResolveOptions, SourcedRequirement,
 };
 
 #[derive(Default)]
 struct MemoryIndex {
     projects: HashMap<PackageName, Vec<DistFile>>,
     metadata: HashMap<(PackageName, Version), Arc<CoreMetadata>>,
+    /// Versions whose metadata cannot be had, and why.
+    problems: HashMap<(PackageName, Version), MetadataProblem>,
 }
 
 fn name(s: &str) -> PackageName {
@@ -70,6 +72,9 @@ impl Index for MemoryIndex {
         v: &Version,
         _files: &[DistFile],
     ) -> Result<Arc<CoreMetadata>, FetchError> {
+        if let Some(problem) = self.problems.get(&(n.clone(), v.clone())) {
+            return Err(FetchError::Unavailable(problem.clone()));
+        }
         self.metadata
             .get(&(n.clone(), v.clone()))
             .cloned()
@@ -442,4 +447,65 @@ fn arbitrary_equality_needs_the_published_spelling() {
     // As a dependency's requirement too.
     idx.add("app", "1.0", &["six===1.16"]);
     assert!(pins(&idx, &["app"], &o).is_err());
+}
+
+/// A newer release whose metadata could not be built is skipped, never silently: the
+/// older pin says which release was skipped and why, and a pin on it gets a report that
+/// names the build and what to do.
+#[test]
+fn a_release_that_could_not_be_built_is_named_beside_the_older_pin() {
+    let mut idx = MemoryIndex::default();
+    idx.add("dyn", "1.0", &[]);
+    idx.add("dyn", "2.0", &[]);
+    idx.add("app", "1.0", &["dyn"]);
+    let why = "`prepare_metadata_for_build_wheel` failed (exit status 1): RuntimeError: boom";
+    idx.problems.insert(
+        (name("dyn"), Version::from_str("2.0").unwrap()),
+        MetadataProblem::BuildFailed(why.into()),
+    );
+    let res = resolve(&idx, &roots(&["app"]), &[], &options()).unwrap();
+    let dyn_pin = res.get(&name("dyn")).unwrap();
+    assert_eq!(dyn_pin.version.to_string(), "1.0");
+    assert_eq!(
+        dyn_pin.skipped_warning().unwrap(),
+        format!(
+            "dyn 2.0 was skipped (building its metadata failed: {why}); dyn 1.0 is pinned instead"
+        )
+    );
+    assert_eq!(res.get(&name("app")).unwrap().skipped_warning(), None);
+
+    let Err(ResolveError::NoSolution(report)) =
+        resolve(&idx, &roots(&["dyn==2.0"]), &[], &options())
+    else {
+        panic!("dyn==2.0 cannot be built")
+    };
+    let text = report.to_string();
+    assert!(
+        text.contains(&format!("dyn 2.0 could not be built ({why})")),
+        "{text}"
+    );
+    assert!(
+        text.contains("pass --no-build-package dyn to skip building it"),
+        "{text}"
+    );
+
+    idx.problems.insert(
+        (name("dyn"), Version::from_str("2.0").unwrap()),
+        MetadataProblem::BuildDisabled("--no-build".into()),
+    );
+    let res = resolve(&idx, &roots(&["dyn"]), &[], &options()).unwrap();
+    assert_eq!(
+        res.get(&name("dyn")).unwrap().skipped_warning().unwrap(),
+        "dyn 2.0 was skipped (its metadata must be built from the sdist, and --no-build forbids building it); dyn 1.0 is pinned instead"
+    );
+    let Err(ResolveError::NoSolution(report)) =
+        resolve(&idx, &roots(&["dyn==2.0"]), &[], &options())
+    else {
+        panic!("dyn==2.0 may not be built")
+    };
+    let text = report.to_string();
+    assert!(
+        text.contains("dyn 2.0 must be built for its metadata, which --no-build forbids"),
+        "{text}"
+    );
 }
