@@ -26,7 +26,7 @@ pub use artifacts::{core_metadata, sha256_hex, BuiltIndex};
 pub use fault::Fault;
 pub use recorder::RecordOptions;
 pub use scenario::{
-    Expected, PackageSpec, RootSpec, Scenario, ScenarioError, ScenarioOptions, YankedSpec,
-    DEFAULT_UPLOAD_TIME,
+    Expected, PackageSpec, RootSpec, Scenario, ScenarioError, ScenarioOptions, SdistBuild,
+    YankedSpec, DEFAULT_UPLOAD_TIME,
 };
 pub use server::{LoggedRequest, TestIndex};
