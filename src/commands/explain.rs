@@ -47,7 +47,13 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
         }
     }
     let hint_options = client_options.clone();
-    let session = Session::start(client_options, &mut options, &inputs.requirements, false)?;
+    let session = Session::start(
+        client_options,
+        &mut options,
+        &inputs.requirements,
+        false,
+        args.common.target.python.as_deref(),
+    )?;
     let result = lockit_resolver::explain(
         &session.index,
         &inputs.requirements,
@@ -55,6 +61,7 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
         &options,
         &name,
     );
+    session.report_builds(args.common.output.quiet);
     let style = Style::detect();
     let (code, text) = match result {
         Ok((_, explanation)) => {

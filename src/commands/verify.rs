@@ -202,7 +202,13 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
     let (mut options, client_options) = settings::prepare(&inputs, &common)?;
 
     let mut findings = check::missing_hashes(&lock, &lock_name);
-    let session = Session::start(client_options, &mut options, &inputs.requirements, false)?;
+    let session = Session::start(
+        client_options,
+        &mut options,
+        &inputs.requirements,
+        false,
+        args.common.target.python.as_deref(),
+    )?;
     if !common.index.offline {
         options.preferences = lock.versions().into_iter().collect();
     }
@@ -233,6 +239,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
             Err(ResolveError::Index(e)) => Err(Failure::new(Exit::Network, e.to_string())),
         }
     };
+    session.report_builds(common.output.quiet);
     session.shutdown();
     let (found, unchecked) = outcome?;
     findings.extend(found);
