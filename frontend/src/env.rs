@@ -42,8 +42,8 @@ pub(crate) struct BuildPython {
     pub interpreter: Interpreter,
     /// Its version and platform, as a resolver target.
     pub target: Arc<Target>,
-    /// How wheels are installed with it.
-    pub pip: Pip,
+    /// How wheels are installed with it, once asked.
+    pip: std::sync::OnceLock<Pip>,
 }
 
 impl BuildPython {
@@ -56,29 +56,38 @@ impl BuildPython {
             .parse()
             .map_err(|e: lockit_types::TargetError| e.to_string())?;
         let target = Target::new(&interpreter.version, platform).map_err(|e| e.to_string())?;
-        let pip = Command::new(&interpreter.executable)
-            .args(["-m", "pip", "--version"])
-            .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
-            .stdin(std::process::Stdio::null())
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .and_then(|o| pip_version(&String::from_utf8_lossy(&o.stdout)));
-        let pip = match pip {
-            Some(v) if v >= (22, 3) => Pip::External,
-            _ => Pip::InVenv,
-        };
         Ok(BuildPython {
             interpreter,
             target: Arc::new(target),
-            pip,
+            pip: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// How wheels are installed: asked of the interpreter's installed pip the first time
+    /// (by its distribution metadata, which is much faster than importing pip).
+    pub fn pip(&self) -> Pip {
+        *self.pip.get_or_init(|| {
+            let version = Command::new(&self.interpreter.executable)
+                .args([
+                    "-c",
+                    "import importlib.metadata as m; print(m.version('pip'))",
+                ])
+                .stdin(std::process::Stdio::null())
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .and_then(|o| pip_version(&String::from_utf8_lossy(&o.stdout)));
+            match version {
+                Some(v) if v >= (22, 3) => Pip::External,
+                _ => Pip::InVenv,
+            }
         })
     }
 }
 
-/// `(22, 3)` from `pip 22.3.1 from /… (python 3.11)`.
+/// `(22, 3)` from `22.3.1`.
 fn pip_version(answer: &str) -> Option<(u32, u32)> {
-    let version = answer.strip_prefix("pip ")?.split_whitespace().next()?;
+    let version = answer.split_whitespace().next()?;
     let mut parts = version.split('.');
     let major = parts.next()?.parse().ok()?;
     let minor = parts
@@ -147,7 +156,8 @@ impl Environments {
     /// Environments under `cache_dir`, or in a scratch folder removed on drop.
     pub fn new(cache_dir: Option<&Path>) -> std::io::Result<Environments> {
         let (root, scratch) = match cache_dir {
-            Some(dir) => (dir.join(ENVS_DIR), None),
+            // Absolute: hooks run in the source tree, not where lockit was started.
+            Some(dir) => (std::path::absolute(dir)?.join(ENVS_DIR), None),
             None => {
                 let scratch = tempfile::Builder::new().prefix("lockit-build-").tempdir()?;
                 (scratch.path().join(ENVS_DIR), Some(scratch))
@@ -286,12 +296,17 @@ impl Environments {
             run_logged(&mut cmd, &scratch.path().join("venv.log"), timeout)
                 .map_err(|f| EnvError::Step("python -m venv", f))
         };
-        venv(python.pip == Pip::InVenv && !wheels.is_empty())?;
+        let pip = if wheels.is_empty() {
+            Pip::External
+        } else {
+            python.pip()
+        };
+        venv(pip == Pip::InVenv)?;
         if !wheels.is_empty() {
             let requirements = scratch.path().join("requirements.txt");
             std::fs::write(&requirements, hashed.join("\n") + "\n")
                 .map_err(|e| io("write the requirements", e))?;
-            let mut cmd = match python.pip {
+            let mut cmd = match pip {
                 Pip::External => {
                     let mut cmd = Command::new(&python.interpreter.executable);
                     cmd.args(["-m", "pip", "--python"]).arg(&env.python);
@@ -391,12 +406,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_relative_cache_dir_gives_absolute_environments() {
+        let envs = Environments::new(Some(Path::new("relative-cache"))).unwrap();
+        assert!(envs.root.is_absolute(), "{}", envs.root.display());
+        assert!(envs.root.ends_with("relative-cache/build-envs-v1"));
+    }
+
+    #[test]
     fn pip_versions() {
-        assert_eq!(
-            pip_version("pip 23.2.1 from /x/pip (python 3.11)"),
-            Some((23, 2))
-        );
-        assert_eq!(pip_version("pip 9 from /x"), Some((9, 0)));
-        assert_eq!(pip_version("no pip"), None);
+        assert_eq!(pip_version("23.2.1\n"), Some((23, 2)));
+        assert_eq!(pip_version("9"), Some((9, 0)));
+        assert_eq!(pip_version("Traceback"), None);
     }
 }
