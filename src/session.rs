@@ -69,10 +69,25 @@ impl Session {
         for (name, version) in &report.built {
             eprintln!("Built metadata for {name} {version} (sdist)");
         }
+        // One screen per project: its first failure in full, the other releases named.
+        let mut shown: Vec<(&str, Vec<&str>)> = Vec::new();
         for failure in &report.failed {
-            let (name, _) = failure.package();
+            let (name, version) = failure.package();
+            if let Some((_, more)) = shown.iter_mut().find(|(n, _)| *n == name) {
+                more.push(version);
+                continue;
+            }
+            shown.push((name, Vec::new()));
             eprintln!(
                 "warning: {failure}\n  skip building it with `--no-build-package {name}`, or constrain `{name}` to a release with a wheel"
+            );
+        }
+        for (name, more) in shown.iter().filter(|(_, more)| !more.is_empty()) {
+            eprintln!(
+                "warning: {} more release{} of `{name}` could not be built: {}",
+                more.len(),
+                if more.len() == 1 { "" } else { "s" },
+                more.join(", ")
             );
         }
     }

@@ -38,10 +38,16 @@ version = "1.0.0"
 name = "dep"
 version = "2.0.0"
 
-# The newest release's backend raises.
+# The two newest releases' backends raise.
 [[packages]]
 name = "bad"
 version = "1.0.0"
+[[packages]]
+name = "bad"
+version = "1.5.0"
+wheels = []
+sdist = true
+build = "fails"
 [[packages]]
 name = "bad"
 version = "2.0.0"
@@ -183,10 +189,12 @@ fn a_failing_build_is_reported_on_one_screen_and_an_older_release_used() {
         "    | lockit test backend: this build fails on purpose\n",
         "    | RuntimeError: prepare_metadata_for_build_wheel of bad 2.0.0 fails on purpose\n",
         "  skip building it with `--no-build-package bad`, or constrain `bad` to a release with a wheel\n",
+        "warning: 1 more release of `bad` could not be built: 1.5.0\n",
         "warning: bad 2.0.0 was skipped (building its metadata failed: `prepare_metadata_for_build_wheel` failed (exit status 1): RuntimeError: prepare_metadata_for_build_wheel of bad 2.0.0 fails on purpose); bad 1.0.0 is pinned instead\n",
     ] {
         assert!(err.contains(needle), "missing {needle:?} in\n{err}");
     }
+    assert!(!err.contains("1.5.0 failed"), "{err}");
     assert!(err.lines().count() <= 30, "not one screen:\n{err}");
 
     // A failure is not cached: the next run tries again, and says so again.
@@ -202,7 +210,7 @@ fn a_failing_build_is_reported_on_one_screen_and_an_older_release_used() {
             .iter()
             .filter(|l| l.starts_with("prepare_metadata_for_build_wheel bad"))
             .count(),
-        2
+        4
     );
 }
 
