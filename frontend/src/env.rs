@@ -135,7 +135,7 @@ pub(crate) struct BuildEnv {
 }
 
 /// Why an environment could not be made.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum EnvError {
     /// Downloading a wheel failed.
     Fetch(String),
@@ -143,13 +143,16 @@ pub(crate) enum EnvError {
     Step(&'static str, Failed),
 }
 
-/// Where environments live, and the resolutions already made in this process.
+/// Where environments live, and what this process already tried: every release of a
+/// project usually has the same build requirements, and a resolution or an environment
+/// that failed for one would fail the same way for the next.
 #[derive(Debug)]
 pub(crate) struct Environments {
     root: PathBuf,
     /// Holds `root` alive when there is no cache directory.
     _scratch: Option<tempfile::TempDir>,
-    resolved: Mutex<HashMap<String, Vec<LockedWheel>>>,
+    resolved: Mutex<HashMap<String, Result<Vec<LockedWheel>, String>>>,
+    failed: Mutex<HashMap<String, EnvError>>,
 }
 
 impl Environments {
@@ -167,6 +170,7 @@ impl Environments {
             root,
             _scratch: scratch,
             resolved: Mutex::default(),
+            failed: Mutex::default(),
         })
     }
 
@@ -181,12 +185,23 @@ impl Environments {
         let mut key: Vec<String> = requirements.iter().map(ToString::to_string).collect();
         key.sort();
         let key = key.join("\n");
-        if let Some(lock) = lock(&self.resolved).get(&key) {
-            return Ok(lock.clone());
-        }
         if requirements.is_empty() {
             return Ok(Vec::new());
         }
+        if let Some(answer) = lock(&self.resolved).get(&key) {
+            return answer.clone();
+        }
+        let answer = self.resolve_uncached(client, python, requirements);
+        lock(&self.resolved).insert(key, answer.clone());
+        answer
+    }
+
+    fn resolve_uncached(
+        &self,
+        client: &IndexClient,
+        python: &BuildPython,
+        requirements: &[Requirement],
+    ) -> Result<Vec<LockedWheel>, String> {
         let runtime = tokio::runtime::Handle::try_current()
             .map_err(|_| "resolving build requirements needs the client's runtime".to_string())?;
         let roots: Vec<SourcedRequirement> = requirements
@@ -226,7 +241,6 @@ impl Environments {
                 file: best,
             });
         }
-        lock(&self.resolved).insert(key, wheels.clone());
         Ok(wheels)
     }
 
@@ -248,7 +262,27 @@ impl Environments {
             )
             .as_bytes(),
         ));
-        let root = self.root.join(&key[..24]);
+        let key = key[..24].to_string();
+        if let Some(e) = lock(&self.failed).get(&key) {
+            return Err(e.clone());
+        }
+        let made = self.create(client, python, wheels, &key, &text, timeout);
+        if let Err(e) = &made {
+            lock(&self.failed).insert(key, e.clone());
+        }
+        made
+    }
+
+    fn create(
+        &self,
+        client: &IndexClient,
+        python: &BuildPython,
+        wheels: &[LockedWheel],
+        key: &str,
+        text: &str,
+        timeout: Duration,
+    ) -> Result<BuildEnv, EnvError> {
+        let root = self.root.join(key);
         let env = BuildEnv {
             python: venv_python(&root),
             root: root.clone(),
@@ -265,7 +299,7 @@ impl Environments {
             .create(true)
             .truncate(false)
             .write(true)
-            .open(self.root.join(format!("{}.lock", &key[..24])))
+            .open(self.root.join(format!("{key}.lock")))
             .map_err(|e| io("lock the environment", e))?;
         lock_file
             .lock()
