@@ -100,9 +100,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let inside = dir.path().join("in");
         std::fs::create_dir(&inside).unwrap();
-        let file = tar_gz(&[("../escaped.txt", b"x"), ("pkg-1.0/setup.py", b"")]);
+        let absolute = dir.path().join("absolute.txt");
+        let absolute_name = absolute.to_str().unwrap();
+        let file = tar_gz(&[
+            ("../escaped.txt", b"x"),
+            (absolute_name, b"x"),
+            ("pkg-1.0/setup.py", b""),
+        ]);
         let _ = unpack(file, "pkg-1.0.tar.gz", &inside);
         assert!(!dir.path().join("escaped.txt").exists());
+        assert!(!absolute.exists());
         let err = unpack(tempfile::tempfile().unwrap(), "pkg-1.0.whl", &inside).unwrap_err();
         assert!(err.contains("not a .tar.gz"), "{err}");
     }
