@@ -93,6 +93,12 @@ pub struct ResolverArgs {
     /// Never use wheels for these packages (`:all:` for every package).
     #[arg(long, value_name = "PKG")]
     pub no_binary: Vec<String>,
+    /// Never build an sdist for its metadata: releases whose metadata needs a build are left out.
+    #[arg(long)]
+    pub no_build: bool,
+    /// Never build this package's sdists for their metadata. Repeatable.
+    #[arg(long, value_name = "PKG")]
+    pub no_build_package: Vec<String>,
     /// Constrain versions without adding packages.
     #[arg(short = 'c', long = "constraint", value_name = "FILE")]
     pub constraints: Vec<PathBuf>,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
-use lockit_index_client::{ClientOptions, IndexStrategy};
+use lockit_index_client::{BuildPolicy, ClientOptions, IndexStrategy};
 use lockit_lockfile::Inputs;
 use lockit_resolver::{BinaryPolicy, PrereleaseMode, ResolveOptions};
 use lockit_types::PackageName;
@@ -150,7 +150,24 @@ fn client_options(args: &CommonArgs, inputs: &Inputs) -> Result<ClientOptions, F
         verbose: args.output.verbose > 0,
         native_tls: index.native_tls,
         netrc: true,
+        build_policy: build_policy(&args.resolver)?,
+        // The session installs the build frontend.
+        builder: None,
     })
+}
+
+/// `--no-build` and `--no-build-package` as the client's build policy.
+fn build_policy(args: &ResolverArgs) -> Result<BuildPolicy, Failure> {
+    let mut policy = BuildPolicy {
+        no_build: args.no_build,
+        ..BuildPolicy::default()
+    };
+    for name in &args.no_build_package {
+        let name = PackageName::from_str(name.trim())
+            .map_err(|e| Failure::input(format!("invalid --no-build-package `{name}`: {e}")))?;
+        policy.no_build_packages.insert(name);
+    }
+    Ok(policy)
 }
 
 /// The resolver and client options a run uses, for the target the flags (or the local

@@ -176,7 +176,7 @@ impl Index for RecordedIndex {
     ) -> Result<Arc<CoreMetadata>, FetchError> {
         match self.metadata.get(&(name.clone(), version.clone())) {
             Some(Ok(m)) => Ok(m.clone()),
-            Some(Err(why)) => Err(FetchError::Unavailable(why.clone())),
+            Some(Err(why)) => Err(FetchError::Unavailable(why.clone().into())),
             None => Err(FetchError::Fatal(
                 format!("{name} {version} was not recorded").into(),
             )),
@@ -273,7 +273,7 @@ impl Index for Recorder<'_> {
         let answer = self.inner.metadata(name, version, files);
         let recorded = match &answer {
             Ok(m) => Ok(metadata_text(m)),
-            Err(FetchError::Unavailable(why)) => Err(why.clone()),
+            Err(FetchError::Unavailable(why)) => Err(why.to_string()),
             Err(FetchError::Fatal(_)) => return answer,
         };
         let mut rec = self.lock();

@@ -12,6 +12,7 @@ use lockit_types::{
 use tokio::sync::OnceCell;
 use url::Url;
 
+use crate::build::{lock_exclusive, BuildPolicy, MetadataBuilder};
 use crate::cache::DiskCache;
 use crate::error::{redact, redact_str, IndexError};
 use crate::http::{Http, Tail};
@@ -61,6 +62,10 @@ pub struct ClientOptions {
     pub native_tls: bool,
     /// Read credentials for index hosts from `$NETRC` or `~/.netrc`.
     pub netrc: bool,
+    /// When sdists whose metadata is dynamic may be built.
+    pub build_policy: BuildPolicy,
+    /// Builds the metadata of such sdists; `None`: they are unusable, as without a frontend.
+    pub builder: Option<Arc<dyn MetadataBuilder>>,
 }
 
 /// Which indexes a project's files come from when several indexes are configured.
@@ -91,6 +96,8 @@ impl Default for ClientOptions {
             verbose: false,
             native_tls: false,
             netrc: true,
+            build_policy: BuildPolicy::default(),
+            builder: None,
         }
     }
 }
@@ -121,6 +128,8 @@ struct Inner {
     index_strategy: IndexStrategy,
     projects: Mutex<HashMap<PackageName, Memo<ProjectFiles>>>,
     metadata: Mutex<HashMap<(PackageName, Version), Memo<CoreMetadata>>>,
+    build_policy: BuildPolicy,
+    builder: Option<Arc<dyn MetadataBuilder>>,
 }
 
 /// An async client for Python package indexes. Cheap to clone; clones share
@@ -228,6 +237,8 @@ impl IndexClient {
                 index_strategy: options.index_strategy,
                 projects: Mutex::new(HashMap::new()),
                 metadata: Mutex::new(HashMap::new()),
+                build_policy: options.build_policy,
+                builder: options.builder,
             }),
         })
     }
@@ -251,23 +262,55 @@ impl IndexClient {
             .clone()
     }
 
-    /// Core metadata for one version, from its files ordered by preference.
-    /// Errors for which [`IndexError::is_unavailable`] holds mean "skip this version".
+    /// Core metadata for one version, from its files ordered by preference, building an
+    /// sdist whose metadata is dynamic when a [`MetadataBuilder`] is set and the
+    /// [`BuildPolicy`] allows. Errors for which [`IndexError::is_unavailable`] holds mean
+    /// "skip this version".
     pub async fn metadata(
         &self,
         name: &PackageName,
         version: &Version,
         files: &[DistFile],
     ) -> Result<Arc<CoreMetadata>, IndexError> {
-        let key = (name.clone(), version.clone());
-        let cell = lock(&self.inner.metadata).entry(key).or_default().clone();
+        let cell = self.metadata_cell(name, version);
         cell.get_or_init(|| async {
-            self.fetch_metadata(name, version, files)
-                .await
-                .map(Arc::new)
+            match self.fetch_metadata(name, version, files, true).await {
+                Ok(Some(meta)) => Ok(Arc::new(meta)),
+                Ok(None) => Err(IndexError::Client(
+                    "internal: a build was deferred where it was allowed".into(),
+                )),
+                Err(e) => Err(e),
+            }
         })
         .await
         .clone()
+    }
+
+    /// As [`IndexClient::metadata`], but never builds: `None` when the metadata would
+    /// have to be built. That answer is not memoized, so a later `metadata` call builds.
+    /// For prefetching, where a guess is never worth running a build.
+    pub async fn metadata_without_build(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        files: &[DistFile],
+    ) -> Option<Result<Arc<CoreMetadata>, IndexError>> {
+        let cell = self.metadata_cell(name, version);
+        let answer = cell
+            .get_or_try_init(|| async {
+                match self.fetch_metadata(name, version, files, false).await {
+                    Ok(Some(meta)) => Ok(Ok(Arc::new(meta))),
+                    Ok(None) => Err(()),
+                    Err(e) => Ok(Err(e)),
+                }
+            })
+            .await;
+        answer.ok().cloned()
+    }
+
+    fn metadata_cell(&self, name: &PackageName, version: &Version) -> Memo<CoreMetadata> {
+        let key = (name.clone(), version.clone());
+        lock(&self.inner.metadata).entry(key).or_default().clone()
     }
 
     /// Starts fetching a project page in the background (needs a tokio runtime;
@@ -309,7 +352,7 @@ impl IndexClient {
             let name = name.clone();
             let version = version.clone();
             handle.spawn(async move {
-                let _ = this.metadata(&name, &version, &files).await;
+                let _ = this.metadata_without_build(&name, &version, &files).await;
             });
         }
     }
@@ -336,6 +379,37 @@ impl IndexClient {
             .download(&parsed, MAX_DOWNLOAD)
             .await?
             .sha256)
+    }
+
+    /// Saves `file` at `dest` and returns its sha256, checked against the index's when it
+    /// published one: the wheels of a build environment, installed with `--require-hashes`.
+    pub async fn download(&self, file: &DistFile, dest: &Path) -> Result<String, IndexError> {
+        let url = Url::parse(&file.url).map_err(|e| IndexError::InvalidLocation {
+            location: redact_str(&file.url),
+            reason: e.to_string(),
+        })?;
+        let local = if url.scheme() == "file" {
+            open_local(&url)?
+        } else {
+            let download = self.inner.http.download(&url, MAX_DOWNLOAD).await?;
+            LocalFile {
+                file: download.file,
+                len: download.len,
+            }
+        };
+        let dest = dest.to_path_buf();
+        let copied = tokio::task::spawn_blocking(move || copy_hashed(local.file, &dest))
+            .await
+            .map_err(|e| IndexError::Io {
+                path: redact(&url),
+                message: e.to_string(),
+            })?;
+        let sha256 = copied.map_err(|e| IndexError::Io {
+            path: redact(&url),
+            message: e.to_string(),
+        })?;
+        verify(file, &url, &sha256)?;
+        Ok(sha256)
     }
 
     // -----------------------------------------------------------------------
@@ -556,24 +630,34 @@ impl IndexClient {
     // -----------------------------------------------------------------------
     // Metadata
 
+    /// `Ok(None)`: only a build would tell, and `may_build` is false.
     async fn fetch_metadata(
         &self,
         name: &PackageName,
         version: &Version,
         files: &[DistFile],
-    ) -> Result<CoreMetadata, IndexError> {
+        may_build: bool,
+    ) -> Result<Option<CoreMetadata>, IndexError> {
         let mut reasons = Vec::new();
+        let mut build_error = None;
         // Any wheel's METADATA serves the version; sdists only when there is no usable wheel.
         let ordered = files
             .iter()
             .filter(|f| f.filename.is_wheel())
             .chain(files.iter().filter(|f| !f.filename.is_wheel()));
         for file in ordered {
-            match self.file_metadata(name, version, file).await {
+            match self.file_metadata(name, version, file, may_build).await {
                 Ok(meta) => return Ok(meta),
+                // A build that failed or was forbidden says more than the files before it.
+                Err(e @ (IndexError::BuildFailed { .. } | IndexError::BuildDisabled { .. })) => {
+                    build_error.get_or_insert(e);
+                }
                 Err(e) if e.is_unavailable() => reasons.push(e.to_string()),
                 Err(e) => return Err(e),
             }
+        }
+        if let Some(e) = build_error {
+            return Err(e);
         }
         Err(IndexError::MetadataUnavailable {
             name: name.to_string(),
@@ -591,19 +675,14 @@ impl IndexClient {
         name: &PackageName,
         version: &Version,
         file: &DistFile,
-    ) -> Result<CoreMetadata, IndexError> {
+        may_build: bool,
+    ) -> Result<Option<CoreMetadata>, IndexError> {
         let url =
             Url::parse(&file.url).map_err(|e| self.bad(name, version, &file.url, e.to_string()))?;
         let cache_path = self.metadata_path(file);
         let cache = self.inner.cache.as_ref();
-        if let (Some(cache), Some(path)) = (cache, cache_path.as_deref()) {
-            if let Some(bytes) = cache.read(path) {
-                match self.check(name, version, &file.url, parse_metadata(&bytes)) {
-                    Ok(meta) => return Ok(meta),
-                    // Whole and checksummed but not this version's metadata: refetch it.
-                    Err(e) => cache.drop_entry(path, &e.to_string()),
-                }
-            }
+        if let Some(meta) = self.cached_metadata(name, version, file) {
+            return Ok(Some(meta));
         }
         // A file never changes, so neither does "its metadata is unusable": remember that too,
         // or an offline run would ask the network for what an online run already rejected.
@@ -618,21 +697,133 @@ impl IndexClient {
                 reason: String::from_utf8_lossy(&reason).into_owned(),
             });
         }
-        match self.metadata_bytes(name, version, file, &url).await {
-            Ok((bytes, meta)) => {
-                if let (Some(cache), Some(path)) = (cache, &cache_path) {
-                    cache.write_metadata(path, &bytes);
+        // Likewise "only a build gives its metadata", so that a warm run knows it without
+        // reading the sdist again (and `--offline --no-build` can say so).
+        let needs_build_path = cache_path
+            .as_ref()
+            .filter(|_| file.sha256.is_some())
+            .map(|p| p.with_extension("needs-build"));
+        let known = needs_build_path
+            .as_deref()
+            .and_then(|p| cache.and_then(|c| c.read(p)));
+        let (sdist, why) = match known {
+            Some(why) => (None, String::from_utf8_lossy(&why).into_owned()),
+            None => match self.metadata_bytes(name, version, file, &url).await {
+                Ok(Fetched::Metadata(bytes, meta)) => {
+                    if let (Some(cache), Some(path)) = (cache, &cache_path) {
+                        cache.write_metadata(path, &bytes);
+                    }
+                    return Ok(Some(meta));
                 }
-                Ok(meta)
-            }
-            Err(e) if e.is_unavailable() && file.sha256.is_some() => {
-                if let Some(path) = &unusable_path {
-                    crate::cache::write_entry(path, e.to_string().as_bytes());
+                Ok(Fetched::NeedsBuild { sdist, why }) => {
+                    if let (Some(_), Some(path)) = (cache, &needs_build_path) {
+                        crate::cache::write_entry(path, why.as_bytes());
+                    }
+                    (Some(sdist), why)
                 }
-                Err(e)
+                Err(e) if e.is_unavailable() && file.sha256.is_some() => {
+                    if let (Some(_), Some(path)) = (cache, &unusable_path) {
+                        crate::cache::write_entry(path, e.to_string().as_bytes());
+                    }
+                    return Err(e);
+                }
+                Err(e) => return Err(e),
+            },
+        };
+        self.build_metadata(name, version, file, &url, sdist, &why, may_build)
+            .await
+    }
+
+    /// `file`'s metadata from the disk cache, when it is there and is this version's.
+    fn cached_metadata(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        file: &DistFile,
+    ) -> Option<CoreMetadata> {
+        let cache = self.inner.cache.as_ref()?;
+        let path = self.metadata_path(file)?;
+        let bytes = cache.read(&path)?;
+        match self.check(name, version, &file.url, parse_metadata(&bytes)) {
+            Ok(meta) => Some(meta),
+            // Whole and checksummed but not this version's metadata: refetch it.
+            Err(e) => {
+                cache.drop_entry(&path, &e.to_string());
+                None
             }
-            Err(e) => Err(e),
         }
+    }
+
+    /// Metadata from building the sdist `file` (`sdist`: its bytes when already at hand),
+    /// whose static metadata is missing for the reason `why`. `Ok(None)` when a build is
+    /// allowed but `may_build` is false.
+    #[allow(clippy::too_many_arguments)]
+    async fn build_metadata(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        file: &DistFile,
+        url: &Url,
+        sdist: Option<LocalFile>,
+        why: &str,
+        may_build: bool,
+    ) -> Result<Option<CoreMetadata>, IndexError> {
+        let Some(builder) = self.inner.builder.clone() else {
+            return Err(IndexError::MetadataUnavailable {
+                name: name.to_string(),
+                version: version.to_string(),
+                reason: format!("the sdist `{}` has no static metadata ({why})", redact(url)),
+            });
+        };
+        if let Some(flag) = self.inner.build_policy.forbidding(name) {
+            return Err(IndexError::BuildDisabled {
+                name: name.to_string(),
+                version: version.to_string(),
+                flag,
+            });
+        }
+        if !may_build {
+            return Ok(None);
+        }
+        // One build per sdist, even when several processes share the cache: the first takes
+        // the lock and builds, the others wait and then read what it cached.
+        let cache_path = self.metadata_path(file).filter(|_| file.sha256.is_some());
+        let _lock = match &cache_path {
+            Some(path) => Some(
+                lock_exclusive(path.with_extension("build-lock"))
+                    .await
+                    .map_err(|e| IndexError::Io {
+                        path: path.display().to_string(),
+                        message: e.to_string(),
+                    })?,
+            ),
+            None => None,
+        };
+        if let Some(meta) = self.cached_metadata(name, version, file) {
+            return Ok(Some(meta));
+        }
+        let sdist = match sdist {
+            Some(sdist) => sdist,
+            None => self.sdist_file(file, url).await?,
+        };
+        tracing::debug!("building the metadata of {name} {version} ({why})");
+        let filename = lockit_types::url_file_name(&file.url);
+        let (client, owned_name, owned_version) = (self.clone(), name.clone(), version.clone());
+        let built = tokio::task::spawn_blocking(move || {
+            builder.build(&client, &owned_name, &owned_version, sdist.file, &filename)
+        })
+        .await
+        .unwrap_or_else(|e| Err(format!("the build panicked: {e}")));
+        let bytes = built.map_err(|reason| IndexError::BuildFailed {
+            name: name.to_string(),
+            version: version.to_string(),
+            reason,
+        })?;
+        let meta = self.check(name, version, &file.url, parse_metadata(&bytes))?;
+        if let (Some(cache), Some(path)) = (&self.inner.cache, &cache_path) {
+            cache.write_metadata(path, &bytes);
+        }
+        Ok(Some(meta))
     }
 
     fn bad(&self, name: &PackageName, version: &Version, url: &str, reason: String) -> IndexError {
@@ -664,14 +855,15 @@ impl IndexClient {
         Ok(meta)
     }
 
-    /// Fetches and validates metadata; returns the bytes to cache with the result.
+    /// Fetches and validates metadata; returns the bytes to cache with the result, or the
+    /// sdist when only a build can give its metadata.
     async fn metadata_bytes(
         &self,
         name: &PackageName,
         version: &Version,
         file: &DistFile,
         url: &Url,
-    ) -> Result<(Vec<u8>, CoreMetadata), IndexError> {
+    ) -> Result<Fetched, IndexError> {
         let parse = |bytes: &[u8]| -> Result<CoreMetadata, lockit_types::MetadataError> {
             if file.filename.is_wheel() {
                 parse_metadata(bytes)
@@ -704,7 +896,7 @@ impl IndexClient {
                         }
                     }
                     let meta = self.check(name, version, &file.url, parse(&bytes))?;
-                    return Ok((bytes, meta));
+                    return Ok(Fetched::Metadata(bytes, meta));
                 }
                 // The index advertised a file it does not have: read the distribution instead.
                 Err(IndexError::Status { status: 404, .. }) => {}
@@ -727,7 +919,7 @@ impl IndexClient {
                         ZipError::Format(reason) => self.bad(name, version, &file.url, reason),
                     })?;
                 let meta = self.check(name, version, &file.url, parse_metadata(&bytes))?;
-                Ok((bytes, meta))
+                Ok(Fetched::Metadata(bytes, meta))
             }
             // (3) An sdist's PKG-INFO, or a static pyproject.toml.
             DistFilename::Sdist(sdist) => {
@@ -736,7 +928,7 @@ impl IndexClient {
                     version: version.to_string(),
                     reason,
                 };
-                let found = match sdist.extension {
+                let (found, local) = match sdist.extension {
                     SdistExtension::TarGz | SdistExtension::Zip => {
                         self.sdist_files(name, version, file, url, sdist.extension)
                             .await?
@@ -751,7 +943,7 @@ impl IndexClient {
                 let mut why = Vec::new();
                 if let Some(pkg_info) = found.pkg_info {
                     match self.check(name, version, &file.url, parse_sdist_pkg_info(&pkg_info)) {
-                        Ok(meta) => return Ok((pkg_info, meta)),
+                        Ok(meta) => return Ok(Fetched::Metadata(pkg_info, meta)),
                         Err(e) => why.push(format!("PKG-INFO: {e}")),
                     }
                 } else {
@@ -762,18 +954,17 @@ impl IndexClient {
                         Ok(bytes) => {
                             let meta =
                                 self.check(name, version, &file.url, parse_metadata(&bytes))?;
-                            return Ok((bytes, meta));
+                            return Ok(Fetched::Metadata(bytes, meta));
                         }
                         Err(e) => why.push(e),
                     }
                 } else {
                     why.push("no pyproject.toml".to_string());
                 }
-                Err(unavailable(format!(
-                    "the sdist `{}` has no static metadata ({})",
-                    redact(url),
-                    why.join("; ")
-                )))
+                Ok(Fetched::NeedsBuild {
+                    sdist: local,
+                    why: why.join("; "),
+                })
             }
         }
     }
@@ -818,6 +1009,21 @@ impl IndexClient {
         }
     }
 
+    /// The sdist `file`, from disk for `file://` URLs, else downloaded and checked against
+    /// the index's sha256.
+    async fn sdist_file(&self, file: &DistFile, url: &Url) -> Result<LocalFile, IndexError> {
+        if url.scheme() == "file" {
+            return open_local(url);
+        }
+        let download = self.inner.http.download(url, MAX_DOWNLOAD).await?;
+        verify(file, url, &download.sha256)?;
+        Ok(LocalFile {
+            file: download.file,
+            len: download.len,
+        })
+    }
+
+    /// The sdist's static-metadata files, and the sdist itself for a build.
     async fn sdist_files(
         &self,
         name: &PackageName,
@@ -825,18 +1031,17 @@ impl IndexClient {
         file: &DistFile,
         url: &Url,
         extension: SdistExtension,
-    ) -> Result<sdist::SdistFiles, IndexError> {
-        let local = if url.scheme() == "file" {
-            open_local(url)?
-        } else {
-            let download = self.inner.http.download(url, MAX_DOWNLOAD).await?;
-            verify(file, url, &download.sha256)?;
-            LocalFile {
-                file: download.file,
-                len: download.len,
-            }
-        };
+    ) -> Result<(sdist::SdistFiles, LocalFile), IndexError> {
+        let local = self.sdist_file(file, url).await?;
         let bad = |reason: String| self.bad(name, version, &file.url, reason);
+        let io = |e: std::io::Error| IndexError::Io {
+            path: redact(url),
+            message: e.to_string(),
+        };
+        let keep = LocalFile {
+            file: local.file.try_clone().map_err(io)?,
+            len: local.len,
+        };
         let found = match extension {
             SdistExtension::Zip => {
                 let mut src = local;
@@ -859,8 +1064,16 @@ impl IndexClient {
                 read.map_err(bad)?
             }
         };
-        Ok(found)
+        Ok((found, keep))
     }
+}
+
+/// What reading a file's metadata gave.
+enum Fetched {
+    /// The metadata bytes (to cache) and their parse.
+    Metadata(Vec<u8>, CoreMetadata),
+    /// An sdist without static metadata (`why`): only a build can tell.
+    NeedsBuild { sdist: LocalFile, why: String },
 }
 
 /// Core metadata from an index, parsed with a guard: METADATA is UTF-8 (PEP 566), and
@@ -882,6 +1095,24 @@ pub(crate) fn parse_sdist_pkg_info(
         Ok(_) => CoreMetadata::parse_sdist_pkg_info(bytes),
         Err(_) => CoreMetadata::parse_sdist_pkg_info(String::from_utf8_lossy(bytes).as_bytes()),
     }
+}
+
+/// Copies `from` (from its start) to a new file `to` and returns the sha256 of the bytes.
+fn copy_hashed(mut from: std::fs::File, to: &Path) -> std::io::Result<String> {
+    use std::io::{Read, Seek, SeekFrom, Write};
+    from.seek(SeekFrom::Start(0))?;
+    let mut out = std::fs::File::create(to)?;
+    let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = from.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        sha2::Digest::update(&mut hasher, &buf[..n]);
+        out.write_all(&buf[..n])?;
+    }
+    Ok(hex::encode(sha2::Digest::finalize(hasher)))
 }
 
 /// Checks a whole download against the index's hash.

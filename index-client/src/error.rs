@@ -95,6 +95,27 @@ pub enum IndexError {
         /// Why each candidate file was rejected.
         reason: String,
     },
+    /// The version has only an sdist whose metadata must be built, and the build policy
+    /// forbids building it.
+    #[error("`{name}` {version} has only an sdist whose metadata must be built, and {flag} forbids building it")]
+    BuildDisabled {
+        /// The project.
+        name: String,
+        /// The version.
+        version: String,
+        /// The option that forbids it (`--no-build`, `--no-build-package NAME`).
+        flag: String,
+    },
+    /// Building the sdist's metadata failed (PEP 517 hook error, timeout, build requirements).
+    #[error("building the metadata of `{name}` {version} failed: {reason}")]
+    BuildFailed {
+        /// The project.
+        name: String,
+        /// The version.
+        version: String,
+        /// One line: the hook that failed and its last error line.
+        reason: String,
+    },
     /// A file's metadata or archive is malformed.
     #[error("invalid metadata for `{name}` {version} in `{url}`: {reason}")]
     BadMetadata {
@@ -143,7 +164,10 @@ impl IndexError {
     pub fn is_unavailable(&self) -> bool {
         matches!(
             self,
-            IndexError::MetadataUnavailable { .. } | IndexError::BadMetadata { .. }
+            IndexError::MetadataUnavailable { .. }
+                | IndexError::BadMetadata { .. }
+                | IndexError::BuildDisabled { .. }
+                | IndexError::BuildFailed { .. }
         )
     }
 

@@ -3,8 +3,10 @@
 //! It reads PEP 691 JSON and PEP 503 HTML project pages (and find-links pages
 //! or directories), and gets each version's core metadata the cheapest way
 //! available: the PEP 658 `.metadata` file, a few HTTP range requests into a
-//! wheel, or an sdist's static `PKG-INFO` / `pyproject.toml`. Answers are
-//! memoized per client and cached on disk; transient failures are retried.
+//! wheel, or an sdist's static `PKG-INFO` / `pyproject.toml`; when an sdist's metadata is
+//! dynamic, a [`MetadataBuilder`] (a PEP 517 frontend) builds it. Answers are memoized per
+//! client and cached on disk, built metadata by the sdist's sha256 like any other;
+//! transient failures are retried.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), lockit_index_client::IndexError> {
@@ -20,6 +22,7 @@
 #![warn(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+mod build;
 mod cache;
 mod client;
 mod direct;
@@ -35,6 +38,7 @@ mod sdist;
 mod simple;
 mod zipread;
 
+pub use build::{BuildPolicy, MetadataBuilder};
 pub use client::{ClientOptions, IndexClient, IndexStrategy};
 pub use direct::DirectFileError;
 pub use error::IndexError;

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use lockit_resolver::{CandidateHint, Crawl, FetchError, Index};
+use lockit_resolver::{CandidateHint, Crawl, FetchError, Index, MetadataProblem};
 use lockit_types::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
 use tokio::runtime::Handle;
 
@@ -43,10 +43,17 @@ impl ClientIndex {
 }
 
 fn fetch_error(e: IndexError) -> FetchError {
-    if e.is_unavailable() {
-        FetchError::Unavailable(e.to_string())
-    } else {
-        FetchError::Fatal(Box::new(e))
+    match e {
+        IndexError::BuildDisabled { flag, .. } => {
+            FetchError::Unavailable(MetadataProblem::BuildDisabled(flag))
+        }
+        IndexError::BuildFailed { reason, .. } => {
+            FetchError::Unavailable(MetadataProblem::BuildFailed(reason))
+        }
+        e if e.is_unavailable() => {
+            FetchError::Unavailable(MetadataProblem::Unreadable(e.to_string()))
+        }
+        e => FetchError::Fatal(Box::new(e)),
     }
 }
 
@@ -94,7 +101,7 @@ impl Index for ClientIndex {
                     let files = files.to_vec();
                     // A guess that is already on disk is cheap to read if the solver asks.
                     if !client.metadata_on_disk(&files) {
-                        let _ = client.metadata(&name, &version, &files).await;
+                        let _ = client.metadata_without_build(&name, &version, &files).await;
                     }
                 }
             }
@@ -120,7 +127,11 @@ fn crawl(
         let Some((version, files)) = hint(&project) else {
             return;
         };
-        let Ok(meta) = client.metadata(&name, &version, &files.to_vec()).await else {
+        // A guess is never worth a build: the solver asks for real when it needs one.
+        let Some(Ok(meta)) = client
+            .metadata_without_build(&name, &version, &files.to_vec())
+            .await
+        else {
             return;
         };
         for (child, hint, then) in (then.0)(&meta) {

@@ -843,3 +843,110 @@ async fn local_file_index() {
     );
     assert!(all(&client.project(&name("bar")).await.unwrap()).is_empty());
 }
+
+/// Builds "metadata" by checking it was handed the sdist; counts its calls.
+#[derive(Debug, Default)]
+struct FakeBuilder {
+    calls: std::sync::atomic::AtomicUsize,
+    fail: bool,
+}
+
+impl lockit_index_client::MetadataBuilder for FakeBuilder {
+    fn build(
+        &self,
+        _client: &IndexClient,
+        name: &PackageName,
+        version: &Version,
+        mut sdist: std::fs::File,
+        filename: &str,
+    ) -> Result<Vec<u8>, String> {
+        use std::io::{Read, Seek};
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let mut magic = [0u8; 2];
+        sdist.seek(std::io::SeekFrom::Start(0)).unwrap();
+        sdist.read_exact(&mut magic).unwrap();
+        assert_eq!(magic, [0x1f, 0x8b], "not the gzipped sdist");
+        assert_eq!(filename, "d-1.0.tar.gz");
+        if self.fail {
+            return Err("`prepare_metadata_for_build_wheel` failed: boom".into());
+        }
+        Ok(metadata_text(
+            name.as_ref(),
+            &version.to_string(),
+            &["built"],
+        ))
+    }
+}
+
+/// An sdist without static metadata goes to the builder once: prefetches never build, the
+/// answer is cached by the sdist's sha256 (a second client neither builds nor downloads),
+/// `--no-build` and failed builds make the version unavailable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sdists_without_static_metadata_are_built_once() {
+    use std::sync::atomic::Ordering;
+    let server = Server::start();
+    let sdist = tar_gz(&[("d-1.0/setup.py", b"from setuptools import setup\nsetup()\n")]);
+    server.route(
+        "/simple/d/",
+        json_page(&[
+            serde_json::json!({"filename": "d-1.0.tar.gz", "url": "/f/d-1.0.tar.gz",
+            "hashes": {"sha256": sha256(&sdist)}}),
+        ]),
+    );
+    server.file("/f/d-1.0.tar.gz", sdist, false);
+    let dir = tempfile::tempdir().unwrap();
+    let builder = Arc::new(FakeBuilder::default());
+    let client_with = |builder: Arc<FakeBuilder>, cache: &std::path::Path, no_build: bool| {
+        let mut opts = options(&server);
+        opts.cache_dir = Some(cache.to_path_buf());
+        opts.builder = Some(builder);
+        opts.build_policy.no_build = no_build;
+        IndexClient::new(opts).unwrap()
+    };
+    let client = client_with(builder.clone(), dir.path(), false);
+    let files = all(&client.project(&name("d")).await.unwrap()).clone();
+    let (d, v1) = (name("d"), version("1.0"));
+
+    assert!(client
+        .metadata_without_build(&d, &v1, &files)
+        .await
+        .is_none());
+    assert_eq!(builder.calls.load(Ordering::SeqCst), 0);
+    let meta = client.metadata(&d, &v1, &files).await.unwrap();
+    assert_eq!(meta.requires_dist[0].name.as_ref(), "built");
+    assert_eq!(builder.calls.load(Ordering::SeqCst), 1);
+
+    let downloads = server.requests("/f/d-1.0.tar.gz").len();
+    let warm = client_with(builder.clone(), dir.path(), false);
+    let meta = warm.metadata(&d, &v1, &files).await.unwrap();
+    assert_eq!(meta.requires_dist[0].name.as_ref(), "built");
+    assert_eq!(builder.calls.load(Ordering::SeqCst), 1);
+    assert_eq!(server.requests("/f/d-1.0.tar.gz").len(), downloads);
+
+    let cold = tempfile::tempdir().unwrap();
+    let err = client_with(builder.clone(), cold.path(), true)
+        .metadata(&d, &v1, &files)
+        .await
+        .unwrap_err();
+    assert!(err.is_unavailable(), "{err}");
+    assert!(
+        matches!(&err, IndexError::BuildDisabled { flag, .. } if flag == "--no-build"),
+        "{err:?}"
+    );
+    assert_eq!(builder.calls.load(Ordering::SeqCst), 1);
+
+    let failing = Arc::new(FakeBuilder {
+        fail: true,
+        ..FakeBuilder::default()
+    });
+    let err = client_with(failing.clone(), cold.path(), false)
+        .metadata(&d, &v1, &files)
+        .await
+        .unwrap_err();
+    assert!(err.is_unavailable(), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "building the metadata of `d` 1.0 failed: `prepare_metadata_for_build_wheel` failed: boom"
+    );
+    assert_eq!(failing.calls.load(Ordering::SeqCst), 1);
+}

@@ -12,6 +12,9 @@ use std::process::Command;
 pub struct Interpreter {
     /// The interpreter that answered.
     pub path: PathBuf,
+    /// Its `sys.executable`: the real binary behind a shim or link (`path` when an older
+    /// cached answer does not say). Builds run this, which starts faster than a shim.
+    pub executable: PathBuf,
     /// `platform.python_version()`, e.g. `3.12.4`.
     pub version: String,
     /// The platform in `--python-platform` spelling (`x86_64-manylinux_2_28`,
@@ -23,12 +26,13 @@ pub struct Interpreter {
 const QUERY: &str = r#"
 import json, platform, sys
 print(json.dumps({"version": platform.python_version(), "sys_platform": sys.platform,
-  "machine": platform.machine(), "libc": list(platform.libc_ver())}))
+  "machine": platform.machine(), "libc": list(platform.libc_ver()),
+  "executable": sys.executable}))
 "#;
 
 impl Interpreter {
     /// Asks `python` (a path), else the first `python3` on `PATH`. The answer is cached in
-    /// `cache_root/interpreters-v1`, keyed by the interpreter's resolved path, size and
+    /// `cache_root/interpreters-v2`, keyed by the interpreter's resolved path, size and
     /// modification time, so an upgraded interpreter is asked again. `None` when there is
     /// no interpreter or it does not answer.
     pub fn find(python: Option<&Path>, cache_root: Option<&Path>) -> Option<Interpreter> {
@@ -38,6 +42,26 @@ impl Interpreter {
         };
         let answer = answer(&exe, cache_root)?;
         parse(&exe, &answer)
+    }
+
+    /// The interpreter to run builds for a target Python `minor` (`3.12`) with: `python`
+    /// when given; else `python3.12` on `PATH` when it answers with that version; else
+    /// `python3` on `PATH`, whatever its version. `None` when none answers.
+    pub fn find_for(
+        python: Option<&Path>,
+        minor: Option<&str>,
+        cache_root: Option<&Path>,
+    ) -> Option<Interpreter> {
+        if python.is_some() {
+            return Interpreter::find(python, cache_root);
+        }
+        let exact = minor.and_then(|minor| {
+            let exe = find_on_path(&format!("python{minor}"))?;
+            let found = parse(&exe, &answer(&exe, cache_root)?)?;
+            let prefix = format!("{minor}.");
+            (found.version == minor || found.version.starts_with(&prefix)).then_some(found)
+        });
+        exact.or_else(|| Interpreter::find(None, cache_root))
     }
 }
 
@@ -62,7 +86,7 @@ fn answer_cache(exe: &Path, root: &Path) -> Option<PathBuf> {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     std::hash::Hash::hash(&key, &mut hasher);
     Some(
-        root.join("interpreters-v1")
+        root.join("interpreters-v2")
             .join(format!("{:016x}.json", std::hash::Hasher::finish(&hasher))),
     )
 }
@@ -94,7 +118,8 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.persist(path).map(|_| ()).map_err(|e| e.error)
 }
 
-/// Reads an answer: `{"version", "sys_platform", "machine", "libc": [lib, version]}`.
+/// Reads an answer: `{"version", "sys_platform", "machine", "libc": [lib, version],
+/// "executable"}`.
 fn parse(exe: &Path, answer: &[u8]) -> Option<Interpreter> {
     let v: serde_json::Value = serde_json::from_slice(answer).ok()?;
     let version = v.get("version")?.as_str()?.to_string();
@@ -119,8 +144,14 @@ fn parse(exe: &Path, answer: &[u8]) -> Option<Interpreter> {
         "win32" => Some(format!("{arch}-pc-windows-msvc")),
         _ => None,
     });
+    let executable = v
+        .get("executable")
+        .and_then(|e| e.as_str())
+        .filter(|e| !e.is_empty())
+        .map_or_else(|| exe.to_path_buf(), PathBuf::from);
     Some(Interpreter {
         path: exe.to_path_buf(),
+        executable,
         version,
         platform,
     })

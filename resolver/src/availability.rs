@@ -113,13 +113,58 @@ pub(crate) fn fits_interpreter(tag: &str, target: &Target) -> bool {
     })
 }
 
+/// Why the core metadata of a version cannot be had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MetadataProblem {
+    /// Its files' metadata is missing or malformed: the index client's explanation.
+    Unreadable(String),
+    /// Only an sdist whose metadata must be built (PEP 517), and the named option
+    /// (`--no-build`, `--no-build-package NAME`) forbids building it.
+    BuildDisabled(String),
+    /// Building the sdist's metadata failed: the hook that failed and its last error line.
+    BuildFailed(String),
+}
+
+impl MetadataProblem {
+    /// True when a build was forbidden or failed (the user can act on the build).
+    pub fn is_build(&self) -> bool {
+        !matches!(self, MetadataProblem::Unreadable(_))
+    }
+}
+
+impl From<String> for MetadataProblem {
+    fn from(reason: String) -> Self {
+        MetadataProblem::Unreadable(reason)
+    }
+}
+
+impl From<&str> for MetadataProblem {
+    fn from(reason: &str) -> Self {
+        MetadataProblem::Unreadable(reason.to_string())
+    }
+}
+
+/// The reason alone (`Unreadable` is the client's text as given, so recordings round-trip).
+impl fmt::Display for MetadataProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MetadataProblem::Unreadable(m) => f.write_str(m),
+            MetadataProblem::BuildDisabled(flag) => write!(
+                f,
+                "its metadata must be built from the sdist, and {flag} forbids building it"
+            ),
+            MetadataProblem::BuildFailed(why) => write!(f, "building its metadata failed: {why}"),
+        }
+    }
+}
+
 /// Why PubGrub may not use a version that exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unavailable {
     /// The target cannot install any of its files.
     Unusable(Unusable),
     /// Its metadata cannot be had.
-    Metadata(String),
+    Metadata(MetadataProblem),
     /// Its metadata's `Requires-Python` excludes the target.
     RequiresPython(VersionSpecifiers),
     /// It uses a direct URL, which this resolver does not follow for dependencies.
@@ -130,7 +175,15 @@ impl fmt::Display for Unavailable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Unavailable::Unusable(u) => write!(f, "{u}"),
-            Unavailable::Metadata(m) => write!(f, "has unusable metadata: {m}"),
+            Unavailable::Metadata(m @ MetadataProblem::Unreadable(_)) => {
+                write!(f, "has unusable metadata: {m}")
+            }
+            Unavailable::Metadata(MetadataProblem::BuildDisabled(flag)) => {
+                write!(f, "must be built for its metadata, which {flag} forbids")
+            }
+            Unavailable::Metadata(MetadataProblem::BuildFailed(why)) => {
+                write!(f, "could not be built ({why})")
+            }
             Unavailable::RequiresPython(s) => write!(f, "requires Python {s}"),
             Unavailable::DirectUrl(u) => write!(f, "depends on the direct URL {u}"),
         }
@@ -201,6 +254,10 @@ pub(crate) enum Kind {
     WheelOnly,
     /// Only an sdist whose metadata cannot be read without building it.
     DynamicSdist,
+    /// Only an sdist whose metadata must be built, and an option forbids building it.
+    BuildDisabled,
+    /// Only an sdist, and building its metadata failed.
+    BuildFailed,
     /// Only an sdist in an archive format lockit does not read.
     Archive,
     /// The metadata is malformed or for another version.
@@ -226,10 +283,19 @@ pub(crate) fn kind(why: &Unavailable, target: &Target) -> Kind {
         }
         Unavailable::Unusable(Unusable::SdistOnly) => Kind::SdistOnly,
         Unavailable::Unusable(Unusable::WheelOnly) => Kind::WheelOnly,
-        Unavailable::Metadata(m) if m.contains("has no static metadata") => Kind::DynamicSdist,
-        Unavailable::Metadata(m) if m.contains("archive format") => Kind::Archive,
-        Unavailable::Metadata(m) if m.contains("invalid metadata") => Kind::InvalidMetadata,
-        Unavailable::Metadata(_) => Kind::NoMetadata,
+        Unavailable::Metadata(MetadataProblem::BuildDisabled(_)) => Kind::BuildDisabled,
+        Unavailable::Metadata(MetadataProblem::BuildFailed(_)) => Kind::BuildFailed,
+        Unavailable::Metadata(MetadataProblem::Unreadable(m)) => {
+            if m.contains("has no static metadata") {
+                Kind::DynamicSdist
+            } else if m.contains("archive format") {
+                Kind::Archive
+            } else if m.contains("invalid metadata") {
+                Kind::InvalidMetadata
+            } else {
+                Kind::NoMetadata
+            }
+        }
         Unavailable::DirectUrl(_) => Kind::DirectUrl,
     }
 }
@@ -238,9 +304,12 @@ impl Kind {
     /// The kind reasons are grouped by: every metadata failure is one.
     pub(crate) fn family(self) -> Kind {
         match self {
-            Kind::DynamicSdist | Kind::Archive | Kind::InvalidMetadata | Kind::NoMetadata => {
-                Kind::NoMetadata
-            }
+            Kind::DynamicSdist
+            | Kind::BuildDisabled
+            | Kind::BuildFailed
+            | Kind::Archive
+            | Kind::InvalidMetadata
+            | Kind::NoMetadata => Kind::NoMetadata,
             other => other,
         }
     }
@@ -397,6 +466,17 @@ pub(crate) fn predicate(
             "{have} only {} without static metadata",
             agree(plural, "an sdist", "sdists")
         ),
+        Kind::BuildDisabled => format!(
+            "{have} only {} whose metadata must be built, which {} forbids",
+            agree(plural, "an sdist", "sdists"),
+            build_flag(whys)
+        ),
+        Kind::BuildFailed => match whys.last() {
+            Some(Unavailable::Metadata(MetadataProblem::BuildFailed(why))) if detail => {
+                format!("could not be built ({})", clip(why, 160))
+            }
+            _ => "could not be built".to_string(),
+        },
         Kind::Archive => format!(
             "{have} only {} in a format lockit cannot read",
             agree(plural, "an sdist", "sdists")
@@ -420,6 +500,16 @@ pub(crate) fn predicate(
             }
         }
     }
+}
+
+/// The option that forbade building among `whys` (`--no-build`, `--no-build-package X`).
+pub(crate) fn build_flag<'a>(whys: &[&'a Unavailable]) -> &'a str {
+    whys.iter()
+        .find_map(|w| match w {
+            Unavailable::Metadata(MetadataProblem::BuildDisabled(flag)) => Some(flag.as_str()),
+            _ => None,
+        })
+        .unwrap_or("--no-build")
 }
 
 /// The distinct `Requires-Python` specifiers among `whys`, in the order first seen.
@@ -513,6 +603,17 @@ pub(crate) fn clip(text: &str, max: usize) -> String {
     out
 }
 
+/// The warning for a pin older than a release skipped for its metadata:
+/// `dyn 2.0.0 was skipped (building its metadata failed: …); dyn 1.0.0 is pinned instead`.
+pub(crate) fn skipped_newer_text(
+    name: &lockit_types::PackageName,
+    pinned: &lockit_types::Version,
+    skipped: &lockit_types::Version,
+    problem: &MetadataProblem,
+) -> String {
+    format!("{name} {skipped} was skipped ({problem}); {name} {pinned} is pinned instead")
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -591,7 +692,7 @@ mod tests {
             "the sdist `tornado-4.0.tar.gz` has no static metadata (PKG-INFO: `Requires-Dist` is dynamic; no pyproject.toml)"
         );
         assert_eq!(
-            kind(&Unavailable::Metadata(reason), &target()),
+            kind(&Unavailable::Metadata(reason.into()), &target()),
             Kind::DynamicSdist
         );
         assert_eq!(clip("abcdef", 4), "abc…");

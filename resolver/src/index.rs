@@ -4,15 +4,16 @@ use std::sync::Arc;
 
 use lockit_types::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
 
+use crate::availability::MetadataProblem;
 use crate::candidates::Files;
 
 /// Why the index could not give what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
-    /// This version cannot be used (no usable metadata, dynamic sdist, ...); the resolver
-    /// skips it and keeps the reason for the report.
+    /// This version cannot be used (no usable metadata, a failed or forbidden build); the
+    /// resolver skips it and keeps the reason for the report.
     #[error("{0}")]
-    Unavailable(String),
+    Unavailable(MetadataProblem),
     /// The index failed (network, HTTP status, offline cache miss); resolution stops.
     #[error(transparent)]
     Fatal(Box<dyn std::error::Error + Send + Sync>),

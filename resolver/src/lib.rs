@@ -20,7 +20,7 @@ mod ranges;
 mod report;
 mod resolution;
 
-pub use availability::{Unavailable, Unusable};
+pub use availability::{MetadataProblem, Unavailable, Unusable};
 pub use candidates::{Files, VersionMap};
 pub use error::ResolveError;
 pub use explain::{

@@ -14,7 +14,7 @@ use pubgrub::{
     Dependencies, DependencyProvider, PackageResolutionStatistics, PubGrubError, Ranges,
 };
 
-use crate::availability::Unavailable;
+use crate::availability::{MetadataProblem, Unavailable};
 use crate::candidates::VersionMap;
 use crate::index::{FetchError, Index};
 use crate::options::ResolveOptions;
@@ -60,6 +60,9 @@ pub(crate) struct Provider<'a> {
     /// What each chosen version (and the root) required, kept for `# via` and `explain`.
     edges: RefCell<HashMap<(Pkg, Version), Vec<SourcedRequirement>>>,
     metadata: RefCell<HashMap<(PackageName, Version), Arc<CoreMetadata>>>,
+    /// Versions skipped because their metadata could not be had, for the warning that a pin
+    /// is older than a release that was skipped.
+    skipped: RefCell<HashMap<PackageName, BTreeMap<Version, MetadataProblem>>>,
     tries: RefCell<HashMap<PackageName, u32>>,
     /// Conflict-driven priorities, kept across restarts of the solver (see [`Restart`]).
     restart: RefCell<Restart>,
@@ -135,6 +138,7 @@ impl<'a> Provider<'a> {
             explicit_pre: RefCell::default(),
             edges: RefCell::default(),
             metadata: RefCell::default(),
+            skipped: RefCell::default(),
             tries: RefCell::default(),
             restart: RefCell::default(),
         }
@@ -202,7 +206,7 @@ impl<'a> Provider<'a> {
         name: &PackageName,
         version: &Version,
         files: &[lockit_types::DistFile],
-    ) -> Result<Result<Arc<CoreMetadata>, String>, ProviderError> {
+    ) -> Result<Result<Arc<CoreMetadata>, MetadataProblem>, ProviderError> {
         let key = (name.clone(), version.clone());
         if let Some(m) = self.metadata.borrow().get(&key) {
             return Ok(Ok(m.clone()));
@@ -212,7 +216,14 @@ impl<'a> Provider<'a> {
                 self.metadata.borrow_mut().insert(key, m.clone());
                 Ok(Ok(m))
             }
-            Err(FetchError::Unavailable(reason)) => Ok(Err(reason)),
+            Err(FetchError::Unavailable(reason)) => {
+                self.skipped
+                    .borrow_mut()
+                    .entry(name.clone())
+                    .or_default()
+                    .insert(version.clone(), reason.clone());
+                Ok(Err(reason))
+            }
             Err(FetchError::Fatal(e)) => Err(ProviderError(e)),
         }
     }
@@ -307,8 +318,8 @@ impl<'a> Provider<'a> {
     ) -> Result<Result<BTreeMap<Pkg, Ranges<Version>>, Unavailable>, ProviderError> {
         let map = self.version_map(name)?;
         let Some(entry) = map.get(version) else {
-            return Ok(Err(Unavailable::Metadata(format!(
-                "{name} {version} is not on the index"
+            return Ok(Err(Unavailable::Metadata(MetadataProblem::Unreadable(
+                format!("{name} {version} is not on the index"),
             ))));
         };
         let files = match &entry.usable {
@@ -439,6 +450,13 @@ impl<'a> Provider<'a> {
                     dependents: Vec::new(),
                     metadata,
                     url: self.options.direct.get(name).map(|f| f.url.clone()),
+                    skipped_newer: self.skipped.borrow().get(name).and_then(|skips| {
+                        skips
+                            .range(version..)
+                            .next_back()
+                            .filter(|(v, _)| *v > version)
+                            .map(|(v, why)| (v.clone(), why.clone()))
+                    }),
                 },
             );
         }
@@ -515,7 +533,7 @@ impl Provider<'_> {
 fn fatal(e: FetchError) -> ProviderError {
     match e {
         FetchError::Fatal(e) => ProviderError(e),
-        FetchError::Unavailable(s) => ProviderError(s.into()),
+        FetchError::Unavailable(s) => ProviderError(s.to_string().into()),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::availability::MetadataProblem;
 use lockit_types::{
     CoreMetadata, DistFile, ExtraName, PackageName, RequirementOrigin, SourcedRequirement, Version,
 };
@@ -32,6 +33,9 @@ pub struct ResolvedPackage {
     pub metadata: Option<Arc<CoreMetadata>>,
     /// The direct URL the package comes from, when the user named one.
     pub url: Option<String>,
+    /// The newest release newer than the pin that was skipped because its metadata could
+    /// not be had (a failed or forbidden build, unreadable metadata), and why.
+    pub skipped_newer: Option<(Version, MetadataProblem)>,
 }
 
 impl ResolvedPackage {
@@ -52,6 +56,18 @@ impl ResolvedPackage {
                 })
                 .unwrap_or_default(),
         )
+    }
+
+    /// `dyn 2.0.0 was skipped (…); dyn 1.0.0 is pinned instead`, when a newer release was
+    /// skipped for its metadata, so a fallback to an older release is never silent.
+    pub fn skipped_warning(&self) -> Option<String> {
+        let (skipped, why) = self.skipped_newer.as_ref()?;
+        Some(crate::availability::skipped_newer_text(
+            &self.name,
+            &self.version,
+            skipped,
+            why,
+        ))
     }
 
     /// `warning: python-daemon 2.3.1 is yanked (reason: …); requirements.in:1 pins it`.

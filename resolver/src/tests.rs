@@ -10,16 +10,16 @@ use lockit_types::{
 };
 
 use crate::{
-    resolve, FetchError, Index, PrereleaseMode, RequirementOrigin, ResolveError, ResolveOptions,
-    SourcedRequirement,
+    resolve, FetchError, Index, MetadataProblem, PrereleaseMode, RequirementOrigin, ResolveError,
+    ResolveOptions, SourcedRequirement,
 };
 
 #[derive(Default)]
 struct MemoryIndex {
     projects: HashMap<PackageName, Vec<DistFile>>,
     metadata: HashMap<(PackageName, Version), Arc<CoreMetadata>>,
-    /// Why the metadata of a release cannot be read, as the index client words it.
-    unreadable: HashMap<(PackageName, Version), String>,
+    /// Why the metadata of a release cannot be had (as the index client words it).
+    problems: HashMap<(PackageName, Version), MetadataProblem>,
 }
 
 fn name(s: &str) -> PackageName {
@@ -66,11 +66,11 @@ impl MemoryIndex {
         let v = Version::from_str(version).unwrap();
         let filename = format!("{pkg}-{version}.tar.gz");
         let url = format!("https://files.example/packages/ab/cd/{filename}");
-        self.unreadable.insert(
+        self.problems.insert(
             (n.clone(), v),
-            format!(
+            MetadataProblem::Unreadable(format!(
                 "no usable metadata for `{pkg}` {version}: no usable metadata for `{pkg}` {version}: the sdist `{url}` has no static metadata (PKG-INFO: invalid metadata for `{pkg}` {version} in `{url}`: `Requires-Dist` is dynamic (Metadata-Version 1.0): the sdist would have to be built; no pyproject.toml)"
-            ),
+            )),
         );
         let files = self.projects.entry(n.clone()).or_default();
         files.push(DistFile {
@@ -101,8 +101,8 @@ impl Index for MemoryIndex {
         _files: &[DistFile],
     ) -> Result<Arc<CoreMetadata>, FetchError> {
         let key = (n.clone(), v.clone());
-        if let Some(reason) = self.unreadable.get(&key) {
-            return Err(FetchError::Unavailable(reason.clone()));
+        if let Some(problem) = self.problems.get(&key) {
+            return Err(FetchError::Unavailable(problem.clone()));
         }
         self.metadata
             .get(&key)
@@ -707,5 +707,68 @@ fn prerelease_hint_only_when_prereleases_resolve() {
         err.to_string()
             .contains("hint: only pre-releases of c match c>=1.5"),
         "{err}"
+    );
+}
+
+/// A newer release whose metadata could not be built is skipped, never silently: the
+/// older pin says which release was skipped and why, and a pin on it gets a report that
+/// names the build and what to do.
+#[test]
+fn a_release_that_could_not_be_built_is_named_beside_the_older_pin() {
+    let mut idx = MemoryIndex::default();
+    idx.add("dyn", "1.0", &[]);
+    idx.add("dyn", "2.0", &[]);
+    idx.add("app", "1.0", &["dyn"]);
+    let why = "`prepare_metadata_for_build_wheel` failed (exit status 1): RuntimeError: boom";
+    idx.problems.insert(
+        (name("dyn"), Version::from_str("2.0").unwrap()),
+        MetadataProblem::BuildFailed(why.into()),
+    );
+    let res = resolve(&idx, &roots(&["app"]), &[], &options()).unwrap();
+    let dyn_pin = res.get(&name("dyn")).unwrap();
+    assert_eq!(dyn_pin.version.to_string(), "1.0");
+    assert_eq!(
+        dyn_pin.skipped_warning().unwrap(),
+        format!(
+            "dyn 2.0 was skipped (building its metadata failed: {why}); dyn 1.0 is pinned instead"
+        )
+    );
+    assert_eq!(res.get(&name("app")).unwrap().skipped_warning(), None);
+
+    let Err(ResolveError::NoSolution(report)) =
+        resolve(&idx, &roots(&["dyn==2.0"]), &[], &options())
+    else {
+        panic!("dyn==2.0 cannot be built")
+    };
+    let text = report.to_string();
+    assert!(
+        text.contains(&format!("dyn 2.0 could not be built ({why})")),
+        "{text}"
+    );
+    assert!(
+        text.contains("pass --no-build-package dyn to skip building it"),
+        "{text}"
+    );
+
+    idx.problems.insert(
+        (name("dyn"), Version::from_str("2.0").unwrap()),
+        MetadataProblem::BuildDisabled("--no-build".into()),
+    );
+    let res = resolve(&idx, &roots(&["dyn"]), &[], &options()).unwrap();
+    assert_eq!(
+        res.get(&name("dyn")).unwrap().skipped_warning().unwrap(),
+        "dyn 2.0 was skipped (its metadata must be built from the sdist, and --no-build forbids building it); dyn 1.0 is pinned instead"
+    );
+    let Err(ResolveError::NoSolution(report)) =
+        resolve(&idx, &roots(&["dyn==2.0"]), &[], &options())
+    else {
+        panic!("dyn==2.0 may not be built")
+    };
+    let text = report.to_string();
+    assert!(
+        text.contains(
+            "dyn 2.0 has only an sdist whose metadata must be built, which --no-build forbids"
+        ),
+        "{text}"
     );
 }

@@ -52,7 +52,13 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
         options.preferences = lock.versions().into_iter().collect();
     }
     let hint_options = client_options.clone();
-    let session = Session::start(client_options, &mut options, &inputs.requirements, false)?;
+    let session = Session::start(
+        client_options,
+        &mut options,
+        &inputs.requirements,
+        false,
+        args.common.target.python.as_deref(),
+    )?;
     let result = lockit_resolver::explain(
         &session.index,
         &inputs.requirements,
@@ -60,6 +66,7 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
         &options,
         &name,
     );
+    session.report_builds(args.common.output.quiet);
     let style = Style::new(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     let (code, text) = match result {
         Ok((_, explanation)) => {

@@ -125,14 +125,20 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     }
 
     let hint_options = client_options.clone();
-    let session = Session::start(client_options, &mut options, &inputs.requirements, !quiet)?;
+    let session = Session::start(
+        client_options,
+        &mut options,
+        &inputs.requirements,
+        !quiet,
+        args.common.target.python.as_deref(),
+    )?;
     let resolved = lockit_resolver::resolve(
         &session.index,
         &inputs.requirements,
         &inputs.constraints,
         &options,
     );
-    session.finish_progress();
+    session.report_builds(quiet);
     let mut resolution = match resolved {
         Ok(r) => r,
         Err(ResolveError::NoSolution(mut report)) => {
@@ -181,7 +187,13 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
         for warning in resolution
             .packages
             .iter()
-            .filter_map(|p| p.yanked_warning())
+            .filter_map(|p| p.skipped_warning())
+            .chain(
+                resolution
+                    .packages
+                    .iter()
+                    .filter_map(|p| p.yanked_warning()),
+            )
         {
             eprintln!("warning: {warning}");
         }

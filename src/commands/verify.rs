@@ -172,7 +172,13 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
         .as_ref()
         .map(|h| settings::lock_style(&h.compat, &client_options))
         .unwrap_or_default();
-    let session = Session::start(client_options, &mut options, &inputs.requirements, false)?;
+    let session = Session::start(
+        client_options,
+        &mut options,
+        &inputs.requirements,
+        false,
+        args.common.target.python.as_deref(),
+    )?;
     if !common.index.offline {
         options.preferences = lock.versions().into_iter().collect();
     }
@@ -204,6 +210,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
             Err(ResolveError::Index(e)) => Err(Failure::new(Exit::Network, e.to_string())),
         }
     };
+    session.report_builds(common.output.quiet);
     session.shutdown();
     let (found, unchecked) = outcome?;
     findings.extend(found);

@@ -11,7 +11,7 @@ use lockit_types::{PackageName, Version};
 use sha2::{Digest, Sha256};
 
 use crate::model::{normalize_name, FileEntry, Project};
-use crate::scenario::{PackageSpec, Scenario, ScenarioError, DEFAULT_UPLOAD_TIME};
+use crate::scenario::{PackageSpec, Scenario, ScenarioError, SdistBuild, DEFAULT_UPLOAD_TIME};
 
 /// Every page and file of a scenario's index, built in memory.
 #[derive(Debug, Clone, Default)]
@@ -173,6 +173,9 @@ fn build_wheel(dist: &str, version: &str, tag: &str, metadata: &str) -> Result<V
 }
 
 fn build_sdist(p: &PackageSpec, stem: &str, version: &str) -> Result<Vec<u8>, String> {
+    if p.build != SdistBuild::Static {
+        return build_dynamic_sdist(p, stem, version);
+    }
     let pkg_info = core_metadata(p, version, "2.2");
     // Only unconditional and marker-only requirements fit `dependencies`; extras are in PKG-INFO.
     let deps: Vec<String> = p
@@ -190,13 +193,147 @@ fn build_sdist(p: &PackageSpec, stem: &str, version: &str) -> Result<Vec<u8>, St
         pyproject.push_str(&format!("requires-python = {}\n", toml_string(rp)));
     }
     pyproject.push_str(&format!("dependencies = [\n{}]\n", deps.concat()));
+    tar_gz(
+        stem,
+        &[
+            ("PKG-INFO", pkg_info.as_bytes()),
+            ("pyproject.toml", pyproject.as_bytes()),
+        ],
+    )
+}
 
+/// An sdist whose dependencies only its in-tree backend knows (see [`SdistBuild`]).
+fn build_dynamic_sdist(p: &PackageSpec, stem: &str, version: &str) -> Result<Vec<u8>, String> {
+    // What setuptools wrote before Metadata-Version 2.2: not to be trusted, and here empty.
+    let pkg_info = format!(
+        "Metadata-Version: 2.1\nName: {}\nVersion: {version}\nSummary: lockit test package\n",
+        p.name
+    );
+    let pyproject = format!(
+        "[build-system]\nrequires = []\nbuild-backend = \"lockit_test_backend\"\nbackend-path = [\".\"]\n\n[project]\nname = {}\nversion = {}\ndynamic = [\"dependencies\", \"optional-dependencies\"]\n",
+        toml_string(&p.name),
+        toml_string(version)
+    );
+    let list = |items: &[String]| serde_json::to_string(items).unwrap_or_else(|_| "[]".into());
+    let backend = BACKEND
+        .replace(
+            "@NAME@",
+            &serde_json::to_string(&p.name).unwrap_or_default(),
+        )
+        .replace(
+            "@VERSION@",
+            &serde_json::to_string(version).unwrap_or_default(),
+        )
+        .replace("@DIST@", &serde_json::to_string(&stem).unwrap_or_default())
+        .replace(
+            "@REQUIRES_PYTHON@",
+            &p.requires_python.as_ref().map_or("None".to_string(), |rp| {
+                serde_json::to_string(rp).unwrap_or_default()
+            }),
+        )
+        .replace("@REQUIRES@", &list(&p.requires))
+        .replace("@EXTRAS@", &list(&p.extras))
+        .replace(
+            "@FAILS@",
+            if p.build == SdistBuild::Fails {
+                "True"
+            } else {
+                "False"
+            },
+        );
+    let backend = if p.build == SdistBuild::WheelOnly {
+        backend.replace(
+            "def prepare_metadata_for_build_wheel",
+            "def _no_prepare_metadata",
+        )
+    } else {
+        backend
+    };
+    tar_gz(
+        stem,
+        &[
+            ("PKG-INFO", pkg_info.as_bytes()),
+            ("pyproject.toml", pyproject.as_bytes()),
+            ("lockit_test_backend.py", backend.as_bytes()),
+        ],
+    )
+}
+
+/// The in-tree backend of [`build_dynamic_sdist`]; `@KEY@` are JSON (hence Python) literals.
+const BACKEND: &str = r#""""A PEP 517 backend for lockit's tests: the metadata is only known when built."""
+import json, os, zipfile
+
+NAME = @NAME@
+VERSION = @VERSION@
+DIST = @DIST@
+REQUIRES_PYTHON = @REQUIRES_PYTHON@
+EXTRAS = @EXTRAS@
+FAILS = @FAILS@
+# Computed when a hook runs: no static reading of this sdist can know it.
+REQUIRES = json.loads(json.dumps(@REQUIRES@))
+
+
+def _log(hook):
+    path = os.environ.get("LOCKIT_TEST_BUILD_LOG")
+    if path:
+        with open(path, "a") as f:
+            f.write("%s %s %s\n" % (hook, NAME, VERSION))
+
+
+def _fail(hook):
+    print("lockit test backend: %s of %s %s" % (hook, NAME, VERSION))
+    print("lockit test backend: this build fails on purpose")
+    raise RuntimeError("%s of %s %s fails on purpose" % (hook, NAME, VERSION))
+
+
+def _metadata():
+    lines = ["Metadata-Version: 2.1", "Name: " + NAME, "Version: " + VERSION]
+    if REQUIRES_PYTHON:
+        lines.append("Requires-Python: " + REQUIRES_PYTHON)
+    lines += ["Requires-Dist: " + r for r in REQUIRES]
+    lines += ["Provides-Extra: " + e for e in EXTRAS]
+    return "\n".join(lines) + "\n"
+
+
+def get_requires_for_build_wheel(config_settings=None):
+    _log("get_requires_for_build_wheel")
+    return []
+
+
+def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
+    _log("prepare_metadata_for_build_wheel")
+    if FAILS:
+        _fail("prepare_metadata_for_build_wheel")
+    dist_info = DIST + ".dist-info"
+    os.makedirs(os.path.join(metadata_directory, dist_info))
+    with open(os.path.join(metadata_directory, dist_info, "METADATA"), "w") as f:
+        f.write(_metadata())
+    return dist_info
+
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    _log("build_wheel")
+    if FAILS:
+        _fail("build_wheel")
+    name = DIST + "-py3-none-any.whl"
+    dist_info = DIST + ".dist-info"
+    with zipfile.ZipFile(os.path.join(wheel_directory, name), "w") as z:
+        z.writestr(DIST.split("-")[0] + "/__init__.py", "")
+        z.writestr(dist_info + "/METADATA", _metadata())
+        z.writestr(dist_info + "/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        z.writestr(dist_info + "/RECORD", "")
+    return name
+
+
+def build_sdist(sdist_directory, config_settings=None):
+    raise NotImplementedError("lockit's test backend builds no sdists")
+"#;
+
+/// A deterministic `.tar.gz` of `files` under the folder `stem`.
+fn tar_gz(stem: &str, files: &[(&str, &[u8])]) -> Result<Vec<u8>, String> {
     let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     let mut tar = tar::Builder::new(gz);
-    for (name, bytes) in [
-        ("PKG-INFO", pkg_info.as_bytes()),
-        ("pyproject.toml", pyproject.as_bytes()),
-    ] {
+    for &(name, bytes) in files {
         let mut header = tar::Header::new_gnu();
         header.set_size(bytes.len() as u64);
         header.set_mode(0o644);

@@ -28,7 +28,7 @@ pub use fault::Fault;
 pub use recorded::{slim, Slimmed};
 pub use recorder::RecordOptions;
 pub use scenario::{
-    Expected, PackageSpec, RootSpec, Scenario, ScenarioError, ScenarioOptions, YankedSpec,
-    DEFAULT_UPLOAD_TIME,
+    Expected, PackageSpec, RootSpec, Scenario, ScenarioError, ScenarioOptions, SdistBuild,
+    YankedSpec, DEFAULT_UPLOAD_TIME,
 };
 pub use server::{LoggedRequest, TestIndex};

@@ -57,6 +57,9 @@ pub struct PackageSpec {
     /// Also publish `name-version.tar.gz`.
     #[serde(default)]
     pub sdist: bool,
+    /// How the sdist gives its metadata: statically, or only by building it.
+    #[serde(default)]
+    pub build: SdistBuild,
     /// `false`, `true` or a reason.
     #[serde(default)]
     pub yanked: YankedSpec,
@@ -74,6 +77,26 @@ fn default_wheels() -> Vec<String> {
 
 fn yes() -> bool {
     true
+}
+
+/// How an sdist gives its metadata (`build = "..."`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SdistBuild {
+    /// `PKG-INFO` (Metadata-Version 2.2) and a static `[project]` table: no build needed.
+    #[default]
+    Static,
+    /// Metadata-Version 2.1 `PKG-INFO` without dependencies and `dynamic = ["dependencies"]`;
+    /// an in-tree backend (`backend-path = ["."]`, no build requirements) computes
+    /// `Requires-Dist` when `prepare_metadata_for_build_wheel` runs. Every hook call
+    /// appends `<hook> <name> <version>` to the file `$LOCKIT_TEST_BUILD_LOG` names.
+    Dynamic,
+    /// As `dynamic`, without `prepare_metadata_for_build_wheel`: frontends must call
+    /// `build_wheel` and read the wheel's `METADATA`.
+    WheelOnly,
+    /// As `dynamic`, but `prepare_metadata_for_build_wheel` and `build_wheel` print a few
+    /// lines and raise `RuntimeError`.
+    Fails,
 }
 
 /// A version's yank status as written in a scenario: a flag or a reason.
@@ -260,6 +283,9 @@ impl Scenario {
                 if !tags.insert(t) {
                     return Err(invalid(format!("wheel tag `{t}` listed twice")));
                 }
+            }
+            if p.build != SdistBuild::Static && !p.sdist {
+                return Err(invalid("`build` needs `sdist = true`".into()));
             }
             if let Some(t) = &p.upload_time {
                 jiff::Timestamp::from_str(t)

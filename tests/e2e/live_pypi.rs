@@ -74,3 +74,35 @@ fn tensorflow_2_15_has_no_cp312_wheel() {
     assert!(run.stderr.contains("requirements.in:1"), "{}", run.stderr);
     assert!(!dir.path().join("lock.txt").exists());
 }
+
+/// python-nvd3 publishes only an sdist, whose `setup.py` declares its dependencies (issue
+/// 13): its metadata is built (setuptools fetched from PyPI into an isolated environment)
+/// and the pins are the ones `uv pip compile` gives with the same options.
+#[test]
+fn python_nvd3_is_built_and_pins_as_uv_does() {
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "python-nvd3\n");
+    resolve(
+        dir.path(),
+        PYPI,
+        [
+            "requirements.in",
+            "--exclude-newer",
+            EXCLUDE_NEWER,
+            "-o",
+            "lock.txt",
+        ],
+    )
+    .assert_ok();
+    let lock = read(&dir.path().join("lock.txt"));
+    assert_eq!(
+        pins(&lock),
+        pinmap(&[
+            ("jinja2", "3.1.6"),
+            ("markupsafe", "3.0.4"),
+            ("python-nvd3", "0.16.0"),
+            ("python-slugify", "9.1.3"),
+            ("text-unidecode", "1.3"),
+        ])
+    );
+}

@@ -6,6 +6,7 @@
 
 mod common;
 
+mod builds;
 mod cache_equivalence;
 mod concurrency;
 mod direct_url;

@@ -431,12 +431,13 @@ fn https_to_a_plain_http_server_fails_instead_of_downgrading() {
     assert!(!dir.path().join("requirements.txt").exists());
 }
 
-// ---- nothing from an index is run or extracted ----
+// ---- code from an index runs only in a build lockit may do; nothing escapes ----
 
+/// An sdist with only a setup.py that would leave a mark if run, and members whose names
+/// point outside any extraction directory. With `--no-build` nothing runs; without it, the
+/// sdist is unpacked for a build into a scratch folder and no member lands outside it.
 #[test]
-fn sdists_are_read_never_built_or_extracted() {
-    // An sdist with only a setup.py that would leave a mark if run, and members whose
-    // names point outside any extraction directory.
+fn sdists_are_built_only_when_allowed_and_never_unpacked_outside() {
     let dir = tempdir();
     let links = dir.path().join("links");
     std::fs::create_dir_all(&links).expect("links dir");
@@ -468,14 +469,26 @@ with tarfile.open(out, 'w:gz') as t:
     }
     let index = serve(&scenario(SMALL));
     write(dir.path(), "requirements.in", "evil\n");
+    // PKG-INFO 1.0 is not trusted and there is no pyproject.toml: only a build would tell.
+    let r = run(isolated(dir.path(), &index.url(), None)
+        .args(["requirements.in", "--no-build", "--find-links"])
+        .arg(&links));
+    r.assert_code(1);
+    assert!(
+        r.stderr.contains(
+            "evil has only an sdist whose metadata must be built, which --no-build forbids"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!mark.exists(), "setup.py was run");
+    // Allowed to build, lockit unpacks it (the test index has no setuptools to build with).
     let r = run(isolated(dir.path(), &index.url(), None)
         .args(["requirements.in", "--find-links"])
         .arg(&links));
-    // PKG-INFO 1.0 is not trusted and there is no pyproject.toml: no usable metadata.
     r.assert_code(1);
-    assert!(r.stderr.contains("evil"), "{}", r.stderr);
-    assert!(!mark.exists(), "setup.py was run");
-    assert!(!escape.exists(), "an archive member was extracted");
+    assert!(r.stderr.contains("evil could not be built"), "{}", r.stderr);
+    assert!(!escape.exists(), "an archive member was extracted outside");
     assert!(!dir
         .path()
         .parent()
@@ -651,7 +664,8 @@ open(os.path.join(root, "evil", "index.html"), "w").write('<a href="evil-1.0-py3
 }
 
 /// Found by `fuzz/` (target sdist): a pyproject.toml dependency like `foo. >=1` made
-/// pep508_rs panic inside the index client, and lockit died with exit 101.
+/// pep508_rs panic inside the index client, and lockit died with exit 101. Such a table is
+/// not static metadata, so only a build could tell; `--no-build` keeps the test offline.
 #[test]
 fn regression_sdist_pyproject_that_panicked_pep508_rs() {
     let dir = tempdir();
@@ -671,12 +685,14 @@ with tarfile.open(os.path.join(sys.argv[1], "evil-1.0.tar.gz"), "w:gz") as t:
     let index = serve(&scenario(SMALL));
     write(dir.path(), "requirements.in", "evil\n");
     let r = run(isolated(dir.path(), &index.url(), None)
-        .args(["requirements.in", "--find-links"])
+        .args(["requirements.in", "--no-build", "--find-links"])
         .arg(&links)
         .env_remove("RUST_BACKTRACE"));
     r.assert_code(1);
     assert!(
-        r.stderr.contains("invalid requirement `foo. >=1`"),
+        r.stderr.contains(
+            "evil has only an sdist whose metadata must be built, which --no-build forbids"
+        ),
         "{}",
         r.stderr
     );

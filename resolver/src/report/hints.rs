@@ -7,8 +7,8 @@ use lockit_types::{PackageName, Version};
 use pubgrub::{External, Ranges};
 
 use crate::availability::{
-    agree, clip, common_kind, kind, main_abis, metadata_detail, newest, platform_summary,
-    python_specs, target_abi, Kind, Unavailable,
+    agree, build_flag, clip, common_kind, kind, main_abis, metadata_detail, newest,
+    platform_summary, python_specs, target_abi, Kind, Unavailable,
 };
 use crate::options::ResolveOptions;
 use crate::package::Pkg;
@@ -110,7 +110,7 @@ fn unusable_hint(
             .or(causes.last())
             .map(|(_, w)| *w);
         let detail = match why {
-            Some(Unavailable::Metadata(m)) => metadata_detail(m, DETAIL),
+            Some(Unavailable::Metadata(m)) => metadata_detail(&m.to_string(), DETAIL),
             _ => String::new(),
         };
         match (at.plural, newest) {
@@ -165,9 +165,20 @@ fn unusable_hint(
         ),
         // Advice first: a long example is what gets cut.
         Kind::DynamicSdist | Kind::Archive => format!(
-            "lockit does not build sdists to read their metadata, so it cannot use {}; allow a release of {name} with a wheel ({})",
+            "lockit could not read the metadata of {} from its sdist; allow a release of {name} with a wheel ({})",
             at.text,
             example(),
+        ),
+        Kind::BuildDisabled => format!(
+            "{} {} only {} whose metadata must be built, which {} forbids; allow building {name}, or constrain {name} to a release with a wheel",
+            at.text,
+            at.verb("has", "have"),
+            agree(at.plural, "an sdist", "sdists"),
+            build_flag(&whys),
+        ),
+        Kind::BuildFailed => format!(
+            "{} could not be built (the build's output is above); constrain {name} to a release with a wheel, or pass --no-build-package {name} to skip building it",
+            at.text,
         ),
         Kind::InvalidMetadata | Kind::NoMetadata => format!(
             "the metadata of {} could not be read; allow another release of {name} ({})",

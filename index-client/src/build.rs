@@ -1,0 +1,109 @@
+//! Metadata only a build can give: the hook the client calls when an sdist's metadata is
+//! dynamic (PEP 517 `prepare_metadata_for_build_wheel`), and the policy saying when it may.
+//!
+//! The client knows nothing of build backends: a [`MetadataBuilder`] (the CLI installs
+//! lockit-build-frontend's) does the work, so the dependency points from the frontend to
+//! the client and never back.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use lockit_types::{PackageName, Version};
+
+use crate::IndexClient;
+
+/// Builds the core metadata of an sdist whose metadata is not static.
+pub trait MetadataBuilder: Send + Sync + std::fmt::Debug {
+    /// The `METADATA` bytes of `name` `version`, built from `sdist`: the archive named
+    /// `filename` (`.tar.gz` or `.zip`), already checked against the index's sha256.
+    ///
+    /// Runs on a blocking thread inside the client's runtime, so it may block on `client`'s
+    /// futures (to resolve and fetch build requirements). `Err` is a one-line reason (the
+    /// hook that failed and its last error line); the version then becomes unusable.
+    fn build(
+        &self,
+        client: &IndexClient,
+        name: &PackageName,
+        version: &Version,
+        sdist: std::fs::File,
+        filename: &str,
+    ) -> Result<Vec<u8>, String>;
+}
+
+/// When sdists may be built for their metadata (`--no-build`, `--no-build-package`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildPolicy {
+    /// Never build (`--no-build`).
+    pub no_build: bool,
+    /// Never build these (`--no-build-package`).
+    pub no_build_packages: HashSet<PackageName>,
+}
+
+impl BuildPolicy {
+    /// The option that forbids building `name`, as the user spells it; `None` when allowed.
+    pub fn forbidding(&self, name: &PackageName) -> Option<String> {
+        if self.no_build {
+            Some("--no-build".to_string())
+        } else if self.no_build_packages.contains(name) {
+            Some(format!("--no-build-package {name}"))
+        } else {
+            None
+        }
+    }
+}
+
+/// An exclusive lock on `path` (created if missing), held until the file is dropped: one
+/// build per sdist even when several processes share a cache. Waits on a blocking thread.
+pub(crate) async fn lock_exclusive(path: PathBuf) -> std::io::Result<std::fs::File> {
+    tokio::task::spawn_blocking(move || lock_file(&path))
+        .await
+        .map_err(std::io::Error::other)?
+}
+
+fn lock_file(path: &Path) -> std::io::Result<std::fs::File> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    file.lock()?;
+    Ok(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    #[test]
+    fn policy_names_the_option_that_forbids() {
+        let name = PackageName::from_str("Python_NVD3").unwrap();
+        let mut policy = BuildPolicy::default();
+        assert_eq!(policy.forbidding(&name), None);
+        policy.no_build_packages.insert(name.clone());
+        assert_eq!(
+            policy.forbidding(&name).as_deref(),
+            Some("--no-build-package python-nvd3")
+        );
+        policy.no_build = true;
+        assert_eq!(policy.forbidding(&name).as_deref(), Some("--no-build"));
+    }
+
+    #[test]
+    fn a_second_lock_waits_for_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.lock");
+        let first = lock_file(&path).unwrap();
+        let other = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        assert!(matches!(
+            other.try_lock(),
+            Err(std::fs::TryLockError::WouldBlock)
+        ));
+        drop(first);
+        assert!(other.try_lock().is_ok());
+    }
+}
