@@ -45,8 +45,10 @@ impl Interpreter {
     }
 
     /// The interpreter to run builds for a target Python `minor` (`3.12`) with: `python`
-    /// when given; else `python3.12` on `PATH` when it answers with that version; else
-    /// `python3` on `PATH`, whatever its version. `None` when none answers.
+    /// when given; else the first `python3.12` that answers with that version, looked for
+    /// in every `PATH` directory and then in pyenv's versions (`$PYENV_ROOT`, else
+    /// `~/.pyenv`; a pyenv shim of a version not selected does not answer); else `python3`
+    /// on `PATH`, whatever its version. `None` when none answers.
     pub fn find_for(
         python: Option<&Path>,
         minor: Option<&str>,
@@ -56,13 +58,46 @@ impl Interpreter {
             return Interpreter::find(python, cache_root);
         }
         let exact = minor.and_then(|minor| {
-            let exe = find_on_path(&format!("python{minor}"))?;
-            let found = parse(&exe, &answer(&exe, cache_root)?)?;
             let prefix = format!("{minor}.");
-            (found.version == minor || found.version.starts_with(&prefix)).then_some(found)
+            candidates_for(minor).into_iter().find_map(|exe| {
+                let found = parse(&exe, &answer(&exe, cache_root)?)?;
+                (found.version == minor || found.version.starts_with(&prefix)).then_some(found)
+            })
         });
         exact.or_else(|| Interpreter::find(None, cache_root))
     }
+}
+
+/// Every `python3.X` for `minor` = `3.X` that may exist: on `PATH` in order, then in
+/// pyenv's versions, newest patch release first.
+fn candidates_for(minor: &str) -> Vec<PathBuf> {
+    let name = format!("python{minor}");
+    let mut list: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|path| {
+            std::env::split_paths(&path)
+                .map(|dir| dir.join(&name))
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    let root = std::env::var_os("PYENV_ROOT")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")));
+    if let Some(Ok(dir)) = root.map(|r| std::fs::read_dir(r.join("versions"))) {
+        let prefix = format!("{minor}.");
+        let mut versions: Vec<(u64, PathBuf)> = dir
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let v = e.file_name().to_str()?.to_string();
+                let patch = v.strip_prefix(&prefix)?.parse::<u64>().ok()?;
+                Some((patch, e.path().join("bin").join(&name)))
+            })
+            .filter(|(_, p)| p.is_file())
+            .collect();
+        versions.sort_by_key(|(patch, _)| std::cmp::Reverse(*patch));
+        list.extend(versions.into_iter().map(|(_, p)| p));
+    }
+    list
 }
 
 /// The first `name` on `PATH`.

@@ -67,6 +67,31 @@ pub struct VersionEntry {
     pub yanked: bool,
 }
 
+impl VersionEntry {
+    /// The files to read this version's metadata from, best first: the usable ones and,
+    /// when only sdists are usable, the wheels built for other targets too. A wheel's
+    /// METADATA is read without running a build, and every file of a release declares
+    /// the same dependencies (uv reads an incompatible wheel the same way).
+    pub fn metadata_files(&self) -> Result<Files, Unusable> {
+        let usable = self.usable.as_ref().map_err(Clone::clone)?;
+        if usable.iter().any(|f| f.filename.is_wheel()) {
+            return Ok(usable.clone());
+        }
+        let files = self.files.project.release(self.files.release);
+        let mut indices = usable.indices.clone();
+        indices.extend(
+            self.files
+                .indices
+                .iter()
+                .filter(|&&i| files[i as usize].filename.is_wheel()),
+        );
+        Ok(Files {
+            indices,
+            ..usable.clone()
+        })
+    }
+}
+
 /// What judging a project's versions needs, shared by all of them.
 #[derive(Debug)]
 struct Judge {
@@ -144,19 +169,20 @@ impl VersionMap {
             .any(|(v, _)| !v.local().is_empty())
     }
 
-    /// The versions below `below` in `range` that the target can use, newest first.
+    /// The versions below `below` in `range` that the target can use, newest first, with
+    /// the files to read their metadata from ([`VersionEntry::metadata_files`]).
     pub fn usable_below<'m>(
         &'m self,
         below: &Version,
         range: &'m Ranges<Version>,
-    ) -> impl Iterator<Item = (&'m Version, &'m Files)> + 'm {
+    ) -> impl Iterator<Item = (&'m Version, Files)> + 'm {
         self.versions
             .range(..below.clone())
             .rev()
             .filter(move |(v, _)| range.contains(*v))
             .map(|(v, cell)| (v, self.entry(v, cell)))
             .filter(|(_, e)| !e.yanked)
-            .filter_map(|(v, e)| e.usable.as_ref().ok().map(|f| (v, f)))
+            .filter_map(|(v, e)| e.metadata_files().ok().map(|f| (v, f)))
     }
 
     /// True when the project has no versions at all.
@@ -305,6 +331,6 @@ pub(crate) fn best_candidate(
 ) -> Option<(Version, Files)> {
     let preference = options.preferences.get(name);
     let v = map.choose(range, options.prerelease, false, preference)?;
-    let files = map.get(&v)?.usable.as_ref().ok()?.clone();
+    let files = map.get(&v)?.metadata_files().ok()?;
     Some((v, files))
 }

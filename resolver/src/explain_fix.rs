@@ -402,8 +402,8 @@ fn move_pin(
     let older: Vec<&Version> = all.iter().rev().copied().filter(|v| *v < pinned).collect();
     // Fetch the metadata of the nearest candidates at once rather than one per solve.
     for v in newer.iter().chain(&older).take(2 * MOVE_TRIES) {
-        if let Some(files) = map.get(v).and_then(|e| e.usable.as_ref().ok()) {
-            let pick = Some(((*v).clone(), files.clone()));
+        if let Some(files) = map.get(v).and_then(|e| e.metadata_files().ok()) {
+            let pick = Some(((*v).clone(), files));
             search.index.prefetch(&req.name, Box::new(move |_| pick));
         }
     }

@@ -78,7 +78,7 @@ pub fn walk_pins(
         }
         // The files in the order the resolver reads metadata from, so the cache has it.
         let map = VersionMap::new(&project, options);
-        let owned: Vec<DistFile> = match map.get(version).map(|e| &e.usable) {
+        let owned: Vec<DistFile> = match map.get(version).map(|e| e.metadata_files()) {
             Some(Ok(usable)) => usable.to_vec(),
             _ => files.to_vec(),
         };

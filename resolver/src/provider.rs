@@ -322,9 +322,9 @@ impl<'a> Provider<'a> {
                 format!("{name} {version} is not on the index"),
             ))));
         };
-        let files = match &entry.usable {
+        let files = match entry.metadata_files() {
             Ok(files) => files.to_vec(),
-            Err(why) => return Ok(Err(Unavailable::Unusable(why.clone()))),
+            Err(why) => return Ok(Err(Unavailable::Unusable(why))),
         };
         let meta = match self.core_metadata(name, version, &files)? {
             Ok(m) => m,
@@ -524,7 +524,7 @@ impl Provider<'_> {
             return;
         }
         for (v, files) in map.usable_below(chosen, range).take(BATCH_SIZE) {
-            let pick = Some((v.clone(), files.clone()));
+            let pick = Some((v.clone(), files));
             self.index.prefetch(name, Box::new(move |_| pick));
         }
     }

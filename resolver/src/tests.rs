@@ -20,6 +20,9 @@ struct MemoryIndex {
     metadata: HashMap<(PackageName, Version), Arc<CoreMetadata>>,
     /// Why the metadata of a release cannot be had (as the index client words it).
     problems: HashMap<(PackageName, Version), MetadataProblem>,
+    /// Releases whose metadata only a wheel tells without a build (their sdist's is
+    /// dynamic, and building is off).
+    wheel_metadata_only: std::collections::HashSet<(PackageName, Version)>,
 }
 
 fn name(s: &str) -> PackageName {
@@ -98,11 +101,16 @@ impl Index for MemoryIndex {
         &self,
         n: &PackageName,
         v: &Version,
-        _files: &[DistFile],
+        files: &[DistFile],
     ) -> Result<Arc<CoreMetadata>, FetchError> {
         let key = (n.clone(), v.clone());
         if let Some(problem) = self.problems.get(&key) {
             return Err(FetchError::Unavailable(problem.clone()));
+        }
+        if self.wheel_metadata_only.contains(&key) && !files.iter().any(|f| f.filename.is_wheel()) {
+            return Err(FetchError::Unavailable(MetadataProblem::BuildDisabled(
+                "--no-build".into(),
+            )));
         }
         self.metadata
             .get(&key)
@@ -770,5 +778,23 @@ fn a_release_that_could_not_be_built_is_named_beside_the_older_pin() {
             "dyn 2.0 has only an sdist whose metadata must be built, which --no-build forbids"
         ),
         "{text}"
+    );
+}
+
+/// Regression (pandas 1.5.3 on Python 3.12, whose sdist needs a build and whose wheels
+/// are for older Pythons): a release usable only as an sdist reads its metadata from a
+/// wheel built for another target, as uv does, instead of building the sdist.
+#[test]
+fn an_sdist_only_release_reads_a_wheel_for_another_target_rather_than_building() {
+    let mut idx = MemoryIndex::default();
+    idx.add_tagged("pd", "1.5", "cp310-cp310-manylinux_2_17_x86_64", &["dep"]);
+    idx.add_dynamic_sdist("pd", "1.5");
+    let v = Version::from_str("1.5").unwrap();
+    idx.problems.remove(&(name("pd"), v.clone()));
+    idx.wheel_metadata_only.insert((name("pd"), v));
+    idx.add("dep", "1.0", &[]);
+    assert_eq!(
+        pins(&idx, &["pd"], &options()).unwrap(),
+        ["dep==1.0", "pd==1.5"]
     );
 }
