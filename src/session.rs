@@ -7,9 +7,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use lockit_build_frontend::{BuildFrontend, FrontendOptions};
+use lockit_index_client::LocalProjectError;
 use lockit_index_client::{ClientIndex, ClientOptions, DirectFileError, IndexClient};
+use lockit_lockfile::Inputs;
 use lockit_resolver::{ResolveOptions, SourcedRequirement};
-use lockit_types::{DistFile, PackageName};
+use lockit_types::{DistFile, LocalProject, PackageName};
 use pep508_rs::VersionOrUrl;
 use tokio::runtime::Handle;
 
@@ -23,15 +25,20 @@ pub struct Session {
     pub index: ClientIndex,
     progress: Arc<Progress>,
     frontend: Arc<BuildFrontend>,
+    /// The editable local projects, by name, with the path as written (`./app`): the lock
+    /// repeats it as `-e ./app`.
+    pub editables: HashMap<PackageName, String>,
 }
 
 impl Session {
-    /// Starts the runtime and client, and fills `options.direct` from the inputs' URLs.
-    /// Builds run with `python` (`--python`), else a `python3.X` of the target's version.
+    /// Starts the runtime and client, builds the metadata of the inputs' local projects
+    /// (adding them to `inputs.requirements` as `name @ file:///dir`), and fills
+    /// `options.direct` from the inputs' URLs. Builds run with `python` (`--python`), else
+    /// a `python3.X` of the target's version.
     pub fn start(
         mut client_options: ClientOptions,
         options: &mut ResolveOptions,
-        roots: &[SourcedRequirement],
+        inputs: &mut Inputs,
         progress: bool,
         python: Option<&Path>,
     ) -> Result<Self, Failure> {
@@ -53,7 +60,32 @@ impl Session {
         client_options.builder = Some(frontend.clone());
         let client = IndexClient::new(client_options)
             .map_err(|e| Failure::new(Exit::Network, e.to_string()))?;
-        options.direct = direct_files(roots, &client, runtime.handle())?;
+        let mut editables = HashMap::new();
+        let local = local_projects(&inputs.local_projects, &client, runtime.handle());
+        let local = match local {
+            Ok(local) => local,
+            Err(failure) => {
+                // The build's own output says why; the error after it names the line.
+                report_builds(&frontend, false);
+                return Err(failure);
+            }
+        };
+        let mut local_files = HashMap::new();
+        for (project, requirement, file) in local {
+            let name = requirement.requirement.name.clone();
+            if project.editable {
+                editables.insert(name.clone(), project.written.clone());
+            }
+            local_files.insert(name, file);
+            inputs.requirements.push(requirement);
+        }
+        options.direct = direct_files(
+            &inputs.requirements,
+            &local_files,
+            &client,
+            &frontend,
+            runtime.handle(),
+        )?;
         let progress = Arc::new(Progress::new(progress));
         let index =
             ClientIndex::new(client, runtime.handle().clone()).with_observer(progress.clone());
@@ -62,6 +94,7 @@ impl Session {
             index,
             progress,
             frontend,
+            editables,
         })
     }
 
@@ -75,34 +108,7 @@ impl Session {
     /// code from the index, so a run says so.
     pub fn report_builds(&self, quiet: bool) {
         self.finish_progress();
-        let report = self.frontend.take_report();
-        if quiet {
-            return;
-        }
-        for (name, version) in &report.built {
-            eprintln!("Built metadata for {name} {version} (sdist)");
-        }
-        // One screen per project: its first failure in full, the other releases named.
-        let mut shown: Vec<(&str, Vec<&str>)> = Vec::new();
-        for failure in &report.failed {
-            let (name, version) = failure.package();
-            if let Some((_, more)) = shown.iter_mut().find(|(n, _)| *n == name) {
-                more.push(version);
-                continue;
-            }
-            shown.push((name, Vec::new()));
-            eprintln!(
-                "warning: {failure}\n  skip building it with `--no-build-package {name}`, or constrain `{name}` to a release with a wheel"
-            );
-        }
-        for (name, more) in shown.iter().filter(|(_, more)| !more.is_empty()) {
-            eprintln!(
-                "warning: {} more release{} of `{name}` could not be built: {}",
-                more.len(),
-                if more.len() == 1 { "" } else { "s" },
-                more.join(", ")
-            );
-        }
+        report_builds(&self.frontend, quiet);
     }
 
     /// Stops background work without waiting for it.
@@ -112,11 +118,86 @@ impl Session {
     }
 }
 
+/// Prints what `frontend` built since the last call and, on one screen each, the builds
+/// that failed.
+fn report_builds(frontend: &BuildFrontend, quiet: bool) {
+    let report = frontend.take_report();
+    if quiet {
+        return;
+    }
+    for what in &report.built {
+        eprintln!("Built metadata for {what}");
+    }
+    // One screen per project: its first failure in full, the other releases named.
+    let mut shown: Vec<(&str, Vec<&str>)> = Vec::new();
+    for failure in &report.failed {
+        let (name, version) = failure.package();
+        if let Some((_, more)) = shown.iter_mut().find(|(n, _)| *n == name) {
+            more.push(version);
+            continue;
+        }
+        shown.push((name, Vec::new()));
+        eprintln!(
+            "warning: {failure}\n  skip building it with `--no-build-package {name}`, or constrain `{name}` to a release with a wheel"
+        );
+    }
+    for (name, more) in shown.iter().filter(|(_, more)| !more.is_empty()) {
+        eprintln!(
+            "warning: {} more release{} of `{name}` could not be built: {}",
+            more.len(),
+            if more.len() == 1 { "" } else { "s" },
+            more.join(", ")
+        );
+    }
+}
+
+/// Each local project's requirement (`name[extras] @ file:///dir`, at its line) and
+/// candidate file, its metadata built (and remembered by `client`).
+fn local_projects(
+    projects: &[LocalProject],
+    client: &IndexClient,
+    runtime: &Handle,
+) -> Result<Vec<(LocalProject, SourcedRequirement, DistFile)>, Failure> {
+    let mut out = Vec::new();
+    for project in projects {
+        let at = &project.origin;
+        let failed = |e: LocalProjectError| {
+            let code = match e {
+                LocalProjectError::BuildDisabled { .. } => Exit::NoSolution,
+                _ => Exit::BadInput,
+            };
+            Failure::new(code, format!("{at}: {e}"))
+        };
+        let (file, meta) = runtime
+            .block_on(client.local_project(&project.path, project.editable, None))
+            .map_err(failed)?;
+        let extras = if project.extras.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = project.extras.iter().map(ToString::to_string).collect();
+            format!("[{}]", names.join(","))
+        };
+        let text = format!("{}{extras} @ {}", meta.name, file.url);
+        let requirement = lockit_types::parse_requirement(&text).map_err(|e| {
+            Failure::input(format!(
+                "{at}: the local project `{}` gives the requirement `{text}`, which is invalid: {}",
+                project.written, e.message
+            ))
+        })?;
+        let mut sourced = SourcedRequirement::new(requirement, at.clone());
+        sourced.text = Some(project.text.clone());
+        out.push((project.clone(), sourced, file));
+    }
+    Ok(out)
+}
+
 /// The file each URL requirement names, hashed by reading it (and checked against its
 /// `#sha256=` fragment), so the lock can pin it with `--hash` like any other.
 fn direct_files(
     roots: &[SourcedRequirement],
+    local: &HashMap<PackageName, DistFile>,
     client: &IndexClient,
+    frontend: &BuildFrontend,
     runtime: &Handle,
 ) -> Result<HashMap<PackageName, DistFile>, Failure> {
     let mut files: HashMap<PackageName, DistFile> = HashMap::new();
@@ -125,16 +206,34 @@ fn direct_files(
             continue;
         };
         let (at, name) = (root.location(), &root.requirement.name);
-        let file = runtime
-            .block_on(client.direct_file(name, &url.to_url()))
-            .map_err(|e| {
-                let code = match e {
-                    DirectFileError::NotADistribution { .. } => Exit::BadInput,
-                    DirectFileError::HashMismatch { .. } => Exit::NoSolution,
-                    DirectFileError::Fetch(_) => Exit::Network,
-                };
-                Failure::new(code, format!("{at}: {e}"))
-            })?;
+        let url = url.to_url();
+        let folder = (url.scheme() == "file")
+            .then(|| url.to_file_path().ok())
+            .flatten()
+            .filter(|p| p.is_dir());
+        let file = if let Some(file) = local.get(name).filter(|f| f.url == url.as_str()) {
+            file.clone()
+        } else if let Some(dir) = folder {
+            // `name @ file:///dir`: a local project the requirement names.
+            runtime
+                .block_on(client.local_project(&dir, false, Some(name)))
+                .map_err(|e| {
+                    report_builds(frontend, false);
+                    Failure::new(Exit::BadInput, format!("{at}: {e}"))
+                })?
+                .0
+        } else {
+            runtime
+                .block_on(client.direct_file(name, &url))
+                .map_err(|e| {
+                    let code = match e {
+                        DirectFileError::NotADistribution { .. } => Exit::BadInput,
+                        DirectFileError::HashMismatch { .. } => Exit::NoSolution,
+                        DirectFileError::Fetch(_) => Exit::Network,
+                    };
+                    Failure::new(code, format!("{at}: {e}"))
+                })?
+        };
         if let Some(other) = files.get(name).filter(|o| o.url != file.url) {
             return Err(Failure::input(format!(
                 "{at}: `{name}` is requested from two URLs: {} and {}",

@@ -49,8 +49,9 @@ impl Default for FrontendOptions {
 /// the builds that failed.
 #[derive(Debug, Default)]
 pub struct BuildReport {
-    /// Projects whose metadata was built, in the order they finished.
-    pub built: Vec<(PackageName, Version)>,
+    /// What was built, in the order builds finished, as the "Built metadata for …" line
+    /// names it: `python-nvd3 0.16.0 (sdist)`, `the local project /src/app`.
+    pub built: Vec<String>,
     /// Builds that failed, with their output.
     pub failed: Vec<BuildError>,
 }
@@ -170,8 +171,47 @@ impl BuildFrontend {
             client,
             name: name.to_string(),
             version: version.to_string(),
+            editable: false,
         };
         build.run(source)
+    }
+
+    /// The `METADATA` of the local project at `tree`, as [`BuildFrontend::prepare_metadata`]
+    /// prepares it, through the PEP 660 hooks when `editable`. Errors name the folder.
+    pub fn prepare_tree_metadata(
+        &self,
+        client: &IndexClient,
+        tree: &Path,
+        editable: bool,
+    ) -> Result<Vec<u8>, BuildError> {
+        let build = Build {
+            frontend: self,
+            client,
+            name: tree.display().to_string(),
+            version: "(local)".to_string(),
+            editable,
+        };
+        build.run(tree)
+    }
+
+    /// Records a build's outcome for [`BuildFrontend::take_report`]; the error as one line.
+    fn record(
+        &self,
+        built: String,
+        result: Result<Vec<u8>, BuildError>,
+    ) -> Result<Vec<u8>, String> {
+        let mut report = lock(&self.report);
+        match result {
+            Ok(bytes) => {
+                report.built.push(built);
+                Ok(bytes)
+            }
+            Err(e) => {
+                let summary = e.summary();
+                report.failed.push(e);
+                Err(summary)
+            }
+        }
     }
 }
 
@@ -185,18 +225,17 @@ impl MetadataBuilder for BuildFrontend {
         filename: &str,
     ) -> Result<Vec<u8>, String> {
         let result = self.prepare_sdist_metadata(client, name, version, sdist, filename);
-        let mut report = lock(&self.report);
-        match result {
-            Ok(bytes) => {
-                report.built.push((name.clone(), version.clone()));
-                Ok(bytes)
-            }
-            Err(e) => {
-                let summary = e.summary();
-                report.failed.push(e);
-                Err(summary)
-            }
-        }
+        self.record(format!("{name} {version} (sdist)"), result)
+    }
+
+    fn build_tree(
+        &self,
+        client: &IndexClient,
+        tree: &Path,
+        editable: bool,
+    ) -> Result<Vec<u8>, String> {
+        let result = self.prepare_tree_metadata(client, tree, editable);
+        self.record(format!("the local project {}", tree.display()), result)
     }
 }
 
@@ -206,6 +245,8 @@ struct Build<'a> {
     client: &'a IndexClient,
     name: String,
     version: String,
+    /// Prepare the metadata for an editable install (PEP 660).
+    editable: bool,
 }
 
 impl Build<'_> {
@@ -245,7 +286,7 @@ impl Build<'_> {
         let timeout = self.frontend.options.timeout;
 
         // PEP 517: what get_requires_for_build_wheel adds is installed before the next hook.
-        let extra = hook_runner(&env, source, &system, work.path(), timeout)
+        let extra = hook_runner(&env, source, &system, work.path(), timeout, self.editable)
             .call(Hook::GetRequires, work.path())
             .map_err(|(f, out)| self.hook_error(Hook::GetRequires, f, out))?;
         let extra = self.extra_requirements(&extra)?;
@@ -278,7 +319,7 @@ impl Build<'_> {
                 )
             })?;
         }
-        let answer = hook_runner(&env, source, &system, work.path(), timeout)
+        let answer = hook_runner(&env, source, &system, work.path(), timeout, self.editable)
             .call(Hook::PrepareMetadata, &metadata_dir)
             .map_err(|(f, out)| self.hook_error(Hook::PrepareMetadata, f, out))?;
         if answer.get("missing").and_then(serde_json::Value::as_bool) != Some(true) {
@@ -294,7 +335,7 @@ impl Build<'_> {
             });
         }
         // The backend has no prepare_metadata_for_build_wheel: build the wheel, read its METADATA.
-        let answer = hook_runner(&env, source, &system, work.path(), timeout)
+        let answer = hook_runner(&env, source, &system, work.path(), timeout, self.editable)
             .call(Hook::BuildWheel, &wheel_dir)
             .map_err(|(f, out)| self.hook_error(Hook::BuildWheel, f, out))?;
         let wheel = plain_name(&answer)
@@ -412,6 +453,7 @@ fn hook_runner<'a>(
     system: &'a BuildSystem,
     work: &'a Path,
     timeout: Duration,
+    editable: bool,
 ) -> HookRunner<'a> {
     HookRunner {
         python: &env.python,
@@ -421,6 +463,7 @@ fn hook_runner<'a>(
         backend_path: &system.backend_path,
         work,
         timeout,
+        editable,
     }
 }
 

@@ -34,7 +34,11 @@ def main():
     hook, spec, backend_path, out_dir, answer = sys.argv[1:6]
     backend = load(spec, json.loads(backend_path))
     function = getattr(backend, hook, None)
-    if hook == "get_requires_for_build_wheel":
+    if function is None and hook.endswith("_editable"):
+        # PEP 660 hooks are optional: the wheel's say the same of metadata.
+        hook = hook[: -len("editable")] + "wheel"
+        function = getattr(backend, hook, None)
+    if hook.startswith("get_requires_for_build_"):
         value = function({}) if function else []
         value = [str(r) for r in value]
     elif function is None:
@@ -59,6 +63,17 @@ pub(crate) enum Hook {
 }
 
 impl Hook {
+    /// The hook to call: its PEP 660 twin for an editable install (the runner falls back
+    /// to the wheel hook when the backend lacks it).
+    pub fn called(self, editable: bool) -> &'static str {
+        match (self, editable) {
+            (_, false) => self.name(),
+            (Hook::GetRequires, true) => "get_requires_for_build_editable",
+            (Hook::PrepareMetadata, true) => "prepare_metadata_for_build_editable",
+            (Hook::BuildWheel, true) => "build_editable",
+        }
+    }
+
     /// The hook's name, as backends define it.
     pub fn name(self) -> &'static str {
         match self {
@@ -85,6 +100,8 @@ pub(crate) struct HookRunner<'a> {
     pub work: &'a Path,
     /// How long one hook may run.
     pub timeout: Duration,
+    /// Call the PEP 660 hooks (for an editable install) where the backend has them.
+    pub editable: bool,
 }
 
 /// A hook that ended without an answer: how, and its last lines of output.
@@ -105,7 +122,7 @@ impl HookRunner<'_> {
             .arg("-u")
             .arg("-c")
             .arg(SCRIPT)
-            .arg(hook.name())
+            .arg(hook.called(self.editable))
             .arg(self.backend)
             .arg(backend_path)
             .arg(out_dir)

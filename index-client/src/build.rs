@@ -28,6 +28,19 @@ pub trait MetadataBuilder: Send + Sync + std::fmt::Debug {
         sdist: std::fs::File,
         filename: &str,
     ) -> Result<Vec<u8>, String>;
+
+    /// The `METADATA` bytes of the local source tree `tree` (a folder with a
+    /// `pyproject.toml` or `setup.py`), prepared for an editable install (PEP 660
+    /// `prepare_metadata_for_build_editable`, else the wheel hooks) when `editable`. Runs
+    /// as [`MetadataBuilder::build`] does; `Err` is a one-line reason.
+    fn build_tree(
+        &self,
+        _client: &IndexClient,
+        _tree: &Path,
+        _editable: bool,
+    ) -> Result<Vec<u8>, String> {
+        Err("this build frontend cannot build local projects".to_string())
+    }
 }
 
 /// When sdists may be built for their metadata (`--no-build`, `--no-build-package`).

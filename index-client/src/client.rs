@@ -308,6 +308,24 @@ impl IndexClient {
         answer.ok().cloned()
     }
 
+    /// Remembers `meta` as the metadata of its name and version for this run (a local
+    /// project's, which no file on an index tells).
+    pub(crate) fn remember_metadata(&self, meta: &Arc<CoreMetadata>) {
+        let _ = self
+            .metadata_cell(&meta.name, &meta.version)
+            .set(Ok(meta.clone()));
+    }
+
+    /// When sdists may be built.
+    pub(crate) fn build_policy(&self) -> &BuildPolicy {
+        &self.inner.build_policy
+    }
+
+    /// The build frontend, when there is one.
+    pub(crate) fn builder(&self) -> Option<Arc<dyn MetadataBuilder>> {
+        self.inner.builder.clone()
+    }
+
     fn metadata_cell(&self, name: &PackageName, version: &Version) -> Memo<CoreMetadata> {
         let key = (name.clone(), version.clone());
         lock(&self.inner.metadata).entry(key).or_default().clone()
@@ -936,6 +954,12 @@ impl IndexClient {
                     SdistExtension::Tar => {
                         return Err(unavailable(format!(
                             "`{}` is in an archive format lockit does not read",
+                            redact(url)
+                        )))
+                    }
+                    SdistExtension::Directory => {
+                        return Err(unavailable(format!(
+                            "`{}` is a local project, whose metadata is built before resolving",
                             redact(url)
                         )))
                     }

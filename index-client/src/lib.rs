@@ -30,6 +30,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzz;
 mod http;
+mod local;
 mod netrc;
 mod page_format;
 mod pip_config;
@@ -42,6 +43,7 @@ pub use build::{BuildPolicy, MetadataBuilder};
 pub use client::{ClientOptions, IndexClient, IndexStrategy};
 pub use direct::DirectFileError;
 pub use error::IndexError;
+pub use local::LocalProjectError;
 pub use lockit_types::{CoreMetadata, DistFile, DistFilename, PackageName, ProjectFiles, Version};
 pub use pip_config::PipIndexConfig;
 pub use resolver_index::{ClientIndex, FetchObserver};

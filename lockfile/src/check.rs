@@ -166,12 +166,24 @@ pub fn unreadable(lock_name: &str, e: &LockParseError) -> Finding {
 pub fn missing_hashes(lock: &ParsedLock, lock_name: &str) -> Vec<Finding> {
     lock.pins
         .iter()
-        .filter(|p| p.hashes.is_empty())
+        .filter(|p| p.hashes.is_empty() && !p.url.as_deref().is_some_and(is_folder_url))
         .map(|p| {
             let message = format!("{lock_name}:{}: `{}` has no hashes", p.line, p.name);
             Finding::about(p, FindingKind::NoHashes, message, lock_name, p.line)
         })
         .collect()
+}
+
+/// True for a `file:` URL of a folder (a local project), which has no hash: its last part
+/// is not a wheel or sdist.
+fn is_folder_url(url: &str) -> bool {
+    let file = url_file_name(url).to_ascii_lowercase();
+    url.starts_with("file:")
+        && ![
+            ".whl", ".tar.gz", ".zip", ".tgz", ".tar.bz2", ".tar.xz", ".tar",
+        ]
+        .iter()
+        .any(|ext| file.ends_with(ext))
 }
 
 /// True when `req` says nothing about versions or admits `v`.
@@ -356,6 +368,8 @@ pub struct LockCheck<'a> {
     pub index: &'a dyn Index,
     /// How `resolve` was told to write it (pip-compile's annotation and index options).
     pub style: crate::LockStyle,
+    /// The inputs' editable local projects: name to the path as written (`./app`).
+    pub editables: &'a std::collections::HashMap<PackageName, String>,
 }
 
 impl LockCheck<'_> {
@@ -492,7 +506,37 @@ impl LockCheck<'_> {
                 _ => {}
             }
         }
+        for (path, line) in &self.lock.editables {
+            if !self.editables.values().any(|e| e == path) {
+                findings.push(Finding {
+                    kind: FindingKind::Removed,
+                    package: None,
+                    locked: Some(path.clone()),
+                    expected: None,
+                    message: format!(
+                        "no input names the editable project `{path}` any more ({lock_name}:{line})"
+                    ),
+                    file: lock_name.to_string(),
+                    line: Some(*line),
+                });
+            }
+        }
         for p in &fresh.packages {
+            if let Some(path) = self.editables.get(&p.name) {
+                // A folder: no version or hash to check, only that the lock names it.
+                if !self.lock.editables.iter().any(|(e, _)| e == path) {
+                    findings.push(Finding {
+                        kind: FindingKind::Added,
+                        package: Some(p.name.to_string()),
+                        locked: None,
+                        expected: Some(path.clone()),
+                        message: format!("the inputs name the editable project `{path}`"),
+                        file: lock_name.to_string(),
+                        line: None,
+                    });
+                }
+                continue;
+            }
             let Some(pin) = pins.get(&p.name) else {
                 let (message, file, line) = match self.roots_named(&p.name).next() {
                     Some(r) => {
@@ -529,8 +573,9 @@ impl LockCheck<'_> {
                 continue;
             };
             if pin.url.is_some() || p.url.is_some() {
-                // A direct reference's one file, hashed as it was downloaded.
-                if pin.url == p.url {
+                // A direct reference's one file, hashed as it was downloaded (a local
+                // project's folder has no hash).
+                if pin.url == p.url && p.files.iter().any(|f| f.sha256.is_some()) {
                     findings.extend(hash_findings(pin, &p.files, lock_name, self.text));
                 }
                 continue;
@@ -607,6 +652,7 @@ impl LockCheck<'_> {
         } else {
             let mut lock = to_lock(fresh, header, &kept);
             lock.style = self.style.clone();
+            crate::mark_editables(&mut lock, self.editables);
             crate::add_constraint_vias(&mut lock, &self.inputs.constraints, &self.options.target);
             render(&lock)
         }

@@ -3,7 +3,7 @@
 //! [`crate::render`] and [`crate::render_pylock`] write (as cargo keeps `EncodableResolve`
 //! apart from `Resolve`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use lockit_resolver::{Resolution, ResolvedPackage};
 use lockit_types::{
@@ -99,12 +99,24 @@ pub fn to_lock(resolution: &Resolution, header: Option<Header>, kept: &KeptHashe
             via: p.dependents.iter().map(|d| via(&d.origin)).collect(),
             marker: None,
             url: p.url.clone(),
+            editable: None,
         })
         .collect();
     Lock {
         header,
         packages,
         style: Default::default(),
+    }
+}
+
+/// Marks the pins of editable local projects (`editables`: name to the path as written),
+/// which are written `-e ./app` without hashes.
+pub fn mark_editables(lock: &mut Lock, editables: &HashMap<PackageName, String>) {
+    for p in &mut lock.packages {
+        if let Some(path) = editables.get(&p.name) {
+            p.editable = Some(path.clone());
+            p.hashes.clear();
+        }
     }
 }
 

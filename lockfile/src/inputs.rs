@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use lockit_resolver::Resolution;
 use lockit_types::{
-    url_file_name, DistFile, PackageName, Requirement, SourcedRequirement, Version,
+    url_file_name, DistFile, LocalProject, PackageName, Requirement, SourcedRequirement, Version,
     VersionSpecifiers,
 };
 
@@ -27,6 +27,25 @@ pub enum InputError {
         "--extra, --all-extras and --group select from a pyproject.toml; pass one as an input"
     )]
     SelectionWithoutPyProject,
+    /// A constraints or overrides file names a local project, which only requirements may.
+    #[error("{at}: a local project (`{written}`) can only be a requirement, not a constraint or override")]
+    LocalProjectNotRequired {
+        /// `file:line`.
+        at: String,
+        /// The path as written.
+        written: String,
+    },
+}
+
+/// Refuses the local projects of a constraints or overrides file.
+fn no_local_projects(file: &RequirementsFile) -> Result<(), InputError> {
+    match file.local_projects.first() {
+        Some(p) => Err(InputError::LocalProjectNotRequired {
+            at: p.origin.to_string(),
+            written: p.written.clone(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The requirements file on stdin (`-`).
@@ -69,6 +88,9 @@ pub struct Inputs {
     pub requirements: Vec<SourcedRequirement>,
     /// Constraints: `-c` files and constraint lines inside requirements files.
     pub constraints: Vec<SourcedRequirement>,
+    /// Local projects named by path (`-e ./dir`, `./dir`), in input order: they join
+    /// `requirements` once a build has named them.
+    pub local_projects: Vec<LocalProject>,
     /// `--override` requirements by package.
     pub overrides: HashMap<PackageName, Vec<Requirement>>,
     /// The requirements files read (for the index and binary options they set).
@@ -109,16 +131,21 @@ impl Inputs {
                     .requirements
                     .extend(file.requirements.iter().cloned());
                 inputs.constraints.extend(file.constraints.iter().cloned());
+                inputs
+                    .local_projects
+                    .extend(file.local_projects.iter().cloned());
                 inputs.files.push(file);
             }
         }
         for path in constraint_paths {
             let file = RequirementsFile::read(path)?;
+            no_local_projects(&file)?;
             inputs.constraints.extend(file.requirements);
             inputs.constraints.extend(file.constraints);
         }
         for path in override_paths {
             let file = RequirementsFile::read(path)?;
+            no_local_projects(&file)?;
             for o in file.requirements.iter().chain(&file.constraints) {
                 inputs
                     .overrides

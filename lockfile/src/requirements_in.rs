@@ -9,8 +9,8 @@ mod error;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use lockit_types::{RequirementOrigin, SourcedRequirement};
-use pep508_rs::Requirement;
+use lockit_types::{LocalProject, RequirementOrigin, SourcedRequirement};
+use pep508_rs::{ExtraName, Requirement};
 
 pub use error::{LineError, LineErrorKind, RequirementsError};
 
@@ -23,6 +23,8 @@ pub struct RequirementsFile {
     pub requirements: Vec<SourcedRequirement>,
     /// Requirements read from `-c` files: they limit versions but do not add packages.
     pub constraints: Vec<SourcedRequirement>,
+    /// Local projects named by path (`-e ./dir`, `./dir`, `file:///dir`), in file order.
+    pub local_projects: Vec<LocalProject>,
     /// `--index-url` / `-i`; the last one wins, as in pip.
     pub index_url: Option<String>,
     /// `--extra-index-url`, in order, without duplicates.
@@ -280,6 +282,72 @@ fn parse_options<'t>(words: &[Token<'t>]) -> Result<Vec<OptUse<'t>>, Fault> {
     Ok(out)
 }
 
+/// True when a requirement line is a path rather than a PEP 508 requirement, as pip decides
+/// it: it starts like a path (`.`, `/`, `~`, `file:`) or has a `/` without an `@`.
+fn looks_like_path(text: &str) -> bool {
+    let first = text.split(';').next().unwrap_or(text).trim();
+    first.starts_with(['.', '/', '~'])
+        || first.to_ascii_lowercase().starts_with("file:")
+        || (first.contains('/') && !first.contains('@') && !first.contains("://"))
+}
+
+/// Where a local project is written: its line number and text.
+#[derive(Clone, Copy)]
+struct LineText<'a> {
+    line: usize,
+    written: &'a str,
+}
+
+/// The local project that `value` (`./dir`, `./dir[extra]`, `file:///dir`) names in the
+/// file `display` (read at `fs_path`); `None` when it is not a local folder (a VCS or
+/// remote URL).
+fn local_project(
+    value: &str,
+    display: &Path,
+    fs_path: &Path,
+    editable: bool,
+    at: LineText<'_>,
+) -> Option<LocalProject> {
+    let value = value.trim();
+    let (path_text, extras) = match value.strip_suffix(']').and_then(|v| v.rsplit_once('[')) {
+        Some((path, extras)) => (
+            path,
+            extras
+                .split(',')
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(|e| e.parse::<ExtraName>().ok())
+                .collect::<Option<Vec<_>>>()?,
+        ),
+        None => (value, Vec::new()),
+    };
+    let lower = path_text.to_ascii_lowercase();
+    let relative = if lower.starts_with("file:") {
+        let url = url::Url::parse(path_text).ok()?;
+        url.to_file_path().ok()?
+    } else if is_remote(path_text)
+        || path_text.contains("://")
+        || path_text.contains('+') && path_text.contains(':')
+    {
+        return None;
+    } else {
+        PathBuf::from(path_text)
+    };
+    let on_disk = normalize(&dir_of(fs_path).join(&relative));
+    let path = std::path::absolute(&on_disk).unwrap_or(on_disk);
+    Some(LocalProject {
+        path,
+        written: path_text.to_string(),
+        editable,
+        extras,
+        origin: RequirementOrigin::File {
+            path: display.to_path_buf(),
+            line: at.line,
+        },
+        text: at.written.to_string(),
+    })
+}
+
 fn is_remote(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     ["http://", "https://", "file:", "ftp://"]
@@ -333,8 +401,12 @@ impl Parser<'_> {
                     ));
                 }
             }
+            let at_line = LineText {
+                line: line.line,
+                written: &line.written,
+            };
             for o in options {
-                if let Err(e) = self.apply(o, display, fs_path)? {
+                if let Err(e) = self.apply(o, display, fs_path, at_line)? {
                     return Ok(Err(e));
                 }
             }
@@ -347,6 +419,34 @@ impl Parser<'_> {
                 o.name.len(),
                 LineErrorKind::OptionAfterRequirement(o.name.to_string()),
             ));
+        }
+        if looks_like_path(req_text) {
+            if constraint {
+                return Err(fault(
+                    0,
+                    req_text.len(),
+                    LineErrorKind::Unsupported {
+                        what: "a local project in a constraints file",
+                        hint: "name the project in a requirements file instead",
+                    },
+                ));
+            }
+            let written = LineText {
+                line: line.line,
+                written: &line.written,
+            };
+            let Some(project) = local_project(req_text, display, fs_path, false, written) else {
+                return Err(fault(
+                    0,
+                    req_text.len(),
+                    LineErrorKind::Unsupported {
+                        what: "a path that is not a local project folder",
+                        hint: "name a folder with a pyproject.toml or setup.py, or write `name @ file:///path/to/file`",
+                    },
+                ));
+            };
+            self.out.local_projects.push(project);
+            return Ok(Ok(()));
         }
         let requirement = parse_requirement(req_text)?;
         let sourced = SourcedRequirement {
@@ -375,6 +475,7 @@ impl Parser<'_> {
         o: OptUse<'_>,
         display: &Path,
         fs_path: &Path,
+        at_line: LineText<'_>,
     ) -> Result<Result<(), RequirementsError>, Fault> {
         let (at, value) = o.value.unwrap_or((o.name_at, ""));
         let out = &mut self.out;
@@ -404,14 +505,17 @@ impl Parser<'_> {
             Opt::RequireHashes => out.require_hashes = true,
             Opt::UseFeature => {}
             Opt::Editable => {
-                return Err(fault(
-                    o.name_at,
-                    o.name.len(),
-                    LineErrorKind::Unsupported {
-                        what: "editable requirements",
-                        hint: "lockit resolves from package indexes; list the project's dependencies instead",
-                    },
-                ))
+                let Some(project) = local_project(value, display, fs_path, true, at_line) else {
+                    return Err(fault(
+                        o.name_at,
+                        o.name.len(),
+                        LineErrorKind::Unsupported {
+                            what: "editable requirements that are not a local folder",
+                            hint: "lockit does not check out repositories; check out the project and write `-e ./path`",
+                        },
+                    ));
+                };
+                self.out.local_projects.push(project);
             }
             Opt::Hash | Opt::GlobalOption | Opt::ConfigSettings => {}
         }

@@ -53,6 +53,9 @@ pub struct LockedPackage {
     pub marker: Option<String>,
     /// A direct reference; written as `name @ url`.
     pub url: Option<String>,
+    /// An editable local project's path as the input wrote it (`./app`): written
+    /// `-e ./app`, without hashes (a folder has none), in place of `name @ url`.
+    pub editable: Option<String>,
 }
 
 /// One reason a package is in the lock, as in pip-compile's `# via` comments.
@@ -124,9 +127,10 @@ pub fn render(lock: &Lock) -> String {
 }
 
 fn render_package(out: &mut String, p: &LockedPackage, style: &LockStyle) {
-    match &p.url {
-        Some(url) => out.push_str(&format!("{} @ {url}", p.name)),
-        None => out.push_str(&format!("{}=={}", p.name, p.version)),
+    match (&p.editable, &p.url) {
+        (Some(path), _) => out.push_str(&format!("-e {path}")),
+        (None, Some(url)) => out.push_str(&format!("{} @ {url}", p.name)),
+        (None, None) => out.push_str(&format!("{}=={}", p.name, p.version)),
     }
     if let Some(marker) = p.marker.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
         out.push_str(&format!(" ; {marker}"));

@@ -30,7 +30,7 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
     } else {
         args.inputs.clone()
     };
-    let inputs = Inputs::read(
+    let mut inputs = Inputs::read(
         &paths,
         &args.common.resolver.constraints,
         &args.input.overrides,
@@ -55,7 +55,7 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
     let session = Session::start(
         client_options,
         &mut options,
-        &inputs.requirements,
+        &mut inputs,
         false,
         args.common.target.python.as_deref(),
     )?;

@@ -128,7 +128,7 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     let session = Session::start(
         client_options,
         &mut options,
-        &inputs.requirements,
+        &mut inputs,
         !quiet,
         args.common.target.python.as_deref(),
     )?;
@@ -166,6 +166,7 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
             let mut lock = lockit_lockfile::to_lock(&resolution, header, &kept);
             lock.style = settings::lock_style(&args.compat, &hint_options);
             lockit_lockfile::add_constraint_vias(&mut lock, &inputs.constraints, &options.target);
+            lockit_lockfile::mark_editables(&mut lock, &session.editables);
             lockit_lockfile::render(&lock)
         }
         LockFormat::Pylock => lockit_lockfile::render_pylock(&lockit_lockfile::to_pylock(

@@ -158,7 +158,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
             }
         },
     };
-    let inputs = Inputs::read(
+    let mut inputs = Inputs::read(
         &inputs_paths,
         &common.resolver.constraints,
         &input_args.overrides,
@@ -175,7 +175,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
     let session = Session::start(
         client_options,
         &mut options,
-        &inputs.requirements,
+        &mut inputs,
         false,
         args.common.target.python.as_deref(),
     )?;
@@ -190,6 +190,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
         options: &options,
         index: &session.index,
         style,
+        editables: &session.editables,
     };
     let outcome = if common.index.offline {
         Ok(checker.offline())

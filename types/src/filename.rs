@@ -46,6 +46,9 @@ pub enum SdistExtension {
     Zip,
     /// `.tar.bz2` and other legacy tarballs.
     Tar,
+    /// Not an archive: a local source tree (`-e ./dir`, `name @ file:///dir`), whose
+    /// metadata is built and which has no hash.
+    Directory,
 }
 
 /// A parsed source distribution filename (`name-version.tar.gz`).
@@ -234,12 +237,14 @@ impl SdistFilename {
     ) -> Result<Self, FilenameError> {
         let (stem, extension) = if let Some(s) = filename.strip_suffix(".tar.gz") {
             (s, SdistExtension::TarGz)
+        } else if let Some(s) = filename.strip_suffix(".tgz") {
+            // A gzipped tarball by another name: read like `.tar.gz`.
+            (s, SdistExtension::TarGz)
         } else if let Some(s) = filename.strip_suffix(".zip") {
             (s, SdistExtension::Zip)
         } else if let Some(s) = filename
             .strip_suffix(".tar.bz2")
             .or_else(|| filename.strip_suffix(".tar.xz"))
-            .or_else(|| filename.strip_suffix(".tgz"))
             .or_else(|| filename.strip_suffix(".tar"))
         {
             (s, SdistExtension::Tar)

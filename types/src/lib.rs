@@ -7,6 +7,7 @@
 
 mod file;
 mod filename;
+mod local;
 mod marker;
 mod metadata;
 mod origin;
@@ -21,6 +22,7 @@ pub use filename::{
     percent_decode, url_file_name, DistFilename, FilenameError, SdistExtension, SdistFilename,
     WheelFilename,
 };
+pub use local::LocalProject;
 pub use marker::MarkerEval;
 pub use metadata::{header_bytes, CoreMetadata, MetadataError};
 pub use origin::{RequirementOrigin, SourcedRequirement};

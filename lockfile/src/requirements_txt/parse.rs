@@ -22,6 +22,8 @@ pub struct ParsedLock {
     pub command_line: Option<usize>,
     /// The settings the header records (see [`crate::Header::recorded`]).
     pub recorded: Vec<(String, String)>,
+    /// `-e PATH` lines: editable local projects, as written, with their 1-based lines.
+    pub editables: Vec<(String, usize)>,
 }
 
 /// One `name==version` (or `name @ url`) line of a lock.
@@ -223,9 +225,7 @@ impl Reader {
                     "-f" | "--find-links" => self.lock.find_links.push(value),
                     "--trusted-host" | "--no-index" | "--pre" | "--no-binary" | "--only-binary"
                     | "--prefer-binary" | "--require-hashes" | "--use-feature" => {}
-                    "-e" | "--editable" => {
-                        return Err(err("editable entries cannot be verified".to_string()))
-                    }
+                    "-e" | "--editable" => self.lock.editables.push((value, line)),
                     "--hash" => return Err(err("`--hash` without a pin before it".to_string())),
                     other => return Err(err(format!("unexpected option `{other}` in a lock"))),
                 }

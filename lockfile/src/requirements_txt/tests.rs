@@ -20,6 +20,7 @@ fn pkg(n: &str, v: &str, hashes: &[&str], via: Vec<Via>) -> LockedPackage {
         via,
         marker: None,
         url: None,
+        editable: None,
     }
 }
 
@@ -348,6 +349,7 @@ fn arb_package() -> impl Strategy<Value = LockedPackage> {
             via,
             marker,
             url,
+            editable: None,
         })
 }
 

@@ -1,0 +1,130 @@
+//! Local projects (`-e ./dir`, `./dir`, `name @ file:///dir`): source trees whose metadata
+//! a PEP 517 build prepares on every run (a tree changes under its name and version, so
+//! nothing is cached), and which are then their package's one candidate, as a direct
+//! reference's file is.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use lockit_types::{
+    CoreMetadata, DistFile, DistFilename, PackageName, SdistExtension, SdistFilename, Yanked,
+};
+use url::Url;
+
+use crate::client::parse_metadata;
+use crate::IndexClient;
+
+/// Why a local project's metadata cannot be had.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LocalProjectError {
+    /// The path is not a folder holding a `pyproject.toml` or `setup.py`.
+    #[error("`{}` is not a Python project folder (it has no pyproject.toml or setup.py)", path.display())]
+    NotAProject {
+        /// The folder, as resolved.
+        path: PathBuf,
+    },
+    /// Building is forbidden, and only a build tells a local project's metadata.
+    #[error("the metadata of the local project `{}` must be built, and {flag} forbids building it", path.display())]
+    BuildDisabled {
+        /// The folder.
+        path: PathBuf,
+        /// The option that forbids it (`--no-build`, `--no-build-package NAME`).
+        flag: String,
+    },
+    /// The build failed (its output was reported by the frontend).
+    #[error("building the metadata of the local project `{}` failed: {reason}", path.display())]
+    BuildFailed {
+        /// The folder.
+        path: PathBuf,
+        /// One line: the hook that failed and its last error line.
+        reason: String,
+    },
+    /// The built metadata is malformed, or for another project than the requirement names.
+    #[error("the local project `{}` has invalid metadata: {reason}", path.display())]
+    BadMetadata {
+        /// The folder.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl IndexClient {
+    /// The candidate file and metadata of the local project at `dir` (an absolute folder),
+    /// built for an editable install when `editable`. `expected` is the name the
+    /// requirement gave (`name @ file:///dir`); the metadata must agree. The metadata is
+    /// remembered for the run, so the resolver reads it like any other version's; the
+    /// file is an sdist of extension [`SdistExtension::Directory`] with a `file://` URL and
+    /// no hash.
+    pub async fn local_project(
+        &self,
+        dir: &Path,
+        editable: bool,
+        expected: Option<&PackageName>,
+    ) -> Result<(DistFile, Arc<CoreMetadata>), LocalProjectError> {
+        let path = dir.to_path_buf();
+        if !dir.join("pyproject.toml").is_file() && !dir.join("setup.py").is_file() {
+            return Err(LocalProjectError::NotAProject { path });
+        }
+        let forbidden = match expected {
+            Some(name) => self.build_policy().forbidding(name),
+            None => self
+                .build_policy()
+                .no_build
+                .then(|| "--no-build".to_string()),
+        };
+        if let Some(flag) = forbidden {
+            return Err(LocalProjectError::BuildDisabled { path, flag });
+        }
+        let Some(builder) = self.builder() else {
+            return Err(LocalProjectError::BuildFailed {
+                path,
+                reason: "no build frontend is available".to_string(),
+            });
+        };
+        tracing::debug!(
+            "building the metadata of the local project {}",
+            dir.display()
+        );
+        let (client, tree) = (self.clone(), path.clone());
+        let built =
+            tokio::task::spawn_blocking(move || builder.build_tree(&client, &tree, editable))
+                .await
+                .unwrap_or_else(|e| Err(format!("the build panicked: {e}")));
+        let bytes = built.map_err(|reason| LocalProjectError::BuildFailed {
+            path: path.clone(),
+            reason,
+        })?;
+        let bad = |reason: String| LocalProjectError::BadMetadata {
+            path: path.clone(),
+            reason,
+        };
+        let meta = parse_metadata(&bytes).map_err(|e| bad(e.to_string()))?;
+        if let Some(name) = expected.filter(|n| **n != meta.name) {
+            return Err(bad(format!(
+                "the requirement names `{name}`, the project is `{}`",
+                meta.name
+            )));
+        }
+        let url = Url::from_directory_path(dir)
+            .map_err(|()| bad("the path cannot be written as a file:// URL".to_string()))?;
+        let file = DistFile {
+            filename: DistFilename::Sdist(SdistFilename {
+                name: meta.name.clone(),
+                version: meta.version.clone(),
+                extension: SdistExtension::Directory,
+            }),
+            url: url.to_string().trim_end_matches('/').to_string(),
+            sha256: None,
+            requires_python: None,
+            yanked: Yanked::No,
+            upload_time: None,
+            size: None,
+            core_metadata: None,
+            index: "".into(),
+        };
+        let meta = Arc::new(meta);
+        self.remember_metadata(&meta);
+        Ok((file, meta))
+    }
+}

@@ -1,0 +1,25 @@
+//! Local projects: source trees a requirements file names by path (`-e ./dir`, `./dir`,
+//! `file:///dir`), whose name, version and dependencies only a PEP 517 build tells.
+
+use std::path::PathBuf;
+
+use pep508_rs::ExtraName;
+
+use crate::RequirementOrigin;
+
+/// A local project named by path, before its metadata is built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalProject {
+    /// The folder on disk (a relative path is joined to its requirements file's folder).
+    pub path: PathBuf,
+    /// The path or URL as written (`./dir`), which the lock repeats for an editable.
+    pub written: String,
+    /// `-e`: to be installed in editable mode (PEP 660).
+    pub editable: bool,
+    /// The extras asked for: `./dir[test]`.
+    pub extras: Vec<ExtraName>,
+    /// Where it was written.
+    pub origin: RequirementOrigin,
+    /// The line as written, for `# via` and messages.
+    pub text: String,
+}
