@@ -214,6 +214,19 @@ fn build_dynamic_sdist(p: &PackageSpec, stem: &str, version: &str) -> Result<Vec
         toml_string(&p.name),
         toml_string(version)
     );
+    let backend = backend_source(p, stem, version);
+    tar_gz(
+        stem,
+        &[
+            ("PKG-INFO", pkg_info.as_bytes()),
+            ("pyproject.toml", pyproject.as_bytes()),
+            ("lockit_test_backend.py", backend.as_bytes()),
+        ],
+    )
+}
+
+/// The in-tree backend ([`BACKEND`]) filled in for `p` (its files named `stem`).
+fn backend_source(p: &PackageSpec, stem: &str, version: &str) -> String {
     let list = |items: &[String]| serde_json::to_string(items).unwrap_or_else(|_| "[]".into());
     let backend = BACKEND
         .replace(
@@ -241,23 +254,39 @@ fn build_dynamic_sdist(p: &PackageSpec, stem: &str, version: &str) -> Result<Vec
                 "False"
             },
         );
-    let backend = if p.build == SdistBuild::WheelOnly {
+    if p.build == SdistBuild::WheelOnly {
         backend.replace(
             "def prepare_metadata_for_build_wheel",
             "def _no_prepare_metadata",
         )
     } else {
         backend
-    };
-    tar_gz(
-        stem,
-        &[
-            ("PKG-INFO", pkg_info.as_bytes()),
-            ("pyproject.toml", pyproject.as_bytes()),
-            ("lockit_test_backend.py", backend.as_bytes()),
-        ],
-    )
+    }
 }
+
+/// Writes a local project (`-e ./dir` in a requirements file) into `dir`: `p`'s
+/// dependencies are known only to its in-tree backend, which also has the PEP 660
+/// `prepare_metadata_for_build_editable` hook (logged as such, then as the wheel hook).
+pub fn write_local_project(dir: &std::path::Path, p: &PackageSpec) -> std::io::Result<()> {
+    let stem = format!("{}-{}", p.name.replace('-', "_"), p.version);
+    let pyproject = format!(
+        "[build-system]\nrequires = []\nbuild-backend = \"lockit_test_backend\"\nbackend-path = [\".\"]\n\n[project]\nname = {}\nversion = {}\ndynamic = [\"dependencies\", \"optional-dependencies\"]\n",
+        toml_string(&p.name),
+        toml_string(&p.version)
+    );
+    let backend = backend_source(p, &stem, &p.version) + EDITABLE_HOOK;
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("pyproject.toml"), pyproject)?;
+    std::fs::write(dir.join("lockit_test_backend.py"), backend)
+}
+
+/// PEP 660's metadata hook, for local projects installed in editable mode.
+const EDITABLE_HOOK: &str = r#"
+
+def prepare_metadata_for_build_editable(metadata_directory, config_settings=None):
+    _log("prepare_metadata_for_build_editable")
+    return prepare_metadata_for_build_wheel(metadata_directory, config_settings)
+"#;
 
 /// The in-tree backend of [`build_dynamic_sdist`]; `@KEY@` are JSON (hence Python) literals.
 const BACKEND: &str = r#""""A PEP 517 backend for lockit's tests: the metadata is only known when built."""

@@ -23,7 +23,7 @@ mod recorder;
 mod scenario;
 mod server;
 
-pub use artifacts::{core_metadata, sha256_hex, BuiltIndex};
+pub use artifacts::{core_metadata, sha256_hex, write_local_project, BuiltIndex};
 pub use fault::Fault;
 pub use recorded::{slim, Slimmed};
 pub use recorder::RecordOptions;

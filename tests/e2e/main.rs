@@ -17,6 +17,7 @@ mod faults;
 mod habits;
 mod input_errors;
 mod live_pypi;
+mod local_projects;
 mod output;
 mod private_index;
 mod pylock;
