@@ -71,13 +71,15 @@ impl Session {
             }
         };
         let mut local_files = HashMap::new();
-        for (project, requirement, file) in local {
-            let name = requirement.requirement.name.clone();
-            if project.editable {
-                editables.insert(name.clone(), project.written.clone());
+        for (project, requirements, file) in local {
+            if let (Some(file), Some(r)) = (file, requirements.first()) {
+                let name = r.requirement.name.clone();
+                if project.editable {
+                    editables.insert(name.clone(), project.written.clone());
+                }
+                local_files.insert(name, file);
             }
-            local_files.insert(name, file);
-            inputs.requirements.push(requirement);
+            inputs.requirements.extend(requirements);
         }
         options.direct = direct_files(
             &inputs.requirements,
@@ -137,9 +139,14 @@ fn report_builds(frontend: &BuildFrontend, quiet: bool) {
             continue;
         }
         shown.push((name, Vec::new()));
-        eprintln!(
-            "warning: {failure}\n  skip building it with `--no-build-package {name}`, or constrain `{name}` to a release with a wheel"
-        );
+        if version == lockit_build_frontend::LOCAL_PROJECT {
+            // The user's own project: the error that follows names its line.
+            eprintln!("{failure}");
+        } else {
+            eprintln!(
+                "warning: {failure}\n  skip building it with `--no-build-package {name}`, or constrain `{name}` to a release with a wheel"
+            );
+        }
     }
     for (name, more) in shown.iter().filter(|(_, more)| !more.is_empty()) {
         eprintln!(
@@ -151,13 +158,18 @@ fn report_builds(frontend: &BuildFrontend, quiet: bool) {
     }
 }
 
+/// A local project, built: the requirements it adds to the inputs, and its candidate file
+/// (none for the inputs' own project, whose dependencies are locked in its place).
+type BuiltProject = (LocalProject, Vec<SourcedRequirement>, Option<DistFile>);
+
 /// Each local project's requirement (`name[extras] @ file:///dir`, at its line) and
-/// candidate file, its metadata built (and remembered by `client`).
+/// candidate file, its metadata built (and remembered by `client`); for a pyproject.toml
+/// input whose dependencies are dynamic, its `Requires-Dist` with the selected extras.
 fn local_projects(
     projects: &[LocalProject],
     client: &IndexClient,
     runtime: &Handle,
-) -> Result<Vec<(LocalProject, SourcedRequirement, DistFile)>, Failure> {
+) -> Result<Vec<BuiltProject>, Failure> {
     let mut out = Vec::new();
     for project in projects {
         let at = &project.origin;
@@ -171,6 +183,19 @@ fn local_projects(
         let (file, meta) = runtime
             .block_on(client.local_project(&project.path, project.editable, None))
             .map_err(failed)?;
+        if project.dependencies_only {
+            let requirements = meta
+                .requires_dist
+                .iter()
+                .map(|r| {
+                    let mut r = r.clone();
+                    r.marker = r.marker.simplify_extras(&project.extras);
+                    SourcedRequirement::new(r, at.clone())
+                })
+                .collect();
+            out.push((project.clone(), requirements, None));
+            continue;
+        }
         let extras = if project.extras.is_empty() {
             String::new()
         } else {
@@ -186,7 +211,7 @@ fn local_projects(
         })?;
         let mut sourced = SourcedRequirement::new(requirement, at.clone());
         sourced.text = Some(project.text.clone());
-        out.push((project.clone(), sourced, file));
+        out.push((project.clone(), vec![sourced], Some(file)));
     }
     Ok(out)
 }

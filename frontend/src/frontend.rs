@@ -188,7 +188,7 @@ impl BuildFrontend {
             frontend: self,
             client,
             name: tree.display().to_string(),
-            version: "(local)".to_string(),
+            version: LOCAL_PROJECT.to_string(),
             editable,
         };
         build.run(tree)
@@ -238,6 +238,9 @@ impl MetadataBuilder for BuildFrontend {
         self.record(format!("the local project {}", tree.display()), result)
     }
 }
+
+/// What a local project's build names as its version (it has none until built).
+pub const LOCAL_PROJECT: &str = "(local project)";
 
 /// One build: what its errors name.
 struct Build<'a> {

@@ -25,5 +25,5 @@ mod pyproject;
 mod source;
 
 pub use error::{BuildError, HookFailure, TAIL_LINES};
-pub use frontend::{BuildFrontend, BuildReport, FrontendOptions};
+pub use frontend::{BuildFrontend, BuildReport, FrontendOptions, LOCAL_PROJECT};
 pub use pyproject::{BuildSystem, LEGACY_BACKEND, LEGACY_REQUIRES};

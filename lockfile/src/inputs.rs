@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use lockit_resolver::Resolution;
 use lockit_types::{
-    url_file_name, DistFile, LocalProject, PackageName, Requirement, SourcedRequirement, Version,
-    VersionSpecifiers,
+    url_file_name, DistFile, LocalProject, PackageName, Requirement, RequirementOrigin,
+    SourcedRequirement, Version, VersionSpecifiers,
 };
 
 use crate::lock_file::is_toml;
@@ -119,6 +119,22 @@ impl Inputs {
                 let project = PyProject::read(path)?;
                 if let Some(rp) = &project.requires_python {
                     inputs.requires_python = Some((rp.clone(), path.clone()));
+                }
+                if project.dynamic_dependencies {
+                    let folder = match path.parent() {
+                        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                        _ => PathBuf::from("."),
+                    };
+                    let folder = std::path::absolute(&folder).unwrap_or(folder);
+                    inputs.local_projects.push(LocalProject {
+                        path: folder,
+                        written: path.display().to_string(),
+                        editable: false,
+                        extras: project.dynamic_extras(selection),
+                        origin: RequirementOrigin::Named(path.display().to_string()),
+                        text: path.display().to_string(),
+                        dependencies_only: true,
+                    });
                 }
                 inputs.requirements.extend(project.requirements(selection)?);
             } else {

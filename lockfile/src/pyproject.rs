@@ -96,6 +96,9 @@ pub struct PyProject {
     pub optional_dependencies: BTreeMap<ExtraName, Vec<SourcedRequirement>>,
     /// `[dependency-groups]`, by normalized group name.
     pub dependency_groups: BTreeMap<String, Vec<GroupEntry>>,
+    /// `dependencies` or `optional-dependencies` is `dynamic`: only a PEP 517 build of the
+    /// project tells them (and `dependencies` / `optional_dependencies` are empty).
+    pub dynamic_dependencies: bool,
 }
 
 /// Which optional parts of a pyproject.toml to resolve.
@@ -196,18 +199,13 @@ impl PyProject {
             dependencies: Vec::new(),
             optional_dependencies: BTreeMap::new(),
             dependency_groups: BTreeMap::new(),
+            dynamic_dependencies: false,
         };
         if let Some(project) = raw.project {
-            if project
+            out.dynamic_dependencies = project
                 .dynamic
                 .iter()
-                .any(|d| d == "dependencies" || d == "optional-dependencies")
-            {
-                return Err(PyProjectError::Invalid {
-                    path: path.to_path_buf(),
-                    message: "the project's dependencies are `dynamic`: lockit reads them from `[project]` and does not build projects; list them in `[project].dependencies`".to_string(),
-                });
-            }
+                .any(|d| d == "dependencies" || d == "optional-dependencies");
             if let Some(n) = &project.name {
                 out.name = Some(
                     PackageName::from_str(n.get_ref())
@@ -270,6 +268,16 @@ impl PyProject {
         Ok(out)
     }
 
+    /// The extras `selection` asks for, for a project whose dependencies are dynamic (its
+    /// build decides which exist).
+    pub fn dynamic_extras(&self, selection: &Selection) -> Vec<ExtraName> {
+        selection
+            .extras
+            .iter()
+            .filter_map(|e| ExtraName::from_str(e).ok())
+            .collect()
+    }
+
     /// The requirements to resolve: the dependencies, the selected extras and groups.
     /// Requirements on the project itself (`myproject[extra]`) are expanded in place.
     pub fn requirements(
@@ -284,6 +292,10 @@ impl PyProject {
             let name = ExtraName::from_str(e)
                 .ok()
                 .filter(|n| self.optional_dependencies.contains_key(n));
+            if self.dynamic_dependencies {
+                // Only the build knows the extras; `dynamic_extras` passes them on.
+                continue;
+            }
             match name {
                 Some(n) => {
                     extras.insert(n);
@@ -486,6 +498,28 @@ loop-b = [{ include-group = "loop-a" }]
         insta::assert_snapshot!(err(Selection { groups: vec!["loop-a".into()], ..Default::default() }), @"`pyproject.toml`: dependency groups include each other: loop-a -> loop-b -> loop-a; remove one `include-group`");
     }
 
+    /// Dynamic dependencies are no longer refused: the project is built for them (issue 13).
+    #[test]
+    fn dynamic_dependencies_are_marked_for_a_build() {
+        let p = PyProject::parse(
+            "[project]\nname = \"a\"\ndynamic = [\"dependencies\"]\n",
+            Path::new("pyproject.toml"),
+        )
+        .expect("parses");
+        assert!(p.dynamic_dependencies);
+        assert!(p.dependencies.is_empty());
+        let sel = Selection {
+            extras: vec!["test".into()],
+            ..Default::default()
+        };
+        assert!(p.requirements(&sel).expect("no unknown extra").is_empty());
+        assert_eq!(p.dynamic_extras(&sel).len(), 1);
+        let static_deps =
+            PyProject::parse("[project]\nname = \"a\"\n", Path::new("pyproject.toml"))
+                .expect("parses");
+        assert!(!static_deps.dynamic_dependencies);
+    }
+
     #[test]
     fn bad_files_name_the_line() {
         let e = |text: &str| {
@@ -497,7 +531,6 @@ loop-b = [{ include-group = "loop-a" }]
             pyproject.toml:5: `bad>>1`: no such comparison operator ">>", must be one of ~= == != <= >= < > ===
             "#);
         insta::assert_snapshot!(e("[project]\ndependencies = 3\n"), @"pyproject.toml:2: invalid type: integer `3`, expected a sequence");
-        insta::assert_snapshot!(e("[project]\ndynamic = [\"dependencies\"]\n"), @"`pyproject.toml`: the project's dependencies are `dynamic`: lockit reads them from `[project]` and does not build projects; list them in `[project].dependencies`");
         insta::assert_snapshot!(e("[dependency-groups]\ndev = [1]\n"), @r#"
             pyproject.toml:2: a dependency group entry is a requirement string or `{include-group = "name"}`
             "#);

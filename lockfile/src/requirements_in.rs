@@ -345,6 +345,7 @@ fn local_project(
             line: at.line,
         },
         text: at.written.to_string(),
+        dependencies_only: false,
     })
 }
 

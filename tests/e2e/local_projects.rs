@@ -220,3 +220,34 @@ fn local_projects_that_cannot_be_built_are_errors_naming_the_line() {
         );
     }
 }
+
+/// A pyproject.toml input whose dependencies are dynamic is built, and its dependencies
+/// (with the selected extra) are locked in its place, as pip-compile locks a setup.py's.
+#[test]
+fn a_pyproject_with_dynamic_dependencies_locks_what_its_build_says() {
+    let index = serve(&scenario(INDEX));
+    let dir = tempdir();
+    let log = dir.path().join("build.log");
+    app(dir.path(), false);
+    let out = run(resolve(dir.path(), &index.url(), &log).args([
+        "app/pyproject.toml",
+        "--extra",
+        "test",
+        "-o",
+        "-",
+    ]));
+    out.assert_ok();
+    assert_eq!(
+        pins(&out.stdout),
+        pinmap(&[("dep", "1.0.0"), ("testing", "3.0.0")])
+    );
+    assert!(
+        out.stdout.contains("    # via -r app/pyproject.toml\n"),
+        "{}",
+        out.stdout
+    );
+    let plain =
+        run(resolve(dir.path(), &index.url(), &log).args(["app/pyproject.toml", "-o", "-"]));
+    plain.assert_ok();
+    assert_eq!(pins(&plain.stdout), pinmap(&[("dep", "1.0.0")]));
+}

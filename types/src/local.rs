@@ -22,4 +22,7 @@ pub struct LocalProject {
     pub origin: RequirementOrigin,
     /// The line as written, for `# via` and messages.
     pub text: String,
+    /// The inputs' own project (a `pyproject.toml` whose dependencies are dynamic): its
+    /// dependencies are locked in its place, as pip-compile locks a `setup.py`'s.
+    pub dependencies_only: bool,
 }

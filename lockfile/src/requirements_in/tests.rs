@@ -162,14 +162,18 @@ fn bad_lines() {
             "cannot follow a requirement",
         ),
         ("--hash=sha256:abc", 1, 1, "applies to one requirement"),
-        ("-e .", 1, 1, "editable requirements are not supported"),
+        (
+            "-e git+https://example.org/x.git#egg=x",
+            1,
+            1,
+            "editable requirements that are not a local folder",
+        ),
         (
             "-r https://example.org/r.txt",
             1,
             4,
             "remote requirements files",
         ),
-        ("./local/pkg", 1, 1, "`name @ url`"),
         ("https://example.org/x.whl", 1, 0, "`name @ url`"),
         (
             "-r missing.in",
@@ -423,4 +427,35 @@ proptest! {
             let _ = e.to_string();
         }
     }
+}
+
+/// `-e ./dir`, `./dir[extra]` and `file:` URLs name local projects, resolved against the
+/// requirements file's folder.
+#[test]
+fn local_projects_are_read_with_their_lines() {
+    let f = ok("-e ./app[test]\n./lib\nflask\n");
+    let got: Vec<(String, bool, usize, usize)> = f
+        .local_projects
+        .iter()
+        .map(|p| {
+            (
+                p.written.clone(),
+                p.editable,
+                p.extras.len(),
+                p.origin.line().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("./app".to_string(), true, 1, 1),
+            ("./lib".to_string(), false, 0, 2)
+        ]
+    );
+    assert!(f.local_projects[0].path.is_absolute());
+    assert!(f.local_projects[0].path.ends_with("app"));
+    assert_eq!(f.requirements.len(), 1);
+    let url = ok("file:///srv/app\n");
+    assert_eq!(url.local_projects[0].path, Path::new("/srv/app"));
 }

@@ -275,6 +275,16 @@ six===1.16.0  # legacy
     insta::assert_debug_snapshot!(summary);
 }
 
+/// Editable local projects are read back with their lines (they have no name or hash).
+#[test]
+fn editable_lines_are_read_back() {
+    let lock = parse_lock("-e ./app\n    # via -r r.in\nflask==3.0 \\\n    --hash=sha256:aa\n")
+        .expect("parses");
+    assert_eq!(lock.editables, [("./app".to_string(), 1)]);
+    assert_eq!(lock.pins.len(), 1);
+    assert_eq!(lock.pins[0].line, 3);
+}
+
 #[test]
 fn bad_locks() {
     for (text, line, needle) in [
@@ -283,7 +293,6 @@ fn bad_locks() {
         ("flask==3.*", 1, "expected an exact pin"),
         ("flask==3 --index-url x", 1, "cannot follow a pin"),
         ("--hash=sha256:aa", 1, "without a pin"),
-        ("-e .", 1, "editable"),
         ("-r other.txt", 1, "unexpected option `-r`"),
         ("flask==3 \\\n  --hash", 1, "expects a value"),
         ("flask==3 stray", 1, "`stray`"),
