@@ -123,13 +123,8 @@ pub enum MetadataProblem {
     BuildDisabled(String),
     /// Building the sdist's metadata failed: the hook that failed and its last error line.
     BuildFailed(String),
-}
-
-impl MetadataProblem {
-    /// True when a build was forbidden or failed (the user can act on the build).
-    pub fn is_build(&self) -> bool {
-        !matches!(self, MetadataProblem::Unreadable(_))
-    }
+    /// Only an sdist, and `--only-binary` forbids sdists for the package.
+    OnlyBinary,
 }
 
 impl From<String> for MetadataProblem {
@@ -154,6 +149,9 @@ impl fmt::Display for MetadataProblem {
                 "its metadata must be built from the sdist, and {flag} forbids building it"
             ),
             MetadataProblem::BuildFailed(why) => write!(f, "building its metadata failed: {why}"),
+            MetadataProblem::OnlyBinary => {
+                f.write_str("it is published only as an sdist, and --only-binary forbids sdists")
+            }
         }
     }
 }
@@ -183,6 +181,9 @@ impl fmt::Display for Unavailable {
             }
             Unavailable::Metadata(MetadataProblem::BuildFailed(why)) => {
                 write!(f, "could not be built ({why})")
+            }
+            Unavailable::Metadata(MetadataProblem::OnlyBinary) => {
+                write!(f, "{}", Unusable::SdistOnly)
             }
             Unavailable::RequiresPython(s) => write!(f, "requires Python {s}"),
             Unavailable::DirectUrl(u) => write!(f, "depends on the direct URL {u}"),
@@ -285,6 +286,7 @@ pub(crate) fn kind(why: &Unavailable, target: &Target) -> Kind {
         Unavailable::Unusable(Unusable::WheelOnly) => Kind::WheelOnly,
         Unavailable::Metadata(MetadataProblem::BuildDisabled(_)) => Kind::BuildDisabled,
         Unavailable::Metadata(MetadataProblem::BuildFailed(_)) => Kind::BuildFailed,
+        Unavailable::Metadata(MetadataProblem::OnlyBinary) => Kind::SdistOnly,
         Unavailable::Metadata(MetadataProblem::Unreadable(m)) => {
             if m.contains("has no static metadata") {
                 Kind::DynamicSdist

@@ -14,7 +14,7 @@ use pubgrub::{
     Dependencies, DependencyProvider, PackageResolutionStatistics, PubGrubError, Ranges,
 };
 
-use crate::availability::{MetadataProblem, Unavailable};
+use crate::availability::{MetadataProblem, Unavailable, Unusable};
 use crate::candidates::VersionMap;
 use crate::index::{FetchError, Index};
 use crate::options::ResolveOptions;
@@ -324,7 +324,17 @@ impl<'a> Provider<'a> {
         };
         let files = match entry.metadata_files() {
             Ok(files) => files.to_vec(),
-            Err(why) => return Ok(Err(Unavailable::Unusable(why))),
+            Err(why) => {
+                if why == Unusable::SdistOnly {
+                    // Never a silent downgrade: the pin will say this release was passed over.
+                    self.skipped
+                        .borrow_mut()
+                        .entry(name.clone())
+                        .or_default()
+                        .insert(version.clone(), MetadataProblem::OnlyBinary);
+                }
+                return Ok(Err(Unavailable::Unusable(why)));
+            }
         };
         let meta = match self.core_metadata(name, version, &files)? {
             Ok(m) => m,

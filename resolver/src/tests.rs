@@ -798,3 +798,24 @@ fn an_sdist_only_release_reads_a_wheel_for_another_target_rather_than_building()
         ["dep==1.0", "pd==1.5"]
     );
 }
+
+/// Never a silent downgrade: under `--only-binary`, a pin older than a release published
+/// only as an sdist says which release was passed over and why.
+#[test]
+fn only_binary_names_the_newer_sdist_only_release_it_passed_over() {
+    let mut idx = MemoryIndex::default();
+    idx.add("lib", "1.0", &[]);
+    idx.add_dynamic_sdist("lib", "2.0");
+    let mut opts = options();
+    opts.binary.only_binary.insert(name("lib"));
+    let res = resolve(&idx, &roots(&["lib"]), &[], &opts).unwrap();
+    let lib = res.get(&name("lib")).unwrap();
+    assert_eq!(lib.version.to_string(), "1.0");
+    assert_eq!(
+        lib.skipped_warning().unwrap(),
+        "lib 2.0 was skipped (it is published only as an sdist, and --only-binary forbids sdists); lib 1.0 is pinned instead"
+    );
+    // Without --only-binary there is nothing to say about an older pin chosen for another reason.
+    let res = resolve(&idx, &roots(&["lib<2"]), &[], &options()).unwrap();
+    assert_eq!(res.get(&name("lib")).unwrap().skipped_warning(), None);
+}

@@ -272,3 +272,32 @@ fn processes_sharing_a_cache_build_once() {
         read(&log)
     );
 }
+
+/// `explain` lists the newer release a build could not give metadata for, with the reason
+/// (never a silent downgrade, issue 13).
+#[test]
+fn explain_names_the_release_that_was_not_built() {
+    let index = serve(&scenario(SCENARIO));
+    let dir = tempdir();
+    let (cache, log) = (dir.path().join("cache"), dir.path().join("build.log"));
+    write(dir.path(), "requirements.in", "app\n");
+    let mut cmd = lockit_cmd(dir.path());
+    cmd.args(["explain", "dyn", "requirements.in", "--no-build"])
+        .args(TARGET_ARGS)
+        .arg("--cache-dir")
+        .arg(&cache)
+        .args(["--index-url", &index.url()])
+        .env("LOCKIT_TEST_BUILD_LOG", &log);
+    let out = run(&mut cmd);
+    out.assert_ok();
+    assert!(out.stdout.contains("dyn 1.0.0 is pinned"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Newer than dyn 1.0.0 and not chosen:\n  dyn 2.0.0: ")
+            && out.stdout.contains(
+                "dyn 2.0.0 has only an sdist whose metadata must be built, which --no-build forbids"
+            ),
+        "{}",
+        out.stdout
+    );
+    assert!(!log.exists());
+}
