@@ -99,6 +99,15 @@ pub struct ResolverArgs {
     /// Never build this package's sdists for their metadata. Repeatable.
     #[arg(long, value_name = "PKG")]
     pub no_build_package: Vec<String>,
+    /// At most N PEP 517 builds at once (default: the number of CPUs).
+    #[arg(
+        short = 'j',
+        long,
+        value_name = "N",
+        env = "LOCKIT_CONCURRENT_BUILDS",
+        value_parser = clap::value_parser!(u16).range(1..)
+    )]
+    pub concurrent_builds: Option<u16>,
     /// Constrain versions without adding packages.
     #[arg(short = 'c', long = "constraint", value_name = "FILE")]
     pub constraints: Vec<PathBuf>,

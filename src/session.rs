@@ -3,7 +3,6 @@
 //! frontend the client calls for sdists whose metadata is dynamic.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 
 use lockit_build_frontend::{BuildFrontend, FrontendOptions};
@@ -15,6 +14,7 @@ use lockit_types::{DistFile, LocalProject, PackageName};
 use pep508_rs::VersionOrUrl;
 use tokio::runtime::Handle;
 
+use crate::cli::CommonArgs;
 use crate::exit_code::{Exit, Failure};
 use lockit_console::Progress;
 
@@ -33,14 +33,14 @@ pub struct Session {
 impl Session {
     /// Starts the runtime and client, builds the metadata of the inputs' local projects
     /// (adding them to `inputs.requirements` as `name @ file:///dir`), and fills
-    /// `options.direct` from the inputs' URLs. Builds run with `python` (`--python`), else
-    /// a `python3.X` of the target's version.
+    /// `options.direct` from the inputs' URLs. Builds run with `--python`, else a
+    /// `python3.X` of the target's version, at most `-j` at once.
     pub fn start(
         mut client_options: ClientOptions,
         options: &mut ResolveOptions,
         inputs: &mut Inputs,
         progress: bool,
-        python: Option<&Path>,
+        args: &CommonArgs,
     ) -> Result<Self, Failure> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -51,11 +51,16 @@ impl Session {
                     format!("cannot start the async runtime: {e}"),
                 )
             })?;
+        let defaults = FrontendOptions::default();
         let frontend = Arc::new(BuildFrontend::new(FrontendOptions {
-            python: python.map(Path::to_path_buf),
+            python: args.target.python.clone(),
             python_version: Some(options.target.python_minor()),
             cache_dir: client_options.cache_dir.clone(),
-            ..FrontendOptions::default()
+            concurrent_builds: args
+                .resolver
+                .concurrent_builds
+                .map_or(defaults.concurrent_builds, usize::from),
+            ..defaults
         }));
         client_options.builder = Some(frontend.clone());
         let client = IndexClient::new(client_options)

@@ -14,8 +14,9 @@ use pep508_rs::VersionOrUrl;
 
 use crate::env::{BuildEnv, BuildPython, EnvError, Environments, LockedWheel};
 use crate::error::{BuildError, HookFailure};
-use crate::hooks::{plain_name, Hook, HookRunner};
+use crate::hooks::{plain_name, Failed, Hook, HookRunner};
 use crate::pyproject::BuildSystem;
+use crate::slots::Slots;
 
 /// Largest `METADATA` read back from a build.
 const MAX_METADATA: u64 = 16 * 1024 * 1024;
@@ -32,6 +33,8 @@ pub struct FrontendOptions {
     pub cache_dir: Option<PathBuf>,
     /// How long one hook, `venv` or `pip install` may run before it is killed.
     pub timeout: Duration,
+    /// At most this many builds at once (`-j`); at least 1.
+    pub concurrent_builds: usize,
 }
 
 impl Default for FrontendOptions {
@@ -41,6 +44,7 @@ impl Default for FrontendOptions {
             python_version: None,
             cache_dir: None,
             timeout: Duration::from_secs(600),
+            concurrent_builds: std::thread::available_parallelism().map_or(1, usize::from),
         }
     }
 }
@@ -64,16 +68,19 @@ pub struct BuildFrontend {
     python: OnceLock<Result<BuildPython, String>>,
     envs: OnceLock<Result<Environments, String>>,
     report: Mutex<BuildReport>,
+    /// Hook processes running at once, at most `-j`.
+    slots: Slots,
 }
 
 impl BuildFrontend {
     /// A frontend; it finds its interpreter only when it first builds.
     pub fn new(options: FrontendOptions) -> Self {
         BuildFrontend {
-            options,
             python: OnceLock::new(),
             envs: OnceLock::new(),
             report: Mutex::default(),
+            slots: Slots::new(options.concurrent_builds),
+            options,
         }
     }
 
@@ -253,6 +260,18 @@ struct Build<'a> {
 }
 
 impl Build<'_> {
+    /// Calls `hook` through `runner` once a build slot (`-j`) is free. Only hooks hold a
+    /// slot: resolving build requirements may itself build, and must not wait on itself.
+    fn call(
+        &self,
+        runner: HookRunner<'_>,
+        hook: Hook,
+        out_dir: &Path,
+    ) -> Result<serde_json::Value, Failed> {
+        let _slot = self.frontend.slots.take();
+        runner.call(hook, out_dir)
+    }
+
     fn run(&self, source: &Path) -> Result<Vec<u8>, BuildError> {
         let python = self
             .frontend
@@ -289,8 +308,12 @@ impl Build<'_> {
         let timeout = self.frontend.options.timeout;
 
         // PEP 517: what get_requires_for_build_wheel adds is installed before the next hook.
-        let extra = hook_runner(&env, source, &system, work.path(), timeout, self.editable)
-            .call(Hook::GetRequires, work.path())
+        let extra = self
+            .call(
+                hook_runner(&env, source, &system, work.path(), timeout, self.editable),
+                Hook::GetRequires,
+                work.path(),
+            )
             .map_err(|(f, out)| self.hook_error(Hook::GetRequires, f, out))?;
         let extra = self.extra_requirements(&extra)?;
         let missing: Vec<&Requirement> = extra
@@ -322,8 +345,12 @@ impl Build<'_> {
                 )
             })?;
         }
-        let answer = hook_runner(&env, source, &system, work.path(), timeout, self.editable)
-            .call(Hook::PrepareMetadata, &metadata_dir)
+        let answer = self
+            .call(
+                hook_runner(&env, source, &system, work.path(), timeout, self.editable),
+                Hook::PrepareMetadata,
+                &metadata_dir,
+            )
             .map_err(|(f, out)| self.hook_error(Hook::PrepareMetadata, f, out))?;
         if answer.get("missing").and_then(serde_json::Value::as_bool) != Some(true) {
             let dist_info = plain_name(&answer).ok_or_else(|| {
@@ -338,8 +365,12 @@ impl Build<'_> {
             });
         }
         // The backend has no prepare_metadata_for_build_wheel: build the wheel, read its METADATA.
-        let answer = hook_runner(&env, source, &system, work.path(), timeout, self.editable)
-            .call(Hook::BuildWheel, &wheel_dir)
+        let answer = self
+            .call(
+                hook_runner(&env, source, &system, work.path(), timeout, self.editable),
+                Hook::BuildWheel,
+                &wheel_dir,
+            )
             .map_err(|(f, out)| self.hook_error(Hook::BuildWheel, f, out))?;
         let wheel = plain_name(&answer)
             .ok_or_else(|| self.no_metadata(Hook::BuildWheel, "it returned no wheel file name"))?;

@@ -22,6 +22,7 @@ mod error;
 mod frontend;
 mod hooks;
 mod pyproject;
+mod slots;
 mod source;
 
 pub use error::{BuildError, HookFailure, TAIL_LINES};

@@ -57,7 +57,7 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
         &mut options,
         &mut inputs,
         false,
-        args.common.target.python.as_deref(),
+        &args.common,
     )?;
     let result = lockit_resolver::explain(
         &session.index,

@@ -130,7 +130,7 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
         &mut options,
         &mut inputs,
         !quiet,
-        args.common.target.python.as_deref(),
+        &args.common,
     )?;
     let resolved = lockit_resolver::resolve(
         &session.index,

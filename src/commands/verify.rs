@@ -177,7 +177,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
         &mut options,
         &mut inputs,
         false,
-        args.common.target.python.as_deref(),
+        &args.common,
     )?;
     if !common.index.offline {
         options.preferences = lock.versions().into_iter().collect();
