@@ -127,12 +127,22 @@ fn crawl(
         let Some((version, files)) = hint(&project) else {
             return;
         };
-        // A guess is never worth a build: the solver asks for real when it needs one.
-        let Some(Ok(meta)) = client
-            .metadata_without_build(&name, &version, &files.to_vec())
-            .await
-        else {
-            return;
+        let files = files.to_vec();
+        let meta = match client.metadata_without_build(&name, &version, &files).await {
+            Some(Ok(meta)) => meta,
+            Some(Err(_)) => return,
+            // Only a build tells (and building is allowed). When the guess is the project's
+            // newest release, which the solver tries first unless something rules it out,
+            // start the build now so it runs while the solver works on the rest of the
+            // graph (it runs once per sdist; the solver waits on it when it gets there).
+            // Older guesses are left to the solver: building them would often be wasted.
+            None if project.versions().max() == Some(&version) => {
+                match client.metadata(&name, &version, &files).await {
+                    Ok(meta) => meta,
+                    Err(_) => return,
+                }
+            }
+            None => return,
         };
         for (child, hint, then) in (then.0)(&meta) {
             crawl(client.clone(), runtime.clone(), child, hint, then);
