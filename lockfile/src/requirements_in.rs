@@ -436,7 +436,15 @@ impl Parser<'_> {
                 line: line.line,
                 written: &line.written,
             };
-            let Some(project) = local_project(req_text, display, fs_path, false, written) else {
+            let project = local_project(req_text, display, fs_path, false, written);
+            if let Some(p) = project.as_ref().filter(|p| !p.path.is_dir()) {
+                return Err(fault(
+                    0,
+                    req_text.len(),
+                    LineErrorKind::NotAFolder(p.written.clone()),
+                ));
+            }
+            let Some(project) = project else {
                 return Err(fault(
                     0,
                     req_text.len(),
@@ -506,7 +514,16 @@ impl Parser<'_> {
             Opt::RequireHashes => out.require_hashes = true,
             Opt::UseFeature => {}
             Opt::Editable => {
-                let Some(project) = local_project(value, display, fs_path, true, at_line) else {
+                let project = local_project(value, display, fs_path, true, at_line);
+                if let Some(p) = project.as_ref().filter(|p| !p.path.is_dir()) {
+                    let at = o.value.map_or(o.name_at, |(at, _)| at);
+                    return Err(fault(
+                        at,
+                        value.len(),
+                        LineErrorKind::NotAFolder(p.written.clone()),
+                    ));
+                }
+                let Some(project) = project else {
                     return Err(fault(
                         o.name_at,
                         o.name.len(),

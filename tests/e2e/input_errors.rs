@@ -80,10 +80,10 @@ const CASES: &[Case] = &[
         needle: "UTF-16",
     },
     Case {
-        name: "editable requirement",
+        name: "editable requirement of a missing folder",
         files: &[("requirements.in", b"app\n-e ./my-project\n")],
-        location: "requirements.in:2:1:",
-        needle: "editable",
+        location: "requirements.in:2:4:",
+        needle: "`./my-project` is not a folder",
     },
     Case {
         name: "bare --hash line",

@@ -61,6 +61,11 @@ pub enum LineErrorKind {
     /// A requirement line is not valid PEP 508; the text says what was expected.
     #[error("{0}")]
     Requirement(String),
+    /// A local project (`-e ./dir`, `./dir`) names no folder.
+    #[error(
+        "`{0}` is not a folder: a local project is a folder with a pyproject.toml or setup.py"
+    )]
+    NotAFolder(String),
     /// An option neither pip nor lockit knows.
     #[error("unknown option `{0}`")]
     UnknownOption(String),

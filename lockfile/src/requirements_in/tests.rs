@@ -430,10 +430,17 @@ proptest! {
 }
 
 /// `-e ./dir`, `./dir[extra]` and `file:` URLs name local projects, resolved against the
-/// requirements file's folder.
+/// requirements file's folder; a path that is no folder is an error at its column.
 #[test]
 fn local_projects_are_read_with_their_lines() {
-    let f = ok("-e ./app[test]\n./lib\nflask\n");
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["app", "lib"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+    }
+    let url = format!("file://{}", dir.path().join("lib").display());
+    let path = dir.path().join("requirements.in");
+    std::fs::write(&path, format!("-e ./app[test]\n./lib\nflask\n{url}\n")).unwrap();
+    let f = RequirementsFile::read(&path).unwrap();
     let got: Vec<(String, bool, usize, usize)> = f
         .local_projects
         .iter()
@@ -450,12 +457,14 @@ fn local_projects_are_read_with_their_lines() {
         got,
         [
             ("./app".to_string(), true, 1, 1),
-            ("./lib".to_string(), false, 0, 2)
+            ("./lib".to_string(), false, 0, 2),
+            (url, false, 0, 4)
         ]
     );
-    assert!(f.local_projects[0].path.is_absolute());
-    assert!(f.local_projects[0].path.ends_with("app"));
+    assert_eq!(f.local_projects[0].path, dir.path().join("app"));
+    assert_eq!(f.local_projects[2].path, dir.path().join("lib"));
     assert_eq!(f.requirements.len(), 1);
-    let url = ok("file:///srv/app\n");
-    assert_eq!(url.local_projects[0].path, Path::new("/srv/app"));
+    let e = fail("flask\n-e ./nowhere\n");
+    assert_eq!((e.line, e.column), (2, 4), "{e}");
+    assert!(e.to_string().contains("`./nowhere` is not a folder"), "{e}");
 }
