@@ -106,3 +106,42 @@ fn python_nvd3_is_built_and_pins_as_uv_does() {
         ])
     );
 }
+
+/// `-e ./pkg` of a local setuptools project (a legacy `setup.py` with `install_requires`
+/// and an extra) resolves through a real PEP 517 build with setuptools from PyPI, and its
+/// dependencies are pinned (issue 13).
+#[test]
+fn an_editable_setuptools_project_pins_its_install_requires() {
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "pkg/setup.py",
+        "from setuptools import setup\nsetup(name='My_Pkg', version='0.3.1', py_modules=[],\n      install_requires=['six>=1.16', \"attrs<24; python_version >= '3.8'\"],\n      extras_require={'test': ['iniconfig==2.0.0']})\n",
+    );
+    write(dir.path(), "requirements.in", "-e ./pkg[test]\n");
+    resolve(
+        dir.path(),
+        PYPI,
+        [
+            "requirements.in",
+            "--exclude-newer",
+            EXCLUDE_NEWER,
+            "-o",
+            "lock.txt",
+        ],
+    )
+    .assert_ok();
+    let lock = read(&dir.path().join("lock.txt"));
+    assert!(
+        lock.contains("\n-e ./pkg\n    # via -r requirements.in\n"),
+        "{lock}"
+    );
+    assert_eq!(
+        pins(&lock.replace("-e ./pkg\n", "")),
+        pinmap(&[
+            ("attrs", "23.2.0"),
+            ("iniconfig", "2.0.0"),
+            ("six", "1.17.0")
+        ])
+    );
+}
