@@ -145,3 +145,37 @@ fn an_editable_setuptools_project_pins_its_install_requires() {
         ])
     );
 }
+
+/// Regression (issue 13): pandas 1.5.3 has no wheel for Python 3.12 and an sdist whose
+/// metadata only a build tells (and whose build fails with today's setuptools); its wheels
+/// for older Pythons declare the same dependencies, so lockit reads one, builds nothing,
+/// and pins what `uv pip compile` pins with the same options.
+#[test]
+fn pandas_1_5_3_reads_an_older_pythons_wheel_instead_of_building() {
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "pandas==1.5.3\n");
+    let run = resolve(
+        dir.path(),
+        PYPI,
+        [
+            "requirements.in",
+            "--exclude-newer",
+            EXCLUDE_NEWER,
+            "-o",
+            "lock.txt",
+        ],
+    );
+    run.assert_ok();
+    assert!(!run.stderr.contains("Built"), "{}", run.stderr);
+    assert_eq!(
+        pins(&read(&dir.path().join("lock.txt"))),
+        pinmap(&[
+            ("numpy", "2.5.4"),
+            ("pandas", "1.5.3"),
+            ("python-dateutil", "3.0.0"),
+            ("pytz", "2026.6"),
+            ("six", "1.17.0"),
+            ("tzdata", "2026.6"),
+        ])
+    );
+}
