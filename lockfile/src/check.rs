@@ -648,7 +648,9 @@ impl LockCheck<'_> {
         let kept = KeptHashes::from_lock(self.lock, |_| false);
         if is_toml(Path::new(self.lock_name)) {
             let python = self.options.target.python_minor();
-            render_pylock(&to_pylock(fresh, header, &python, &kept))
+            let mut lock = to_pylock(fresh, header, &python, &kept);
+            crate::mark_pylock_editables(&mut lock, self.editables);
+            render_pylock(&lock)
         } else {
             let mut lock = to_lock(fresh, header, &kept);
             lock.style = self.style.clone();

@@ -11,7 +11,10 @@ use lockit_types::{
     SdistExtension, SourcedRequirement, Target, Version,
 };
 
-use crate::{Header, Lock, LockedPackage, ParsedLock, Pylock, PylockFile, PylockPackage, Via};
+use crate::{
+    Header, Lock, LockedPackage, ParsedLock, Pylock, PylockDirectory, PylockFile, PylockPackage,
+    Via,
+};
 
 /// The hashes an existing lock pins, kept on re-lock for every package whose version stays:
 /// files uploaded to a release after it was locked are a supply-chain change, which only
@@ -120,6 +123,17 @@ pub fn mark_editables(lock: &mut Lock, editables: &HashMap<PackageName, String>)
     }
 }
 
+/// Marks the packages of editable local projects in a pylock.toml (`editables`: name to
+/// the path as written).
+pub fn mark_pylock_editables(lock: &mut Pylock, editables: &HashMap<PackageName, String>) {
+    for p in &mut lock.packages {
+        if let (Some(path), Some(dir)) = (editables.get(&p.name), p.directory.as_mut()) {
+            dir.path = path.clone();
+            dir.editable = true;
+        }
+    }
+}
+
 /// Adds `# via -c FILE` to every pin that a constraint from a file applies to (its marker
 /// holding for `target`), as pip-compile writes it; constraints from options add nothing.
 pub fn add_constraint_vias(lock: &mut Lock, constraints: &[SourcedRequirement], target: &Target) {
@@ -202,6 +216,16 @@ pub fn to_pylock(
                 dependencies: dependencies.remove(&p.name).unwrap_or_default(),
                 sdist,
                 wheels,
+                directory: p.files.iter().find_map(|f| match &f.filename {
+                    DistFilename::Sdist(s) if s.extension == SdistExtension::Directory => {
+                        let path = url::Url::parse(&f.url).ok()?.to_file_path().ok()?;
+                        Some(PylockDirectory {
+                            path: path.display().to_string(),
+                            editable: false,
+                        })
+                    }
+                    _ => None,
+                }),
             }
         })
         .collect();

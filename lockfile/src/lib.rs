@@ -26,12 +26,14 @@ pub mod requirements_txt;
 mod write;
 
 pub use diff::{diff_pins, line_changes, relock_summary, PinChange};
-pub use encode::{add_constraint_vias, mark_editables, to_lock, to_pylock, KeptHashes};
+pub use encode::{
+    add_constraint_vias, mark_editables, mark_pylock_editables, to_lock, to_pylock, KeptHashes,
+};
 pub use header::{command_words, recorded, without_credentials, Header, RECORDED_KEYS};
 pub use inputs::{HashMismatch, InputError, Inputs};
 pub use lock_file::{default_lock_path, is_pylock_name, parse_lock_file};
 pub use lockit_types::{RequirementOrigin, SourcedRequirement};
-pub use pylock::{parse_pylock, render_pylock, Pylock, PylockFile, PylockPackage};
+pub use pylock::{parse_pylock, render_pylock, Pylock, PylockDirectory, PylockFile, PylockPackage};
 pub use pyproject::{PyProject, PyProjectError, Selection};
 pub use requirements_in::{LineError, LineErrorKind, RequirementsError, RequirementsFile};
 pub use requirements_txt::{

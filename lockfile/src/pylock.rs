@@ -43,6 +43,18 @@ pub struct PylockPackage {
     pub sdist: Option<PylockFile>,
     /// The wheels, in any order.
     pub wheels: Vec<PylockFile>,
+    /// A local project's source tree (PEP 751 `[packages.directory]`); such a package has
+    /// no files, and its version is not written (a folder's may change).
+    pub directory: Option<PylockDirectory>,
+}
+
+/// A local project's folder, as PEP 751 writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PylockDirectory {
+    /// The path: as the input wrote it for an editable (`./app`), else absolute.
+    pub path: String,
+    /// Installed in editable mode.
+    pub editable: bool,
 }
 
 /// One distribution file of a package.
@@ -137,7 +149,9 @@ pub fn render_pylock(lock: &Pylock) -> String {
     for p in packages {
         out.push_str("\n[[packages]]\n");
         out.push_str(&format!("name = {}\n", quote(p.name.as_ref())));
-        out.push_str(&format!("version = {}\n", quote(&p.version.to_string())));
+        if p.directory.is_none() {
+            out.push_str(&format!("version = {}\n", quote(&p.version.to_string())));
+        }
         if let Some(index) = &p.index {
             out.push_str(&format!("index = {}\n", quote(index)));
         }
@@ -150,6 +164,13 @@ pub fn render_pylock(lock: &Pylock) -> String {
                 .map(|d| format!("{{ name = {} }}", quote(d.as_ref())))
                 .collect();
             out.push_str(&format!("dependencies = [{}]\n", list.join(", ")));
+        }
+        if let Some(dir) = &p.directory {
+            out.push_str(&format!(
+                "directory = {{ path = {}, editable = {} }}\n",
+                quote(&dir.path),
+                dir.editable
+            ));
         }
         if let Some(sdist) = &p.sdist {
             out.push_str(&format!("sdist = {}\n", render_file(sdist)));
@@ -192,7 +213,14 @@ struct RawPackage {
     wheels: Vec<toml::Spanned<RawFile>>,
     archive: Option<toml::Value>,
     vcs: Option<toml::Value>,
-    directory: Option<toml::Value>,
+    directory: Option<RawDirectory>,
+}
+
+#[derive(Deserialize)]
+struct RawDirectory {
+    path: String,
+    #[serde(default)]
+    editable: bool,
 }
 
 #[derive(Deserialize)]
@@ -258,10 +286,30 @@ pub fn parse_pylock(text: &str) -> Result<ParsedLock, LockParseError> {
             message,
         };
         let name = PackageName::from_str(&p.name).map_err(|e| err(e.to_string()))?;
-        if p.archive.is_some() || p.vcs.is_some() || p.directory.is_some() {
+        if p.archive.is_some() || p.vcs.is_some() {
             return Err(err(
-                "direct references (archive, vcs, directory) cannot be verified".to_string(),
+                "direct references (archive, vcs) cannot be verified".to_string()
             ));
+        }
+        if let Some(dir) = p.directory {
+            // A local project: read back as the requirements.txt form says it.
+            if dir.editable {
+                lock.editables.push((dir.path, line));
+            } else {
+                let url = url::Url::from_directory_path(&dir.path)
+                    .map_err(|()| err(format!("`{}` is not an absolute path", dir.path)))?;
+                lock.pins.push(Pin {
+                    name,
+                    version: None,
+                    url: Some(url.to_string().trim_end_matches('/').to_string()),
+                    marker: p.marker,
+                    hashes: Vec::new(),
+                    via: Vec::new(),
+                    files: Vec::new(),
+                    line,
+                });
+            }
+            continue;
         }
         let version = match &p.version {
             Some(v) => Version::from_str(v).map_err(|e| err(e.to_string()))?,
@@ -340,6 +388,7 @@ mod tests {
                         'd',
                         Some("2024-11-08T17:25:46.123Z"),
                     )],
+                    directory: None,
                 },
                 PylockPackage {
                     name: name("markupsafe"),
@@ -359,9 +408,47 @@ mod tests {
                             Some("not a date"),
                         ),
                     ],
+                    directory: None,
                 },
             ],
         }
+    }
+
+    /// A local project is written as PEP 751's `directory` without a version, and read back
+    /// as requirements.txt says it: an editable line, or a `file:` URL pin.
+    #[test]
+    fn local_projects_round_trip_as_directories() {
+        let mut lock = sample();
+        let name = |s: &str| PackageName::from_str(s).expect("name");
+        for (n, path, editable) in [("app", "./app", true), ("lib", "/srv/lib", false)] {
+            lock.packages.push(PylockPackage {
+                name: name(n),
+                version: Version::from_str("0.1").expect("version"),
+                index: None,
+                dependencies: vec![name("werkzeug")],
+                sdist: None,
+                wheels: Vec::new(),
+                directory: Some(PylockDirectory {
+                    path: path.to_string(),
+                    editable,
+                }),
+            });
+        }
+        let text = render_pylock(&lock);
+        assert!(
+            text.contains("name = \"app\"\ndependencies = [{ name = \"werkzeug\" }]\ndirectory = { path = \"./app\", editable = true }\n"),
+            "{text}"
+        );
+        let parsed = parse_pylock(&text).expect("parses");
+        assert_eq!(parsed.editables.len(), 1);
+        assert_eq!(parsed.editables[0].0, "./app");
+        let lib = parsed
+            .pins
+            .iter()
+            .find(|p| p.name == name("lib"))
+            .expect("lib");
+        assert_eq!(lib.url.as_deref(), Some("file:///srv/lib"));
+        assert_eq!(lib.version, None);
     }
 
     #[test]

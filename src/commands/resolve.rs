@@ -169,12 +169,11 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
             lockit_lockfile::mark_editables(&mut lock, &session.editables);
             lockit_lockfile::render(&lock)
         }
-        LockFormat::Pylock => lockit_lockfile::render_pylock(&lockit_lockfile::to_pylock(
-            &resolution,
-            header,
-            &python,
-            &kept,
-        )),
+        LockFormat::Pylock => {
+            let mut lock = lockit_lockfile::to_pylock(&resolution, header, &python, &kept);
+            lockit_lockfile::mark_pylock_editables(&mut lock, &session.editables);
+            lockit_lockfile::render_pylock(&lock)
+        }
     };
     if args.compat.dry_run && !quiet {
         eprintln!("Dry-run, so nothing updated.");
