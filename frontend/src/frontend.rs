@@ -14,7 +14,7 @@ use pep508_rs::VersionOrUrl;
 
 use crate::env::{BuildEnv, BuildPython, EnvError, Environments, LockedWheel};
 use crate::error::{BuildError, HookFailure};
-use crate::hooks::{plain_name, Failed, Hook, HookRunner};
+use crate::hooks::{plain_name, Hook, HookRunner};
 use crate::pyproject::BuildSystem;
 use crate::slots::Slots;
 
@@ -260,18 +260,6 @@ struct Build<'a> {
 }
 
 impl Build<'_> {
-    /// Calls `hook` through `runner` once a build slot (`-j`) is free. Only hooks hold a
-    /// slot: resolving build requirements may itself build, and must not wait on itself.
-    fn call(
-        &self,
-        runner: HookRunner<'_>,
-        hook: Hook,
-        out_dir: &Path,
-    ) -> Result<serde_json::Value, Failed> {
-        let _slot = self.frontend.slots.take();
-        runner.call(hook, out_dir)
-    }
-
     fn run(&self, source: &Path) -> Result<Vec<u8>, BuildError> {
         let python = self
             .frontend
@@ -306,15 +294,17 @@ impl Build<'_> {
                 )
             })?;
         let timeout = self.frontend.options.timeout;
+        // Only hooks hold a build slot (`-j`): resolving build requirements may itself build,
+        // and must not wait on itself.
+        let call = |env: &BuildEnv, hook: Hook, out_dir: &Path| {
+            let _slot = self.frontend.slots.take();
+            hook_runner(env, source, &system, work.path(), timeout, self.editable)
+                .call(hook, out_dir)
+                .map_err(|(f, out)| self.hook_error(hook, f, out))
+        };
 
         // PEP 517: what get_requires_for_build_wheel adds is installed before the next hook.
-        let extra = self
-            .call(
-                hook_runner(&env, source, &system, work.path(), timeout, self.editable),
-                Hook::GetRequires,
-                work.path(),
-            )
-            .map_err(|(f, out)| self.hook_error(Hook::GetRequires, f, out))?;
+        let extra = call(&env, Hook::GetRequires, work.path())?;
         let extra = self.extra_requirements(&extra)?;
         let missing: Vec<&Requirement> = extra
             .iter()
@@ -345,13 +335,7 @@ impl Build<'_> {
                 )
             })?;
         }
-        let answer = self
-            .call(
-                hook_runner(&env, source, &system, work.path(), timeout, self.editable),
-                Hook::PrepareMetadata,
-                &metadata_dir,
-            )
-            .map_err(|(f, out)| self.hook_error(Hook::PrepareMetadata, f, out))?;
+        let answer = call(&env, Hook::PrepareMetadata, &metadata_dir)?;
         if answer.get("missing").and_then(serde_json::Value::as_bool) != Some(true) {
             let dist_info = plain_name(&answer).ok_or_else(|| {
                 self.no_metadata(
@@ -365,13 +349,7 @@ impl Build<'_> {
             });
         }
         // The backend has no prepare_metadata_for_build_wheel: build the wheel, read its METADATA.
-        let answer = self
-            .call(
-                hook_runner(&env, source, &system, work.path(), timeout, self.editable),
-                Hook::BuildWheel,
-                &wheel_dir,
-            )
-            .map_err(|(f, out)| self.hook_error(Hook::BuildWheel, f, out))?;
+        let answer = call(&env, Hook::BuildWheel, &wheel_dir)?;
         let wheel = plain_name(&answer)
             .ok_or_else(|| self.no_metadata(Hook::BuildWheel, "it returned no wheel file name"))?;
         wheel_metadata(&wheel_dir.join(wheel)).map_err(|e| self.no_metadata(Hook::BuildWheel, &e))

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::common::{
-    lockit_cmd, pinmap, pins, read, run, scenario, serve, tempdir, write, TARGET_ARGS,
+    build_log, lockit_cmd, pinmap, pins, read, run, scenario, serve, tempdir, write, TARGET_ARGS,
 };
 
 const SCENARIO: &str = r#"
@@ -79,14 +79,6 @@ fn build_cmd(dir: &Path, index: &str, cache: &Path, log: &Path) -> Command {
     cmd
 }
 
-fn log_lines(log: &Path) -> Vec<String> {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
 #[test]
 fn a_dynamic_sdist_is_built_once_and_its_dependencies_pinned() {
     let index = serve(&scenario(SCENARIO));
@@ -107,7 +99,7 @@ fn a_dynamic_sdist_is_built_once_and_its_dependencies_pinned() {
         cold.stderr
     );
     assert_eq!(
-        log_lines(&log),
+        build_log(&log),
         [
             "get_requires_for_build_wheel dyn 2.0.0",
             "prepare_metadata_for_build_wheel dyn 2.0.0"
@@ -119,7 +111,7 @@ fn a_dynamic_sdist_is_built_once_and_its_dependencies_pinned() {
     warm.assert_ok();
     assert_eq!(warm.stdout, cold.stdout);
     assert!(!warm.stderr.contains("Built"), "{}", warm.stderr);
-    assert_eq!(log_lines(&log).len(), 2);
+    assert_eq!(build_log(&log).len(), 2);
 
     // And so offline runs that may not build give the same lock.
     let offline = run(build_cmd(dir.path(), &index.url(), &cache, &log).args([
@@ -129,7 +121,7 @@ fn a_dynamic_sdist_is_built_once_and_its_dependencies_pinned() {
     ]));
     offline.assert_ok();
     assert_eq!(offline.stdout, cold.stdout);
-    assert_eq!(log_lines(&log).len(), 2);
+    assert_eq!(build_log(&log).len(), 2);
 }
 
 #[test]
@@ -159,7 +151,7 @@ fn no_build_leaves_the_release_out_and_says_why() {
         );
         assert!(!out.stderr.contains("Built"), "{}", out.stderr);
     }
-    assert!(!log.exists(), "a build ran: {:?}", log_lines(&log));
+    assert!(!log.exists(), "a build ran: {:?}", build_log(&log));
 
     write(dir.path(), "pinned.in", "dyn==2.0.0\n");
     let out =
@@ -207,7 +199,7 @@ fn a_failing_build_is_reported_on_one_screen_and_an_older_release_used() {
         again.stderr
     );
     assert_eq!(
-        log_lines(&log)
+        build_log(&log)
             .iter()
             .filter(|l| l.starts_with("prepare_metadata_for_build_wheel bad"))
             .count(),
@@ -228,7 +220,7 @@ fn a_backend_without_the_prepare_hook_builds_a_wheel() {
         pinmap(&[("dep", "1.0.0"), ("whl", "1.0.0")])
     );
     assert_eq!(
-        log_lines(&log),
+        build_log(&log),
         [
             "get_requires_for_build_wheel whl 1.0.0",
             "build_wheel whl 1.0.0"
@@ -263,7 +255,7 @@ fn processes_sharing_a_cache_build_once() {
     }
     assert_eq!(built, 1);
     assert_eq!(
-        log_lines(&log)
+        build_log(&log)
             .iter()
             .filter(|l| l.starts_with("prepare_metadata_for_build_wheel"))
             .count(),

@@ -350,3 +350,13 @@ version = "3.0.0"
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }
+
+/// The lines the test index's in-tree build backend logged to `log` (one per hook call,
+/// `hook name version`); none when no build ran.
+pub fn build_log(log: &Path) -> Vec<String> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}

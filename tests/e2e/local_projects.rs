@@ -8,7 +8,9 @@ use std::process::Command;
 
 use lockit_test_index::{write_local_project, PackageSpec};
 
-use crate::common::{lockit_cmd, pinmap, pins, run, scenario, serve, tempdir, write, TARGET_ARGS};
+use crate::common::{
+    build_log, lockit_cmd, pinmap, pins, run, scenario, serve, tempdir, write, TARGET_ARGS,
+};
 
 const INDEX: &str = r#"
 name = "local-projects"
@@ -52,14 +54,6 @@ fn resolve(dir: &Path, index: &str, log: &Path) -> Command {
     cmd
 }
 
-fn log_lines(log: &Path) -> Vec<String> {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
 #[test]
 fn an_editable_local_project_is_built_with_pep_660_and_locked_as_written() {
     let index = serve(&scenario(INDEX));
@@ -87,7 +81,7 @@ fn an_editable_local_project_is_built_with_pep_660_and_locked_as_written() {
         out.stderr
     );
     assert_eq!(
-        log_lines(&log),
+        build_log(&log),
         [
             "get_requires_for_build_wheel app 0.1.0",
             "prepare_metadata_for_build_editable app 0.1.0",
@@ -154,9 +148,9 @@ fn a_local_project_by_path_or_file_url_is_pinned_by_its_file_url_without_a_hash(
     }
     // Not editable: the PEP 660 hook is never called.
     assert!(
-        !log_lines(&log).iter().any(|l| l.contains("editable")),
+        !build_log(&log).iter().any(|l| l.contains("editable")),
         "{:?}",
-        log_lines(&log)
+        build_log(&log)
     );
 }
 
