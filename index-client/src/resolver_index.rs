@@ -137,6 +137,7 @@ fn crawl(
             // graph (it runs once per sdist; the solver waits on it when it gets there).
             // Older guesses are left to the solver: building them would often be wasted.
             None if project.versions().max() == Some(&version) => {
+                tracing::debug!("building {name} {version} early: the crawl guesses it");
                 match client.metadata(&name, &version, &files).await {
                     Ok(meta) => meta,
                     Err(_) => return,

@@ -46,9 +46,9 @@ impl Interpreter {
 
     /// The interpreter to run builds for a target Python `minor` (`3.12`) with: `python`
     /// when given; else the first `python3.12` that answers with that version, looked for
-    /// in every `PATH` directory and then in pyenv's versions (`$PYENV_ROOT`, else
-    /// `~/.pyenv`; a pyenv shim of a version not selected does not answer); else `python3`
-    /// on `PATH`, whatever its version. `None` when none answers.
+    /// in every `PATH` directory but pyenv's shims, then in pyenv's versions
+    /// (`$PYENV_ROOT`, else `~/.pyenv`), newest patch first; else `python3` on `PATH`,
+    /// whatever its version. `None` when none answers.
     pub fn find_for(
         python: Option<&Path>,
         minor: Option<&str>,
@@ -72,17 +72,21 @@ impl Interpreter {
 /// pyenv's versions, newest patch release first.
 fn candidates_for(minor: &str) -> Vec<PathBuf> {
     let name = format!("python{minor}");
+    let root = std::env::var_os("PYENV_ROOT")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")));
+    // pyenv's shims are skipped: its versions are looked in below, and a shim of a version
+    // that is not selected takes a third of a second to say so.
+    let shims = root.as_ref().map(|r| r.join("shims"));
     let mut list: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|path| {
             std::env::split_paths(&path)
+                .filter(|dir| shims.as_ref() != Some(dir))
                 .map(|dir| dir.join(&name))
                 .filter(|p| p.is_file())
                 .collect()
         })
         .unwrap_or_default();
-    let root = std::env::var_os("PYENV_ROOT")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")));
     if let Some(Ok(dir)) = root.map(|r| std::fs::read_dir(r.join("versions"))) {
         let prefix = format!("{minor}.");
         let mut versions: Vec<(u64, PathBuf)> = dir
