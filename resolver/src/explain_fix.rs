@@ -78,6 +78,10 @@ impl Index for Bounded<'_> {
             self.inner.prefetch_deep(name, hint, then);
         }
     }
+
+    fn searching_fix(&self, tried: usize) {
+        self.inner.searching_fix(tried);
+    }
 }
 
 /// The version map of `name` for the target, if the index answers.
@@ -295,6 +299,7 @@ impl Search<'_, '_> {
             self.out_of_time = true;
             return None;
         }
+        self.index.searching_fix(self.tried);
         self.tried += 1;
         match crate::solve(self.index, roots, self.constraints, self.options) {
             Ok(r) => Some(r),

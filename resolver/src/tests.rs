@@ -1014,3 +1014,54 @@ fn the_prefetch_guess_skips_releases_the_target_cannot_use() {
     );
     assert!(crate::candidates::best_candidate(&map, &name("numpy"), &none, &options()).is_none());
 }
+
+/// Counts what the fix search tells the index, for a progress display.
+struct Watching<'a> {
+    inner: &'a MemoryIndex,
+    told: std::sync::Mutex<Vec<usize>>,
+}
+
+impl Index for Watching<'_> {
+    fn project(&self, n: &PackageName) -> Result<Arc<ProjectFiles>, FetchError> {
+        self.inner.project(n)
+    }
+
+    fn metadata(
+        &self,
+        n: &PackageName,
+        v: &Version,
+        files: &[DistFile],
+    ) -> Result<Arc<CoreMetadata>, FetchError> {
+        self.inner.metadata(n, v, files)
+    }
+
+    fn searching_fix(&self, tried: usize) {
+        self.told.lock().unwrap().push(tried);
+    }
+}
+
+/// Regression (issue 15): the progress line said nothing while the fix search ran. The
+/// search tells its index before each solve, through the time-bounded wrapper.
+#[test]
+fn the_fix_search_tells_the_index_how_far_it_got() {
+    let mut idx = MemoryIndex::default();
+    idx.add("a", "1.0", &["c>=2"]);
+    idx.add("a", "0.9", &[]);
+    idx.add("c", "1.0", &[]);
+    idx.add("c", "2.0", &[]);
+    let watching = Watching {
+        inner: &idx,
+        told: Default::default(),
+    };
+    assert!(resolve(&watching, &roots(&["a==1.0", "c<2"]), &[], &options()).is_err());
+    let told = watching.told.lock().unwrap().clone();
+    assert!(!told.is_empty());
+    assert_eq!(told, (0..told.len()).collect::<Vec<_>>());
+    // A resolution that succeeds searches for nothing.
+    let quiet = Watching {
+        inner: &idx,
+        told: Default::default(),
+    };
+    resolve(&quiet, &roots(&["a"]), &[], &options()).unwrap();
+    assert!(quiet.told.lock().unwrap().is_empty());
+}
