@@ -360,6 +360,69 @@ impl ResolveArgs {
     }
 }
 
+/// The `lockit resolve` arguments (`args`, after the program name) a lock's header records:
+/// as given, without where the lock was written (`-o`/`--output-file` and its value), so
+/// that the lock written to stdout is byte-identical to the one written to a file. Nothing
+/// that reads the header back (`verify`, a relock) needs the destination: the lock is where
+/// it is read from.
+pub fn recorded_args(args: impl IntoIterator<Item = String>) -> Vec<String> {
+    use clap::CommandFactory;
+    // Short options that take a value end a cluster: in `-cout` the `o` is `-c`'s value.
+    let command = Cli::command();
+    let valued: Vec<char> = command
+        .find_subcommand("resolve")
+        .into_iter()
+        .flat_map(|c| c.get_arguments())
+        .filter(|a| a.get_action().takes_values())
+        .filter_map(clap::Arg::get_short)
+        .collect();
+    let mut out = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            out.push(arg);
+            out.extend(args);
+            break;
+        }
+        if arg == "--output-file" {
+            args.next();
+            continue;
+        }
+        if arg.starts_with("--output-file=") {
+            continue;
+        }
+        let Some(cluster) = arg
+            .strip_prefix('-')
+            .filter(|c| !c.is_empty() && !c.starts_with('-'))
+        else {
+            out.push(arg);
+            continue;
+        };
+        let mut kept = String::new();
+        let mut value_follows = false;
+        for (i, c) in cluster.char_indices() {
+            let rest = &cluster[i + c.len_utf8()..];
+            if c == 'o' {
+                // `-o FILE`, `-oFILE`, `-o=FILE`, `-qo FILE`: the rest is the destination.
+                value_follows = rest.is_empty();
+                break;
+            }
+            kept.push(c);
+            if valued.contains(&c) {
+                kept.push_str(rest);
+                break;
+            }
+        }
+        if value_follows {
+            args.next();
+        }
+        if !kept.is_empty() {
+            out.push(format!("-{kept}"));
+        }
+    }
+    out
+}
+
 /// Other tools' spellings of lockit's options (pip-compile, uv, pip).
 const OTHER_SPELLINGS: &[(&str, &str)] = &[
     ("--index", "--index-url"),
@@ -433,6 +496,34 @@ mod tests {
         };
         assert_eq!(args.output_file, Some(PathBuf::from("requirements.txt")));
         assert_eq!(args.compat.annotation_style, AnnotationStyle::Split);
+    }
+
+    #[test]
+    fn the_recorded_command_leaves_out_the_output_destination() {
+        let recorded = |args: &[&str]| recorded_args(args.iter().map(|a| a.to_string())).join(" ");
+        let plain = "resolve r.in -q --python-version 3.12";
+        for with_output in [
+            "resolve r.in -o - -q --python-version 3.12",
+            "resolve r.in -o out.txt -q --python-version 3.12",
+            "resolve r.in -oout.txt -q --python-version 3.12",
+            "resolve r.in -o=out.txt -q --python-version 3.12",
+            "resolve r.in --output-file out.txt -q --python-version 3.12",
+            "resolve r.in --output-file=- -q --python-version 3.12",
+        ] {
+            let args: Vec<&str> = with_output.split(' ').collect();
+            assert_eq!(recorded(&args), plain, "{with_output}");
+        }
+        // A cluster keeps its other flags; a valued short option keeps its value.
+        assert_eq!(
+            recorded(&["resolve", "r.in", "-qo", "x.txt"]),
+            "resolve r.in -q"
+        );
+        assert_eq!(
+            recorded(&["resolve", "r.in", "-cout.txt"]),
+            "resolve r.in -cout.txt"
+        );
+        assert_eq!(recorded(&["resolve", "--", "-o"]), "resolve -- -o");
+        assert_eq!(recorded(&["resolve", "-"]), "resolve -");
     }
 
     #[test]

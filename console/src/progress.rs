@@ -4,7 +4,7 @@
 //! starts on a clean line. Nothing is ever written to stdout.
 
 use std::io::{IsTerminal, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -14,6 +14,9 @@ pub struct Progress {
     line: Option<Mutex<Line>>,
     projects: AtomicUsize,
     metadata: AtomicUsize,
+    /// Set once the resolver looks for a fix after a conflict; then `tried` changes so far.
+    searching: AtomicBool,
+    tried: AtomicUsize,
     started: Instant,
 }
 
@@ -54,6 +57,8 @@ impl Progress {
             }),
             projects: AtomicUsize::new(0),
             metadata: AtomicUsize::new(0),
+            searching: AtomicBool::new(false),
+            tried: AtomicUsize::new(0),
             started: Instant::now(),
         }
     }
@@ -67,6 +72,12 @@ impl lockit_index_client::FetchObserver for Progress {
 
     fn metadata(&self) {
         self.metadata.fetch_add(1, Ordering::Relaxed);
+        self.draw();
+    }
+
+    fn searching_fix(&self, tried: usize) {
+        self.tried.store(tried, Ordering::Relaxed);
+        self.searching.store(true, Ordering::Relaxed);
         self.draw();
     }
 }
@@ -89,8 +100,18 @@ impl Progress {
         line.finished = true;
     }
 
-    /// The status text: `Resolving: 1 project, 3 versions read (0.4s)`.
+    /// The status text: `Resolving: 1 project, 3 versions read (0.4s)`; after a
+    /// conflict, `Looking for a fix: 4 changes tried (1.2s)`.
     fn text(&self, elapsed: Duration) -> String {
+        if self.searching.load(Ordering::Relaxed) {
+            // The read counts would only grow with solves re-reading what is known.
+            let tried = self.tried.load(Ordering::Relaxed);
+            return format!(
+                "Looking for a fix: {} tried ({})",
+                count(tried, "change", "changes"),
+                seconds(elapsed)
+            );
+        }
         let projects = self.projects.load(Ordering::Relaxed);
         let versions = self.metadata.load(Ordering::Relaxed);
         format!(
@@ -221,6 +242,31 @@ mod tests {
         let quiet = Progress::to(None);
         quiet.project();
         drop(quiet);
+    }
+
+    /// Regression (issue 15): a cold conflict's fix search was seconds of a line whose
+    /// read counts climbed with every re-solve, saying nothing of the search.
+    #[test]
+    fn the_fix_search_shows_on_the_line() {
+        let screen = Screen::default();
+        let p = on(&screen);
+        p.project();
+        assert!(screen.text().contains("Resolving: 1 project"));
+        std::thread::sleep(REDRAW + Duration::from_millis(10));
+        p.searching_fix(0);
+        let shown = screen.text();
+        assert!(
+            shown.contains("Looking for a fix: 0 changes tried ("),
+            "{shown:?}"
+        );
+        p.searching_fix(1);
+        p.metadata();
+        assert_eq!(
+            p.text(Duration::from_millis(1500)),
+            "Looking for a fix: 1 change tried (1.5s)"
+        );
+        drop(p);
+        assert!(screen.text().ends_with(CLEAR));
     }
 
     #[test]

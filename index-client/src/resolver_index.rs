@@ -23,6 +23,9 @@ pub trait FetchObserver: Send + Sync {
     fn project(&self);
     /// One more version's metadata read.
     fn metadata(&self);
+    /// The resolver is looking for a change to the requirements that resolves, and has
+    /// tried `tried` so far. The default ignores it.
+    fn searching_fix(&self, _tried: usize) {}
 }
 
 impl ClientIndex {
@@ -79,6 +82,12 @@ impl Index for ClientIndex {
         self.runtime
             .block_on(self.client.metadata(name, version, files))
             .map_err(fetch_error)
+    }
+
+    fn searching_fix(&self, tried: usize) {
+        if let Some(o) = &self.observer {
+            o.searching_fix(tried);
+        }
     }
 
     fn prefetch_deep(&self, name: &PackageName, hint: CandidateHint, then: Crawl) {

@@ -321,8 +321,13 @@ impl Judge {
     }
 }
 
-/// For prefetching: the version (and its files, best first) that `choose` would most
-/// likely pick for `range`.
+/// How many releases the target cannot use [`best_candidate`] looks past.
+const SKIPPED_UNUSABLE: usize = 20;
+
+/// For prefetching: the version (and its files, best first) whose metadata the solver
+/// most likely reads for `range`. `choose` also offers releases the target cannot use
+/// (numpy 1.21.2 to 1.21.6 need Python <3.11); the solver rejects those without reading
+/// anything and reads the next one, so that is the guess.
 pub(crate) fn best_candidate(
     map: &VersionMap,
     name: &PackageName,
@@ -330,7 +335,13 @@ pub(crate) fn best_candidate(
     options: &ResolveOptions,
 ) -> Option<(Version, Files)> {
     let preference = options.preferences.get(name);
-    let v = map.choose(range, options.prerelease, false, preference)?;
-    let files = map.get(&v)?.metadata_files().ok()?;
-    Some((v, files))
+    let mut range = range.clone();
+    for _ in 0..=SKIPPED_UNUSABLE {
+        let v = map.choose(&range, options.prerelease, false, preference)?;
+        match map.get(&v)?.metadata_files() {
+            Ok(files) => return Some((v, files)),
+            Err(_) => range = range.intersection(&Ranges::singleton(v).complement()),
+        }
+    }
+    None
 }

@@ -17,9 +17,10 @@ use lockit_types::{
 use pep508_rs::VersionOrUrl;
 use pubgrub::Ranges;
 
-use crate::candidates::VersionMap;
-use crate::index::{CandidateHint, FetchError, Index};
+use crate::candidates::{VersionEntry, VersionMap};
+use crate::index::{CandidateHint, Crawl, FetchError, Index};
 use crate::options::ResolveOptions;
+use crate::prefetch::{constraint_ranges, CrawlContext};
 use crate::ranges::specifiers_range;
 use crate::report::{self, Known, Maps, NoSolution, Suggestion};
 use crate::resolution::Resolution;
@@ -69,6 +70,18 @@ impl Index for Bounded<'_> {
             self.inner.prefetch(name, hint);
         }
     }
+
+    // Forwarded, not left to the default (which prefetches `name` only): the search's
+    // solves crawl the graph below each new package as the first solve did.
+    fn prefetch_deep(&self, name: &PackageName, hint: CandidateHint, then: Crawl) {
+        if self.check().is_ok() {
+            self.inner.prefetch_deep(name, hint, then);
+        }
+    }
+
+    fn searching_fix(&self, tried: usize) {
+        self.inner.searching_fix(tried);
+    }
 }
 
 /// The version map of `name` for the target, if the index answers.
@@ -104,6 +117,7 @@ pub(crate) fn enrich(
             version_maps.insert(name.clone(), map);
         }
     }
+    prefetch_changes(&bounded, report, roots, constraints, options, &version_maps);
     report.render(&maps);
     if report.wants_prerelease_check() {
         // The pre-release hint only when pre-releases would resolve: in a conflict
@@ -141,6 +155,65 @@ pub(crate) fn enrich(
         &renames,
     );
     report.set_suggestions(list, note);
+}
+
+/// The user's requirements the search changes, with their positions in `roots`: those
+/// named in the conflict and used on the target.
+fn changeable<'r>(
+    report: &NoSolution,
+    roots: &'r [SourcedRequirement],
+    options: &'r ResolveOptions,
+) -> impl Iterator<Item = (usize, &'r SourcedRequirement)> + 'r {
+    let involved = report::root_names(report.tree());
+    roots.iter().enumerate().filter(move |(_, root)| {
+        let req = &root.requirement;
+        involved.contains(&req.name) && req.marker.holds(&options.target.markers, &[])
+    })
+}
+
+/// Starts fetching, all at once, what the search's solves will read first: for each
+/// requirement it changes, the releases a moved pin tries and the newest release once the
+/// specifier is dropped, each with the graph below it (as the first solve prefetches its
+/// roots). The solves then mostly find their pages and metadata already there, where
+/// they would otherwise wait for them one round trip at a time.
+fn prefetch_changes(
+    index: &Bounded<'_>,
+    report: &NoSolution,
+    roots: &[SourcedRequirement],
+    constraints: &[SourcedRequirement],
+    options: &ResolveOptions,
+    maps: &HashMap<PackageName, VersionMap>,
+) {
+    let crawl = CrawlContext::new(
+        Arc::new(options.clone()),
+        Arc::new(constraint_ranges(constraints, options)),
+    );
+    for (_, root) in changeable(report, roots, options) {
+        let name = &root.requirement.name;
+        let Some(VersionOrUrl::VersionSpecifier(specs)) = &root.requirement.version_or_url else {
+            continue;
+        };
+        let range = specifiers_range(specs);
+        crawl.start(index, name, crawl.constrained(name, Ranges::full()));
+        let Some(map) = maps.get(name) else {
+            continue;
+        };
+        for (_, v) in pin_moves(map, &range) {
+            crawl.start(index, name, crawl.constrained(name, Ranges::singleton(v)));
+        }
+        // Without the specifier the solve starts from the newest release and, when that
+        // conflicts too, walks back through the next ones.
+        for (v, entry) in map
+            .newest_first()
+            .filter(|(v, e)| plain_release(v, e))
+            .take(MOVE_TRIES)
+        {
+            if let Ok(files) = entry.metadata_files() {
+                let pick = Some((v.clone(), files));
+                index.prefetch(name, Box::new(move |_| pick));
+            }
+        }
+    }
 }
 
 /// For each project the index does not have, the names one slip away that it does.
@@ -226,6 +299,7 @@ impl Search<'_, '_> {
             self.out_of_time = true;
             return None;
         }
+        self.index.searching_fix(self.tried);
         self.tried += 1;
         match crate::solve(self.index, roots, self.constraints, self.options) {
             Ok(r) => Some(r),
@@ -271,7 +345,6 @@ fn suggest(
     maps: &HashMap<PackageName, VersionMap>,
     renames: &HashMap<PackageName, Vec<PackageName>>,
 ) -> (Vec<Suggestion>, Option<String>) {
-    let involved = report::root_names(report.tree());
     let mut search = Search {
         index,
         constraints,
@@ -282,11 +355,8 @@ fn suggest(
         out_of_time: false,
     };
     let mut found: Vec<Suggestion> = Vec::new();
-    for (i, root) in roots.iter().enumerate() {
+    for (i, root) in changeable(report, roots, options) {
         let req = &root.requirement;
-        if !involved.contains(&req.name) || !req.marker.holds(&options.target.markers, &[]) {
-            continue;
-        }
         let location = root.location();
         let before = req.to_string();
         let specs = match &req.version_or_url {
@@ -381,6 +451,38 @@ fn suggest(
     (found, note)
 }
 
+/// A release the search may move a pin to: not yanked, usable on the target, final.
+fn plain_release(v: &Version, entry: &VersionEntry) -> bool {
+    !entry.yanked && entry.usable.is_ok() && !v.any_prerelease()
+}
+
+/// The releases a moved pin tries, in order, with the cost of each: the nearest
+/// [`MOVE_TRIES`] newer ones first, then the nearest older ones, skipping yanked releases,
+/// pre-releases and releases the target cannot use.
+fn pin_moves(map: &VersionMap, range: &Ranges<Version>) -> Vec<(u32, Version)> {
+    let Some(pinned) = crate::ranges::pinned_version(range) else {
+        return Vec::new();
+    };
+    let mut all: Vec<&Version> = map
+        .newest_first()
+        .filter(|(v, e)| plain_release(v, e))
+        .map(|(v, _)| v)
+        .collect();
+    all.reverse();
+    let newer = all.iter().copied().filter(|v| *v > pinned);
+    let older = all.iter().rev().copied().filter(|v| *v < pinned);
+    let nearest = |list: &mut dyn Iterator<Item = &Version>, direction: u32| {
+        list.take(MOVE_TRIES)
+            .enumerate()
+            .filter(|(_, v)| !range.contains(v))
+            .map(|(distance, v)| (10 + direction + distance as u32, v.clone()))
+            .collect::<Vec<_>>()
+    };
+    let mut moves = nearest(&mut { newer }, 0);
+    moves.extend(nearest(&mut { older }, 5));
+    moves
+}
+
 /// The nearest release outside `range` that resolves when pinned, trying newer ones
 /// first; its cost grows with the distance moved.
 fn move_pin(
@@ -391,40 +493,19 @@ fn move_pin(
     range: &Ranges<Version>,
 ) -> Option<Suggestion> {
     let req = &roots[i].requirement;
-    let mut all: Vec<&Version> = map
-        .newest_first()
-        .filter(|(v, e)| !e.yanked && e.usable.is_ok() && !v.any_prerelease())
-        .map(|(v, _)| v)
-        .collect();
-    all.reverse();
-    let pinned = crate::ranges::pinned_version(range)?;
-    let newer: Vec<&Version> = all.iter().copied().filter(|v| *v > pinned).collect();
-    let older: Vec<&Version> = all.iter().rev().copied().filter(|v| *v < pinned).collect();
-    // Fetch the metadata of the nearest candidates at once rather than one per solve.
-    for v in newer.iter().chain(&older).take(2 * MOVE_TRIES) {
-        if let Some(files) = map.get(v).and_then(|e| e.metadata_files().ok()) {
-            let pick = Some(((*v).clone(), files));
-            search.index.prefetch(&req.name, Box::new(move |_| pick));
+    for (cost, v) in pin_moves(map, range) {
+        let after = pin(req, &v);
+        if let Some(r) = search.solve(&replaced(roots, i, after.clone())) {
+            return Some(Suggestion {
+                before: String::new(),
+                after: Some(after.to_string()),
+                location: String::new(),
+                cost,
+                pins: search.pins(&r, &req.name),
+            });
         }
-    }
-    for (direction, list) in [(0u32, newer), (5u32, older)] {
-        for (distance, v) in list.into_iter().take(MOVE_TRIES).enumerate() {
-            if range.contains(v) {
-                continue;
-            }
-            let after = pin(req, v);
-            if let Some(r) = search.solve(&replaced(roots, i, after.clone())) {
-                return Some(Suggestion {
-                    before: String::new(),
-                    after: Some(after.to_string()),
-                    location: String::new(),
-                    cost: 10 + direction + distance as u32,
-                    pins: search.pins(&r, &req.name),
-                });
-            }
-            if search.out_of_time {
-                return None;
-            }
+        if search.out_of_time {
+            return None;
         }
     }
     None

@@ -56,4 +56,8 @@ pub trait Index: Sync {
     fn prefetch_deep(&self, name: &PackageName, hint: CandidateHint, _then: Crawl) {
         self.prefetch(name, hint);
     }
+
+    /// Told before each solve of the search for a fix (after a conflict), with how many
+    /// changes were tried before it, for a progress display. The default does nothing.
+    fn searching_fix(&self, _tried: usize) {}
 }

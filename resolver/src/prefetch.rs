@@ -4,12 +4,12 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use lockit_types::{CoreMetadata, MarkerEval, PackageName, Version};
+use lockit_types::{CoreMetadata, MarkerEval, PackageName, SourcedRequirement, Version};
 use pep508_rs::VersionOrUrl;
 use pubgrub::Ranges;
 
 use crate::candidates::{best_candidate, VersionMap};
-use crate::index::{CandidateHint, Crawl};
+use crate::index::{CandidateHint, Crawl, Index};
 use crate::options::ResolveOptions;
 use crate::ranges::{specifiers_contain, specifiers_range};
 
@@ -23,7 +23,65 @@ pub(crate) struct CrawlContext {
     pub(crate) crawled: Arc<Mutex<HashSet<PackageName>>>,
 }
 
+/// The ranges `constraints` put on their packages for the target, intersected per package.
+pub(crate) fn constraint_ranges(
+    constraints: &[SourcedRequirement],
+    options: &ResolveOptions,
+) -> HashMap<PackageName, Ranges<Version>> {
+    let mut ranges: HashMap<PackageName, Ranges<Version>> = HashMap::new();
+    for c in constraints.iter().map(|c| &c.requirement) {
+        if !c.marker.holds(&options.target.markers, &[]) {
+            continue;
+        }
+        if let Some(VersionOrUrl::VersionSpecifier(spec)) = &c.version_or_url {
+            let r = specifiers_range(spec);
+            ranges
+                .entry(c.name.clone())
+                .and_modify(|e| *e = e.intersection(&r))
+                .or_insert(r);
+        }
+    }
+    ranges
+}
+
 impl CrawlContext {
+    /// A crawl with nothing prefetched yet.
+    pub(crate) fn new(
+        options: Arc<ResolveOptions>,
+        constraints: Arc<HashMap<PackageName, Ranges<Version>>>,
+    ) -> Self {
+        CrawlContext {
+            options,
+            constraints,
+            prebuilt: Arc::default(),
+            crawled: Arc::default(),
+        }
+    }
+
+    /// Starts fetching `name`'s likely version in `range` and, as metadata arrives, the
+    /// graph below it: what the solver does when it first sees a package. Direct
+    /// references have no page to fetch.
+    pub(crate) fn start(&self, index: &dyn Index, name: &PackageName, range: Ranges<Version>) {
+        if self.options.direct.contains_key(name) {
+            return;
+        }
+        self.seen(name);
+        let (hint, then) = self.clone().hint(name.clone(), range, false);
+        index.prefetch_deep(name, hint, then);
+    }
+
+    /// `range` narrowed by the constraints on `name`.
+    pub(crate) fn constrained(
+        &self,
+        name: &PackageName,
+        range: Ranges<Version>,
+    ) -> Ranges<Version> {
+        match self.constraints.get(name) {
+            Some(c) => range.intersection(c),
+            None => range,
+        }
+    }
+
     /// Marks `name` as prefetched; false when it already was.
     pub(crate) fn seen(&self, name: &PackageName) -> bool {
         self.crawled

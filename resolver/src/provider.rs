@@ -19,7 +19,7 @@ use crate::candidates::VersionMap;
 use crate::index::{FetchError, Index};
 use crate::options::ResolveOptions;
 use crate::package::Pkg;
-use crate::prefetch::CrawlContext;
+use crate::prefetch::{constraint_ranges, CrawlContext};
 use crate::ranges::{
     names_prerelease, pinned_version, specifiers_contain, specifiers_range, spelled_as,
 };
@@ -113,23 +113,10 @@ impl<'a> Provider<'a> {
         constraints: &[SourcedRequirement],
         options: &ResolveOptions,
     ) -> Self {
-        let mut constraint_ranges: HashMap<PackageName, Ranges<Version>> = HashMap::new();
-        for c in constraints.iter().map(|c| &c.requirement) {
-            if !c.marker.holds(&options.target.markers, &[]) {
-                continue;
-            }
-            if let Some(VersionOrUrl::VersionSpecifier(spec)) = &c.version_or_url {
-                let r = specifiers_range(spec);
-                constraint_ranges
-                    .entry(c.name.clone())
-                    .and_modify(|e| *e = e.intersection(&r))
-                    .or_insert(r);
-            }
-        }
         Provider {
             index,
             roots,
-            constraints: Arc::new(constraint_ranges),
+            constraints: Arc::new(constraint_ranges(constraints, options)),
             crawled: Arc::default(),
             options: Arc::new(options.clone()),
             maps: RefCell::default(),
@@ -295,18 +282,13 @@ impl<'a> Provider<'a> {
         }
         let n = order.len() as u32;
         order.insert(name.clone(), n);
-        if self.options.direct.contains_key(name) {
-            return;
-        }
         let crawl = CrawlContext {
             options: self.options.clone(),
             constraints: self.constraints.clone(),
             prebuilt: self.prebuilt.clone(),
             crawled: self.crawled.clone(),
         };
-        crawl.seen(name);
-        let (hint, then) = crawl.hint(name.clone(), range.clone(), false);
-        self.index.prefetch_deep(name, hint, then);
+        crawl.start(self.index, name, range.clone());
     }
 
     fn dependencies_of(

@@ -819,3 +819,270 @@ fn only_binary_names_the_newer_sdist_only_release_it_passed_over() {
     let res = resolve(&idx, &roots(&["lib<2"]), &[], &options()).unwrap();
     assert_eq!(res.get(&name("lib")).unwrap().skipped_warning(), None);
 }
+
+/// An index with latency counted in round trips: what is asked for while the resolver has
+/// waited `t` round trips arrives at `t + 1`. Blocking reads wait for what they need;
+/// prefetches, and the crawls they start, go on in between, as the index client's tasks
+/// do. `now` ends as the number of round trips the resolver sat through in series.
+struct RoundTrips<'a> {
+    inner: &'a MemoryIndex,
+    clock: std::sync::Mutex<Clock>,
+}
+
+#[derive(Default)]
+struct Clock {
+    now: u32,
+    /// When each page and each version's metadata arrives (or arrived).
+    pages: HashMap<PackageName, u32>,
+    metadata: HashMap<(PackageName, Version), u32>,
+    /// Prefetches waiting for their page, then for their metadata.
+    for_page: Vec<(PackageName, crate::CandidateHint, Option<crate::Crawl>)>,
+    for_metadata: Vec<((PackageName, Version), crate::Crawl)>,
+}
+
+impl Clock {
+    fn ask_page(&mut self, name: &PackageName) -> u32 {
+        let at = self.now + 1;
+        *self.pages.entry(name.clone()).or_insert(at)
+    }
+
+    fn ask_metadata(&mut self, key: &(PackageName, Version)) -> u32 {
+        let at = self.now + 1;
+        *self.metadata.entry(key.clone()).or_insert(at)
+    }
+
+    /// Moves every prefetch whose page or metadata has arrived one step on.
+    fn settle(&mut self, index: &MemoryIndex) {
+        loop {
+            let mut moved = false;
+            for (name, hint, crawl) in std::mem::take(&mut self.for_page) {
+                if self.pages[&name] > self.now {
+                    self.for_page.push((name, hint, crawl));
+                    continue;
+                }
+                moved = true;
+                let project = index.project(&name).unwrap();
+                if let Some((version, _)) = hint(&project) {
+                    let key = (name, version);
+                    self.ask_metadata(&key);
+                    if let Some(crawl) = crawl {
+                        self.for_metadata.push((key, crawl));
+                    }
+                }
+            }
+            for (key, crawl) in std::mem::take(&mut self.for_metadata) {
+                if self.metadata[&key] > self.now {
+                    self.for_metadata.push((key, crawl));
+                    continue;
+                }
+                moved = true;
+                if let Ok(meta) = index.metadata(&key.0, &key.1, &[]) {
+                    for (child, hint, then) in (crawl.0)(&meta) {
+                        self.ask_page(&child);
+                        self.for_page.push((child, hint, Some(then)));
+                    }
+                }
+            }
+            if !moved {
+                return;
+            }
+        }
+    }
+
+    fn wait_until(&mut self, at: u32, index: &MemoryIndex) {
+        while self.now < at {
+            self.now += 1;
+            self.settle(index);
+        }
+    }
+}
+
+impl RoundTrips<'_> {
+    fn prefetch_with(
+        &self,
+        name: &PackageName,
+        hint: crate::CandidateHint,
+        then: Option<crate::Crawl>,
+    ) {
+        let mut clock = self.clock.lock().unwrap();
+        clock.ask_page(name);
+        clock.for_page.push((name.clone(), hint, then));
+        clock.settle(self.inner);
+    }
+
+    fn now(&self) -> u32 {
+        self.clock.lock().unwrap().now
+    }
+}
+
+impl Index for RoundTrips<'_> {
+    fn project(&self, n: &PackageName) -> Result<Arc<ProjectFiles>, FetchError> {
+        let mut clock = self.clock.lock().unwrap();
+        let at = clock.ask_page(n);
+        clock.wait_until(at, self.inner);
+        self.inner.project(n)
+    }
+
+    fn metadata(
+        &self,
+        n: &PackageName,
+        v: &Version,
+        files: &[DistFile],
+    ) -> Result<Arc<CoreMetadata>, FetchError> {
+        let mut clock = self.clock.lock().unwrap();
+        let at = clock.ask_metadata(&(n.clone(), v.clone()));
+        clock.wait_until(at, self.inner);
+        self.inner.metadata(n, v, files)
+    }
+
+    fn prefetch(&self, name: &PackageName, hint: crate::CandidateHint) {
+        self.prefetch_with(name, hint, None);
+    }
+
+    fn prefetch_deep(&self, name: &PackageName, hint: crate::CandidateHint, then: crate::Crawl) {
+        self.prefetch_with(name, hint, Some(then));
+    }
+}
+
+/// Regression (issue 15): a cold conflict waited about ten seconds for its fix. The
+/// search's solves went through an index wrapper that dropped the deep crawl, a moved pin
+/// prefetched 16 releases counting from the newest (so the older ones it tried came one
+/// round trip each), and nothing the candidate solves would read was asked for before
+/// they ran. Shaped like `pandas==2.2.3` + `numpy<1.22`: the fix (an older pin, whose
+/// dependencies the first solve never saw) must cost a few round trips, not one per read.
+#[test]
+fn the_fix_search_prefetches_what_its_solves_read() {
+    let mut idx = MemoryIndex::default();
+    for minor in 0..10 {
+        idx.add(
+            "pandas",
+            &format!("2.{minor}"),
+            &["numpy>=1.26", "dateutil>=2"],
+        );
+    }
+    // Twelve releases newer than the pin, as pandas 2.2.3 has.
+    for minor in 0..8 {
+        idx.add(
+            "pandas",
+            &format!("3.{minor}"),
+            &["numpy>=2", "dateutil>=2"],
+        );
+    }
+    for minor in 0..5 {
+        idx.add("pandas", &format!("1.{minor}"), &["numpy>=1.20", "oldtz"]);
+    }
+    for v in ["1.20", "1.21", "1.26"] {
+        idx.add("numpy", v, &[]);
+    }
+    idx.add("numpy", "2.0", &["openblas"]);
+    idx.add("openblas", "1.0", &[]);
+    idx.add("dateutil", "2.0", &["six"]);
+    idx.add("six", "1.0", &[]);
+    idx.add("oldtz", "1.0", &["oldtzdata"]);
+    idx.add("oldtzdata", "1.0", &[]);
+    let index = RoundTrips {
+        inner: &idx,
+        clock: Default::default(),
+    };
+    let reqs = roots(&["pandas==2.5", "numpy<1.22"]);
+    let solved_once = {
+        let first = RoundTrips {
+            inner: &idx,
+            clock: Default::default(),
+        };
+        assert!(crate::solve(&first, &reqs, &[], &options()).is_err());
+        first.now()
+    };
+    let Err(ResolveError::NoSolution(report)) = resolve(&index, &reqs, &[], &options()) else {
+        panic!("pandas 2.5 needs a numpy the input forbids");
+    };
+    let text = report.to_string();
+    assert!(
+        text.contains("`pandas==1.4`: resolves with pandas 1.4, numpy 1.21"),
+        "{text}"
+    );
+    // Five reads that wait on each other: pandas 1.4's metadata, then the page and the
+    // metadata of oldtz, then of oldtzdata. Everything else arrives alongside.
+    let search = index.now() - solved_once;
+    assert!(
+        search <= 5,
+        "the fix search waited {search} round trips in series (the first solve {solved_once})\n{text}"
+    );
+}
+
+/// Regression (issue 15): the prefetch guess for `numpy<1.22` was 1.21.6, which needs
+/// Python <3.11; the solver rejects it (and 1.21.5 to 1.21.2) without reading anything and
+/// then waited a round trip for 1.21.1, which nothing had asked for.
+#[test]
+fn the_prefetch_guess_skips_releases_the_target_cannot_use() {
+    let mut idx = MemoryIndex::default();
+    idx.add("numpy", "1.21.1", &[]);
+    for patch in 2..7 {
+        idx.add("numpy", &format!("1.21.{patch}"), &[])
+            .requires_python = Some(lockit_types::VersionSpecifiers::from_str("<3.11").unwrap());
+    }
+    idx.add("numpy", "2.0", &[]);
+    let project = idx.project(&name("numpy")).unwrap();
+    let map = crate::VersionMap::new(&project, &options());
+    let below =
+        crate::specifiers_range(&lockit_types::VersionSpecifiers::from_str("<1.22").unwrap());
+    let (guess, files) =
+        crate::candidates::best_candidate(&map, &name("numpy"), &below, &options()).unwrap();
+    assert_eq!(guess.to_string(), "1.21.1");
+    assert_eq!(files.len(), 1);
+    let none = crate::specifiers_range(
+        &lockit_types::VersionSpecifiers::from_str(">1.21.1,<1.22").unwrap(),
+    );
+    assert!(crate::candidates::best_candidate(&map, &name("numpy"), &none, &options()).is_none());
+}
+
+/// Counts what the fix search tells the index, for a progress display.
+struct Watching<'a> {
+    inner: &'a MemoryIndex,
+    told: std::sync::Mutex<Vec<usize>>,
+}
+
+impl Index for Watching<'_> {
+    fn project(&self, n: &PackageName) -> Result<Arc<ProjectFiles>, FetchError> {
+        self.inner.project(n)
+    }
+
+    fn metadata(
+        &self,
+        n: &PackageName,
+        v: &Version,
+        files: &[DistFile],
+    ) -> Result<Arc<CoreMetadata>, FetchError> {
+        self.inner.metadata(n, v, files)
+    }
+
+    fn searching_fix(&self, tried: usize) {
+        self.told.lock().unwrap().push(tried);
+    }
+}
+
+/// Regression (issue 15): the progress line said nothing while the fix search ran. The
+/// search tells its index before each solve, through the time-bounded wrapper.
+#[test]
+fn the_fix_search_tells_the_index_how_far_it_got() {
+    let mut idx = MemoryIndex::default();
+    idx.add("a", "1.0", &["c>=2"]);
+    idx.add("a", "0.9", &[]);
+    idx.add("c", "1.0", &[]);
+    idx.add("c", "2.0", &[]);
+    let watching = Watching {
+        inner: &idx,
+        told: Default::default(),
+    };
+    assert!(resolve(&watching, &roots(&["a==1.0", "c<2"]), &[], &options()).is_err());
+    let told = watching.told.lock().unwrap().clone();
+    assert!(!told.is_empty());
+    assert_eq!(told, (0..told.len()).collect::<Vec<_>>());
+    // A resolution that succeeds searches for nothing.
+    let quiet = Watching {
+        inner: &idx,
+        told: Default::default(),
+    };
+    resolve(&quiet, &roots(&["a"]), &[], &options()).unwrap();
+    assert!(quiet.told.lock().unwrap().is_empty());
+}

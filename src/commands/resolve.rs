@@ -91,6 +91,13 @@ fn previous_lock(path: &PathBuf, quiet: bool) -> Option<(ParsedLock, String)> {
 pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     let started = std::time::Instant::now();
     let quiet = args.common.output.quiet;
+    // Before stdin is read: `lockit resolve -` without -o is refused at once, not after
+    // the user has typed the requirements.
+    let output = if args.compat.dry_run {
+        None
+    } else {
+        output_path(&args)?
+    };
     let mut inputs = Inputs::read(
         &args.inputs,
         &args.common.resolver.constraints,
@@ -104,11 +111,6 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
             "--resolver legacy: lockit has only a backtracking resolver; drop the option",
         ));
     }
-    let output = if args.compat.dry_run {
-        None
-    } else {
-        output_path(&args)?
-    };
 
     // Re-locking: the existing output's pins are kept where they still fit.
     let (unpin, upgrade_constraints) = upgrade_packages(&args.upgrade_package)?;
@@ -154,7 +156,10 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
         .map_err(|e| Failure::new(Exit::NoSolution, e.to_string()))?;
     let python = options.target.python_minor();
     let header = (!args.no_header).then(|| {
-        let mut header = Header::new(python.clone(), std::env::args().skip(1));
+        let mut header = Header::new(
+            python.clone(),
+            crate::cli::recorded_args(std::env::args().skip(1)),
+        );
         if let Some(custom) = &args.compat.custom_compile_command {
             header.command.clone_from(custom);
         }

@@ -67,8 +67,23 @@ fn requirements_on_stdin() {
     );
     let pins = |name: &str| crate::common::pins(&read(&dir.path().join(name)));
     assert_eq!(pins("out.txt"), pins("from-file.txt"));
-    // Without -o there is no file to name after the input.
-    let run = resolve(dir.path(), &index.url(), ["-"]);
+    // Without -o there is no file to name after the input, and lockit says so before
+    // reading stdin (regression: it read stdin first, so whatever came there, here a
+    // line that is no requirement, was reported instead).
+    let mut cmd = crate::common::resolve_cmd(dir.path(), &index.url());
+    cmd.arg("-").stdin(Stdio::piped());
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // The write may fail once lockit has exited without reading; that is the point.
+    let _ = child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"/not/a/requirement: line 1\n");
+    let run = crate::common::Run::from_output(child.wait_with_output().expect("wait"));
     run.assert_code(2);
     assert!(run.stderr.contains("-o FILE"), "{}", run.stderr);
 }
@@ -236,4 +251,43 @@ fn unknown_options_name_the_lockit_spelling() {
         out.stderr
     );
     assert!(!out.stderr.contains("-- --"), "{}", out.stderr);
+}
+
+/// Regression (issue 15): the header recorded the command as given, so the lock written
+/// with `-o -` said `-o -` and the one written to a file said `-o out.txt`. Where the lock
+/// goes is not part of how it was made: both are byte-identical, and verify reads either.
+#[test]
+fn the_lock_on_stdout_is_byte_identical_to_the_lock_in_a_file() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    let to_file = |args: &[&str]| {
+        resolve(dir.path(), &index.url(), args).assert_ok();
+    };
+    to_file(&["requirements.in", "-o", "out.txt"]);
+    to_file(&["requirements.in", "--output-file=other.txt"]);
+    let stdout = crate::common::resolve_cmd(dir.path(), &index.url())
+        .args(["requirements.in", "-o", "-"])
+        .output()
+        .expect("run lockit");
+    assert!(stdout.status.success(), "{stdout:?}");
+    let file = std::fs::read(dir.path().join("out.txt")).expect("read out.txt");
+    assert!(
+        String::from_utf8_lossy(&file).starts_with('#'),
+        "the lock has its header"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&stdout.stdout),
+        String::from_utf8_lossy(&file)
+    );
+    assert_eq!(stdout.stdout, file);
+    assert_eq!(
+        std::fs::read(dir.path().join("other.txt")).expect("read other.txt"),
+        file
+    );
+    // The lock printed to stdout and saved by the shell still verifies.
+    write(dir.path(), "piped.txt", &stdout.stdout);
+    let mut verify = lockit_cmd(dir.path());
+    verify.args(["verify", "--lock", "piped.txt"]);
+    run(&mut verify).assert_ok();
 }
