@@ -296,16 +296,37 @@ impl Build<'_> {
         let timeout = self.frontend.options.timeout;
         // Only hooks hold a build slot (`-j`): resolving build requirements may itself build,
         // and must not wait on itself.
-        let call = |env: &BuildEnv, hook: Hook, out_dir: &Path| {
+        let call_then = |env: &BuildEnv, hook: Hook, out_dir: &Path, then| {
             let _slot = self.frontend.slots.take();
             hook_runner(env, source, &system, work.path(), timeout, self.editable)
-                .call(hook, out_dir)
-                .map_err(|(f, out)| self.hook_error(hook, f, out))
+                .call(hook, out_dir, then)
+                .map_err(|(hook, f, out)| self.hook_error(hook, f, out))
         };
+        let call = |env: &BuildEnv, hook: Hook, out_dir: &Path| {
+            call_then(env, hook, out_dir, None).map(|a| a.first)
+        };
+        let metadata_dir = work.path().join("metadata");
+        let wheel_dir = work.path().join("wheel");
+        for dir in [&metadata_dir, &wheel_dir] {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                self.hook_error(
+                    Hook::PrepareMetadata,
+                    HookFailure::Spawn(e.to_string()),
+                    Vec::new(),
+                )
+            })?;
+        }
 
-        // PEP 517: what get_requires_for_build_wheel adds is installed before the next hook.
-        let extra = call(&env, Hook::GetRequires, work.path())?;
-        let extra = self.extra_requirements(&extra)?;
+        // PEP 517: what get_requires_for_build_wheel adds is installed before the next
+        // hook; when it adds nothing, prepare_metadata_for_build_wheel runs in the same
+        // process.
+        let answers = call_then(
+            &env,
+            Hook::GetRequires,
+            work.path(),
+            Some((Hook::PrepareMetadata, &metadata_dir)),
+        )?;
+        let extra = self.extra_requirements(&answers.first)?;
         let missing: Vec<&Requirement> = extra
             .iter()
             .filter(|r| !satisfied(r, &base, &python.target))
@@ -324,18 +345,10 @@ impl Build<'_> {
             self.environment(python, &lock)?
         };
 
-        let metadata_dir = work.path().join("metadata");
-        let wheel_dir = work.path().join("wheel");
-        for dir in [&metadata_dir, &wheel_dir] {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                self.hook_error(
-                    Hook::PrepareMetadata,
-                    HookFailure::Spawn(e.to_string()),
-                    Vec::new(),
-                )
-            })?;
-        }
-        let answer = call(&env, Hook::PrepareMetadata, &metadata_dir)?;
+        let answer = match answers.then {
+            Some(answer) => answer,
+            None => call(&env, Hook::PrepareMetadata, &metadata_dir)?,
+        };
         if answer.get("missing").and_then(serde_json::Value::as_bool) != Some(true) {
             let dist_info = plain_name(&answer).ok_or_else(|| {
                 self.no_metadata(

@@ -11,8 +11,11 @@ use std::time::{Duration, Instant};
 use crate::error::{tail, HookFailure};
 
 /// The hook runner. Arguments: hook name, backend spec, backend-path (JSON list), the
-/// output folder, the answer file. Exit 0 with the answer written, or non-zero with a
-/// traceback on stderr.
+/// output folder, the answer file, and optionally a second hook and its output folder,
+/// called in the same process when the first (`get_requires_…`) asks for nothing (the
+/// answer is then `{"requires": [], "then": …}`, and the file `answer.then` marks that the
+/// second hook started). Exit 0 with the answer written, or non-zero with a traceback on
+/// stderr.
 const SCRIPT: &str = r#"
 import importlib, json, os, sys
 
@@ -30,21 +33,25 @@ def load(spec, backend_path):
         backend = getattr(backend, attr)
     return backend
 
-def main():
-    hook, spec, backend_path, out_dir, answer = sys.argv[1:6]
-    backend = load(spec, json.loads(backend_path))
+def call(backend, hook, out_dir):
     function = getattr(backend, hook, None)
     if function is None and hook.endswith("_editable"):
         # PEP 660 hooks are optional: the wheel's say the same of metadata.
         hook = hook[: -len("editable")] + "wheel"
         function = getattr(backend, hook, None)
     if hook.startswith("get_requires_for_build_"):
-        value = function({}) if function else []
-        value = [str(r) for r in value]
-    elif function is None:
-        value = {"missing": True}
-    else:
-        value = {"name": function(out_dir, {})}
+        return [str(r) for r in (function({}) if function else [])]
+    if function is None:
+        return {"missing": True}
+    return {"name": function(out_dir, {})}
+
+def main():
+    hook, spec, backend_path, out_dir, answer = sys.argv[1:6]
+    backend = load(spec, json.loads(backend_path))
+    value = call(backend, hook, out_dir)
+    if len(sys.argv) > 7 and value == []:
+        open(answer + ".then", "w").close()
+        value = {"requires": value, "then": call(backend, sys.argv[6], sys.argv[7])}
     with open(answer, "w") as f:
         json.dump(value, f)
 
@@ -107,11 +114,31 @@ pub(crate) struct HookRunner<'a> {
 /// A hook that ended without an answer: how, and its last lines of output.
 pub(crate) type Failed = (HookFailure, Vec<String>);
 
+/// The answers of a hook and of the one chained after it, when that ran.
+pub(crate) struct Answers {
+    /// The first hook's answer.
+    pub first: serde_json::Value,
+    /// The second hook's, when the first asked for nothing and it ran in the same process.
+    pub then: Option<serde_json::Value>,
+}
+
 impl HookRunner<'_> {
-    /// Calls `hook` (with `out_dir` as its output folder) and returns its JSON answer.
-    pub fn call(&self, hook: Hook, out_dir: &Path) -> Result<serde_json::Value, Failed> {
+    /// Calls `hook` (with `out_dir` as its output folder) and returns its JSON answer;
+    /// with `then`, also that hook in the same process when `hook` (a `get_requires_…`
+    /// hook) asks for nothing more: one interpreter start and backend import instead of
+    /// two. An error names the hook that failed.
+    pub fn call(
+        &self,
+        hook: Hook,
+        out_dir: &Path,
+        then: Option<(Hook, &Path)>,
+    ) -> Result<Answers, (Hook, HookFailure, Vec<String>)> {
         let answer = self.work.join(format!("{}.json", hook.name()));
         let log = self.work.join(format!("{}.log", hook.name()));
+        let failed_hook = || match then {
+            Some((second, _)) if answer.with_extension("json.then").exists() => second,
+            _ => hook,
+        };
         let backend_path =
             serde_json::to_string(self.backend_path).unwrap_or_else(|_| "[]".to_string());
         let mut cmd = Command::new(self.python);
@@ -126,21 +153,35 @@ impl HookRunner<'_> {
             .arg(self.backend)
             .arg(backend_path)
             .arg(out_dir)
-            .arg(&answer)
-            .current_dir(self.source);
+            .arg(&answer);
+        if let Some((second, second_out)) = then {
+            cmd.arg(second.called(self.editable)).arg(second_out);
+        }
+        cmd.current_dir(self.source);
         isolate(&mut cmd, self.venv);
-        run_logged(&mut cmd, &log, self.timeout)?;
+        run_logged(&mut cmd, &log, self.timeout).map_err(|(f, out)| (failed_hook(), f, out))?;
         let text = std::fs::read_to_string(&answer).map_err(|e| {
             (
+                failed_hook(),
                 HookFailure::Spawn(format!("the hook left no answer: {e}")),
                 read_tail(&log),
             )
         })?;
-        serde_json::from_str(&text).map_err(|e| {
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
             (
+                failed_hook(),
                 HookFailure::Spawn(format!("the hook's answer is not JSON: {e}")),
                 read_tail(&log),
             )
+        })?;
+        Ok(match value {
+            serde_json::Value::Object(mut o) if then.is_some() && o.contains_key("then") => {
+                Answers {
+                    first: o.remove("requires").unwrap_or_default(),
+                    then: o.remove("then"),
+                }
+            }
+            first => Answers { first, then: None },
         })
     }
 }
