@@ -69,8 +69,9 @@ pub struct TargetArgs {
     /// Lock for this interpreter (its version and platform) instead of the `python3` on PATH.
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
-    /// Lock for every platform at once (not supported yet).
-    #[arg(long)]
+    /// Lock for every platform and every Python from `--python-version` (or `requires-python`)
+    /// on: pins carry PEP 508 markers.
+    #[arg(long, conflicts_with_all = ["python_platform", "python"])]
     pub universal: bool,
 }
 

@@ -74,6 +74,8 @@ struct Judge {
     target: Arc<lockit_types::Target>,
     wheels_ok: bool,
     sdists_ok: bool,
+    /// A universal lock may install a wheel of any platform.
+    any_platform: bool,
 }
 
 /// The versions of one project, each judged for the target when first looked at.
@@ -97,6 +99,7 @@ impl VersionMap {
                 target: options.target.clone(),
                 wheels_ok: options.binary.wheels_allowed(&project.name),
                 sdists_ok: options.binary.sdists_allowed(&project.name),
+                any_platform: options.universal.is_some(),
             }),
         }
     }
@@ -246,7 +249,12 @@ impl Judge {
                     if !self.wheels_ok {
                         continue;
                     }
-                    match target.tags.compatibility(w) {
+                    let compatibility = if self.any_platform {
+                        Some(0)
+                    } else {
+                        target.tags.compatibility(w)
+                    };
+                    match compatibility {
                         Some(priority) if python_ok(f) => wheels.push((priority, i)),
                         Some(_) => wrong_python = f.requires_python.clone(),
                         None => wheel_tags.push(w.tag_text().to_string()),

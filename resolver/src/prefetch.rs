@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use lockit_types::{CoreMetadata, MarkerEval, PackageName, Version};
+use lockit_types::{CoreMetadata, PackageName, Version};
 use pep508_rs::VersionOrUrl;
 use pubgrub::Ranges;
 
@@ -78,7 +78,7 @@ impl CrawlContext {
         }
         let mut out = Vec::new();
         for req in &meta.requires_dist {
-            if !req.marker.holds(&target.markers, &[]) {
+            if !self.options.applies(&req.marker, &[]) {
                 continue;
             }
             for req in self.options.overridden(req) {

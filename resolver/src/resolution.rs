@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use pep508_rs::MarkerTree;
+
 use lockit_types::{
     CoreMetadata, DistFile, ExtraName, PackageName, RequirementOrigin, SourcedRequirement, Version,
 };
@@ -32,6 +34,9 @@ pub struct ResolvedPackage {
     pub metadata: Option<Arc<CoreMetadata>>,
     /// The direct URL the package comes from, when the user named one.
     pub url: Option<String>,
+    /// Where the pin applies: always (true) in a single-target lock; in a universal lock,
+    /// the environments that install this version.
+    pub marker: MarkerTree,
 }
 
 impl ResolvedPackage {

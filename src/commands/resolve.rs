@@ -189,7 +189,7 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
         eprintln!(
             "Resolved {n} package{} for {} in {:.2}s",
             if n == 1 { "" } else { "s" },
-            options.target.describe(),
+            options.describe(),
             started.elapsed().as_secs_f64()
         );
         if let (Some((old, old_text)), Some(path)) = (&previous, &output) {

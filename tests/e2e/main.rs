@@ -25,4 +25,5 @@ mod recorded_reports;
 mod relock;
 mod scenarios;
 mod security;
+mod universal;
 mod verify;

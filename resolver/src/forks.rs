@@ -1,0 +1,136 @@
+//! The fork driver of a universal solve.
+//!
+//! PubGrub 0.4 cannot clone its state, so a fork is never continued from where it was
+//! found: the solve of a space stops as soon as one package is required under different
+//! markers ([`Unsolved::Fork`]), and each part of the split space is solved again from the
+//! start, with the versions that finished forks chose as preferences (so that forks agree
+//! where they can). Metadata is memoized by the index, so a re-solve costs solver time
+//! only. The finished forks are then merged: one pin per version, under the union of the
+//! markers of the forks that chose it.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+use lockit_types::{PackageName, SourcedRequirement, Target, Version};
+use pep508_rs::MarkerTree;
+
+use crate::error::ResolveError;
+use crate::index::Index;
+use crate::markers::python_floor;
+use crate::options::ResolveOptions;
+use crate::provider::{Provider, Unsolved};
+use crate::report::NoSolution;
+use crate::resolution::{dependent_order, Resolution, ResolvedPackage};
+
+/// At most this many forks per resolution; past it, a space is solved without splitting
+/// (requirements on one package under different markers then all apply together).
+const MAX_FORKS: usize = 64;
+
+/// Solves `roots` for every environment of `options.universal`'s space.
+pub(crate) fn solve_universal(
+    index: &dyn Index,
+    roots: &[SourcedRequirement],
+    constraints: &[SourcedRequirement],
+    options: &ResolveOptions,
+) -> Result<Resolution, ResolveError> {
+    let Some(universal) = &options.universal else {
+        return Err(ResolveError::Index(
+            "a universal solve needs a universal space".into(),
+        ));
+    };
+    let mut queue: VecDeque<MarkerTree> = VecDeque::from([universal.space.clone()]);
+    let mut done: Vec<Resolution> = Vec::new();
+    let mut preferences = options.preferences.clone();
+    let mut forks = 1;
+    while let Some(space) = queue.pop_front() {
+        let fork = fork_options(options, space, &preferences);
+        let provider = Provider::new(index, roots, constraints, &fork);
+        let provider = if forks >= MAX_FORKS {
+            provider.without_forks()
+        } else {
+            provider
+        };
+        match provider.solve() {
+            Ok(resolution) => {
+                for p in &resolution.packages {
+                    preferences
+                        .entry(p.name.clone())
+                        .or_insert_with(|| p.version.clone());
+                }
+                done.push(resolution);
+            }
+            Err(Unsolved::Fork(parts)) => {
+                forks += parts.len() - 1;
+                for part in parts.into_iter().rev() {
+                    queue.push_front(part);
+                }
+            }
+            Err(Unsolved::NoSolution(tree, available)) => {
+                return Err(ResolveError::NoSolution(Box::new(NoSolution::new(
+                    *tree, roots, &fork, available,
+                ))))
+            }
+            Err(Unsolved::Index(e)) => return Err(ResolveError::Index(e)),
+        }
+    }
+    tracing::debug!("universal solve: {} fork(s)", done.len());
+    Ok(merge(done, &universal.python_floor))
+}
+
+/// The options of one fork: its space, the Python floor it implies, the preferences so far.
+fn fork_options(
+    options: &ResolveOptions,
+    space: MarkerTree,
+    preferences: &std::collections::HashMap<PackageName, Version>,
+) -> ResolveOptions {
+    let mut fork = options.clone();
+    fork.preferences = preferences.clone();
+    if let Some(universal) = &mut fork.universal {
+        let floor = python_floor(&space)
+            .filter(|f| *f > universal.python_floor)
+            .unwrap_or_else(|| universal.python_floor.clone());
+        if floor != options.target.python {
+            if let Ok(target) = Target::new(&floor.to_string(), options.target.platform.clone()) {
+                fork.target = Arc::new(target);
+            }
+        }
+        universal.space = space;
+    }
+    fork
+}
+
+/// One pin per (name, version) over all forks, under the union of their markers, written
+/// without the Python floor every environment of the lock has.
+fn merge(forks: Vec<Resolution>, floor: &Version) -> Resolution {
+    let mut pins: BTreeMap<(PackageName, Version), ResolvedPackage> = BTreeMap::new();
+    for p in forks.into_iter().flat_map(|r| r.packages) {
+        match pins.get_mut(&(p.name.clone(), p.version.clone())) {
+            Some(pin) => {
+                pin.marker.or(p.marker);
+                for e in p.extras {
+                    if !pin.extras.contains(&e) {
+                        pin.extras.push(e);
+                    }
+                }
+                pin.dependents.extend(p.dependents);
+            }
+            None => {
+                pins.insert((p.name.clone(), p.version.clone()), p);
+            }
+        }
+    }
+    let packages = pins
+        .into_values()
+        .map(|mut p| {
+            p.extras.sort();
+            p.dependents.sort_by_key(dependent_order);
+            p.dependents.dedup_by_key(|d| dependent_order(d));
+            p.marker = p.marker.simplify_python_versions(
+                std::ops::Bound::Included(floor),
+                std::ops::Bound::Unbounded,
+            );
+            p
+        })
+        .collect();
+    Resolution { packages }
+}
