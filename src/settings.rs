@@ -243,6 +243,17 @@ fn universal_space(inputs: &Inputs, args: &CommonArgs) -> Result<Universal, Fail
         }
     };
     let mut universal = Universal::from_floor(floor);
+    if !args.target.environments.is_empty() {
+        let mut union = MarkerTree::FALSE;
+        for text in &args.target.environments {
+            union.or(environment_marker(text, "--environment")?);
+        }
+        universal.space.and(union);
+    }
+    for text in &args.target.required_environments {
+        let marker = environment_marker(text, "--required-environment")?;
+        universal.required.push(marker);
+    }
     if let Some((rp, path)) = requires_python {
         let text = rp
             .iter()
@@ -260,7 +271,25 @@ fn universal_space(inputs: &Inputs, args: &CommonArgs) -> Result<Universal, Fail
             )));
         }
     }
+    if universal.space.is_false() {
+        return Err(Failure::input(
+            "no environment is left to lock for: the --environment markers exclude every Python from --python-version on",
+        ));
+    }
     Ok(universal)
+}
+
+/// The marker of an `--environment` / `--required-environment` value, read as a
+/// requirement's marker is (so it evaluates as `packaging` would).
+fn environment_marker(text: &str, flag: &str) -> Result<MarkerTree, Failure> {
+    lockit_types::parse_requirement(&format!("environment ; {text}"))
+        .map(|r| r.marker)
+        .map_err(|e| {
+            Failure::input(format!(
+                "{flag} `{text}` is not a PEP 508 marker: {}",
+                e.message
+            ))
+        })
 }
 
 /// Records in `header` what decided the answer (see [`lockit_lockfile::RECORDED_KEYS`]),
@@ -285,6 +314,29 @@ pub fn record(
         header.record("exclude-newer", &cutoff.to_string());
     }
     header.record("prerelease", options.prerelease.as_str());
+}
+
+/// Records, for a universal lock, the checked environments that can install every pin
+/// they select: one `covers` line per platform, with its Pythons.
+pub fn record_coverage(
+    header: &mut lockit_lockfile::Header,
+    coverage: &[lockit_resolver::Coverage],
+) {
+    let mut by_platform: Vec<(String, Vec<String>)> = Vec::new();
+    for c in coverage.iter().filter(|c| c.gaps.is_empty()) {
+        let platform = c.target.platform.to_string();
+        let python = c.target.python_minor();
+        match by_platform.iter_mut().find(|(p, _)| *p == platform) {
+            Some((_, pythons)) => pythons.push(python),
+            None => by_platform.push((platform, vec![python])),
+        }
+    }
+    for (platform, pythons) in by_platform {
+        header.record(
+            "covers",
+            &format!("{platform}: CPython {}", pythons.join(", ")),
+        );
+    }
 }
 
 /// How the lock is written beyond its pins (pip-compile's annotation and index options).
@@ -323,7 +375,16 @@ pub fn apply_recorded(common: &mut CommonArgs, recorded: &[(String, String)], gi
         common.target.python_version = first("python").or(common.target.python_version.take());
     }
     if given.target.python_platform.is_none() {
-        common.target.python_platform = first("platform").or(common.target.python_platform.take());
+        match first("platform") {
+            // A universal lock is checked and explained as universal.
+            Some(p) if p == "universal" => {
+                common.target.universal = true;
+                common.target.python_platform = None;
+            }
+            recorded => {
+                common.target.python_platform = recorded.or(common.target.python_platform.take());
+            }
+        }
     }
     if given.resolver.exclude_newer.is_none() {
         common.resolver.exclude_newer =

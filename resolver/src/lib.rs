@@ -7,6 +7,7 @@
 
 mod availability;
 mod candidates;
+mod coverage;
 mod error;
 mod explain;
 mod explain_fix;
@@ -24,6 +25,9 @@ mod resolution;
 
 pub use availability::{Unavailable, Unusable};
 pub use candidates::{Files, VersionMap};
+pub use coverage::{
+    coverage, environments, gaps, required, Coverage, CHECKED_PLATFORMS, CHECKED_PYTHONS,
+};
 pub use error::ResolveError;
 pub use explain::{
     explain, explanation_json, failure_json, failure_text, not_in_lock_text, pinned_text,

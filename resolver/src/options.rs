@@ -88,6 +88,8 @@ pub struct Universal {
     pub python_floor: Version,
     /// The marker space of this solve: the whole supported space, or one fork of it.
     pub space: MarkerTree,
+    /// `--required-environment` markers: environments that must be able to install the lock.
+    pub required: Vec<MarkerTree>,
 }
 
 impl Universal {
@@ -97,6 +99,7 @@ impl Universal {
         Universal {
             python_floor,
             space,
+            required: Vec::new(),
         }
     }
 }

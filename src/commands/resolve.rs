@@ -146,6 +146,8 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     inputs
         .keep_promised(&mut resolution)
         .map_err(|e| Failure::new(Exit::NoSolution, e.to_string()))?;
+    let coverage = lockit_resolver::coverage(&resolution, &options);
+    check_required_environments(&resolution, &options)?;
     let python = options.target.python_minor();
     let header = (!args.no_header).then(|| {
         let mut header = Header::new(python.clone(), std::env::args().skip(1));
@@ -153,6 +155,7 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
             header.command.clone_from(custom);
         }
         settings::record(&mut header, &options, &hint_options);
+        settings::record_coverage(&mut header, &coverage);
         header
     });
     let text = match args.format {
@@ -178,6 +181,13 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
             .map_err(|e| Failure::input(format!("cannot write `{}`: {e}", path.display())))?,
     }
     if !quiet {
+        for c in coverage.iter().filter(|c| !c.gaps.is_empty()) {
+            eprintln!(
+                "warning: the lock cannot install on {}: {}",
+                c.name(),
+                c.gaps.join(", ")
+            );
+        }
         for warning in resolution
             .packages
             .iter()
@@ -201,4 +211,49 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     }
     session.shutdown();
     Ok(Exit::Ok)
+}
+
+/// Fails when an environment a `--required-environment` selects cannot install the lock,
+/// naming it and what it lacks (or when the marker selects none of the checked ones).
+fn check_required_environments(
+    resolution: &lockit_resolver::Resolution,
+    options: &lockit_resolver::ResolveOptions,
+) -> Result<(), Failure> {
+    let Some(universal) = &options.universal else {
+        return Ok(());
+    };
+    let mut problems = Vec::new();
+    for marker in &universal.required {
+        let text = marker
+            .contents()
+            .map_or_else(|| "true".to_string(), |m| m.to_string());
+        let targets = lockit_resolver::required(options, marker);
+        if targets.is_empty() {
+            problems.push(format!(
+                "--required-environment `{text}` selects none of the environments lockit checks (CPython 3.10-3.14 on {}) inside the lock's space",
+                lockit_resolver::CHECKED_PLATFORMS.join(", ")
+            ));
+        }
+        for target in targets {
+            let gaps = lockit_resolver::gaps(resolution, options, &target);
+            if !gaps.is_empty() {
+                problems.push(format!(
+                    "the required environment CPython {} on {} cannot install: {}",
+                    target.python_minor(),
+                    target.platform,
+                    gaps.join(", ")
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::new(
+        Exit::NoSolution,
+        format!(
+            "{}\nhint: constrain the packages named to releases with files for it, or drop the --required-environment",
+            problems.join("\n")
+        ),
+    ))
 }

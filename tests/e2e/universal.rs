@@ -352,3 +352,168 @@ fn universal_without_a_lowest_python_exits_2() {
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(run.stderr.contains("--python-version"), "{}", run.stderr);
 }
+
+/// `native` has wheels for CPython 3.12 on x86_64 Linux and on Windows only.
+const NATIVE: &str = r#"
+name = "native"
+[[packages]]
+name = "native"
+version = "1.0.0"
+wheels = ["cp312-cp312-manylinux_2_17_x86_64", "cp312-cp312-win_amd64"]
+[root]
+requires = ["native"]
+"#;
+
+/// `lockit resolve --universal --python-version 3.12` with `extra`, loud, to stdout.
+fn lock_loud(dir: &std::path::Path, index: &str, extra: &[&str]) -> crate::common::Run {
+    let mut args = vec![
+        "resolve",
+        "requirements.in",
+        "--universal",
+        "--python-version",
+        "3.12",
+        "--no-cache",
+        "--index-url",
+        index,
+        "-o",
+        "-",
+    ];
+    args.extend_from_slice(extra);
+    lockit_raw(dir, args)
+}
+
+#[test]
+fn names_each_environment_the_lock_cannot_install_on() {
+    let s = scenario(NATIVE);
+    let index = serve(&s);
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "native\n");
+    let run = lock_loud(dir.path(), &index.url(), &[]);
+    run.assert_ok();
+    assert!(
+        run.stderr.contains(
+            "warning: the lock cannot install on CPython 3.12 on aarch64-manylinux_2_28: native 1.0.0 (no wheel for it and no sdist)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("warning: the lock cannot install on CPython 3.13 on x86_64-manylinux_2_28"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr
+            .contains("cannot install on CPython 3.12 on x86_64-manylinux_2_28"),
+        "{}",
+        run.stderr
+    );
+    let covers: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("# covers: "))
+        .collect();
+    assert_eq!(
+        covers,
+        [
+            "# covers: x86_64-manylinux_2_28: CPython 3.12",
+            "# covers: x86_64-pc-windows-msvc: CPython 3.12",
+        ],
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_required_environment_with_a_gap_fails_naming_it() {
+    let s = scenario(NATIVE);
+    let index = serve(&s);
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "native\n");
+    let covered =
+        "sys_platform == 'linux' and platform_machine == 'x86_64' and python_version == '3.12'";
+    lock_loud(
+        dir.path(),
+        &index.url(),
+        &["--required-environment", covered],
+    )
+    .assert_ok();
+    let run = lock_loud(
+        dir.path(),
+        &index.url(),
+        &["--required-environment", "sys_platform == 'darwin'"],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "the required environment CPython 3.12 on aarch64-apple-darwin (macOS 15.0) cannot install: native 1.0.0"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn environment_narrows_the_space() {
+    let s = scenario(FORKING);
+    let index = serve(&s);
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", s.root.requires.join("\n"));
+    let run = lock(
+        dir.path(),
+        &index.url(),
+        &["--environment", "sys_platform == 'linux'", "-o", "-"],
+    );
+    run.assert_ok();
+    let names: BTreeSet<String> = pin_lines(&run.stdout)
+        .into_iter()
+        .map(|(n, _, _)| n)
+        .collect();
+    assert!(
+        !names.contains("winonly") && !names.contains("macdep"),
+        "{}",
+        run.stdout
+    );
+    assert!(names.contains("lib"), "{}", run.stdout);
+}
+
+#[test]
+fn verify_rechecks_a_universal_lock() {
+    let s = scenario(FORKING);
+    let index = serve(&s);
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", s.root.requires.join("\n"));
+    let url = index.url();
+    lockit_raw(
+        dir.path(),
+        [
+            "resolve",
+            "requirements.in",
+            "--universal",
+            "--python-version",
+            "3.10",
+            "--no-cache",
+            "-q",
+            "--index-url",
+            &url,
+        ],
+    )
+    .assert_ok();
+    let verify = || lockit_raw(dir.path(), ["verify", "requirements.in", "--no-cache"]);
+    let run = verify();
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let path = dir.path().join("requirements.txt");
+    let edited = read(&path).replace(
+        "util==1.0.0 ; python_full_version < '3.11'",
+        "util==1.0.0 ; python_full_version < '3.12'",
+    );
+    write(dir.path(), "requirements.txt", edited);
+    let run = verify();
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("python_full_version < '3.12'"),
+        "{}",
+        run.stderr
+    );
+}
