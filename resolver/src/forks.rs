@@ -11,12 +11,12 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
-use lockit_types::{PackageName, SourcedRequirement, Target, Version};
+use lockit_types::{DistFilename, PackageName, SourcedRequirement, Target, Version};
 use pep508_rs::MarkerTree;
 
 use crate::error::ResolveError;
 use crate::index::Index;
-use crate::markers::python_floor;
+use crate::markers::{python_at_least, python_floor, readable, wheel_marker};
 use crate::options::ResolveOptions;
 use crate::provider::{Provider, Unsolved};
 use crate::report::NoSolution;
@@ -85,6 +85,15 @@ fn fork_options(
 ) -> ResolveOptions {
     let mut fork = options.clone();
     fork.preferences = preferences.clone();
+    if let Some(universal) = &options.universal {
+        // The existing lock's pin for this part of the space comes first.
+        let mut seen = std::collections::HashSet::new();
+        for (name, version, marker) in &universal.locked {
+            if !marker.is_disjoint(&space) && seen.insert(name.clone()) {
+                fork.preferences.insert(name.clone(), version.clone());
+            }
+        }
+    }
     if let Some(universal) = &mut fork.universal {
         let floor = python_floor(&space)
             .filter(|f| *f > universal.python_floor)
@@ -119,16 +128,24 @@ fn merge(forks: Vec<Resolution>, floor: &Version) -> Resolution {
             }
         }
     }
+    let space = python_at_least(floor);
     let packages = pins
         .into_values()
         .map(|mut p| {
+            // Hash only the files some environment that installs this pin may install.
+            let mut reach = p.marker.clone();
+            reach.and(space.clone());
+            p.files.retain(|f| match &f.filename {
+                DistFilename::Wheel(w) => !wheel_marker(w).is_disjoint(&reach),
+                DistFilename::Sdist(_) => true,
+            });
             p.extras.sort();
             p.dependents.sort_by_key(dependent_order);
             p.dependents.dedup_by_key(|d| dependent_order(d));
-            p.marker = p.marker.simplify_python_versions(
+            p.marker = readable(&p.marker.simplify_python_versions(
                 std::ops::Bound::Included(floor),
                 std::ops::Bound::Unbounded,
-            );
+            ));
             p
         })
         .collect();

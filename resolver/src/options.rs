@@ -90,6 +90,9 @@ pub struct Universal {
     pub space: MarkerTree,
     /// `--required-environment` markers: environments that must be able to install the lock.
     pub required: Vec<MarkerTree>,
+    /// The existing lock's pins with their markers: a fork prefers the pin whose marker
+    /// meets its space, so that re-locking keeps each fork's versions.
+    pub locked: Vec<(PackageName, Version, MarkerTree)>,
 }
 
 impl Universal {
@@ -100,6 +103,7 @@ impl Universal {
             python_floor,
             space,
             required: Vec::new(),
+            locked: Vec::new(),
         }
     }
 }

@@ -122,6 +122,25 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
             .filter(|(name, _)| !unpin.contains(name))
             .collect();
         kept = KeptHashes::from_lock(lock, |name| unpin.contains(name));
+        if let Some(universal) = &mut options.universal {
+            universal.locked = lock
+                .pins
+                .iter()
+                .filter(|p| !unpin.contains(&p.name))
+                .filter_map(|p| {
+                    let version = p.version.clone()?;
+                    let marker = match &p.marker {
+                        Some(m) => {
+                            lockit_types::parse_requirement(&format!("{} ; {m}", p.name))
+                                .ok()?
+                                .marker
+                        }
+                        None => pep508_rs::MarkerTree::TRUE,
+                    };
+                    Some((p.name.clone(), version, marker))
+                })
+                .collect();
+        }
     }
 
     let hint_options = client_options.clone();
