@@ -85,11 +85,9 @@ pub struct Resolution {
 }
 
 impl Resolution {
-    /// The pin for `name`, if any.
+    /// The pin for `name`, if any (in a universal lock, the one of its oldest version).
     pub fn get(&self, name: &PackageName) -> Option<&ResolvedPackage> {
-        self.packages
-            .binary_search_by(|p| p.name.cmp(name))
-            .ok()
-            .map(|i| &self.packages[i])
+        let i = self.packages.partition_point(|p| p.name < *name);
+        self.packages.get(i).filter(|p| p.name == *name)
     }
 }

@@ -517,3 +517,51 @@ fn verify_rechecks_a_universal_lock() {
         run.stderr
     );
 }
+
+#[test]
+fn explain_shows_each_pin_with_its_marker_and_the_split() {
+    let s = scenario(FORKING);
+    let index = serve(&s);
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", s.root.requires.join("\n"));
+    let url = index.url();
+    lockit_raw(
+        dir.path(),
+        [
+            "resolve",
+            "requirements.in",
+            "--universal",
+            "--python-version",
+            "3.10",
+            "--no-cache",
+            "-q",
+            "--index-url",
+            &url,
+        ],
+    )
+    .assert_ok();
+    let run = lockit_raw(
+        dir.path(),
+        ["explain", "lib", "requirements.in", "--no-cache"],
+    );
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    for expected in [
+        "lib has 2 pins in this universal lock",
+        "lib==1.5.0 ; python_full_version < '3.11'",
+        "lib==2.1.0 ; python_full_version >= '3.11'",
+        "app 1.0.0 requires lib<2 ; python_full_version < '3.11'",
+        "pinned for every platform, Python 3.10",
+    ] {
+        assert!(run.stdout.contains(expected), "{expected}:\n{}", run.stdout);
+    }
+    let run = lockit_raw(
+        dir.path(),
+        ["explain", "winonly", "requirements.in", "--no-cache"],
+    );
+    assert!(
+        run.stdout
+            .contains("winonly 1.0.0 is installed only where `sys_platform == 'win32'`"),
+        "{}",
+        run.stdout
+    );
+}
