@@ -227,6 +227,34 @@ fn python_tag_marker(tag: &str, abi3: bool) -> MarkerTree {
     MarkerTree::from_str(&text).unwrap_or(MarkerTree::TRUE)
 }
 
+/// The Pythons `spec` (a Requires-Python) admits, as a marker.
+pub fn requires_python_marker(spec: &lockit_types::VersionSpecifiers) -> MarkerTree {
+    let mut out = MarkerTree::TRUE;
+    for s in spec.iter() {
+        let text = format!("python_full_version {} '{}'", s.operator(), s.version());
+        match MarkerTree::from_str(&text) {
+            Ok(m) => out.and(m),
+            // Not one a marker can say (`~=3`): no split on it.
+            Err(_) => return MarkerTree::TRUE,
+        }
+    }
+    out
+}
+
+/// When a release's Requires-Python admits part of `space` only: that part first, then
+/// the rest (solved first, the part with the newer release gives its pins as preferences).
+pub fn requires_python_split(
+    space: &MarkerTree,
+    spec: &lockit_types::VersionSpecifiers,
+) -> Option<Vec<MarkerTree>> {
+    let admitted = requires_python_marker(spec);
+    let mut inside = space.clone();
+    inside.and(admitted.clone());
+    let mut outside = space.clone();
+    outside.and(admitted.negate());
+    (!inside.is_false() && !outside.is_false()).then(|| vec![inside, outside])
+}
+
 /// True when every environment of `space` satisfies `marker`.
 pub fn implies(space: &MarkerTree, marker: &MarkerTree) -> bool {
     space.is_disjoint(&marker.negate())

@@ -15,9 +15,10 @@ use pubgrub::{
 };
 
 use crate::availability::Unavailable;
+use crate::availability::Unusable;
 use crate::candidates::VersionMap;
 use crate::index::{FetchError, Index};
-use crate::markers::{implies, without_extras};
+use crate::markers::{implies, requires_python_split, without_extras};
 use crate::options::ResolveOptions;
 use crate::package::Pkg;
 use crate::prefetch::CrawlContext;
@@ -342,6 +343,7 @@ impl<'a> Provider<'a> {
         let target = &self.options.target;
         if let Some(rp) = &meta.requires_python {
             if !specifiers_contain(rp, &target.python) {
+                self.fork_on_requires_python(Some(rp));
                 return Ok(Err(Unavailable::RequiresPython(rp.clone())));
             }
         }
@@ -626,6 +628,27 @@ impl Provider<'_> {
         }
     }
 
+    /// In a universal solve, asks for a fork when the release the solver would pick has a
+    /// Requires-Python (`spec`) that admits part of the space only: the newer release
+    /// serves that part, an older one the rest (as uv does). True when it asked.
+    fn fork_on_requires_python(&self, spec: Option<&lockit_types::VersionSpecifiers>) -> bool {
+        let (Some(spec), Some(universal), true) = (spec, &self.options.universal, self.forking)
+        else {
+            return false;
+        };
+        if self.fork.borrow().is_some() {
+            return true;
+        }
+        match requires_python_split(&universal.space, spec) {
+            Some(parts) => {
+                tracing::debug!("fork on Requires-Python {spec}");
+                *self.fork.borrow_mut() = Some(parts);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Every version of every project seen, oldest first, for the report.
     fn available(&self) -> HashMap<PackageName, Vec<Version>> {
         let maps = self.maps.borrow();
@@ -721,6 +744,14 @@ impl DependencyProvider for Provider<'_> {
             self.options.preferences.get(name),
         );
         if let Some(v) = &chosen {
+            if self.fork_on_requires_python(map.get(v).and_then(|e| match &e.usable {
+                Err(Unusable::RequiresPython(spec)) => Some(spec),
+                _ => None,
+            })) {
+                return Err(ProviderError(
+                    "the universal solve forks on Requires-Python".into(),
+                ));
+            }
             self.maybe_batch_prefetch(name, &map, v, range);
             if let Pkg::Project(_) = package {
                 self.restart

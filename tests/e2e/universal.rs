@@ -565,3 +565,54 @@ fn explain_shows_each_pin_with_its_marker_and_the_split() {
         run.stdout
     );
 }
+
+/// The newest `modern` needs Python 3.11: Pythons from 3.11 get it, 3.10 the one before
+/// (a fork on Requires-Python, as uv makes).
+#[test]
+fn forks_where_the_newest_release_needs_a_newer_python() {
+    let s = scenario(
+        r#"
+name = "requires-python-fork"
+[[packages]]
+name = "modern"
+version = "1.0.0"
+requires = ["helper<2"]
+[[packages]]
+name = "modern"
+version = "2.0.0"
+requires_python = ">=3.11"
+requires = ["helper"]
+[[packages]]
+name = "helper"
+version = "1.0.0"
+[[packages]]
+name = "helper"
+version = "2.0.0"
+[root]
+requires = ["modern"]
+"#,
+    );
+    let index = serve(&s);
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "modern\n");
+    let run = lock(dir.path(), &index.url(), &["-o", "-"]);
+    run.assert_ok();
+    let lines: Vec<String> = pin_lines(&run.stdout)
+        .into_iter()
+        .map(|(n, v, m)| format!("{n}=={v} ; {}", m.unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "helper==1.0.0 ; python_full_version < '3.11'",
+            "helper==2.0.0 ; python_full_version >= '3.11'",
+            "modern==1.0.0 ; python_full_version < '3.11'",
+            "modern==2.0.0 ; python_full_version >= '3.11'",
+        ],
+        "{}",
+        run.stdout
+    );
+    for env in environments() {
+        check_projection(&s, &project(&run.stdout, &env), &env);
+    }
+}
