@@ -59,8 +59,11 @@ pub(crate) fn solve_universal(
                 }
                 done.push(resolution);
             }
-            Err(Unsolved::Fork(parts)) => {
+            Err(Unsolved::Fork(mut parts)) => {
                 forks += parts.len() - 1;
+                // Newer Pythons first (as uv does): their pins, given as preferences to the
+                // forks after them, then do not hold them back to releases older Pythons need.
+                parts.sort_by_cached_key(|p| std::cmp::Reverse(python_floor(p)));
                 for part in parts.into_iter().rev() {
                     queue.push_front(part);
                 }
