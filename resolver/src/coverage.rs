@@ -4,7 +4,7 @@
 
 use std::str::FromStr;
 
-use lockit_types::{DistFilename, MarkerEval, Platform, Target};
+use lockit_types::{DistFile, DistFilename, MarkerEval, PackageName, Platform, Target};
 use pep508_rs::MarkerTree;
 
 use crate::options::ResolveOptions;
@@ -93,6 +93,52 @@ pub fn required(options: &ResolveOptions, marker: &MarkerTree) -> Vec<Target> {
 
 /// The selected pins `target` cannot install, as `name version (why)`.
 pub fn gaps(resolution: &Resolution, options: &ResolveOptions, target: &Target) -> Vec<String> {
+    gap_list(resolution, options, target)
+        .into_iter()
+        .map(|(_, why)| why)
+        .collect()
+}
+
+/// The names of the selected pins `target` cannot install.
+pub(crate) fn gap_names(
+    resolution: &Resolution,
+    options: &ResolveOptions,
+    target: &Target,
+) -> Vec<PackageName> {
+    gap_list(resolution, options, target)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// True when `target` can install one of `files` of `name` (a wheel for it, or an sdist).
+pub(crate) fn installable<'f>(
+    files: impl IntoIterator<Item = &'f DistFile>,
+    name: &PackageName,
+    options: &ResolveOptions,
+    target: &Target,
+) -> bool {
+    files.into_iter().any(|f| {
+        let python_ok = f
+            .requires_python
+            .as_ref()
+            .is_none_or(|rp| specifiers_contain(rp, &target.python));
+        python_ok
+            && match &f.filename {
+                DistFilename::Wheel(w) => {
+                    options.binary.wheels_allowed(name) && target.tags.compatibility(w).is_some()
+                }
+                DistFilename::Sdist(_) => options.binary.sdists_allowed(name),
+            }
+    })
+}
+
+/// Each selected pin `target` cannot install, with why.
+fn gap_list(
+    resolution: &Resolution,
+    options: &ResolveOptions,
+    target: &Target,
+) -> Vec<(PackageName, String)> {
     let mut out = Vec::new();
     for p in &resolution.packages {
         if !p.marker.holds(&target.markers, &[]) || p.url.is_some() {
@@ -100,30 +146,14 @@ pub fn gaps(resolution: &Resolution, options: &ResolveOptions, target: &Target) 
         }
         if let Some(rp) = p.metadata.as_ref().and_then(|m| m.requires_python.as_ref()) {
             if !specifiers_contain(rp, &target.python) {
-                out.push(format!("{} {} (needs Python {rp})", p.name, p.version));
+                let why = format!("{} {} (needs Python {rp})", p.name, p.version);
+                out.push((p.name.clone(), why));
                 continue;
             }
         }
-        let python_ok = |f: &lockit_types::DistFile| {
-            f.requires_python
-                .as_ref()
-                .is_none_or(|rp| specifiers_contain(rp, &target.python))
-        };
-        let installable = p
-            .files
-            .iter()
-            .filter(|f| python_ok(f))
-            .any(|f| match &f.filename {
-                DistFilename::Wheel(w) => {
-                    options.binary.wheels_allowed(&p.name) && target.tags.compatibility(w).is_some()
-                }
-                DistFilename::Sdist(_) => options.binary.sdists_allowed(&p.name),
-            });
-        if !installable {
-            out.push(format!(
-                "{} {} (no wheel for it and no sdist)",
-                p.name, p.version
-            ));
+        if !installable(&p.files, &p.name, options, target) {
+            let why = format!("{} {} (no wheel for it and no sdist)", p.name, p.version);
+            out.push((p.name.clone(), why));
         }
     }
     out

@@ -26,6 +26,10 @@ use crate::resolution::{dependent_order, Resolution, ResolvedPackage};
 /// (requirements on one package under different markers then all apply together).
 const MAX_FORKS: usize = 64;
 
+/// A part of the space to solve, with the packages whose releases must have a file for
+/// some environments there (see `Universal::needs`).
+type Part = (MarkerTree, Vec<(PackageName, Arc<Target>)>);
+
 /// Solves `roots` for every environment of `options.universal`'s space.
 pub(crate) fn solve_universal(
     index: &dyn Index,
@@ -38,12 +42,68 @@ pub(crate) fn solve_universal(
             "a universal solve needs a universal space".into(),
         ));
     };
-    let mut queue: VecDeque<MarkerTree> = VecDeque::from([universal.space.clone()]);
+    let first = solve_parts(
+        index,
+        roots,
+        constraints,
+        options,
+        vec![(universal.space.clone(), Vec::new())],
+    )?;
+    // A `--required-environment` whose environments cannot install some pin: solve its
+    // part of the space again on its own, with those packages held to releases that have a
+    // file for those environments (an older torch with the wheel). When none has, the
+    // first lock stands and the caller names the environment.
+    let mut parts = Vec::new();
+    let mut rest = universal.space.clone();
+    for required in &universal.required {
+        let mut needs = Vec::new();
+        for target in crate::coverage::required(options, required) {
+            for name in crate::coverage::gap_names(&first, options, &target) {
+                needs.push((name, Arc::new(target.clone())));
+            }
+        }
+        let mut part = rest.clone();
+        part.and(required.clone());
+        if needs.is_empty() || part.is_false() {
+            continue;
+        }
+        rest.and(required.negate());
+        parts.push((part, needs));
+    }
+    if parts.is_empty() {
+        return Ok(first);
+    }
+    // The unrestricted rest first: its newer pins are preferences the required parts can
+    // only take where they have the files.
+    if !rest.is_false() {
+        parts.insert(0, (rest, Vec::new()));
+    }
+    Ok(solve_parts(index, roots, constraints, options, parts).unwrap_or(first))
+}
+
+/// Solves each part of the space (with the packages each must be able to install on which
+/// environments), forking as needed, and merges the forks.
+fn solve_parts(
+    index: &dyn Index,
+    roots: &[SourcedRequirement],
+    constraints: &[SourcedRequirement],
+    options: &ResolveOptions,
+    parts: Vec<Part>,
+) -> Result<Resolution, ResolveError> {
+    let Some(universal) = &options.universal else {
+        return Err(ResolveError::Index(
+            "a universal solve needs a universal space".into(),
+        ));
+    };
+    let mut forks = parts.len();
+    let mut queue: VecDeque<Part> = parts.into();
     let mut done: Vec<Resolution> = Vec::new();
     let mut preferences = options.preferences.clone();
-    let mut forks = 1;
-    while let Some(space) = queue.pop_front() {
-        let fork = fork_options(options, space, &preferences);
+    while let Some((space, needs)) = queue.pop_front() {
+        let mut fork = fork_options(options, space, &preferences);
+        if let Some(u) = &mut fork.universal {
+            u.needs.clone_from(&needs);
+        }
         let provider = Provider::new(index, roots, constraints, &fork);
         let provider = if forks >= MAX_FORKS {
             provider.without_forks()
@@ -65,7 +125,7 @@ pub(crate) fn solve_universal(
                 // forks after them, then do not hold them back to releases older Pythons need.
                 parts.sort_by_cached_key(|p| std::cmp::Reverse(python_floor(p)));
                 for part in parts.into_iter().rev() {
-                    queue.push_front(part);
+                    queue.push_front((part, needs.clone()));
                 }
             }
             Err(Unsolved::NoSolution(tree, available)) => {

@@ -93,6 +93,9 @@ pub struct Universal {
     /// The existing lock's pins with their markers: a fork prefers the pin whose marker
     /// meets its space, so that re-locking keeps each fork's versions.
     pub locked: Vec<(PackageName, Version, MarkerTree)>,
+    /// Packages whose releases must have a file these environments can install, in this
+    /// part of the space (a `--required-environment` that found a gap).
+    pub(crate) needs: Vec<(PackageName, Arc<Target>)>,
 }
 
 impl Universal {
@@ -104,6 +107,7 @@ impl Universal {
             space,
             required: Vec::new(),
             locked: Vec::new(),
+            needs: Vec::new(),
         }
     }
 }

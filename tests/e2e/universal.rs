@@ -617,3 +617,58 @@ requires = ["modern"]
         check_projection(&s, &project(&run.stdout, &env), &env);
     }
 }
+
+/// The newest `native` has no Windows wheel, the one before has: requiring Windows gives
+/// Windows the older release and every other environment the newest.
+#[test]
+fn a_required_environment_gets_an_older_release_that_has_its_wheel() {
+    let s = scenario(
+        r#"
+name = "required-older"
+[[packages]]
+name = "native"
+version = "1.0.0"
+wheels = ["py3-none-manylinux_2_17_x86_64", "py3-none-win_amd64"]
+[[packages]]
+name = "native"
+version = "2.0.0"
+wheels = ["py3-none-manylinux_2_17_x86_64"]
+[root]
+requires = ["native"]
+"#,
+    );
+    let index = serve(&s);
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "native\n");
+    let run = lock_loud(
+        dir.path(),
+        &index.url(),
+        &["--required-environment", "sys_platform == 'win32'"],
+    );
+    run.assert_ok();
+    let lines: Vec<String> = pin_lines(&run.stdout)
+        .into_iter()
+        .map(|(n, v, m)| format!("{n}=={v} ; {}", m.unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "native==1.0.0 ; sys_platform == 'win32'",
+            "native==2.0.0 ; sys_platform != 'win32'",
+        ],
+        "{}",
+        run.stdout
+    );
+    // No release has a macOS wheel: requiring macOS fails, naming it.
+    let run = lock_loud(
+        dir.path(),
+        &index.url(),
+        &["--required-environment", "sys_platform == 'darwin'"],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("aarch64-apple-darwin"),
+        "{}",
+        run.stderr
+    );
+}
