@@ -149,12 +149,19 @@ fn fork_options(
     let mut fork = options.clone();
     fork.preferences = preferences.clone();
     if let Some(universal) = &options.universal {
-        // The existing lock's pin for this part of the space comes first.
-        let mut seen = std::collections::HashSet::new();
+        // The existing lock's pin for this part of the space comes first; where several
+        // meet it, the newest (a fork on its Requires-Python then splits as it did).
+        let mut locked: std::collections::HashMap<&PackageName, &Version> = Default::default();
         for (name, version, marker) in &universal.locked {
-            if !marker.is_disjoint(&space) && seen.insert(name.clone()) {
-                fork.preferences.insert(name.clone(), version.clone());
+            if !marker.is_disjoint(&space) {
+                let best = locked.entry(name).or_insert(version);
+                if version > *best {
+                    *best = version;
+                }
             }
+        }
+        for (name, version) in locked {
+            fork.preferences.insert(name.clone(), version.clone());
         }
     }
     if let Some(universal) = &mut fork.universal {

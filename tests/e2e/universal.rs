@@ -616,6 +616,15 @@ requires = ["modern"]
     for env in environments() {
         check_projection(&s, &project(&run.stdout, &env), &env);
     }
+    // Re-locking over the lock keeps the fork: each part prefers the newest pin meeting it.
+    lock(dir.path(), &index.url(), &["-o", "requirements.txt"]).assert_ok();
+    let first = read(&dir.path().join("requirements.txt"));
+    lock(dir.path(), &index.url(), &["-o", "requirements.txt"]).assert_ok();
+    assert_eq!(read(&dir.path().join("requirements.txt")), first);
+    assert!(
+        first.contains("modern==2.0.0 ; python_full_version >= '3.11'"),
+        "{first}"
+    );
 }
 
 /// The newest `native` has no Windows wheel, the one before has: requiring Windows gives
