@@ -681,3 +681,34 @@ requires = ["native"]
         run.stderr
     );
 }
+
+/// A conflict in one fork fails the lock, and the report names that fork's environments.
+#[test]
+fn a_conflict_in_one_fork_names_its_environments() {
+    let s = scenario(
+        r#"
+name = "fork-conflict"
+[[packages]]
+name = "x"
+version = "1.0.0"
+[[packages]]
+name = "x"
+version = "2.0.0"
+[root]
+requires = ["x<2 ; sys_platform == 'win32'", "x>=2 ; python_version >= '3.11'"]
+"#,
+    );
+    let index = serve(&s);
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", s.root.requires.join("\n"));
+    let run = lock(dir.path(), &index.url(), &["-o", "-"]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("no solution for the environments where `")
+            && run.stderr.contains("sys_platform == 'win32'")
+            && run.stderr.contains("python_full_version >= '3.11'"),
+        "{}",
+        run.stderr
+    );
+}
