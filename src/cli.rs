@@ -69,9 +69,22 @@ pub struct TargetArgs {
     /// Lock for this interpreter (its version and platform) instead of the `python3` on PATH.
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
-    /// Lock for every platform at once (not supported yet).
-    #[arg(long)]
+    /// Lock for every platform and every Python from `--python-version` (or `requires-python`)
+    /// on: pins carry PEP 508 markers.
+    #[arg(long, conflicts_with_all = ["python_platform", "python"])]
     pub universal: bool,
+    /// With --universal: lock only for environments where this PEP 508 marker holds
+    /// (repeatable; the lock serves their union), as uv's `environments`.
+    #[arg(long = "environment", value_name = "MARKER", requires = "universal")]
+    pub environments: Vec<String>,
+    /// With --universal: fail unless every checked environment (CPython 3.10-3.14 on Linux,
+    /// macOS and Windows) this marker selects can install every pin it needs (repeatable).
+    #[arg(
+        long = "required-environment",
+        value_name = "MARKER",
+        requires = "universal"
+    )]
+    pub required_environments: Vec<String>,
 }
 
 /// What the resolver may choose.

@@ -1,14 +1,16 @@
 //! Turns arguments and requirement-file options into client and resolver settings.
 
 use std::collections::HashSet;
+use std::ops::Bound;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
 use lockit_index_client::{BuildPolicy, ClientOptions, IndexStrategy};
 use lockit_lockfile::Inputs;
-use lockit_resolver::{BinaryPolicy, PrereleaseMode, ResolveOptions};
-use lockit_types::PackageName;
+use lockit_resolver::{BinaryPolicy, PrereleaseMode, ResolveOptions, Universal};
+use lockit_types::{PackageName, Version};
+use pep508_rs::MarkerTree;
 
 use crate::cli::{CacheArgs, CommonArgs, IndexStrategyArg, PrereleaseArg, ResolverArgs};
 use crate::exit_code::Failure;
@@ -176,17 +178,27 @@ pub fn prepare(
     inputs: &Inputs,
     args: &CommonArgs,
 ) -> Result<(ResolveOptions, ClientOptions), Failure> {
-    if args.target.universal {
-        return Err(Failure::input(
-            "--universal is not supported yet: lockit locks for one target; pass --python-version and --python-platform",
-        ));
-    }
-    let target = resolve_target(
-        args.target.python_version.as_deref(),
-        args.target.python_platform.as_deref(),
-        args.target.python.as_deref(),
-        args.output.quiet,
-    )?;
+    let universal = if args.target.universal {
+        Some(universal_space(inputs, args)?)
+    } else {
+        None
+    };
+    let target = match &universal {
+        // The floor's Python on Linux: only its Python version is read (for Requires-Python).
+        Some(u) => lockit_types::Target::new(
+            &u.python_floor.to_string(),
+            "linux"
+                .parse()
+                .map_err(|e: lockit_types::TargetError| Failure::input(e.to_string()))?,
+        )
+        .map_err(|e| Failure::input(e.to_string()))?,
+        None => resolve_target(
+            args.target.python_version.as_deref(),
+            args.target.python_platform.as_deref(),
+            args.target.python.as_deref(),
+            args.output.quiet,
+        )?,
+    };
     if let Some((rp, path)) = &inputs.requires_python {
         if !lockit_resolver::specifiers_contain(rp, &target.python) {
             return Err(Failure::input(format!(
@@ -219,7 +231,82 @@ pub fn prepare(
     options.prerelease = prerelease(resolver, inputs.pre());
     options.binary = binary;
     options.overrides = inputs.overrides.clone();
+    options.universal = universal;
     Ok((options, client_options))
+}
+
+/// The space a `--universal` lock serves: every environment from the lowest Python
+/// (`--python-version`, else the lower bound of `requires-python`) on, within
+/// `requires-python`.
+fn universal_space(inputs: &Inputs, args: &CommonArgs) -> Result<Universal, Failure> {
+    let requires_python = inputs.requires_python.as_ref();
+    let floor = match (&args.target.python_version, requires_python) {
+        (Some(v), _) => v
+            .parse::<Version>()
+            .map_err(|_| Failure::input(format!("invalid Python version `{v}`: expected `3.X` or `3.X.Y`")))?,
+        (None, Some((rp, _))) => {
+            let range = lockit_resolver::specifiers_range(rp);
+            match range.bounding_range().map(|(lower, _)| lower) {
+                Some(Bound::Included(v)) | Some(Bound::Excluded(v)) => v.clone(),
+                _ => return Err(Failure::input(format!(
+                    "--universal needs a lowest Python: `requires-python = \"{rp}\"` has none; pass --python-version"
+                ))),
+            }
+        }
+        (None, None) => {
+            return Err(Failure::input(
+                "--universal needs the lowest Python to support: pass --python-version (or give a pyproject.toml with requires-python)",
+            ))
+        }
+    };
+    let mut universal = Universal::from_floor(floor);
+    if !args.target.environments.is_empty() {
+        let mut union = MarkerTree::FALSE;
+        for text in &args.target.environments {
+            union.or(environment_marker(text, "--environment")?);
+        }
+        universal.space.and(union);
+    }
+    for text in &args.target.required_environments {
+        let marker = environment_marker(text, "--required-environment")?;
+        universal.required.push(marker);
+    }
+    if let Some((rp, path)) = requires_python {
+        let text = rp
+            .iter()
+            .map(|s| format!("python_full_version {} '{}'", s.operator(), s.version()))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        if let Ok(marker) = text.parse::<MarkerTree>() {
+            universal.space.and(marker);
+        }
+        if universal.space.is_false() {
+            return Err(Failure::input(format!(
+                "the lowest Python {} is outside `requires-python = \"{rp}\"` of `{}`; pass a --python-version it allows",
+                universal.python_floor,
+                path.display()
+            )));
+        }
+    }
+    if universal.space.is_false() {
+        return Err(Failure::input(
+            "no environment is left to lock for: the --environment markers exclude every Python from --python-version on",
+        ));
+    }
+    Ok(universal)
+}
+
+/// The marker of an `--environment` / `--required-environment` value, read as a
+/// requirement's marker is (so it evaluates as `packaging` would).
+fn environment_marker(text: &str, flag: &str) -> Result<MarkerTree, Failure> {
+    lockit_types::parse_requirement(&format!("environment ; {text}"))
+        .map(|r| r.marker)
+        .map_err(|e| {
+            Failure::input(format!(
+                "{flag} `{text}` is not a PEP 508 marker: {}",
+                e.message
+            ))
+        })
 }
 
 /// Records in `header` what decided the answer (see [`lockit_lockfile::RECORDED_KEYS`]),
@@ -230,7 +317,10 @@ pub fn record(
     client: &ClientOptions,
 ) {
     header.record("python", &options.target.python.to_string());
-    header.record("platform", &options.target.platform.to_string());
+    match &options.universal {
+        Some(_) => header.record("platform", "universal"),
+        None => header.record("platform", &options.target.platform.to_string()),
+    }
     for url in &client.index_urls {
         header.record("index-url", url);
     }
@@ -241,6 +331,29 @@ pub fn record(
         header.record("exclude-newer", &cutoff.to_string());
     }
     header.record("prerelease", options.prerelease.as_str());
+}
+
+/// Records, for a universal lock, the checked environments that can install every pin
+/// they select: one `covers` line per platform, with its Pythons.
+pub fn record_coverage(
+    header: &mut lockit_lockfile::Header,
+    coverage: &[lockit_resolver::Coverage],
+) {
+    let mut by_platform: Vec<(String, Vec<String>)> = Vec::new();
+    for c in coverage.iter().filter(|c| c.gaps.is_empty()) {
+        let platform = c.target.platform.to_string();
+        let python = c.target.python_minor();
+        match by_platform.iter_mut().find(|(p, _)| *p == platform) {
+            Some((_, pythons)) => pythons.push(python),
+            None => by_platform.push((platform, vec![python])),
+        }
+    }
+    for (platform, pythons) in by_platform {
+        header.record(
+            "covers",
+            &format!("{platform}: CPython {}", pythons.join(", ")),
+        );
+    }
 }
 
 /// How the lock is written beyond its pins (pip-compile's annotation and index options).
@@ -279,7 +392,16 @@ pub fn apply_recorded(common: &mut CommonArgs, recorded: &[(String, String)], gi
         common.target.python_version = first("python").or(common.target.python_version.take());
     }
     if given.target.python_platform.is_none() {
-        common.target.python_platform = first("platform").or(common.target.python_platform.take());
+        match first("platform") {
+            // A universal lock is checked and explained as universal.
+            Some(p) if p == "universal" => {
+                common.target.universal = true;
+                common.target.python_platform = None;
+            }
+            recorded => {
+                common.target.python_platform = recorded.or(common.target.python_platform.take());
+            }
+        }
     }
     if given.resolver.exclude_newer.is_none() {
         common.resolver.exclude_newer =

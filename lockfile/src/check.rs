@@ -491,7 +491,13 @@ impl LockCheck<'_> {
         let target = &self.options.target;
         for (key, now) in [
             ("python", target.python.to_string()),
-            ("platform", target.platform.to_string()),
+            (
+                "platform",
+                match &self.options.universal {
+                    Some(_) => "universal".to_string(),
+                    None => target.platform.to_string(),
+                },
+            ),
         ] {
             match crate::recorded(&self.lock.recorded, key) {
                 Some(was) if was != now => findings.push(Finding {
@@ -520,6 +526,12 @@ impl LockCheck<'_> {
                     line: Some(*line),
                 });
             }
+        }
+        if self.options.universal.is_some() {
+            // One name may have several pins (one per marker): compare what would be
+            // written, line by line, pins, markers and hashes alike.
+            findings.extend(self.line_findings(&self.expected_text(fresh)));
+            return findings;
         }
         for p in &fresh.packages {
             if let Some(path) = self.editables.get(&p.name) {

@@ -100,7 +100,7 @@ pub fn to_lock(resolution: &Resolution, header: Option<Header>, kept: &KeptHashe
             version: p.version.clone(),
             hashes: file_hashes(kept.files(p)),
             via: p.dependents.iter().map(|d| via(&d.origin)).collect(),
-            marker: None,
+            marker: p.marker.contents().map(|m| m.to_string()),
             url: p.url.clone(),
             editable: None,
         })
@@ -207,6 +207,7 @@ pub fn to_pylock(
             PylockPackage {
                 name: p.name.clone(),
                 version: p.version.clone(),
+                marker: p.marker.contents().map(|m| m.to_string()),
                 // A direct URL's file comes from no index.
                 index: p
                     .files

@@ -13,6 +13,7 @@ pub const RECORDED_KEYS: &[&str] = &[
     "find-links",
     "exclude-newer",
     "prerelease",
+    "covers",
 ];
 
 /// What the header says about how the lock was made.

@@ -35,6 +35,8 @@ pub struct PylockPackage {
     pub name: PackageName,
     /// The pinned version.
     pub version: Version,
+    /// Where the package is installed (PEP 508), in a universal lock; `None`: everywhere.
+    pub marker: Option<String>,
     /// The index (Simple API base URL) the files come from.
     pub index: Option<String>,
     /// The locked packages this one requires.
@@ -151,6 +153,9 @@ pub fn render_pylock(lock: &Pylock) -> String {
         out.push_str(&format!("name = {}\n", quote(p.name.as_ref())));
         if p.directory.is_none() {
             out.push_str(&format!("version = {}\n", quote(&p.version.to_string())));
+        }
+        if let Some(marker) = &p.marker {
+            out.push_str(&format!("marker = {}\n", quote(marker)));
         }
         if let Some(index) = &p.index {
             out.push_str(&format!("index = {}\n", quote(index)));
@@ -380,6 +385,7 @@ mod tests {
                 PylockPackage {
                     name: name("werkzeug"),
                     version: version("3.1.3"),
+                    marker: None,
                     index: Some("https://pypi.org/simple/".to_string()),
                     dependencies: vec![name("markupsafe")],
                     sdist: Some(file("werkzeug-3.1.3.tar.gz", 'c', None)),
@@ -393,6 +399,7 @@ mod tests {
                 PylockPackage {
                     name: name("markupsafe"),
                     version: version("3.0.2"),
+                    marker: None,
                     index: Some("https://pypi.org/simple/".to_string()),
                     dependencies: vec![],
                     sdist: None,
@@ -432,6 +439,7 @@ mod tests {
                     path: path.to_string(),
                     editable,
                 }),
+                marker: None,
             });
         }
         let text = render_pylock(&lock);

@@ -99,6 +99,10 @@ struct Judge {
     target: Arc<lockit_types::Target>,
     wheels_ok: bool,
     sdists_ok: bool,
+    /// A universal lock may install a wheel of any platform.
+    any_platform: bool,
+    /// Environments each release must have a file for (see `Universal::needs`).
+    needs: Vec<Arc<lockit_types::Target>>,
 }
 
 /// The versions of one project, each judged for the target when first looked at.
@@ -122,6 +126,14 @@ impl VersionMap {
                 target: options.target.clone(),
                 wheels_ok: options.binary.wheels_allowed(&project.name),
                 sdists_ok: options.binary.sdists_allowed(&project.name),
+                any_platform: options.universal.is_some(),
+                needs: options
+                    .universal
+                    .iter()
+                    .flat_map(|u| &u.needs)
+                    .filter(|(name, _)| *name == project.name)
+                    .map(|(_, target)| target.clone())
+                    .collect(),
             }),
         }
     }
@@ -272,7 +284,12 @@ impl Judge {
                     if !self.wheels_ok {
                         continue;
                     }
-                    match target.tags.compatibility(w) {
+                    let compatibility = if self.any_platform {
+                        Some(0)
+                    } else {
+                        target.tags.compatibility(w)
+                    };
+                    match compatibility {
                         Some(priority) if python_ok(f) => wheels.push((priority, i)),
                         Some(_) => wrong_python = f.requires_python.clone(),
                         None => wheel_tags.push(w.tag_text().to_string()),
@@ -300,7 +317,31 @@ impl Judge {
             release,
             indices,
         };
-        let usable = if !usable.is_empty() {
+        let lacks = |t: &lockit_types::Target| {
+            !all.iter().any(|f| {
+                let python_ok = f
+                    .requires_python
+                    .as_ref()
+                    .is_none_or(|spec| specifiers_contain(spec, &t.python));
+                python_ok
+                    && match &f.filename {
+                        DistFilename::Wheel(w) => {
+                            self.wheels_ok && t.tags.compatibility(w).is_some()
+                        }
+                        DistFilename::Sdist(_) => self.sdists_ok,
+                    }
+            })
+        };
+        let usable = if !usable.is_empty() && self.needs.iter().any(|t| lacks(t)) {
+            // A required environment cannot install this release.
+            let mut tags: Vec<String> = all
+                .iter()
+                .filter_map(|f| f.filename.as_wheel().map(|w| w.tag_text().to_string()))
+                .collect();
+            tags.sort();
+            tags.dedup();
+            Err(Unusable::NoCompatibleWheel(tags))
+        } else if !usable.is_empty() {
             Ok(files(usable))
         } else if let Some(spec) = wrong_python {
             Err(Unusable::RequiresPython(spec))

@@ -7,10 +7,13 @@
 
 mod availability;
 mod candidates;
+mod coverage;
 mod error;
 mod explain;
 mod explain_fix;
+mod forks;
 mod index;
+mod markers;
 mod options;
 mod package;
 mod pin_graph;
@@ -22,16 +25,20 @@ mod resolution;
 
 pub use availability::{MetadataProblem, Unavailable, Unusable};
 pub use candidates::{Files, VersionMap};
+pub use coverage::{
+    coverage, environments, gaps, required, Coverage, CHECKED_PLATFORMS, CHECKED_PYTHONS,
+};
 pub use error::ResolveError;
 pub use explain::{
     explain, explanation_json, failure_json, failure_text, not_in_lock_text, pinned_text,
-    target_versions, Explanation, Hidden, Mention, NotInLock, Paint, Pinned, SkipReason, Skipped,
-    VersionNote,
+    split_text, target_versions, Explanation, Hidden, Mention, NotInLock, Paint, Pinned,
+    SkipReason, Skipped, VersionNote,
 };
 pub use explain_fix::SEARCH_BUDGET;
 pub use index::{CandidateHint, Crawl, FetchError, Index};
 pub use lockit_types::{RequirementOrigin, SourcedRequirement};
-pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions};
+pub use markers::{lock_text, python_at_least};
+pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions, Universal};
 pub use package::Pkg;
 pub use pin_graph::{walk_pins, PinVisit, PinWalk};
 pub use ranges::{names_prerelease, range_text, specifiers_contain, specifiers_range};
@@ -51,7 +58,8 @@ pub fn resolve(
     options: &ResolveOptions,
 ) -> Result<Resolution, ResolveError> {
     match solve(index, roots, constraints, options) {
-        Err(ResolveError::NoSolution(mut report)) => {
+        // The fix search solves many times; for a universal lock that is many forks each.
+        Err(ResolveError::NoSolution(mut report)) if options.universal.is_none() => {
             explain_fix::enrich(&mut report, index, roots, constraints, options);
             Err(ResolveError::NoSolution(report))
         }
@@ -70,11 +78,17 @@ pub(crate) fn solve(
     constraints: &[SourcedRequirement],
     options: &ResolveOptions,
 ) -> Result<Resolution, ResolveError> {
+    if options.universal.is_some() {
+        return forks::solve_universal(index, roots, constraints, options);
+    }
     match Provider::new(index, roots, constraints, options).solve() {
         Ok(resolution) => Ok(resolution),
         Err(Unsolved::NoSolution(tree, available)) => Err(ResolveError::NoSolution(Box::new(
             NoSolution::new(*tree, roots, options, available),
         ))),
         Err(Unsolved::Index(e)) => Err(ResolveError::Index(e)),
+        Err(Unsolved::Fork(_)) => Err(ResolveError::Index(
+            "a single-target solve asked to fork".into(),
+        )),
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
-use lockit_types::{CoreMetadata, MarkerEval, PackageName, SourcedRequirement, Version};
+use lockit_types::{CoreMetadata, PackageName, SourcedRequirement, Version};
 use pep508_rs::VersionOrUrl;
 use pubgrub::Ranges;
 
@@ -30,7 +30,7 @@ pub(crate) fn constraint_ranges(
 ) -> HashMap<PackageName, Ranges<Version>> {
     let mut ranges: HashMap<PackageName, Ranges<Version>> = HashMap::new();
     for c in constraints.iter().map(|c| &c.requirement) {
-        if !c.marker.holds(&options.target.markers, &[]) {
+        if !options.applies(&c.marker, &[]) {
             continue;
         }
         if let Some(VersionOrUrl::VersionSpecifier(spec)) = &c.version_or_url {
@@ -136,7 +136,7 @@ impl CrawlContext {
         }
         let mut out = Vec::new();
         for req in &meta.requires_dist {
-            if !req.marker.holds(&target.markers, &[]) {
+            if !self.options.applies(&req.marker, &[]) {
                 continue;
             }
             for req in self.options.overridden(req) {

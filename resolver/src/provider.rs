@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use lockit_types::{
-    CoreMetadata, ExtraName, MarkerEval, PackageName, Requirement, RequirementOrigin,
-    SourcedRequirement, Version,
+    CoreMetadata, ExtraName, PackageName, Requirement, RequirementOrigin, SourcedRequirement,
+    Version,
 };
-use pep508_rs::VersionOrUrl;
+use pep508_rs::{MarkerTree, VersionOrUrl};
 use pubgrub::{
     Dependencies, DependencyProvider, PackageResolutionStatistics, PubGrubError, Ranges,
 };
@@ -17,6 +17,7 @@ use pubgrub::{
 use crate::availability::{MetadataProblem, Unavailable, Unusable};
 use crate::candidates::VersionMap;
 use crate::index::{FetchError, Index};
+use crate::markers::{implies, requires_python_split, without_extras};
 use crate::options::ResolveOptions;
 use crate::package::Pkg;
 use crate::prefetch::{constraint_ranges, CrawlContext};
@@ -35,6 +36,9 @@ pub(crate) enum Unsolved {
     NoSolution(Box<Derivation>, HashMap<PackageName, Vec<Version>>),
     /// The index failed; solving stopped.
     Index(Box<dyn std::error::Error + Send + Sync>),
+    /// A universal solve met requirements on one package under different markers: solve
+    /// each of these parts of the space (which partition it) on its own.
+    Fork(Vec<MarkerTree>),
 }
 
 /// A fatal failure inside the provider.
@@ -66,6 +70,10 @@ pub(crate) struct Provider<'a> {
     tries: RefCell<HashMap<PackageName, u32>>,
     /// Conflict-driven priorities, kept across restarts of the solver (see [`Restart`]).
     restart: RefCell<Restart>,
+    /// Set when a universal solve has to be split (see [`Unsolved::Fork`]).
+    fork: RefCell<Option<Vec<MarkerTree>>>,
+    /// False once a universal solve has forked as often as it may.
+    forking: bool,
 }
 
 /// A package whose versions keep being rejected for one already-decided dependency (the
@@ -128,7 +136,16 @@ impl<'a> Provider<'a> {
             skipped: RefCell::default(),
             tries: RefCell::default(),
             restart: RefCell::default(),
+            fork: RefCell::default(),
+            forking: true,
         }
+    }
+
+    /// The provider, never asking to fork (every requirement that applies somewhere in
+    /// the space applies throughout it).
+    pub fn without_forks(mut self) -> Self {
+        self.forking = false;
+        self
     }
 
     pub fn solve(&self) -> Result<Resolution, Unsolved> {
@@ -153,6 +170,9 @@ impl<'a> Provider<'a> {
         &self,
         result: Result<pubgrub::SelectedDependencies<Pkg, Version>, PubGrubError<Self>>,
     ) -> Result<Resolution, Unsolved> {
+        if let Some(parts) = self.fork.borrow_mut().take() {
+            return Err(Unsolved::Fork(parts));
+        }
         match result {
             Ok(selected) => self.resolution(selected.into_iter().collect()),
             Err(PubGrubError::NoSolution(tree)) => {
@@ -325,6 +345,7 @@ impl<'a> Provider<'a> {
         let target = &self.options.target;
         if let Some(rp) = &meta.requires_python {
             if !specifiers_contain(rp, &target.python) {
+                self.fork_on_requires_python(Some(rp));
                 return Ok(Err(Unavailable::RequiresPython(rp.clone())));
             }
         }
@@ -337,12 +358,21 @@ impl<'a> Provider<'a> {
             );
         }
         let extras: Vec<ExtraName> = extra.into_iter().cloned().collect();
+        let mut markers = Vec::new();
         for req in &meta.requires_dist {
-            let active = req.marker.holds(&target.markers, &extras);
-            let in_base = extra.is_some() && req.marker.holds(&target.markers, &[]);
+            let active = self.options.applies(&req.marker, &extras);
+            let in_base = extra.is_some()
+                && match &self.options.universal {
+                    None => self.options.applies(&req.marker, &[]),
+                    // The base covers it only where it holds without the extra too.
+                    Some(_) => {
+                        without_extras(&req.marker, &[]) == without_extras(&req.marker, &extras)
+                    }
+                };
             if !active || in_base {
                 continue;
             }
+            markers.push((req.name.clone(), without_extras(&req.marker, &extras)));
             for req in self.options.overridden(req) {
                 if let Err(u) = self.add_requirement(&mut deps, pkg, req) {
                     return Ok(Err(u));
@@ -356,6 +386,7 @@ impl<'a> Provider<'a> {
                 ));
             }
         }
+        self.note_forks(&markers);
         self.edges
             .borrow_mut()
             .insert((pkg.clone(), version.clone()), edges);
@@ -403,14 +434,17 @@ impl<'a> Provider<'a> {
     fn root_dependencies(&self) -> Result<BTreeMap<Pkg, Ranges<Version>>, Unavailable> {
         let mut deps = BTreeMap::new();
         let mut edges = Vec::new();
+        let mut markers = Vec::new();
         for root in self.roots {
             let req = &root.requirement;
-            if !req.marker.holds(&self.options.target.markers, &[]) {
+            if !self.options.applies(&req.marker, &[]) {
                 continue;
             }
             self.add_requirement(&mut deps, &Pkg::Root, req)?;
+            markers.push((req.name.clone(), without_extras(&req.marker, &[])));
             edges.push(root.clone());
         }
+        self.note_forks(&markers);
         self.edges
             .borrow_mut()
             .insert((Pkg::Root, root_version()), edges);
@@ -449,10 +483,22 @@ impl<'a> Provider<'a> {
                             .filter(|(v, _)| *v > version)
                             .map(|(v, why)| (v.clone(), why.clone()))
                     }),
+                    marker: MarkerTree::TRUE,
                 },
             );
         }
         let edges = self.edges.borrow();
+        if let Some(universal) = &self.options.universal {
+            let reached = reach(&selected, &edges, &universal.space);
+            for p in packages.values_mut() {
+                p.marker = reached
+                    .get(&Pkg::Project(p.name.clone()))
+                    .cloned()
+                    .unwrap_or(MarkerTree::FALSE);
+            }
+            // A package every path to which markers cut off is installed nowhere.
+            packages.retain(|_, p| !p.marker.is_false());
+        }
         for (pkg, version) in &selected {
             let Some(list) = edges.get(&(pkg.clone(), version.clone())) else {
                 continue;
@@ -484,7 +530,134 @@ impl<'a> Provider<'a> {
     }
 }
 
+/// Where each selected package is installed: the union, over the paths from the root, of
+/// the markers along them, within `space`.
+fn reach(
+    selected: &HashMap<Pkg, Version>,
+    edges: &HashMap<(Pkg, Version), Vec<SourcedRequirement>>,
+    space: &MarkerTree,
+) -> BTreeMap<Pkg, MarkerTree> {
+    let mut reached: BTreeMap<Pkg, MarkerTree> = BTreeMap::new();
+    reached.insert(Pkg::Root, space.clone());
+    // Markers only grow, and each can take finitely many values: this settles.
+    loop {
+        let mut changed = false;
+        for (pkg, version) in selected {
+            let Some(from) = reached.get(pkg).cloned() else {
+                continue;
+            };
+            let Some(list) = edges.get(&(pkg.clone(), version.clone())) else {
+                continue;
+            };
+            let extras: Vec<ExtraName> = match pkg {
+                Pkg::Extra(_, extra) => vec![extra.clone()],
+                _ => Vec::new(),
+            };
+            for edge in list {
+                let req = &edge.requirement;
+                let mut marker = without_extras(&req.marker, &extras);
+                marker.and(from.clone());
+                if marker.is_false() {
+                    continue;
+                }
+                let children = std::iter::once(Pkg::Project(req.name.clone())).chain(
+                    req.extras
+                        .iter()
+                        .map(|e| Pkg::Extra(req.name.clone(), e.clone())),
+                );
+                for child in children {
+                    if !selected.contains_key(&child) {
+                        continue;
+                    }
+                    let entry = reached.entry(child).or_insert(MarkerTree::FALSE);
+                    let mut grown = entry.clone();
+                    grown.or(marker.clone());
+                    if grown != *entry {
+                        *entry = grown;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            return reached;
+        }
+    }
+}
+
 impl Provider<'_> {
+    /// In a universal solve, asks for a fork when one package is required under two or
+    /// more different markers (within the space) by the requirements in `markers`.
+    fn note_forks(&self, markers: &[(PackageName, MarkerTree)]) {
+        let Some(universal) = self.options.universal.as_ref().filter(|_| self.forking) else {
+            return;
+        };
+        let space = &universal.space;
+        let mut by_name: BTreeMap<&PackageName, Vec<MarkerTree>> = BTreeMap::new();
+        for (name, marker) in markers {
+            let mut m = marker.clone();
+            m.and(space.clone());
+            let list = by_name.entry(name).or_default();
+            if !list.contains(&m) {
+                list.push(m);
+            }
+        }
+        let mut splitters: Vec<MarkerTree> = Vec::new();
+        for list in by_name.values().filter(|l| l.len() > 1) {
+            for m in list {
+                if !implies(space, m) && !splitters.contains(m) {
+                    splitters.push(m.clone());
+                }
+            }
+        }
+        let mut parts = vec![space.clone()];
+        for s in &splitters {
+            parts = parts
+                .into_iter()
+                .flat_map(|p| {
+                    let mut yes = p.clone();
+                    yes.and(s.clone());
+                    let mut no = p;
+                    no.and(s.negate());
+                    [yes, no]
+                })
+                .filter(|p| !p.is_false())
+                .collect();
+        }
+        if parts.len() > 1 {
+            tracing::debug!(
+                "fork: {}",
+                parts
+                    .iter()
+                    .map(|p| format!("{p:?}"))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            );
+            *self.fork.borrow_mut() = Some(parts);
+        }
+    }
+
+    /// In a universal solve, asks for a fork when the release the solver would pick has a
+    /// Requires-Python (`spec`) that admits part of the space only: the newer release
+    /// serves that part, an older one the rest (as uv does). True when it asked.
+    fn fork_on_requires_python(&self, spec: Option<&lockit_types::VersionSpecifiers>) -> bool {
+        let (Some(spec), Some(universal), true) = (spec, &self.options.universal, self.forking)
+        else {
+            return false;
+        };
+        if self.fork.borrow().is_some() {
+            return true;
+        }
+        match requires_python_split(&universal.space, spec) {
+            Some(parts) => {
+                tracing::debug!("fork on Requires-Python {spec}");
+                *self.fork.borrow_mut() = Some(parts);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Every version of every project seen, oldest first, for the report.
     fn available(&self) -> HashMap<PackageName, Vec<Version>> {
         let maps = self.maps.borrow();
@@ -580,6 +753,14 @@ impl DependencyProvider for Provider<'_> {
             self.options.preferences.get(name),
         );
         if let Some(v) = &chosen {
+            if self.fork_on_requires_python(map.get(v).and_then(|e| match &e.usable {
+                Err(Unusable::RequiresPython(spec)) => Some(spec),
+                _ => None,
+            })) {
+                return Err(ProviderError(
+                    "the universal solve forks on Requires-Python".into(),
+                ));
+            }
             self.maybe_batch_prefetch(name, &map, v, range);
             if let Pkg::Project(_) = package {
                 self.restart
@@ -599,7 +780,7 @@ impl DependencyProvider for Provider<'_> {
     }
 
     fn should_cancel(&self) -> Result<(), ProviderError> {
-        if self.restart.borrow().requested {
+        if self.restart.borrow().requested || self.fork.borrow().is_some() {
             return Err(ProviderError("restart with new priorities".into()));
         }
         Ok(())
@@ -615,6 +796,9 @@ impl DependencyProvider for Provider<'_> {
             Pkg::Project(name) => self.dependencies_of(package, name, None, version)?,
             Pkg::Extra(name, extra) => self.dependencies_of(package, name, Some(extra), version)?,
         };
+        if self.fork.borrow().is_some() {
+            return Err(ProviderError("the universal solve forks here".into()));
+        }
         Ok(match deps {
             Ok(deps) => Dependencies::Available(deps.into_iter().collect()),
             Err(why) => Dependencies::Unavailable(why),

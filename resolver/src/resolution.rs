@@ -3,6 +3,9 @@
 use std::sync::Arc;
 
 use crate::availability::MetadataProblem;
+
+use pep508_rs::MarkerTree;
+
 use lockit_types::{
     CoreMetadata, DistFile, ExtraName, PackageName, RequirementOrigin, SourcedRequirement, Version,
 };
@@ -36,6 +39,9 @@ pub struct ResolvedPackage {
     /// The newest release newer than the pin that was skipped because its metadata could
     /// not be had (a failed or forbidden build, unreadable metadata), and why.
     pub skipped_newer: Option<(Version, MetadataProblem)>,
+    /// Where the pin applies: always (true) in a single-target lock; in a universal lock,
+    /// the environments that install this version.
+    pub marker: MarkerTree,
 }
 
 impl ResolvedPackage {
@@ -96,11 +102,9 @@ pub struct Resolution {
 }
 
 impl Resolution {
-    /// The pin for `name`, if any.
+    /// The pin for `name`, if any (in a universal lock, the one of its oldest version).
     pub fn get(&self, name: &PackageName) -> Option<&ResolvedPackage> {
-        self.packages
-            .binary_search_by(|p| p.name.cmp(name))
-            .ok()
-            .map(|i| &self.packages[i])
+        let i = self.packages.partition_point(|p| p.name < *name);
+        self.packages.get(i).filter(|p| p.name == *name)
     }
 }

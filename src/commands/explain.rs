@@ -8,8 +8,8 @@ use std::str::FromStr;
 use lockit_index_client::ClientOptions;
 use lockit_lockfile::Inputs;
 use lockit_resolver::{
-    explanation_json, failure_json, failure_text, not_in_lock_text, pinned_text, Explanation,
-    Hidden, ResolveError, ResolveOptions, VersionNote,
+    explanation_json, failure_json, failure_text, not_in_lock_text, pinned_text, split_text,
+    Explanation, Hidden, ResolveError, ResolveOptions, VersionNote,
 };
 use lockit_types::PackageName;
 use serde_json::Value;
@@ -69,7 +69,7 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
     session.report_builds(args.common.output.quiet);
     let style = Style::new(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     let (code, text) = match result {
-        Ok((_, explanation)) => {
+        Ok((resolution, explanation)) => {
             let hidden = hint_options.exclude_newer.map(|cutoff| Hidden {
                 cutoff: cutoff.to_string(),
                 versions: hidden_versions(&hint_options, &name, &options, &explanation),
@@ -79,7 +79,9 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
                     json_text(&explanation_json(&name, &options, e, hidden.as_ref()))
                 }
                 (ReportFormat::Text, Explanation::Pinned(p)) => {
-                    pinned_text(&name, &options, p, &style, hidden.as_ref())
+                    let split = split_text(&name, &options, &resolution, &style);
+                    split.unwrap_or_default()
+                        + &pinned_text(&name, &options, p, &style, hidden.as_ref())
                 }
                 (ReportFormat::Text, Explanation::NotInLock(n)) => {
                     not_in_lock_text(&name, &options, n, &style)

@@ -124,6 +124,25 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
             .filter(|(name, _)| !unpin.contains(name))
             .collect();
         kept = KeptHashes::from_lock(lock, |name| unpin.contains(name));
+        if let Some(universal) = &mut options.universal {
+            universal.locked = lock
+                .pins
+                .iter()
+                .filter(|p| !unpin.contains(&p.name))
+                .filter_map(|p| {
+                    let version = p.version.clone()?;
+                    let marker = match &p.marker {
+                        Some(m) => {
+                            lockit_types::parse_requirement(&format!("{} ; {m}", p.name))
+                                .ok()?
+                                .marker
+                        }
+                        None => pep508_rs::MarkerTree::TRUE,
+                    };
+                    Some((p.name.clone(), version, marker))
+                })
+                .collect();
+        }
     }
 
     let hint_options = client_options.clone();
@@ -154,6 +173,8 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     inputs
         .keep_promised(&mut resolution)
         .map_err(|e| Failure::new(Exit::NoSolution, e.to_string()))?;
+    let coverage = lockit_resolver::coverage(&resolution, &options);
+    check_required_environments(&resolution, &options)?;
     let python = options.target.python_minor();
     let header = (!args.no_header).then(|| {
         let mut header = Header::new(
@@ -164,6 +185,7 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
             header.command.clone_from(custom);
         }
         settings::record(&mut header, &options, &hint_options);
+        settings::record_coverage(&mut header, &coverage);
         header
     });
     let text = match args.format {
@@ -189,6 +211,13 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
             .map_err(|e| Failure::input(format!("cannot write `{}`: {e}", path.display())))?,
     }
     if !quiet {
+        for c in coverage.iter().filter(|c| !c.gaps.is_empty()) {
+            eprintln!(
+                "warning: the lock cannot install on {}: {}",
+                c.name(),
+                c.gaps.join(", ")
+            );
+        }
         for warning in resolution
             .packages
             .iter()
@@ -206,7 +235,7 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
         eprintln!(
             "Resolved {n} package{} for {} in {:.2}s",
             if n == 1 { "" } else { "s" },
-            options.target.describe(),
+            options.describe(),
             started.elapsed().as_secs_f64()
         );
         if let (Some((old, old_text)), Some(path)) = (&previous, &output) {
@@ -218,4 +247,49 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     }
     session.shutdown();
     Ok(Exit::Ok)
+}
+
+/// Fails when an environment a `--required-environment` selects cannot install the lock,
+/// naming it and what it lacks (or when the marker selects none of the checked ones).
+fn check_required_environments(
+    resolution: &lockit_resolver::Resolution,
+    options: &lockit_resolver::ResolveOptions,
+) -> Result<(), Failure> {
+    let Some(universal) = &options.universal else {
+        return Ok(());
+    };
+    let mut problems = Vec::new();
+    for marker in &universal.required {
+        let text = marker
+            .contents()
+            .map_or_else(|| "true".to_string(), |m| m.to_string());
+        let targets = lockit_resolver::required(options, marker);
+        if targets.is_empty() {
+            problems.push(format!(
+                "--required-environment `{text}` selects none of the environments lockit checks (CPython 3.10-3.14 on {}) inside the lock's space",
+                lockit_resolver::CHECKED_PLATFORMS.join(", ")
+            ));
+        }
+        for target in targets {
+            let gaps = lockit_resolver::gaps(resolution, options, &target);
+            if !gaps.is_empty() {
+                problems.push(format!(
+                    "the required environment CPython {} on {} cannot install: {}",
+                    target.python_minor(),
+                    target.platform,
+                    gaps.join(", ")
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::new(
+        Exit::NoSolution,
+        format!(
+            "{}\nhint: constrain the packages named to releases with files for it, or drop the --required-environment",
+            problems.join("\n")
+        ),
+    ))
 }

@@ -215,7 +215,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
     session.shutdown();
     let (found, unchecked) = outcome?;
     findings.extend(found);
-    let target = options.target.describe();
+    let target = options.describe();
     let given = &args.common.target;
     let target = if lock.recorded.is_empty()
         || (given.python_version.is_some() && given.python_platform.is_some())

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the packse resolver scenario suite (../shared/conformance/packse) against lockit.
-# Universal (cross-platform) scenarios and the deliberate differences listed in
-# known-differences.txt are skipped; any other failure fails this script.
+# The deliberate differences listed in known-differences.txt are skipped; any other
+# failure fails this script.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -12,15 +12,9 @@ cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --bin lockit
 bin="${CARGO_TARGET_DIR:-$repo/target}/release/lockit"
 [ -x "$bin" ] || { echo "conformance: no lockit binary at $bin" >&2; exit 2; }
 
-scenarios="$(dirname "$suite")/scenarios"
 skip="$(mktemp)"
 trap 'rm -f "$skip"' EXIT
-{
-  cat "$here/known-differences.txt"
-  echo "# universal scenarios: lockit locks for one target"
-  grep -rl --include='*.toml' -E '^universal *= *true' "$scenarios" 2>/dev/null \
-    | xargs -r -n1 awk -F'"' '/^name *=/ {print $2; exit}'
-} > "$skip"
+cat "$here/known-differences.txt" > "$skip"
 
 export PACKSE_SKIP_FILE="$skip"
 export LOCKIT_CACHE_DIR="${LOCKIT_CACHE_DIR:-$(mktemp -d)}"

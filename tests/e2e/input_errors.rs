@@ -347,19 +347,6 @@ fn bad_prerelease_value_exits_2() {
 }
 
 #[test]
-fn unsupported_universal_exits_2() {
-    let dir = tempdir();
-    write(dir.path(), "requirements.in", "app\n");
-    let run = resolve(
-        dir.path(),
-        "http://127.0.0.1:9/simple/",
-        ["requirements.in", "--universal"],
-    );
-    assert_eq!(run.code, Some(2), "{}", run.stderr);
-    assert!(run.stderr.contains("--universal"), "{}", run.stderr);
-}
-
-#[test]
 fn output_that_is_also_the_input_exits_2() {
     let dir = tempdir();
     write(dir.path(), "requirements.txt", "app\n");

@@ -27,4 +27,5 @@ mod recorded_reports;
 mod relock;
 mod scenarios;
 mod security;
+mod universal;
 mod verify;

@@ -97,6 +97,19 @@ impl fmt::Display for Platform {
 }
 
 impl Platform {
+    /// This macOS platform at macOS `major.minor` instead of its default deployment target
+    /// (wheels built for a newer macOS install there); `None` for other systems.
+    pub fn macos_at(&self, major: u16, minor: u16) -> Option<Platform> {
+        match self.os {
+            Os::Macos(..) => Some(Platform {
+                os: Os::Macos(major, minor),
+                arch: self.arch,
+                spelling: format!("{} (macOS {major}.{minor})", self.spelling),
+            }),
+            _ => None,
+        }
+    }
+
     /// The platform tags this platform accepts, most preferred first.
     pub fn platform_tags(&self) -> Vec<String> {
         let arch = match (self.os, self.arch) {

@@ -24,7 +24,7 @@ mod json;
 mod text;
 
 pub use json::{explanation_json, failure_json};
-pub use text::{failure_text, not_in_lock_text, pinned_text, Paint};
+pub use text::{failure_text, not_in_lock_text, pinned_text, split_text, Paint};
 
 /// Paths kept (and counted) before giving up on listing them all.
 const MAX_PATHS: usize = 200;
@@ -396,7 +396,7 @@ fn not_in_lock(
     name: &PackageName,
 ) -> NotInLock {
     let target = &options.target;
-    let where_ = target.describe();
+    let where_ = options.describe();
     let mut mentions = Vec::new();
     for r in roots.iter().filter(|r| r.requirement.name == *name) {
         mentions.push(Mention {

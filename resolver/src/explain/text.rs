@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use lockit_types::{PackageName, RequirementOrigin, SourcedRequirement, Version};
 
 use super::{Hidden, NotInLock, Pinned, SkipReason, VersionNote};
-use crate::{NoSolution, ResolveOptions};
+use crate::{NoSolution, Resolution, ResolveOptions};
 
 /// How many paths and skipped groups the text output lists before summing up.
 const PATHS_SHOWN: usize = 12;
@@ -25,7 +25,79 @@ pub trait Paint {
 }
 
 pub(crate) fn target_line(options: &ResolveOptions) -> String {
-    options.target.describe()
+    options.describe()
+}
+
+/// For a universal lock, where `name`'s pins apply and, when there are several, the
+/// requirements whose markers split them; `None` for a single-target lock or one
+/// unconditional pin.
+pub fn split_text(
+    name: &PackageName,
+    options: &ResolveOptions,
+    resolution: &Resolution,
+    s: &dyn Paint,
+) -> Option<String> {
+    options.universal.as_ref()?;
+    let pins: Vec<&crate::ResolvedPackage> = resolution
+        .packages
+        .iter()
+        .filter(|p| p.name == *name)
+        .collect();
+    let marker = |p: &crate::ResolvedPackage| p.marker.contents().map(|m| m.to_string());
+    let mut out = String::new();
+    match pins.as_slice() {
+        [] => return None,
+        [one] => {
+            let m = marker(one)?;
+            let _ = writeln!(
+                out,
+                "{name} {} is installed only where `{m}`.\n",
+                one.version
+            );
+            return Some(out);
+        }
+        many => {
+            let _ = writeln!(
+                out,
+                "{}",
+                s.bold(&format!(
+                    "{name} has {} pins in this universal lock, one per part of the environments:",
+                    many.len()
+                ))
+            );
+            for p in many {
+                let at = marker(p).map(|m| format!(" ; {m}")).unwrap_or_default();
+                let _ = writeln!(out, "  {}", s.green(&format!("{name}=={}{at}", p.version)));
+            }
+        }
+    }
+    let mut split: Vec<String> = Vec::new();
+    for p in &pins {
+        for d in p
+            .dependents
+            .iter()
+            .filter(|d| !d.requirement.marker.is_true())
+        {
+            let line = d.to_string();
+            if !split.contains(&line) {
+                split.push(line);
+            }
+        }
+    }
+    if !split.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            s.bold(&format!(
+                "Split where requirements on {name} apply under different markers:"
+            ))
+        );
+        for line in split {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+    let _ = writeln!(out, "\nThe rest is about {name} {}.\n", pins[0].version);
+    Some(out)
 }
 
 fn path_text(path: &[SourcedRequirement]) -> String {

@@ -198,10 +198,20 @@ impl NoSolution {
             }
         }
         self.body = fit_steps(body);
-        self.heading = format!(
-            "no solution for Python {} on {}:",
-            options.target.python, options.target.platform
-        );
+        self.heading = match &options.universal {
+            // A universal solve fails in one fork: name its part of the environments.
+            Some(u) => match crate::markers::lock_text(&u.space, &u.python_floor) {
+                Some(part) => format!(
+                    "no solution for the environments where `{part}` (universal lock, Python {} and newer):",
+                    u.python_floor
+                ),
+                None => format!("no solution for {}:", options.describe()),
+            },
+            None => format!(
+                "no solution for Python {} on {}:",
+                options.target.python, options.target.platform
+            ),
+        };
         let mut all = Vec::new();
         tree::externals(&simplified, &mut all);
         let mut missing = Vec::new();
