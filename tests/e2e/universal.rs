@@ -501,6 +501,24 @@ fn verify_rechecks_a_universal_lock() {
         ],
     )
     .assert_ok();
+    // Offline, the walk of the pins cannot follow their markers: it says so (exit 4)
+    // instead of reporting false findings.
+    let offline = lockit_raw(dir.path(), ["verify", "requirements.in", "--offline"]);
+    assert_eq!(
+        offline.code,
+        Some(4),
+        "{}{}",
+        offline.stdout,
+        offline.stderr
+    );
+    assert!(
+        offline
+            .stderr
+            .contains("is a universal lock, which `verify --offline` cannot check yet"),
+        "{}",
+        offline.stderr
+    );
+    assert!(offline.stdout.is_empty(), "{}", offline.stdout);
     let verify = || lockit_raw(dir.path(), ["verify", "requirements.in", "--no-cache"]);
     let run = verify();
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
