@@ -727,6 +727,24 @@ impl LockCheck<'_> {
         findings
     }
 
+    /// The metadata of `name` when the inputs name it as a local project (a folder, built
+    /// when the session started; the index remembers what the build said).
+    fn local_metadata(
+        &self,
+        name: &PackageName,
+    ) -> Option<std::sync::Arc<lockit_types::CoreMetadata>> {
+        let file = self.options.direct.get(name)?;
+        let lockit_types::DistFilename::Sdist(sdist) = &file.filename else {
+            return None;
+        };
+        if sdist.extension != lockit_types::SdistExtension::Directory {
+            return None;
+        }
+        self.index
+            .metadata(name, &sdist.version, std::slice::from_ref(file))
+            .ok()
+    }
+
     /// Checks without resolving: inputs satisfied by the pins, pins closed under their
     /// dependencies as the index (or cache) knows them, hashes matching its listings.
     /// Returns the findings and every pin whose hashes could not be checked (not reached
@@ -770,12 +788,31 @@ impl LockCheck<'_> {
                 line,
             })
         };
+        let mut checked: BTreeSet<PackageName> = BTreeSet::new();
         for r in &self.inputs.requirements {
             if !active(&r.requirement, options) {
                 continue;
             }
             let pin = pins.get(&r.requirement.name);
             let (file, line) = Self::at_input(r);
+            if let Some(meta) = self.local_metadata(&r.requirement.name) {
+                // A local project: its folder has no hash, and an editable no pin; what
+                // it requires is what the lock must satisfy.
+                checked.insert(r.requirement.name.clone());
+                let whose = format!("the local project `{}`", r.requirement.name);
+                for dep in &meta.requires_dist {
+                    if !dep
+                        .marker
+                        .holds(&options.target.markers, &r.requirement.extras)
+                    {
+                        continue;
+                    }
+                    let pin = pins.get(&dep.name);
+                    findings.extend(unsatisfied(dep, pin, whose.clone(), file.clone(), line));
+                    roots.push((dep.name.clone(), dep.extras.clone()));
+                }
+                continue;
+            }
             let finding = match pin {
                 None => Some(Finding {
                     kind: FindingKind::Added,
@@ -816,7 +853,6 @@ impl LockCheck<'_> {
             }
         }
         let versions = self.lock.versions();
-        let mut checked: BTreeSet<PackageName> = BTreeSet::new();
         let walk = walk_pins(
             self.index,
             &versions,
@@ -848,7 +884,7 @@ impl LockCheck<'_> {
         );
         if walk.unchecked.is_empty() {
             for pin in &self.lock.pins {
-                if !walk.reached.contains(&pin.name) {
+                if !walk.reached.contains(&pin.name) && !checked.contains(&pin.name) {
                     let message =
                         format!("nothing requires `{}` ({lock_name}:{})", pin.name, pin.line);
                     findings.push(Finding::about(

@@ -100,6 +100,30 @@ fn an_editable_local_project_is_built_with_pep_660_and_locked_as_written() {
         .arg(dir.path().join("cache"))
         .args(["--index-url", &index.url()]);
     run(&mut verify).assert_ok();
+    // Offline too: what the local project requires is checked against the pins.
+    run(verify.arg("--offline")).assert_ok();
+    write(
+        dir.path(),
+        "requirements.txt",
+        out.stdout.replace("dep==1.0.0", "dep==2.0.0"),
+    );
+    let moved = run(&mut verify);
+    moved.assert_code(1);
+    assert!(
+        moved
+            .stderr
+            .contains("the local project `app` requires `dep<2`, which the pin 2.0.0"),
+        "{}",
+        moved.stderr
+    );
+    let mut verify = lockit_cmd(dir.path());
+    verify
+        .args(["verify", "requirements.in", "--lock"])
+        .arg(&lock)
+        .args(TARGET_ARGS)
+        .arg("--cache-dir")
+        .arg(dir.path().join("cache"))
+        .args(["--index-url", &index.url()]);
     write(
         dir.path(),
         "requirements.txt",
