@@ -9,7 +9,6 @@ use std::sync::Arc;
 use lockit_types::{
     CoreMetadata, DistFile, DistFilename, PackageName, SdistExtension, SdistFilename, Yanked,
 };
-use url::Url;
 
 use crate::client::parse_metadata;
 use crate::IndexClient;
@@ -106,15 +105,15 @@ impl IndexClient {
                 meta.name
             )));
         }
-        let url = Url::from_directory_path(dir)
-            .map_err(|()| bad("the path cannot be written as a file:// URL".to_string()))?;
+        let url = lockit_types::folder_url(dir)
+            .ok_or_else(|| bad("the path cannot be written as a file:// URL".to_string()))?;
         let file = DistFile {
             filename: DistFilename::Sdist(SdistFilename {
                 name: meta.name.clone(),
                 version: meta.version.clone(),
                 extension: SdistExtension::Directory,
             }),
-            url: url.to_string().trim_end_matches('/').to_string(),
+            url,
             sha256: None,
             requires_python: None,
             yanked: Yanked::No,

@@ -733,15 +733,13 @@ impl LockCheck<'_> {
         &self,
         name: &PackageName,
     ) -> Option<std::sync::Arc<lockit_types::CoreMetadata>> {
-        let file = self.options.direct.get(name)?;
-        let lockit_types::DistFilename::Sdist(sdist) = &file.filename else {
-            return None;
-        };
-        if sdist.extension != lockit_types::SdistExtension::Directory {
-            return None;
-        }
+        let file = self
+            .options
+            .direct
+            .get(name)
+            .filter(|f| f.filename.is_folder())?;
         self.index
-            .metadata(name, &sdist.version, std::slice::from_ref(file))
+            .metadata(name, file.filename.version(), std::slice::from_ref(file))
             .ok()
     }
 

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use lockit_resolver::{Resolution, ResolvedPackage};
 use lockit_types::{
-    url_file_name, DistFile, DistFilename, MarkerEval, PackageName, RequirementOrigin,
+    folder_path, url_file_name, DistFile, DistFilename, MarkerEval, PackageName, RequirementOrigin,
     SdistExtension, SourcedRequirement, Target, Version,
 };
 
@@ -217,16 +217,15 @@ pub fn to_pylock(
                 dependencies: dependencies.remove(&p.name).unwrap_or_default(),
                 sdist,
                 wheels,
-                directory: p.files.iter().find_map(|f| match &f.filename {
-                    DistFilename::Sdist(s) if s.extension == SdistExtension::Directory => {
-                        let path = url::Url::parse(&f.url).ok()?.to_file_path().ok()?;
-                        Some(PylockDirectory {
-                            path: path.display().to_string(),
-                            editable: false,
-                        })
-                    }
-                    _ => None,
-                }),
+                directory: p
+                    .files
+                    .iter()
+                    .find(|f| f.filename.is_folder())
+                    .and_then(|f| folder_path(&f.url))
+                    .map(|path| PylockDirectory {
+                        path: path.display().to_string(),
+                        editable: false,
+                    }),
             }
         })
         .collect();

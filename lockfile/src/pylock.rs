@@ -301,12 +301,12 @@ pub fn parse_pylock(text: &str) -> Result<ParsedLock, LockParseError> {
             if dir.editable {
                 lock.editables.push((dir.path, line));
             } else {
-                let url = url::Url::from_directory_path(&dir.path)
-                    .map_err(|()| err(format!("`{}` is not an absolute path", dir.path)))?;
+                let url = lockit_types::folder_url(std::path::Path::new(&dir.path))
+                    .ok_or_else(|| err(format!("`{}` is not an absolute path", dir.path)))?;
                 lock.pins.push(Pin {
                     name,
                     version: None,
-                    url: Some(url.to_string().trim_end_matches('/').to_string()),
+                    url: Some(url),
                     marker: p.marker,
                     hashes: Vec::new(),
                     via: Vec::new(),

@@ -166,6 +166,23 @@ impl DistFilename {
     pub fn is_wheel(&self) -> bool {
         matches!(self, DistFilename::Wheel(_))
     }
+
+    /// True for a local project's folder (see [`SdistExtension::Directory`]).
+    pub fn is_folder(&self) -> bool {
+        matches!(self, DistFilename::Sdist(s) if s.extension == SdistExtension::Directory)
+    }
+}
+
+/// The `file://` URL a local project's folder is written as (no trailing `/`, so a lock
+/// reads back as written); `None` for a relative path.
+pub fn folder_url(path: &std::path::Path) -> Option<String> {
+    let url = url::Url::from_directory_path(path).ok()?;
+    Some(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// The folder a `file://` URL names; `None` for another scheme or a malformed URL.
+pub fn folder_path(url: &str) -> Option<std::path::PathBuf> {
+    url::Url::parse(url).ok()?.to_file_path().ok()
 }
 
 impl WheelFilename {
@@ -287,6 +304,28 @@ mod tests {
 
     fn name(s: &str) -> PackageName {
         PackageName::from_str(s).unwrap()
+    }
+
+    /// A folder's URL reads back as the folder, without a trailing `/`, and a folder
+    /// pin is told from files.
+    #[test]
+    fn folder_urls_round_trip() {
+        let url = folder_url(std::path::Path::new("/srv/my app")).unwrap();
+        assert_eq!(url, "file:///srv/my%20app");
+        assert_eq!(
+            folder_path(&url).unwrap(),
+            std::path::Path::new("/srv/my app")
+        );
+        assert_eq!(folder_url(std::path::Path::new("relative/app")), None);
+        assert_eq!(folder_path("https://example.org/app"), None);
+        let folder = DistFilename::Sdist(SdistFilename {
+            name: name("app"),
+            version: Version::from_str("1.0").unwrap(),
+            extension: SdistExtension::Directory,
+        });
+        assert!(folder.is_folder());
+        let sdist = DistFilename::parse("app-1.0.tar.gz", &name("app")).unwrap();
+        assert!(!sdist.is_folder());
     }
 
     #[test]

@@ -19,8 +19,8 @@ mod target;
 
 pub use file::{DistFile, PageInterner, ProjectFiles, ReleaseSource, Yanked};
 pub use filename::{
-    percent_decode, url_file_name, DistFilename, FilenameError, SdistExtension, SdistFilename,
-    WheelFilename,
+    folder_path, folder_url, percent_decode, url_file_name, DistFilename, FilenameError,
+    SdistExtension, SdistFilename, WheelFilename,
 };
 pub use local::LocalProject;
 pub use marker::MarkerEval;
