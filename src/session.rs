@@ -66,15 +66,7 @@ impl Session {
         let client = IndexClient::new(client_options)
             .map_err(|e| Failure::new(Exit::Network, e.to_string()))?;
         let mut editables = HashMap::new();
-        let local = local_projects(&inputs.local_projects, &client, runtime.handle());
-        let local = match local {
-            Ok(local) => local,
-            Err(failure) => {
-                // The build's own output says why; the error after it names the line.
-                report_builds(&frontend, false);
-                return Err(failure);
-            }
-        };
+        let local = local_projects(&inputs.local_projects, &client, &frontend, runtime.handle())?;
         let mut local_files = HashMap::new();
         for (project, requirements, file) in local {
             if let (Some(file), Some(r)) = (file, requirements.first()) {
@@ -163,6 +155,18 @@ fn report_builds(frontend: &BuildFrontend, quiet: bool) {
     }
 }
 
+/// The failure for a local project named at `at` whose metadata could not be had, after
+/// the build's own output (which says why; the error names the line): exit 1 when
+/// `--no-build` forbade the build, as for an sdist, else 2.
+fn local_failure(frontend: &BuildFrontend, at: &str, e: LocalProjectError) -> Failure {
+    report_builds(frontend, false);
+    let code = match e {
+        LocalProjectError::BuildDisabled { .. } => Exit::NoSolution,
+        _ => Exit::BadInput,
+    };
+    Failure::new(code, format!("{at}: {e}"))
+}
+
 /// A local project, built: the requirements it adds to the inputs, and its candidate file
 /// (none for the inputs' own project, whose dependencies are locked in its place).
 type BuiltProject = (LocalProject, Vec<SourcedRequirement>, Option<DistFile>);
@@ -173,21 +177,14 @@ type BuiltProject = (LocalProject, Vec<SourcedRequirement>, Option<DistFile>);
 fn local_projects(
     projects: &[LocalProject],
     client: &IndexClient,
+    frontend: &BuildFrontend,
     runtime: &Handle,
 ) -> Result<Vec<BuiltProject>, Failure> {
     let mut out = Vec::new();
     for project in projects {
         let at = &project.origin;
-        let failed = |e: LocalProjectError| {
-            let code = match e {
-                LocalProjectError::BuildDisabled { .. } => Exit::NoSolution,
-                _ => Exit::BadInput,
-            };
-            Failure::new(code, format!("{at}: {e}"))
-        };
-        let (file, meta) = runtime
-            .block_on(client.local_project(&project.path, project.editable, None))
-            .map_err(failed)?;
+        let built = runtime.block_on(client.local_project(&project.path, project.editable, None));
+        let (file, meta) = built.map_err(|e| local_failure(frontend, &at.to_string(), e))?;
         if project.dependencies_only {
             let requirements = meta
                 .requires_dist
@@ -247,10 +244,7 @@ fn direct_files(
             // `name @ file:///dir`: a local project the requirement names.
             runtime
                 .block_on(client.local_project(&dir, false, Some(name)))
-                .map_err(|e| {
-                    report_builds(frontend, false);
-                    Failure::new(Exit::BadInput, format!("{at}: {e}"))
-                })?
+                .map_err(|e| local_failure(frontend, &at, e))?
                 .0
         } else {
             runtime

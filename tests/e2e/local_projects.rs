@@ -91,23 +91,25 @@ fn an_editable_local_project_is_built_with_pep_660_and_locked_as_written() {
 
     // verify accepts the lock resolve wrote, and names an edited editable line.
     let lock = write(dir.path(), "requirements.txt", &out.stdout);
-    let mut verify = lockit_cmd(dir.path());
-    verify
-        .args(["verify", "requirements.in", "--lock"])
-        .arg(&lock)
-        .args(TARGET_ARGS)
-        .arg("--cache-dir")
-        .arg(dir.path().join("cache"))
-        .args(["--index-url", &index.url()]);
-    run(&mut verify).assert_ok();
+    let verify = || {
+        let mut cmd = lockit_cmd(dir.path());
+        cmd.args(["verify", "requirements.in", "--lock"])
+            .arg(&lock)
+            .args(TARGET_ARGS)
+            .arg("--cache-dir")
+            .arg(dir.path().join("cache"))
+            .args(["--index-url", &index.url()]);
+        cmd
+    };
+    run(&mut verify()).assert_ok();
     // Offline too: what the local project requires is checked against the pins.
-    run(verify.arg("--offline")).assert_ok();
+    run(verify().arg("--offline")).assert_ok();
     write(
         dir.path(),
         "requirements.txt",
         out.stdout.replace("dep==1.0.0", "dep==2.0.0"),
     );
-    let moved = run(&mut verify);
+    let moved = run(verify().arg("--offline"));
     moved.assert_code(1);
     assert!(
         moved
@@ -116,20 +118,12 @@ fn an_editable_local_project_is_built_with_pep_660_and_locked_as_written() {
         "{}",
         moved.stderr
     );
-    let mut verify = lockit_cmd(dir.path());
-    verify
-        .args(["verify", "requirements.in", "--lock"])
-        .arg(&lock)
-        .args(TARGET_ARGS)
-        .arg("--cache-dir")
-        .arg(dir.path().join("cache"))
-        .args(["--index-url", &index.url()]);
     write(
         dir.path(),
         "requirements.txt",
         out.stdout.replace("-e ./app", "-e ./other"),
     );
-    let stale = run(&mut verify);
+    let stale = run(&mut verify());
     stale.assert_code(1);
     assert!(
         stale.stdout.contains("`./other`") || stale.stderr.contains("`./other`"),
@@ -185,7 +179,30 @@ fn local_projects_that_cannot_be_built_are_errors_naming_the_line() {
     let log = dir.path().join("build.log");
     app(dir.path(), true);
     std::fs::create_dir_all(dir.path().join("empty")).unwrap();
+    let by_url = format!(
+        "app @ {}\n",
+        url::Url::from_directory_path(dir.path().join("app").canonicalize().unwrap()).unwrap()
+    );
     for (input, flags, code, needles) in [
+        // `name @ file:///dir` fails as a local project line does, output included.
+        (
+            by_url.as_str(),
+            &[][..],
+            2,
+            &[
+                "requirements.in:1: building the metadata of the local project",
+                "    | lockit test backend: this build fails on purpose",
+            ][..],
+        ),
+        (
+            by_url.as_str(),
+            &["--no-build"],
+            1,
+            &[
+                "requirements.in:1: the metadata of the local project",
+                "--no-build forbids building it",
+            ],
+        ),
         (
             "dep\n-e ./app\n",
             &[][..],
