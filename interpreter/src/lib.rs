@@ -38,7 +38,7 @@ impl Interpreter {
     pub fn find(python: Option<&Path>, cache_root: Option<&Path>) -> Option<Interpreter> {
         let exe = match python {
             Some(p) => p.to_path_buf(),
-            None => find_on_path("python3")?,
+            None => on_path("python3").into_iter().next()?,
         };
         let answer = answer(&exe, cache_root)?;
         parse(&exe, &answer)
@@ -59,34 +59,33 @@ impl Interpreter {
         }
         let exact = minor.and_then(|minor| {
             let prefix = format!("{minor}.");
-            candidates_for(minor).into_iter().find_map(|exe| {
-                let found = parse(&exe, &answer(&exe, cache_root)?)?;
-                (found.version == minor || found.version.starts_with(&prefix)).then_some(found)
-            })
+            let path = std::env::var_os("PATH").unwrap_or_default();
+            let pyenv = std::env::var_os("PYENV_ROOT")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")));
+            candidates_for(minor, &path, pyenv)
+                .into_iter()
+                .find_map(|exe| {
+                    let found = parse(&exe, &answer(&exe, cache_root)?)?;
+                    (found.version == minor || found.version.starts_with(&prefix)).then_some(found)
+                })
         });
         exact.or_else(|| Interpreter::find(None, cache_root))
     }
 }
 
-/// Every `python3.X` for `minor` = `3.X` that may exist: on `PATH` in order, then in
-/// pyenv's versions, newest patch release first.
-fn candidates_for(minor: &str) -> Vec<PathBuf> {
+/// Every `python3.X` for `minor` = `3.X` that may exist: in the `path` folders (a
+/// `PATH` value) in order, then in the versions of the pyenv at `root`, newest patch
+/// release first.
+fn candidates_for(minor: &str, path: &std::ffi::OsStr, root: Option<PathBuf>) -> Vec<PathBuf> {
     let name = format!("python{minor}");
-    let root = std::env::var_os("PYENV_ROOT")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")));
     // pyenv's shims are skipped: its versions are looked in below, and a shim of a version
     // that is not selected takes a third of a second to say so.
     let shims = root.as_ref().map(|r| r.join("shims"));
-    let mut list: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|path| {
-            std::env::split_paths(&path)
-                .filter(|dir| shims.as_ref() != Some(dir))
-                .map(|dir| dir.join(&name))
-                .filter(|p| p.is_file())
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut list: Vec<PathBuf> = in_folders(path, &name)
+        .into_iter()
+        .filter(|p| p.parent() != shims.as_deref())
+        .collect();
     if let Some(Ok(dir)) = root.map(|r| std::fs::read_dir(r.join("versions"))) {
         let prefix = format!("{minor}.");
         let mut versions: Vec<(u64, PathBuf)> = dir
@@ -104,12 +103,17 @@ fn candidates_for(minor: &str) -> Vec<PathBuf> {
     list
 }
 
-/// The first `name` on `PATH`.
-fn find_on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
+/// Every `name` on `PATH`, in order.
+fn on_path(name: &str) -> Vec<PathBuf> {
+    in_folders(&std::env::var_os("PATH").unwrap_or_default(), name)
+}
+
+/// Every file `name` in the folders of `path` (a `PATH` value), in order.
+fn in_folders(path: &std::ffi::OsStr, name: &str) -> Vec<PathBuf> {
+    std::env::split_paths(path)
         .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
+        .filter(|p| p.is_file())
+        .collect()
 }
 
 /// Where the answer of the interpreter at `exe` is kept.
@@ -204,6 +208,32 @@ mod tests {
         parse(Path::new("python3"), json.as_bytes())
     }
 
+    /// Regression (builds ran on Python 3.11 for a 3.12 target): a pyenv shim of a version
+    /// pyenv has not selected does not answer, so shims are skipped and pyenv's own
+    /// versions are looked in after `PATH`, newest patch first; other minors are not.
+    #[test]
+    fn python_3_x_is_looked_for_past_pyenv_shims_in_its_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("pyenv");
+        let exe = |folder: &Path| {
+            std::fs::create_dir_all(folder).unwrap();
+            std::fs::write(folder.join("python3.12"), "").unwrap();
+            folder.join("python3.12")
+        };
+        exe(&root.join("shims"));
+        let system = exe(&dir.path().join("usr/bin"));
+        let old = exe(&root.join("versions/3.12.1/bin"));
+        let new = exe(&root.join("versions/3.12.10/bin"));
+        std::fs::create_dir_all(root.join("versions/3.11.7/bin")).unwrap();
+        std::fs::write(root.join("versions/3.11.7/bin/python3.11"), "").unwrap();
+        let path = std::env::join_paths([root.join("shims"), dir.path().join("usr/bin")]).unwrap();
+        assert_eq!(
+            candidates_for("3.12", &path, Some(root.clone())),
+            [system, new, old]
+        );
+        assert!(candidates_for("3.11", &path, None).is_empty());
+    }
+
     #[test]
     fn answers_name_the_platform_as_uv_spells_it() {
         let linux = answer(
@@ -239,7 +269,7 @@ mod tests {
 
     #[test]
     fn a_real_interpreter_answers_and_the_answer_is_cached() {
-        let Some(python) = find_on_path("python3") else {
+        let Some(python) = on_path("python3").into_iter().next() else {
             panic!("python3 is not on PATH; lockit needs one for its tests");
         };
         let cache = tempfile::tempdir().expect("tempdir");
