@@ -1,7 +1,7 @@
 //! Files named by URL (`name @ https://…/name-1.0-py3-none-any.whl`): the one candidate of
 //! a direct reference, hashed by reading it so the lock can pin it with `--hash`.
 
-use lockit_types::{percent_decode, DistFile, DistFilename, PackageName, Yanked};
+use lockit_types::{percent_decode, DistFile, DistFilename, PackageName};
 use url::Url;
 
 use crate::{IndexClient, IndexError};
@@ -77,16 +77,10 @@ impl IndexClient {
                 actual: sha256,
             });
         }
-        Ok(DistFile {
-            filename: parsed,
-            url: location.to_string(),
-            sha256: Some(sha256),
-            requires_python: None,
-            yanked: Yanked::No,
-            upload_time: None,
-            size: None,
-            core_metadata: None,
-            index: "".into(),
-        })
+        Ok(DistFile::unindexed(
+            parsed,
+            location.to_string(),
+            Some(sha256),
+        ))
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use lockit_types::{
-    CoreMetadata, DistFile, DistFilename, PackageName, SdistExtension, SdistFilename, Yanked,
+    CoreMetadata, DistFile, DistFilename, PackageName, SdistExtension, SdistFilename,
 };
 
 use crate::client::parse_metadata;
@@ -107,21 +107,12 @@ impl IndexClient {
         }
         let url = lockit_types::folder_url(dir)
             .ok_or_else(|| bad("the path cannot be written as a file:// URL".to_string()))?;
-        let file = DistFile {
-            filename: DistFilename::Sdist(SdistFilename {
-                name: meta.name.clone(),
-                version: meta.version.clone(),
-                extension: SdistExtension::Directory,
-            }),
-            url,
-            sha256: None,
-            requires_python: None,
-            yanked: Yanked::No,
-            upload_time: None,
-            size: None,
-            core_metadata: None,
-            index: "".into(),
-        };
+        let folder = DistFilename::Sdist(SdistFilename {
+            name: meta.name.clone(),
+            version: meta.version.clone(),
+            extension: SdistExtension::Directory,
+        });
+        let file = DistFile::unindexed(folder, url, None);
         let meta = Arc::new(meta);
         self.remember_metadata(&meta);
         Ok((file, meta))

@@ -47,6 +47,24 @@ pub struct DistFile {
     pub index: Arc<str>,
 }
 
+impl DistFile {
+    /// A file no index lists: a direct reference's (`name @ https://…`, with the sha256
+    /// read from it) or a local project's folder (no hash).
+    pub fn unindexed(filename: DistFilename, url: String, sha256: Option<String>) -> Self {
+        DistFile {
+            filename,
+            url,
+            sha256,
+            requires_python: None,
+            yanked: Yanked::No,
+            upload_time: None,
+            size: None,
+            core_metadata: None,
+            index: "".into(),
+        }
+    }
+}
+
 /// Decodes the files of one release on first use, so that a cached page with thousands of
 /// releases costs only the few the solver looks at.
 pub trait ReleaseSource: Send + Sync + std::fmt::Debug {
