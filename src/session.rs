@@ -69,8 +69,8 @@ impl Session {
         let local = local_projects(&inputs.local_projects, &client, &frontend, runtime.handle())?;
         let mut local_files = HashMap::new();
         for (project, requirements, file) in local {
-            if let (Some(file), Some(r)) = (file, requirements.first()) {
-                let name = r.requirement.name.clone();
+            if let Some(file) = file {
+                let name = file.filename.name().clone();
                 if project.editable {
                     editables.insert(name.clone(), project.written.clone());
                 }

@@ -146,6 +146,14 @@ impl DistFilename {
         }
     }
 
+    /// The project this file is a distribution of, normalized.
+    pub fn name(&self) -> &PackageName {
+        match self {
+            DistFilename::Wheel(w) => &w.name,
+            DistFilename::Sdist(s) => &s.name,
+        }
+    }
+
     /// The version this file is a distribution of.
     pub fn version(&self) -> &Version {
         match self {
