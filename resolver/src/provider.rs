@@ -208,6 +208,16 @@ impl<'a> Provider<'a> {
         Ok(map)
     }
 
+    /// Remembers that `version` was passed over for `why`, so that an older pin says so
+    /// (never a silent downgrade).
+    fn skip(&self, name: &PackageName, version: &Version, why: MetadataProblem) {
+        self.skipped
+            .borrow_mut()
+            .entry(name.clone())
+            .or_default()
+            .insert(version.clone(), why);
+    }
+
     fn core_metadata(
         &self,
         name: &PackageName,
@@ -224,11 +234,7 @@ impl<'a> Provider<'a> {
                 Ok(Ok(m))
             }
             Err(FetchError::Unavailable(reason)) => {
-                self.skipped
-                    .borrow_mut()
-                    .entry(name.clone())
-                    .or_default()
-                    .insert(version.clone(), reason.clone());
+                self.skip(name, version, reason.clone());
                 Ok(Err(reason))
             }
             Err(FetchError::Fatal(e)) => Err(ProviderError(e)),
@@ -328,12 +334,7 @@ impl<'a> Provider<'a> {
             Ok(files) => files.to_vec(),
             Err(why) => {
                 if why == Unusable::SdistOnly {
-                    // Never a silent downgrade: the pin will say this release was passed over.
-                    self.skipped
-                        .borrow_mut()
-                        .entry(name.clone())
-                        .or_default()
-                        .insert(version.clone(), MetadataProblem::OnlyBinary);
+                    self.skip(name, version, MetadataProblem::OnlyBinary);
                 }
                 return Ok(Err(Unavailable::Unusable(why)));
             }
