@@ -151,14 +151,15 @@ fn answer(exe: &Path, cache_root: Option<&Path>) -> Option<Vec<u8>> {
     Some(out.stdout)
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same directory, so a reader
-/// never sees half an answer.
+/// Writes `bytes` to `path` through an unnamed temporary file in the same directory, so
+/// a reader never sees half an answer and a killed run leaves nothing behind.
 fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut tmp, bytes)?;
-    tmp.persist(path).map(|_| ()).map_err(|e| e.error)
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut file = atomic_write_file::AtomicWriteFile::open(path)?;
+    std::io::Write::write_all(&mut file, bytes)?;
+    file.commit()
 }
 
 /// Reads an answer: `{"version", "sys_platform", "machine", "libc": [lib, version],

@@ -4,32 +4,22 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// Writes `contents` to `path` atomically: a temporary file in the same directory is written,
-/// synced and renamed over `path`.
+/// Writes `contents` to `path` atomically: an unnamed temporary file in the same directory
+/// (`O_TMPFILE` on Linux, so a run killed half-way leaves nothing behind) is written,
+/// synced and renamed over `path`, and the directory is synced.
 ///
 /// An existing file keeps its permissions; a new one gets `0o644` on Unix (temporary files are
 /// created `0o600`, which would hide a lock from the rest of a team). A symlink at `path` is
 /// followed so the link survives.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
     let target = resolve_symlink(path);
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".lockit-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(contents)?;
-    tmp.flush()?;
-    match fs::metadata(&target) {
-        Ok(meta) => tmp.as_file().set_permissions(meta.permissions())?,
-        Err(_) => set_default_permissions(tmp.as_file())?,
+    let existed = fs::metadata(&target).is_ok();
+    let mut file = atomic_write_file::AtomicWriteFile::open(&target)?;
+    file.write_all(contents)?;
+    if !existed {
+        set_default_permissions(file.as_file())?;
     }
-    tmp.as_file().sync_all()?;
-    tmp.persist(&target).map_err(|e| e.error)?;
-    sync_dir(dir);
-    Ok(())
+    file.commit()
 }
 
 fn resolve_symlink(path: &Path) -> PathBuf {
@@ -50,16 +40,6 @@ fn set_default_permissions(file: &fs::File) -> io::Result<()> {
 #[cfg(not(unix))]
 fn set_default_permissions(_file: &fs::File) -> io::Result<()> {
     Ok(())
-}
-
-/// Makes the rename durable; best effort, as some filesystems refuse to sync directories.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 #[cfg(test)]
