@@ -162,7 +162,7 @@ fn a_missing_backend_is_an_error_not_a_hang() {
 }
 
 /// Build requirements come from the index: resolved by lockit, fetched with their
-/// hashes, installed by pip; `get_requires_for_build_wheel`'s additions make a second
+/// hashes, installed by pip (the index has no `installer`); `get_requires_for_build_wheel`'s additions make a second
 /// environment; a second build with the same requirements reuses the cached ones.
 #[test]
 fn build_requirements_are_resolved_installed_and_cached() {
@@ -249,6 +249,8 @@ def prepare_metadata_for_build_wheel(directory, config_settings=None):
     };
     let first = complete(&envs);
     assert_eq!(first.len(), 2, "{first:?}");
+    // This index has no PyPA `installer`: pip installed them.
+    assert!(!envs.join("installer").exists());
     assert!(
         first[0].starts_with("extra-helper==3.0.0 --hash=sha256:"),
         "{first:?}"

@@ -1,7 +1,9 @@
 //! A few resolutions against the real PyPI, pinned in time with `--exclude-newer`
 //! so their answers cannot drift. They need network access to pypi.org.
 
-use crate::common::{pinmap, pins, read, resolve, tempdir, write};
+use std::path::Path;
+
+use crate::common::{pinmap, pins, read, resolve, resolve_cmd_cached, run, tempdir, write};
 
 const PYPI: &str = "https://pypi.org/simple/";
 const EXCLUDE_NEWER: &str = "2026-11-01T00:00:00Z";
@@ -76,24 +78,37 @@ fn tensorflow_2_15_has_no_cp312_wheel() {
 }
 
 /// python-nvd3 publishes only an sdist, whose `setup.py` declares its dependencies (issue
-/// 13): its metadata is built (setuptools fetched from PyPI into an isolated environment)
-/// and the pins are the ones `uv pip compile` gives with the same options.
+/// 13): its metadata is built (setuptools fetched from PyPI and installed by PyPA's
+/// `installer`, itself fetched from PyPI, into an isolated environment) and the pins are
+/// the ones `uv pip compile` gives with the same options.
 #[test]
 fn python_nvd3_is_built_and_pins_as_uv_does() {
     let dir = tempdir();
     write(dir.path(), "requirements.in", "python-nvd3\n");
-    resolve(
-        dir.path(),
-        PYPI,
-        [
-            "requirements.in",
-            "--exclude-newer",
-            EXCLUDE_NEWER,
-            "-o",
-            "lock.txt",
-        ],
-    )
+    let cache = dir.path().join("cache");
+    run(resolve_cmd_cached(dir.path(), PYPI, Some(&cache)).args([
+        "requirements.in",
+        "--exclude-newer",
+        EXCLUDE_NEWER,
+        "-o",
+        "lock.txt",
+    ]))
     .assert_ok();
+    // The environment was installed by `installer` (pip is the fallback).
+    let envs = cache.join("build-envs-v1");
+    let installers = files_named(&envs.join("installer"), "installer-1.1.0-py3-none-any.whl");
+    assert_eq!(installers, 1, "no installer wheel under {}", envs.display());
+    let setuptools = std::fs::read_dir(&envs)
+        .expect("build environments")
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path().join(".lockit-complete")).ok())
+        .filter(|lock| lock.starts_with("setuptools=="))
+        .count();
+    assert_eq!(
+        setuptools,
+        1,
+        "no setuptools environment in {}",
+        envs.display()
+    );
     let lock = read(&dir.path().join("lock.txt"));
     assert_eq!(
         pins(&lock),
@@ -178,4 +193,18 @@ fn pandas_1_5_3_reads_an_older_pythons_wheel_instead_of_building() {
             ("tzdata", "2026.6"),
         ])
     );
+}
+
+/// How many files called `name` are under `dir`, at any depth.
+fn files_named(dir: &Path, name: &str) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| match e.path() {
+            p if p.is_dir() => files_named(&p, name),
+            p => usize::from(p.file_name().is_some_and(|n| n == name)),
+        })
+        .sum()
 }
