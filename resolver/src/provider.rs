@@ -101,8 +101,11 @@ struct Restart {
 
 /// Rejections of one package's versions by one culprit before the solve restarts.
 const CULPRIT_HITS: u32 = 5;
-/// At most this many restarts per resolution.
-const MAX_RESTARTS: u32 = 4;
+/// At most this many restarts per resolution: a guard, not a budget. Each restart has a
+/// new culprit, and a restart costs only solver time while a walk through old releases
+/// costs their metadata, perhaps builds (airflow has five culprits; with four restarts its
+/// fifth walked flask-limiter down to an sdist-only release and built it).
+const MAX_RESTARTS: u32 = 16;
 
 /// After this many versions of one package were tried, the next ones are prefetched in bulk:
 /// the solver is walking back through old releases (boto3/botocore style).

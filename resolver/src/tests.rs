@@ -395,6 +395,43 @@ fn a_culprit_decided_early_does_not_make_the_solver_walk_every_release() {
     assert!(asked <= 10, "metadata of {asked} versions of c was read");
 }
 
+/// Regression (issue 13, cold airflow): the fifth culprit of one solve (`rich` 15 against
+/// every `flask-limiter`) found the restart budget spent, so the solver walked all of
+/// flask-limiter's releases and built an sdist that uv never builds. Each of twelve
+/// independent culprits gets its restart.
+#[test]
+fn every_culprit_of_a_solve_gets_its_restart() {
+    const PAIRS: usize = 12;
+    let mut idx = MemoryIndex::default();
+    let mut top: Vec<String> = Vec::new();
+    for i in 0..PAIRS {
+        top.push(format!("d{i}"));
+        top.push(format!("b{i}"));
+        idx.add(&format!("b{i}"), "1.0", &[&format!("c{i}")]);
+        for minor in 0..40 {
+            idx.add(&format!("c{i}"), &format!("1.{minor}"), &[&format!("d{i}<3")]);
+        }
+        idx.add(&format!("d{i}"), "2.0", &[]);
+        idx.add(&format!("d{i}"), "3.0", &[]);
+    }
+    let top: Vec<&str> = top.iter().map(String::as_str).collect();
+    idx.add("a", "1.0", &top);
+    let counting = Counting {
+        inner: &idx,
+        asked: Default::default(),
+    };
+    let res = resolve(&counting, &roots(&["a"]), &[], &options()).unwrap();
+    let asked = counting.asked.lock().unwrap();
+    for i in 0..PAIRS {
+        let c = res.get(&name(&format!("c{i}"))).unwrap();
+        assert_eq!(c.version.to_string(), "1.39");
+        let d = res.get(&name(&format!("d{i}"))).unwrap();
+        assert_eq!(d.version.to_string(), "2.0");
+        let read = asked[&name(&format!("c{i}"))];
+        assert!(read <= 10, "metadata of {read} versions of c{i} was read");
+    }
+}
+
 /// Counts which releases of a lazy project were decoded.
 #[derive(Debug, Default)]
 struct CountingSource {
