@@ -409,7 +409,11 @@ fn every_culprit_of_a_solve_gets_its_restart() {
         top.push(format!("b{i}"));
         idx.add(&format!("b{i}"), "1.0", &[&format!("c{i}")]);
         for minor in 0..40 {
-            idx.add(&format!("c{i}"), &format!("1.{minor}"), &[&format!("d{i}<3")]);
+            idx.add(
+                &format!("c{i}"),
+                &format!("1.{minor}"),
+                &[&format!("d{i}<3")],
+            );
         }
         idx.add(&format!("d{i}"), "2.0", &[]);
         idx.add(&format!("d{i}"), "3.0", &[]);
