@@ -221,11 +221,12 @@ pub struct CompatArgs {
     /// No-op: pip, setuptools and wheel are pinned like any other package.
     #[arg(long)]
     pub allow_unsafe: bool,
-    /// No-op: locks always pin packages without extras.
-    #[arg(long)]
+    /// Pins without extras (`requests==2.32.3`); the default, as in pip-compile 8.
+    #[arg(long, overrides_with = "no_strip_extras")]
     pub strip_extras: bool,
-    /// Accepted; locks still pin each package once, without extras.
-    #[arg(long)]
+    /// Pins carry the extras they were required with (`requests[socks]==2.32.3`), as in
+    /// pip-compile before 8.
+    #[arg(long, overrides_with = "strip_extras")]
     pub no_strip_extras: bool,
     /// Write `--index-url` / `--extra-index-url` lines (without credentials) first.
     #[arg(long, overrides_with = "no_emit_index_url")]

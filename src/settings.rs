@@ -363,6 +363,7 @@ pub fn lock_style(
 ) -> lockit_lockfile::LockStyle {
     lockit_lockfile::LockStyle {
         no_annotate: compat.no_annotate,
+        extras: compat.no_strip_extras,
         line_annotations: compat.annotation_style == crate::cli::AnnotationStyle::Line,
         index_urls: if compat.emit_index_url {
             client

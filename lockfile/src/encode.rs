@@ -98,6 +98,7 @@ pub fn to_lock(resolution: &Resolution, header: Option<Header>, kept: &KeptHashe
         .map(|p| LockedPackage {
             name: p.name.clone(),
             version: p.version.clone(),
+            extras: p.extras.clone(),
             hashes: file_hashes(kept.files(p)),
             via: p.dependents.iter().map(|d| via(&d.origin)).collect(),
             marker: p.marker.contents().map(|m| m.to_string()),

@@ -8,7 +8,7 @@ mod parse;
 use std::fmt;
 
 use pep440_rs::Version;
-use pep508_rs::PackageName;
+use pep508_rs::{ExtraName, PackageName};
 
 pub use crate::header::Header;
 
@@ -30,6 +30,9 @@ pub struct Lock {
 pub struct LockStyle {
     /// `--no-annotate`: no `# via` comments.
     pub no_annotate: bool,
+    /// `--no-strip-extras`: each pin names the extras it was required with
+    /// (`requests[socks]==2.32.3`).
+    pub extras: bool,
     /// `--annotation-style line`: the reasons on the entry's last line (`  # via a, b`)
     /// instead of a comment block under it (`split`, the default).
     pub line_annotations: bool,
@@ -45,6 +48,8 @@ pub struct LockedPackage {
     pub name: PackageName,
     /// The pinned version (not written when `url` is set, as pip-compile does).
     pub version: Version,
+    /// The extras it was required with; written only under [`LockStyle::extras`].
+    pub extras: Vec<ExtraName>,
     /// Allowed file hashes as `sha256:<hex>`, in any order; written sorted and deduplicated.
     pub hashes: Vec<String>,
     /// Why the package is in the lock.
@@ -115,8 +120,8 @@ pub fn render(lock: &Lock) -> String {
     let mut packages: Vec<&LockedPackage> = lock.packages.iter().collect();
     // Everything that is written is in the key, so input order never shows in the output.
     packages.sort_by(|a, b| {
-        (&a.name, &a.version, &a.marker, &a.url)
-            .cmp(&(&b.name, &b.version, &b.marker, &b.url))
+        (&a.name, &a.version, &a.marker, &a.url, &a.extras)
+            .cmp(&(&b.name, &b.version, &b.marker, &b.url, &b.extras))
             .then_with(|| a.hashes.cmp(&b.hashes))
             .then_with(|| a.via.cmp(&b.via))
     });
@@ -127,10 +132,20 @@ pub fn render(lock: &Lock) -> String {
 }
 
 fn render_package(out: &mut String, p: &LockedPackage, style: &LockStyle) {
+    let mut extras: Vec<String> = match style.extras {
+        true => p.extras.iter().map(ToString::to_string).collect(),
+        false => Vec::new(),
+    };
+    extras.sort_unstable();
+    extras.dedup();
+    let name = match extras.is_empty() {
+        true => p.name.to_string(),
+        false => format!("{}[{}]", p.name, extras.join(",")),
+    };
     match (&p.editable, &p.url) {
         (Some(path), _) => out.push_str(&format!("-e {path}")),
-        (None, Some(url)) => out.push_str(&format!("{} @ {url}", p.name)),
-        (None, None) => out.push_str(&format!("{}=={}", p.name, p.version)),
+        (None, Some(url)) => out.push_str(&format!("{name} @ {url}")),
+        (None, None) => out.push_str(&format!("{name}=={}", p.version)),
     }
     if let Some(marker) = p.marker.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
         out.push_str(&format!(" ; {marker}"));

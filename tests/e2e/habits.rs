@@ -291,3 +291,40 @@ fn the_lock_on_stdout_is_byte_identical_to_the_lock_in_a_file() {
     verify.args(["verify", "--lock", "piped.txt"]);
     run(&mut verify).assert_ok();
 }
+
+/// `--no-strip-extras` writes the extras each pin was required with, as pip-compile before
+/// 8 did, and `verify` accepts that lock; by default (and with `--strip-extras`, which
+/// overrides it when given later) pins carry no extras.
+#[test]
+fn no_strip_extras_writes_the_extras_of_each_pin() {
+    let index = serve(&crate::common::load_scenario("transitive-extras"));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    let lock = |args: &[&str]| {
+        let mut all = vec!["requirements.in", "-o", "requirements.txt"];
+        all.extend_from_slice(args);
+        resolve(dir.path(), &index.url(), all).assert_ok();
+        read(&dir.path().join("requirements.txt"))
+    };
+    let kept = lock(&["--no-strip-extras"]);
+    assert!(kept.contains("\nclient[http2,socks]==1.0.0 \\\n"), "{kept}");
+    assert!(kept.contains("\napp==1.0.0 \\\n"), "{kept}");
+    let mut verify = lockit_cmd(dir.path());
+    verify.args(["verify", "requirements.in"]);
+    run(&mut verify).assert_ok();
+    // The extras are part of what verify checks.
+    write(
+        dir.path(),
+        "requirements.txt",
+        kept.replace("client[http2,socks]==", "client=="),
+    );
+    run(&mut verify).assert_code(1);
+    for args in [&[][..], &["--no-strip-extras", "--strip-extras"][..]] {
+        let stripped = lock(args);
+        assert!(
+            stripped.contains("\nclient==1.0.0 \\\n"),
+            "{args:?}: {stripped}"
+        );
+        assert!(!stripped.contains('['), "{args:?}: {stripped}");
+    }
+}

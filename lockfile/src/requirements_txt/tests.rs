@@ -16,6 +16,7 @@ fn pkg(n: &str, v: &str, hashes: &[&str], via: Vec<Via>) -> LockedPackage {
     LockedPackage {
         name: name(n),
         version: version(v),
+        extras: Vec::new(),
         hashes: hashes.iter().map(|h| h.to_string()).collect(),
         via,
         marker: None,
@@ -173,6 +174,31 @@ fn recorded_settings_are_written_without_credentials_and_read_back() {
 #[test]
 fn renders_like_pip_compile() {
     insta::assert_snapshot!(render(&flask_lock(Some(header()))));
+}
+
+/// `--no-strip-extras` writes each pin's extras, sorted, on index and URL pins alike;
+/// without it they are left out.
+#[test]
+fn extras_are_written_only_when_kept() {
+    let mut lock = flask_lock(None);
+    for p in &mut lock.packages {
+        p.extras = vec![
+            ExtraName::from_str("socks").expect("extra"),
+            ExtraName::from_str("async").expect("extra"),
+        ];
+    }
+    let stripped = render(&lock);
+    assert!(stripped.contains("\nflask==3.1.0 \\\n"), "{stripped}");
+    assert!(!stripped.contains('['), "{stripped}");
+    lock.style.extras = true;
+    let kept = render(&lock);
+    assert!(kept.contains("\nflask[async,socks]==3.1.0 \\\n"), "{kept}");
+    assert!(
+        kept.contains("\nmypkg[async,socks] @ https://example.org/mypkg-1.0-py3-none-any.whl"),
+        "{kept}"
+    );
+    let parsed = parse_lock(&kept).expect("parses");
+    assert_eq!(parsed.pins.len(), lock.packages.len());
 }
 
 #[test]
@@ -350,10 +376,15 @@ fn arb_package() -> impl Strategy<Value = LockedPackage> {
             Just("python_full_version >= '3.9' and extra == 'x'".to_string()),
         ]),
         proptest::option::of("[a-z]{1,8}".prop_map(|s| format!("https://example.org/{s}.whl"))),
+        proptest::collection::vec("[a-z][a-z0-9-]{0,6}[a-z0-9]", 0..3),
     )
-        .prop_map(|(n, v, hashes, via, marker, url)| LockedPackage {
+        .prop_map(|(n, v, hashes, via, marker, url, extras)| LockedPackage {
             name: name(&n),
             version: version(&v),
+            extras: extras
+                .iter()
+                .map(|e| ExtraName::from_str(e).expect("valid extra"))
+                .collect(),
             hashes: hashes.into_iter().map(|h| format!("sha256:{h}")).collect(),
             via,
             marker,
@@ -366,8 +397,9 @@ fn arb_lock() -> impl Strategy<Value = Lock> {
     (
         proptest::option::of(("3\\.[0-9]{1,2}", "lockit [ -~]{0,40}")),
         proptest::collection::vec(arb_package(), 0..12),
+        any::<bool>(),
     )
-        .prop_map(|(header, packages)| {
+        .prop_map(|(header, packages, extras)| {
             // One entry per name, as a resolution has.
             let mut seen = std::collections::HashSet::new();
             let packages = packages
@@ -381,7 +413,10 @@ fn arb_lock() -> impl Strategy<Value = Lock> {
                     recorded: Vec::new(),
                 }),
                 packages,
-                style: Default::default(),
+                style: LockStyle {
+                    extras,
+                    ..Default::default()
+                },
             }
         })
 }
