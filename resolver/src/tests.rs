@@ -814,9 +814,10 @@ fn a_release_that_could_not_be_built_is_named_beside_the_older_pin() {
         panic!("dyn==2.0 may not be built")
     };
     let text = report.to_string();
+    // The fact's own clause is closed by a comma before the next fact.
     assert!(
         text.contains(
-            "dyn 2.0 has only an sdist whose metadata must be built, which --no-build forbids"
+            "dyn 2.0 has only an sdist whose metadata must be built, which --no-build forbids, and you require"
         ),
         "{text}"
     );

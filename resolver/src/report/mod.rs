@@ -576,9 +576,8 @@ impl ReportFormatter<Pkg, Ranges<Version>, Causes> for Plain<'_> {
 
     fn explain_both_external(&self, e1: &Ext, e2: &Ext, current: &Terms) -> String {
         format!(
-            "Because {} and {}, {}.",
-            self.format_external(e1),
-            self.format_external(e2),
+            "Because {}, {}.",
+            both(&self.format_external(e1), &self.format_external(e2)),
             self.format_terms(current)
         )
     }
@@ -626,11 +625,30 @@ impl ReportFormatter<Pkg, Ranges<Version>, Causes> for Plain<'_> {
 
     fn and_explain_prior_and_external(&self, prior: &Ext, e: &Ext, current: &Terms) -> String {
         format!(
-            "And because {} and {}, {}.",
-            self.format_external(prior),
-            self.format_external(e),
+            "And because {}, {}.",
+            both(&self.format_external(prior), &self.format_external(e)),
             self.format_terms(current)
         )
+    }
+}
+
+/// Two facts joined by "and"; with a comma first when the first has a clause of its own,
+/// a comma outside parentheses ("…must be built, which --no-build forbids, and you
+/// require…").
+fn both(first: &str, second: &str) -> String {
+    let mut depth = 0i32;
+    let mut clause = false;
+    for (i, c) in first.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 && first[i + 1..].starts_with(' ') => clause = true,
+            _ => {}
+        }
+    }
+    match clause {
+        true => format!("{first}, and {second}"),
+        false => format!("{first} and {second}"),
     }
 }
 
