@@ -9,7 +9,7 @@ use lockit_index_client::ClientOptions;
 use lockit_lockfile::Inputs;
 use lockit_resolver::{
     explanation_json, failure_json, failure_text, not_in_lock_text, pinned_text, split_text,
-    Explanation, Hidden, ResolveError, ResolveOptions, VersionNote,
+    universal_split, Explanation, Hidden, ResolveError, ResolveOptions, VersionNote,
 };
 use lockit_types::PackageName;
 use serde_json::Value;
@@ -74,12 +74,17 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
                 cutoff: cutoff.to_string(),
                 versions: hidden_versions(&hint_options, &name, &options, &explanation),
             });
+            let split = universal_split(&name, &options, &resolution);
             let text = match (args.format, &explanation) {
-                (ReportFormat::Json, e) => {
-                    json_text(&explanation_json(&name, &options, e, hidden.as_ref()))
-                }
+                (ReportFormat::Json, e) => json_text(&explanation_json(
+                    &name,
+                    &options,
+                    e,
+                    hidden.as_ref(),
+                    split.as_ref(),
+                )),
                 (ReportFormat::Text, Explanation::Pinned(p)) => {
-                    let split = split_text(&name, &options, &resolution, &style);
+                    let split = split_text(&name, split.as_ref(), &style);
                     split.unwrap_or_default()
                         + &pinned_text(&name, &options, p, &style, hidden.as_ref())
                 }

@@ -583,6 +583,38 @@ fn explain_shows_each_pin_with_its_marker_and_the_split() {
         "{}",
         run.stdout
     );
+    // The JSON says the same: every pin with its marker, and what split them (before,
+    // it described the first pin alone, as if it were the only one).
+    let run = lockit_raw(
+        dir.path(),
+        [
+            "explain",
+            "lib",
+            "requirements.in",
+            "--no-cache",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(
+        json["universal"]["pins"],
+        serde_json::json!([
+            {"version": "1.5.0", "marker": "python_full_version < '3.11'"},
+            {"version": "2.1.0", "marker": "python_full_version >= '3.11'"},
+        ]),
+        "{json}"
+    );
+    assert!(
+        json["universal"]["split_by"]
+            .as_array()
+            .expect("split_by")
+            .iter()
+            .any(|r| r == "app 1.0.0 requires lib<2 ; python_full_version < '3.11'"),
+        "{json}"
+    );
+    assert_eq!(json["version"], "1.5.0", "{json}");
 }
 
 /// The newest `modern` needs Python 3.11: Pythons from 3.11 get it, 3.10 the one before

@@ -3,7 +3,7 @@
 use lockit_types::{PackageName, RequirementOrigin, SourcedRequirement};
 use serde_json::{json, Value};
 
-use super::{Explanation, Hidden, SkipReason, VersionNote};
+use super::{Explanation, Hidden, SkipReason, Split, VersionNote};
 use crate::{NoSolution, ResolveOptions};
 
 fn step_json(step: &SourcedRequirement) -> Value {
@@ -48,12 +48,15 @@ fn target_json(options: &ResolveOptions) -> Value {
     })
 }
 
-/// The explanation of `name` as JSON.
+/// The explanation of `name` as JSON; for a universal lock (`split`), `universal` lists
+/// every pin with its marker and the marked requirements that split them, and the rest is
+/// about the first pin.
 pub fn explanation_json(
     name: &PackageName,
     options: &ResolveOptions,
     e: &Explanation,
     hidden: Option<&Hidden>,
+    split: Option<&Split>,
 ) -> Value {
     let mut v = match e {
         Explanation::Pinned(p) => json!({
@@ -87,6 +90,17 @@ pub fn explanation_json(
             "near_misses": n.near_misses,
         }),
     };
+    if let (Some(obj), Some(split)) = (v.as_object_mut(), split) {
+        let pins: Vec<Value> = split
+            .pins
+            .iter()
+            .map(|(version, marker)| json!({"version": version.to_string(), "marker": marker}))
+            .collect();
+        obj.insert(
+            "universal".into(),
+            json!({ "pins": pins, "split_by": split.requirements }),
+        );
+    }
     if let (Some(obj), Some(h)) = (v.as_object_mut(), hidden) {
         obj.insert("exclude_newer".into(), json!(h.cutoff));
         let hidden: Vec<Value> = h

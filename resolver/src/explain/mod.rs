@@ -26,6 +26,57 @@ mod text;
 pub use json::{explanation_json, failure_json};
 pub use text::{failure_text, not_in_lock_text, pinned_text, split_text, Paint};
 
+/// A package's pins in a universal lock: where each applies, and the requirements whose
+/// markers split them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// Each pin's version and marker (`None`: everywhere), in lock order.
+    pub pins: Vec<(Version, Option<String>)>,
+    /// The requirements on it that carry a marker, as written, each once.
+    pub requirements: Vec<String>,
+}
+
+/// `name`'s [`Split`] in a universal `resolution`; `None` for a single-target lock or a
+/// package that is not pinned.
+pub fn universal_split(
+    name: &PackageName,
+    options: &ResolveOptions,
+    resolution: &Resolution,
+) -> Option<Split> {
+    options.universal.as_ref()?;
+    let pins: Vec<&ResolvedPackage> = resolution
+        .packages
+        .iter()
+        .filter(|p| p.name == *name)
+        .collect();
+    if pins.is_empty() {
+        return None;
+    }
+    let mut requirements: Vec<String> = Vec::new();
+    for d in pins
+        .iter()
+        .flat_map(|p| &p.dependents)
+        .filter(|d| !d.requirement.marker.is_true())
+    {
+        let line = d.to_string();
+        if !requirements.contains(&line) {
+            requirements.push(line);
+        }
+    }
+    Some(Split {
+        pins: pins
+            .iter()
+            .map(|p| {
+                (
+                    p.version.clone(),
+                    p.marker.contents().map(|m| m.to_string()),
+                )
+            })
+            .collect(),
+        requirements,
+    })
+}
+
 /// Paths kept (and counted) before giving up on listing them all.
 const MAX_PATHS: usize = 200;
 

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use lockit_types::{PackageName, RequirementOrigin, SourcedRequirement, Version};
 
-use super::{Hidden, NotInLock, Pinned, SkipReason, VersionNote};
-use crate::{NoSolution, Resolution, ResolveOptions};
+use super::{Hidden, NotInLock, Pinned, SkipReason, Split, VersionNote};
+use crate::{NoSolution, ResolveOptions};
 
 /// How many paths and skipped groups the text output lists before summing up.
 const PATHS_SHOWN: usize = 12;
@@ -31,28 +31,16 @@ pub(crate) fn target_line(options: &ResolveOptions) -> String {
 /// For a universal lock, where `name`'s pins apply and, when there are several, the
 /// requirements whose markers split them; `None` for a single-target lock or one
 /// unconditional pin.
-pub fn split_text(
-    name: &PackageName,
-    options: &ResolveOptions,
-    resolution: &Resolution,
-    s: &dyn Paint,
-) -> Option<String> {
-    options.universal.as_ref()?;
-    let pins: Vec<&crate::ResolvedPackage> = resolution
-        .packages
-        .iter()
-        .filter(|p| p.name == *name)
-        .collect();
-    let marker = |p: &crate::ResolvedPackage| p.marker.contents().map(|m| m.to_string());
+pub fn split_text(name: &PackageName, split: Option<&Split>, s: &dyn Paint) -> Option<String> {
+    let split = split?;
     let mut out = String::new();
-    match pins.as_slice() {
+    match split.pins.as_slice() {
         [] => return None,
-        [one] => {
-            let m = marker(one)?;
+        [(version, marker)] => {
             let _ = writeln!(
                 out,
-                "{name} {} is installed only where `{m}`.\n",
-                one.version
+                "{name} {version} is installed only where `{}`.\n",
+                marker.as_ref()?
             );
             return Some(out);
         }
@@ -65,26 +53,16 @@ pub fn split_text(
                     many.len()
                 ))
             );
-            for p in many {
-                let at = marker(p).map(|m| format!(" ; {m}")).unwrap_or_default();
-                let _ = writeln!(out, "  {}", s.green(&format!("{name}=={}{at}", p.version)));
+            for (version, marker) in many {
+                let at = marker
+                    .as_ref()
+                    .map(|m| format!(" ; {m}"))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  {}", s.green(&format!("{name}=={version}{at}")));
             }
         }
     }
-    let mut split: Vec<String> = Vec::new();
-    for p in &pins {
-        for d in p
-            .dependents
-            .iter()
-            .filter(|d| !d.requirement.marker.is_true())
-        {
-            let line = d.to_string();
-            if !split.contains(&line) {
-                split.push(line);
-            }
-        }
-    }
-    if !split.is_empty() {
+    if !split.requirements.is_empty() {
         let _ = writeln!(
             out,
             "\n{}",
@@ -92,11 +70,11 @@ pub fn split_text(
                 "Split where requirements on {name} apply under different markers:"
             ))
         );
-        for line in split {
+        for line in &split.requirements {
             let _ = writeln!(out, "  {line}");
         }
     }
-    let _ = writeln!(out, "\nThe rest is about {name} {}.\n", pins[0].version);
+    let _ = writeln!(out, "\nThe rest is about {name} {}.\n", split.pins[0].0);
     Some(out)
 }
 
