@@ -321,6 +321,11 @@ impl IndexClient {
         &self.inner.build_policy
     }
 
+    /// The on-disk cache, unless `--no-cache`.
+    pub(crate) fn disk_cache(&self) -> Option<&DiskCache> {
+        self.inner.cache.as_ref()
+    }
+
     /// The build frontend, when there is one.
     pub(crate) fn builder(&self) -> Option<Arc<dyn MetadataBuilder>> {
         self.inner.builder.clone()

@@ -37,6 +37,7 @@ mod pip_config;
 mod resolver_index;
 mod sdist;
 mod simple;
+mod tree_stamp;
 mod zipread;
 
 pub use build::{BuildPolicy, MetadataBuilder};

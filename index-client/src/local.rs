@@ -1,7 +1,8 @@
 //! Local projects (`-e ./dir`, `./dir`, `name @ file:///dir`): source trees whose metadata
-//! a PEP 517 build prepares on every run (a tree changes under its name and version, so
-//! nothing is cached), and which are then their package's one candidate, as a direct
-//! reference's file is.
+//! a PEP 517 build prepares, and which are then their package's one candidate, as a direct
+//! reference's file is. A tree changes under its name and version, so its built metadata
+//! is cached under the tree's stamp (every source file's path, size and modification
+//! time; see [`crate::tree_stamp`]): any edit builds again.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -65,6 +66,20 @@ impl IndexClient {
         if !dir.join("pyproject.toml").is_file() && !dir.join("setup.py").is_file() {
             return Err(LocalProjectError::NotAProject { path });
         }
+        let cache_path = self.local_cache_path(dir, editable);
+        let cached = cache_path
+            .as_ref()
+            .and_then(|p| Some((p, self.disk_cache()?.read(p)?)));
+        if let Some((cached_at, bytes)) = cached {
+            match self.local_metadata(dir, expected, &bytes) {
+                Ok(found) => return Ok(found),
+                Err(e) => {
+                    if let Some(cache) = self.disk_cache() {
+                        cache.drop_entry(cached_at, &e.to_string());
+                    }
+                }
+            }
+        }
         let forbidden = match expected {
             Some(name) => self.build_policy().forbidding(name),
             None => self
@@ -94,11 +109,40 @@ impl IndexClient {
             path: path.clone(),
             reason,
         })?;
+        let found = self.local_metadata(dir, expected, &bytes)?;
+        if let Some(cache) = self.disk_cache() {
+            // Also under the stamp after the build: a backend may write into the tree
+            // (setuptools-scm's version file), and the next run sees that tree.
+            for at in [cache_path, self.local_cache_path(dir, editable)]
+                .into_iter()
+                .flatten()
+            {
+                cache.write_metadata(&at, &bytes);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Where the metadata built from the tree at `dir`, as it is now, is cached; `None`
+    /// without a cache or a stamp.
+    fn local_cache_path(&self, dir: &Path, editable: bool) -> Option<PathBuf> {
+        let cache = self.disk_cache()?;
+        let stamp = crate::tree_stamp::tree_stamp(dir)?;
+        Some(cache.metadata_path(&format!("local:{}:{editable}:{stamp}", dir.display())))
+    }
+
+    /// The candidate of the local project at `dir` whose built `METADATA` is `bytes`.
+    fn local_metadata(
+        &self,
+        dir: &Path,
+        expected: Option<&PackageName>,
+        bytes: &[u8],
+    ) -> Result<(DistFile, Arc<CoreMetadata>), LocalProjectError> {
         let bad = |reason: String| LocalProjectError::BadMetadata {
-            path: path.clone(),
+            path: dir.to_path_buf(),
             reason,
         };
-        let meta = parse_metadata(&bytes).map_err(|e| bad(e.to_string()))?;
+        let meta = parse_metadata(bytes).map_err(|e| bad(e.to_string()))?;
         if let Some(name) = expected.filter(|n| **n != meta.name) {
             return Err(bad(format!(
                 "the requirement names `{name}`, the project is `{}`",

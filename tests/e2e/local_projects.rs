@@ -286,3 +286,47 @@ fn a_pyproject_with_dynamic_dependencies_locks_what_its_build_says() {
     plain.assert_ok();
     assert_eq!(pins(&plain.stdout), pinmap(&[("dep", "1.0.0")]));
 }
+
+/// A warm run reuses the metadata built from an unchanged tree (no hook runs, even under
+/// `--no-build`), and any edit to the tree builds it again.
+#[test]
+fn an_unchanged_local_project_is_not_built_again() {
+    let index = serve(&scenario(INDEX));
+    let dir = tempdir();
+    let log = dir.path().join("build.log");
+    app(dir.path(), false);
+    write(dir.path(), "requirements.in", "-e ./app\n");
+    let lock = |extra: &[&str]| {
+        let out = run(resolve(dir.path(), &index.url(), &log)
+            .args(["requirements.in", "-o", "-"])
+            .args(extra));
+        out.assert_ok();
+        out
+    };
+    let cold = lock(&[]);
+    let built = build_log(&log).len();
+    assert!(built > 0);
+    for extra in [&[][..], &["--no-build"][..]] {
+        let warm = lock(extra);
+        assert_eq!(warm.stdout, cold.stdout, "{extra:?}");
+        assert_eq!(
+            build_log(&log).len(),
+            built,
+            "{extra:?}: {:?}",
+            build_log(&log)
+        );
+        assert!(!warm.stderr.contains("Built metadata"), "{}", warm.stderr);
+    }
+    // The project now needs dep 2: its tree changed, so it is built again.
+    let spec: PackageSpec = toml::from_str(
+        "name = \"app\"\nversion = \"0.1.0\"\nrequires = [\"dep>=2\"]\nbuild = \"dynamic\"\n",
+    )
+    .expect("spec");
+    write_local_project(&dir.path().join("app"), &spec).expect("rewrite the project");
+    let edited = lock(&[]);
+    assert!(build_log(&log).len() > built);
+    assert_eq!(
+        pins(&edited.stdout.replace("-e ./app\n", "")),
+        pinmap(&[("dep", "2.0.0")])
+    );
+}
