@@ -396,12 +396,31 @@ impl IndexClient {
             })?;
             return Ok(hex::encode(sha2::Digest::finalize(hasher)));
         }
-        Ok(self
+        // The answer is kept for `--offline`, which cannot read the file; online the file
+        // is always read, since what a URL serves can change.
+        let cached_at = self
+            .disk_cache()
+            .map(|c| c.metadata_path(&format!("url-sha256:{}", parsed.as_str())));
+        if self.is_offline() {
+            let cached = cached_at
+                .as_ref()
+                .and_then(|at| self.disk_cache()?.read(at))
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+            if let Some(sha256) = cached {
+                return Ok(sha256);
+            }
+        }
+        let sha256 = self
             .inner
             .http
             .download(&parsed, MAX_DOWNLOAD)
             .await?
-            .sha256)
+            .sha256;
+        if let (Some(cache), Some(at)) = (self.disk_cache(), &cached_at) {
+            cache.write_metadata(at, sha256.as_bytes());
+        }
+        Ok(sha256)
     }
 
     /// Saves `file` at `dest` and returns its sha256, checked against the index's when it

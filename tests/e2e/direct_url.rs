@@ -1,6 +1,8 @@
 //! Requirements that name their file by URL: `name @ https://…/name-1.0-py3-none-any.whl`.
 
-use crate::common::{read, resolve, scenario, serve, tempdir, write, SMALL};
+use crate::common::{
+    read, resolve, resolve_cmd_cached, run, scenario, serve, tempdir, write, SMALL,
+};
 
 #[test]
 fn url_requirement_is_pinned_with_its_hash_and_dependencies() {
@@ -99,4 +101,35 @@ fn url_that_is_not_a_distribution_is_bad_input() {
 fn index_sha256(_index: &lockit_test_index::TestIndex, filename: &str) -> String {
     let built = scenario(SMALL).build().expect("build scenario");
     built.sha256(filename).expect("file in scenario")
+}
+
+/// Regression: after an online run, `--offline` failed on a URL requirement ("is not in
+/// the cache"), since its hash came only from reading the file. The hash is kept in the
+/// cache for offline runs; online, the file is read again, as what a URL serves can change.
+#[test]
+fn regression_url_requirement_resolves_offline_from_the_cache() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    let url = index.file_url("lib-1.0.0-py3-none-any.whl");
+    write(dir.path(), "requirements.in", format!("lib @ {url}\n"));
+    let cache = dir.path().join("cache");
+    let index_url = index.url();
+    let lock = |out: &str, offline: bool| {
+        let mut cmd = resolve_cmd_cached(dir.path(), &index_url, Some(&cache));
+        cmd.args(["requirements.in", "--no-header", "-o", out]);
+        if offline {
+            cmd.arg("--offline");
+        }
+        run(&mut cmd).assert_ok();
+        read(&dir.path().join(out))
+    };
+    let online = lock("online.txt", false);
+    drop(index);
+    assert_eq!(lock("offline.txt", true), online);
+    // Without the cache there is nothing to go on: it says so, naming the URL.
+    let mut cold = resolve_cmd_cached(dir.path(), &url, Some(&dir.path().join("empty")));
+    cold.args(["requirements.in", "--offline", "-o", "cold.txt"]);
+    let failed = run(&mut cold);
+    assert_eq!(failed.code, Some(3), "{}", failed.stderr);
+    assert!(failed.stderr.contains(&url), "{}", failed.stderr);
 }
