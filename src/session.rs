@@ -2,7 +2,8 @@
 //! resolver through [`ClientIndex`], the files direct references name, and the build
 //! frontend the client calls for sdists whose metadata is dynamic.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
 use std::sync::Arc;
 
 use lockit_build_frontend::{BuildFrontend, FrontendOptions};
@@ -28,6 +29,9 @@ pub struct Session {
     /// The editable local projects, by name, with the path as written (`./app`): the lock
     /// repeats it as `-e ./app`.
     pub editables: HashMap<PackageName, String>,
+    /// Packages named by URL or path: their one candidate is that file, so a failed build
+    /// is not followed by advice about other releases.
+    direct: HashSet<PackageName>,
 }
 
 impl Session {
@@ -94,6 +98,7 @@ impl Session {
             progress,
             frontend,
             editables,
+            direct: options.direct.keys().cloned().collect(),
         })
     }
 
@@ -107,7 +112,7 @@ impl Session {
     /// code from the index, so a run says so.
     pub fn report_builds(&self, quiet: bool) {
         self.finish_progress();
-        report_builds(&self.frontend, quiet);
+        report_builds(&self.frontend, quiet, &self.direct);
     }
 
     /// Stops background work without waiting for it.
@@ -119,7 +124,7 @@ impl Session {
 
 /// Prints what `frontend` built since the last call and, on one screen each, the builds
 /// that failed.
-fn report_builds(frontend: &BuildFrontend, quiet: bool) {
+fn report_builds(frontend: &BuildFrontend, quiet: bool, direct: &HashSet<PackageName>) {
     let report = frontend.take_report();
     if quiet {
         return;
@@ -136,8 +141,10 @@ fn report_builds(frontend: &BuildFrontend, quiet: bool) {
             continue;
         }
         shown.push((name, Vec::new()));
-        if version == lockit_build_frontend::LOCAL_PROJECT {
-            // The user's own project: the error that follows names its line.
+        let named_by_url = PackageName::from_str(name).is_ok_and(|n| direct.contains(&n));
+        if version == lockit_build_frontend::LOCAL_PROJECT || named_by_url {
+            // A local project, or a file the input names: it has no other release to fall
+            // back on, and the error that follows names its line.
             eprintln!("{failure}");
         } else {
             eprintln!(
@@ -159,7 +166,7 @@ fn report_builds(frontend: &BuildFrontend, quiet: bool) {
 /// the build's own output (which says why; the error names the line): exit 1 when
 /// `--no-build` forbade the build, as for an sdist, else 2.
 fn local_failure(frontend: &BuildFrontend, at: &str, e: LocalProjectError) -> Failure {
-    report_builds(frontend, false);
+    report_builds(frontend, false, &HashSet::new());
     let code = match e {
         LocalProjectError::BuildDisabled { .. } => Exit::NoSolution,
         _ => Exit::BadInput,

@@ -293,3 +293,36 @@ fn explain_names_the_release_that_was_not_built() {
     );
     assert!(!log.exists());
 }
+
+/// Regression: a failing sdist named by URL was reported as if the index were its source
+/// ("bad does not exist on the index", "no version of bad matches bad!=2.0.0 (the index
+/// has …)"), with advice about other releases (`--no-build-package`, "constrain bad to a
+/// release with a wheel") that cannot help a URL's one file.
+#[test]
+fn regression_a_failing_sdist_named_by_url_is_reported_as_that_file() {
+    let index = serve(&scenario(SCENARIO));
+    let dir = tempdir();
+    let (cache, log) = (dir.path().join("cache"), dir.path().join("build.log"));
+    let url = index.file_url("bad-2.0.0.tar.gz");
+    write(dir.path(), "requirements.in", format!("bad @ {url}\n"));
+    for flags in [&[][..], &["--no-build"][..]] {
+        let out = run(build_cmd(dir.path(), &index.url(), &cache, &log)
+            .arg("requirements.in")
+            .args(flags));
+        out.assert_code(1);
+        let err = &out.stderr;
+        assert!(
+            err.contains(&format!(
+                "Because bad comes only from `{url}` and bad 2.0.0"
+            )),
+            "{flags:?}: {err}"
+        );
+        assert!(
+            err.contains(&format!("or require a wheel of bad instead of `{url}`")),
+            "{flags:?}: {err}"
+        );
+        for wrong in ["the index", "--no-build-package", "constrain"] {
+            assert!(!err.contains(wrong), "{flags:?}: {wrong:?} in\n{err}");
+        }
+    }
+}

@@ -62,6 +62,9 @@ pub(crate) fn hints(
                     }
                 }
             }
+            // A file named by URL or path is the one candidate: no other release to ask for.
+            External::NoVersions(p, _)
+                if p.name().is_some_and(|n| options.direct.contains_key(n)) => {}
             External::NoVersions(p, range) => {
                 if let Some(h) = no_versions_hint(p, range, words, prerelease) {
                     push(&mut list, h);
@@ -118,6 +121,21 @@ fn unusable_hint(
             _ => detail,
         }
     };
+    if let Some(file) = p.name().and_then(|n| options.direct.get(n)) {
+        let url = clip(&file.url, 80);
+        return match k {
+            Kind::BuildFailed => Some(format!(
+                "{} could not be built (the build's output is above); fix its build, or require a wheel of {name} instead of `{url}`",
+                at.text,
+            )),
+            Kind::BuildDisabled => Some(format!(
+                "{} must be built for its metadata, which {} forbids; allow building {name}, or require a wheel of {name} instead of `{url}`",
+                at.text,
+                build_flag(&whys),
+            )),
+            _ => None,
+        };
+    }
     Some(match k {
         Kind::WrongPlatform => format!(
             "{} {publish} wheels for Python {} only for {}, none of which runs on {}; allow a release of {name} with wheels for it, or resolve for another --python-platform",

@@ -15,7 +15,7 @@ mod words;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 
-use lockit_types::{PackageName, SourcedRequirement, Target, Version};
+use lockit_types::{DistFile, PackageName, SourcedRequirement, Target, Version};
 use pubgrub::{
     DefaultStringReporter, Derived, External, Map, Ranges, ReportFormatter, Reporter, Term,
 };
@@ -188,6 +188,7 @@ impl NoSolution {
             origins,
             words: &words,
             target: &options.target,
+            direct: &options.direct,
         };
         let text = DefaultStringReporter::report_with_formatter(&simplified, &formatter);
         let mut body: Vec<String> = Vec::new();
@@ -219,6 +220,9 @@ impl NoSolution {
         for e in &all {
             if let External::NoVersions(p, range) = e {
                 let Some(name) = p.name() else { continue };
+                if options.direct.contains_key(name) {
+                    continue;
+                }
                 match maps.get(name) {
                     Some(k) if !k.versions.is_empty() => {
                         if !k.versions.iter().any(|v| range.contains(v)) {
@@ -370,10 +374,16 @@ struct Plain<'w> {
     origins: HashMap<PackageName, Vec<String>>,
     words: &'w Words<'w>,
     target: &'w Target,
+    /// Packages named by URL or path, whose one candidate is that file.
+    direct: &'w HashMap<PackageName, DistFile>,
 }
 
 impl Plain<'_> {
     fn no_versions(&self, p: &Pkg, range: &Ranges<Version>) -> String {
+        // Not a question for the index: the file is the one candidate.
+        if let Some(file) = p.name().and_then(|n| self.direct.get(n)) {
+            return format!("{p} comes only from `{}`", clip(&file.url, 100));
+        }
         let words = self.words;
         let all = words.published(p);
         if all.is_empty() {
