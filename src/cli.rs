@@ -66,12 +66,13 @@ pub struct TargetArgs {
     /// Platform to resolve for, as uv spells it (`x86_64-manylinux_2_28`, `aarch64-apple-darwin`, `windows`).
     #[arg(long, value_name = "PLATFORM")]
     pub python_platform: Option<String>,
-    /// Lock for this interpreter (its version and platform) instead of the `python3` on PATH.
+    /// Lock for this interpreter (its version and platform) instead of the `python3` on PATH;
+    /// builds run with it. With --universal: only the interpreter builds run with.
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     /// Lock for every platform and every Python from `--python-version` (or `requires-python`)
     /// on: pins carry PEP 508 markers.
-    #[arg(long, conflicts_with_all = ["python_platform", "python"])]
+    #[arg(long, conflicts_with = "python_platform")]
     pub universal: bool,
     /// With --universal: lock only for environments where this PEP 508 marker holds
     /// (repeatable; the lock serves their union), as uv's `environments`.

@@ -762,3 +762,77 @@ requires = ["x<2 ; sys_platform == 'win32'", "x>=2 ; python_version >= '3.11'"]
         run.stderr
     );
 }
+
+/// `--python` with `--universal` chooses the interpreter builds run with (it was refused):
+/// a backend that picks its dependencies by the running Python gives that Python's answer.
+#[test]
+fn universal_builds_run_with_the_python_given() {
+    let index = serve(&scenario(
+        r#"
+name = "universal-build-python"
+[[packages]]
+name = "dep"
+version = "1.0.0"
+[[packages]]
+name = "dep"
+version = "2.0.0"
+"#,
+    ));
+    let dir = tempdir();
+    write(
+        dir.path(),
+        "vdep/pyproject.toml",
+        "[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n",
+    );
+    write(
+        dir.path(),
+        "vdep/backend.py",
+        r#"import os, sys
+def _metadata(directory):
+    here = "%d.%d" % sys.version_info[:2]
+    dep = "dep>=2" if here == os.environ["WANT_PYTHON"] else "dep<2"
+    os.makedirs(os.path.join(directory, "vdep-0.1.dist-info"))
+    with open(os.path.join(directory, "vdep-0.1.dist-info", "METADATA"), "w") as f:
+        f.write("Metadata-Version: 2.1\nName: vdep\nVersion: 0.1\nRequires-Dist: %s\n" % dep)
+    return "vdep-0.1.dist-info"
+def prepare_metadata_for_build_wheel(directory, config_settings=None):
+    return _metadata(directory)
+def prepare_metadata_for_build_editable(directory, config_settings=None):
+    return _metadata(directory)
+"#,
+    );
+    write(dir.path(), "requirements.in", "-e ./vdep\n");
+    let python = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys; print(sys.executable); print('%d.%d' % sys.version_info[:2])",
+        ])
+        .output()
+        .expect("python3 on PATH");
+    let answer = String::from_utf8(python.stdout).expect("utf-8");
+    let mut lines = answer.lines();
+    let (executable, version) = (lines.next().expect("path"), lines.next().expect("version"));
+    let url = index.url();
+    let mut cmd = crate::common::lockit_cmd(dir.path());
+    cmd.args([
+        "resolve",
+        "requirements.in",
+        "--universal",
+        "--python-version",
+        "3.10",
+    ])
+    .args([
+        "--python",
+        executable,
+        "--no-cache",
+        "-q",
+        "--index-url",
+        &url,
+        "-o",
+        "-",
+    ])
+    .env("WANT_PYTHON", version);
+    let run = crate::common::run(&mut cmd);
+    run.assert_ok();
+    assert!(run.stdout.contains("dep==2.0.0"), "{}", run.stdout);
+}
