@@ -62,7 +62,7 @@ pub enum BuildError {
         reason: String,
     },
     /// The build requirements could not be resolved or downloaded.
-    #[error("the build requirements of `{name}` {version} ({requirements}) cannot be installed: {reason}")]
+    #[error("the build requirements of `{name}` {version} ({requirements}) cannot be installed for the build interpreter: {reason}")]
     Requirements {
         /// The project.
         name: String,
@@ -131,15 +131,22 @@ fn tail_text(lines: &[String]) -> String {
 }
 
 impl BuildError {
-    /// One line for the resolver's report: the step that failed and its last output line
-    /// (usually the exception), without the package, which the report names already.
+    /// One line for the resolver's report: the step that failed and its last error line
+    /// (the exception, or the last line that says error; else the last line), without the
+    /// package, which the report names already. The whole failure was printed before.
     pub fn summary(&self) -> String {
         let last = |output: &[String]| {
-            output
-                .iter()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .map(|l| format!(": {}", l.trim()))
+            let lines = || {
+                output
+                    .iter()
+                    .rev()
+                    .map(|l| l.trim())
+                    .filter(|l| !l.is_empty())
+            };
+            lines()
+                .find(|l| says_error(l))
+                .or_else(|| lines().next())
+                .map(|l| format!(": {l}"))
                 .unwrap_or_default()
         };
         match self {
@@ -163,18 +170,10 @@ impl BuildError {
                 format!("invalid `[build-system]`: {reason}")
             }
             BuildError::Interpreter { reason, .. } => format!("no Python to build with: {reason}"),
-            BuildError::Requirements {
-                requirements,
-                reason,
-                ..
-            } => {
-                // A resolver report: its `Because …` line says why.
-                let lines = || reason.lines().map(str::trim).filter(|l| !l.is_empty());
-                let why = lines()
-                    .find(|l| l.starts_with("Because"))
-                    .or_else(|| lines().next())
-                    .unwrap_or_default();
-                format!("the build requirements ({requirements}) cannot be installed: {why}")
+            // The resolver's report was printed in full; a report inside a report reads
+            // badly, and cut short it says nothing.
+            BuildError::Requirements { requirements, .. } => {
+                format!("its build requirements ({requirements}) cannot be installed")
             }
             BuildError::NoMetadata { hook, reason, .. } => {
                 format!("`{hook}` gave no metadata: {reason}")
@@ -194,6 +193,14 @@ impl BuildError {
             | BuildError::NoMetadata { name, version, .. } => (name, version),
         }
     }
+}
+
+/// True for a line that reports an error: `RuntimeError: …`, `error: …`, `FATAL …`.
+fn says_error(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    ["error", "exception", "fatal"]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// The last [`TAIL_LINES`] lines of `text`, without trailing blank lines.
@@ -232,6 +239,36 @@ mod tests {
             "`prepare_metadata_for_build_wheel` failed (exit status 1): RuntimeError: boom"
         );
         assert_eq!(err.package(), ("dyn", "2.0.0"));
+    }
+
+    /// Regression: the summary quoted the last line, which for a wrapped message was a
+    /// fragment ("the system's package manager or via https://rustup.rs/)").
+    #[test]
+    fn the_summary_quotes_the_last_error_line() {
+        let err = BuildError::Hook {
+            name: "orjson".into(),
+            version: "3.0.0".into(),
+            hook: "prepare_metadata_for_build_wheel",
+            failure: HookFailure::Exit(Some(1)),
+            output: tail("Running setup\nerror: can't find Rust compiler\n\nInstall it through\nthe system's package manager or via https://rustup.rs/\n"),
+        };
+        assert_eq!(
+            err.summary(),
+            "`prepare_metadata_for_build_wheel` failed (exit status 1): error: can't find Rust compiler"
+        );
+        let err = BuildError::Requirements {
+            name: "x".into(),
+            version: "1".into(),
+            requirements: "setuptools>=999".into(),
+            reason: "no solution:\n  Because no version of setuptools matches setuptools>=999 (the index has …, 84.1.0) and you require it, …".into(),
+        };
+        assert_eq!(
+            err.summary(),
+            "its build requirements (setuptools>=999) cannot be installed"
+        );
+        assert!(err
+            .to_string()
+            .contains("cannot be installed for the build interpreter: no solution:"));
     }
 
     #[test]
