@@ -21,7 +21,6 @@ use lockit_console::Progress;
 
 /// The async runtime and index one run resolves against.
 pub struct Session {
-    runtime: tokio::runtime::Runtime,
     /// The index, through the resolver's trait.
     pub index: ClientIndex,
     progress: Arc<Progress>,
@@ -46,15 +45,22 @@ impl Session {
         progress: bool,
         args: &CommonArgs,
     ) -> Result<Self, Failure> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| {
-                Failure::new(
-                    Exit::Network,
-                    format!("cannot start the async runtime: {e}"),
-                )
-            })?;
+        // Leaked, never shut down: background work (a prefetch, a speculative build
+        // resolving its build requirements) may still be using it when the run ends, and a
+        // runtime shut down under such a thread makes it panic ("A Tokio 1.x context was
+        // found, but it is being shutdown") onto the user's terminal. The process exits
+        // right after a run, which stops that work.
+        let runtime: &'static tokio::runtime::Runtime = Box::leak(Box::new(
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| {
+                    Failure::new(
+                        Exit::Network,
+                        format!("cannot start the async runtime: {e}"),
+                    )
+                })?,
+        ));
         let defaults = FrontendOptions::default();
         let frontend = Arc::new(BuildFrontend::new(FrontendOptions {
             python: args.target.python.clone(),
@@ -93,7 +99,6 @@ impl Session {
         let index =
             ClientIndex::new(client, runtime.handle().clone()).with_observer(progress.clone());
         Ok(Session {
-            runtime,
             index,
             progress,
             frontend,
@@ -115,10 +120,10 @@ impl Session {
         report_builds(&self.frontend, quiet, &self.direct);
     }
 
-    /// Stops background work without waiting for it.
+    /// Ends the run without waiting for background work, which the process exit stops
+    /// (the runtime is never shut down; see [`Session::start`]).
     pub fn shutdown(self) {
         drop(self.index);
-        self.runtime.shutdown_background();
     }
 }
 

@@ -101,12 +101,22 @@ pub struct Run {
 
 impl Run {
     /// Collects a finished process's output.
+    /// Every run of every test is also checked for a panic, of any thread (regression: a
+    /// background thread panicked when the runtime was shut down under it, onto the
+    /// user's terminal, though the run's own answer was right).
+    #[track_caller]
     pub fn from_output(out: Output) -> Run {
-        Run {
+        let run = Run {
             code: out.status.code(),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        };
+        assert!(
+            !run.stderr.contains("panicked at") && run.code != Some(101),
+            "lockit panicked:\n{}",
+            run.stderr
+        );
+        run
     }
 
     /// Panics with both streams unless the exit code is `code`.
