@@ -3,8 +3,11 @@
 //! `lockit verify --offline` checks a lock's closure with it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
-use lockit_types::{DistFile, ExtraName, MarkerEval, PackageName, Requirement, Version};
+use lockit_types::{
+    DistFile, ExtraName, MarkerEval, PackageName, ProjectFiles, Requirement, Version,
+};
 
 use crate::candidates::VersionMap;
 use crate::index::Index;
@@ -65,10 +68,20 @@ pub fn walk_pins(
         if !walk.reached.insert(name.clone()) && new_extras.is_empty() {
             continue;
         }
-        let Some(version) = pins.get(&name) else {
+        // A file named by URL or path is its package's one candidate, whatever the index
+        // has; its pin in the lock carries no version.
+        let direct = options.direct.get(&name);
+        let Some(version) = pins.get(&name).or(direct.map(|f| f.filename.version())) else {
             continue;
         };
-        let Ok(project) = index.project(&name) else {
+        let project = match direct {
+            Some(file) => Ok(Arc::new(ProjectFiles::new(
+                name.clone(),
+                vec![file.clone()],
+            ))),
+            None => index.project(&name),
+        };
+        let Ok(project) = project else {
             walk.unchecked.insert(name);
             continue;
         };

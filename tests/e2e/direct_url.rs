@@ -104,7 +104,8 @@ fn index_sha256(_index: &lockit_test_index::TestIndex, filename: &str) -> String
 }
 
 /// Regression: after an online run, `--offline` failed on a URL requirement ("is not in
-/// the cache"), since its hash came only from reading the file. The hash is kept in the
+/// the cache"), since its hash came only from reading the file; `verify --offline` said
+/// the URL's dependencies were not required by anything. The hash is kept in the
 /// cache for offline runs; online, the file is read again, as what a URL serves can change.
 #[test]
 fn regression_url_requirement_resolves_offline_from_the_cache() {
@@ -126,6 +127,23 @@ fn regression_url_requirement_resolves_offline_from_the_cache() {
     let online = lock("online.txt", false);
     drop(index);
     assert_eq!(lock("offline.txt", true), online);
+    // verify --offline follows the URL's pin to its dependencies (regression: it found no
+    // metadata for a pin without a version, and called its dependencies extraneous).
+    let mut verify = crate::common::lockit_cmd(dir.path());
+    verify
+        .args([
+            "verify",
+            "requirements.in",
+            "--lock",
+            "online.txt",
+            "--offline",
+        ])
+        .arg("--cache-dir")
+        .arg(&cache)
+        .args(["--index-url", &index_url])
+        .args(crate::common::TARGET_ARGS);
+    let checked = run(&mut verify);
+    checked.assert_ok();
     // Without the cache there is nothing to go on: it says so, naming the URL.
     let mut cold = resolve_cmd_cached(dir.path(), &url, Some(&dir.path().join("empty")));
     cold.args(["requirements.in", "--offline", "-o", "cold.txt"]);
