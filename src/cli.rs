@@ -226,8 +226,9 @@ pub struct CompatArgs {
     #[arg(long, overrides_with = "no_strip_extras")]
     pub strip_extras: bool,
     /// Pins carry the extras they were required with (`requests[socks]==2.32.3`), as in
-    /// pip-compile before 8.
-    #[arg(long, overrides_with = "strip_extras")]
+    /// pip-compile before 8. Not with --universal, where an extra may be wanted in only
+    /// some of the environments that install its pin.
+    #[arg(long, overrides_with = "strip_extras", conflicts_with = "universal")]
     pub no_strip_extras: bool,
     /// Write `--index-url` / `--extra-index-url` lines (without credentials) first.
     #[arg(long, overrides_with = "no_emit_index_url")]

@@ -138,12 +138,13 @@ fn render_package(out: &mut String, p: &LockedPackage, style: &LockStyle) {
     };
     extras.sort_unstable();
     extras.dedup();
-    let name = match extras.is_empty() {
-        true => p.name.to_string(),
-        false => format!("{}[{}]", p.name, extras.join(",")),
+    let extras = match extras.is_empty() {
+        true => String::new(),
+        false => format!("[{}]", extras.join(",")),
     };
+    let name = format!("{}{extras}", p.name);
     match (&p.editable, &p.url) {
-        (Some(path), _) => out.push_str(&format!("-e {path}")),
+        (Some(path), _) => out.push_str(&format!("-e {path}{extras}")),
         (None, Some(url)) => out.push_str(&format!("{name} @ {url}")),
         (None, None) => out.push_str(&format!("{name}=={}", p.version)),
     }

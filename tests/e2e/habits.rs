@@ -319,6 +319,19 @@ fn no_strip_extras_writes_the_extras_of_each_pin() {
         kept.replace("client[http2,socks]==", "client=="),
     );
     run(&mut verify).assert_code(1);
+    // With --universal an extra may be wanted in only some of the environments that
+    // install its pin (pip would then demand pins the lock does not have): refused.
+    let universal = resolve(
+        dir.path(),
+        &index.url(),
+        ["requirements.in", "--universal", "--no-strip-extras"],
+    );
+    universal.assert_code(2);
+    assert!(
+        universal.stderr.contains("--no-strip-extras") && universal.stderr.contains("--universal"),
+        "{}",
+        universal.stderr
+    );
     for args in [&[][..], &["--no-strip-extras", "--strip-extras"][..]] {
         let stripped = lock(args);
         assert!(

@@ -330,3 +330,31 @@ fn an_unchanged_local_project_is_not_built_again() {
         pinmap(&[("dep", "2.0.0")])
     );
 }
+
+/// `--no-strip-extras` keeps an editable's extras (`-e ./app[test]`), as pip-compile
+/// does (regression: the editable line dropped them).
+#[test]
+fn no_strip_extras_keeps_an_editables_extras() {
+    let index = serve(&scenario(INDEX));
+    let dir = tempdir();
+    let log = dir.path().join("build.log");
+    app(dir.path(), false);
+    write(dir.path(), "requirements.in", "-e ./app[test]\n");
+    let out = run(resolve(dir.path(), &index.url(), &log).args([
+        "requirements.in",
+        "--no-strip-extras",
+        "-o",
+        "-",
+    ]));
+    out.assert_ok();
+    assert!(
+        out.stdout
+            .contains("-e ./app[test]\n    # via -r requirements.in\n"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        pins(&out.stdout.replace("-e ./app[test]\n", "")),
+        pinmap(&[("dep", "1.0.0"), ("testing", "3.0.0")])
+    );
+}
