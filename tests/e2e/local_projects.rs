@@ -12,7 +12,8 @@ use crate::common::{
     build_log, lockit_cmd, pinmap, pins, run, scenario, serve, tempdir, write, TARGET_ARGS,
 };
 
-const INDEX: &str = r#"
+/// `dep` 1 and 2, and `testing`: what the local projects here require.
+pub(crate) const INDEX: &str = r#"
 name = "local-projects"
 
 [[packages]]

@@ -767,17 +767,7 @@ requires = ["x<2 ; sys_platform == 'win32'", "x>=2 ; python_version >= '3.11'"]
 /// a backend that picks its dependencies by the running Python gives that Python's answer.
 #[test]
 fn universal_builds_run_with_the_python_given() {
-    let index = serve(&scenario(
-        r#"
-name = "universal-build-python"
-[[packages]]
-name = "dep"
-version = "1.0.0"
-[[packages]]
-name = "dep"
-version = "2.0.0"
-"#,
-    ));
+    let index = serve(&scenario(crate::local_projects::INDEX));
     let dir = tempdir();
     write(
         dir.path(),
