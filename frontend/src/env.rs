@@ -115,6 +115,11 @@ pub(crate) struct LockedWheel {
 }
 
 impl LockedWheel {
+    /// The wheel's file name, as downloaded.
+    fn file_name(&self) -> String {
+        lockit_types::url_file_name(&self.file.url)
+    }
+
     /// `name==version --hash=sha256:…` (without a hash when the index gave none).
     fn line(&self) -> String {
         match &self.file.sha256 {
@@ -315,7 +320,7 @@ fn fetch_installer(client: &IndexClient, python: &BuildPython, dir: &Path) -> Op
             .as_deref()
             .ok_or("the index gives no sha256")?;
         let folder = dir.join("installer").join(sha256);
-        let path = folder.join(lockit_types::url_file_name(&wheel.file.url));
+        let path = folder.join(wheel.file_name());
         if !path.is_file() {
             std::fs::create_dir_all(&folder).map_err(|e| e.to_string())?;
             let part = tempfile::NamedTempFile::new_in(&folder).map_err(|e| e.to_string())?;
@@ -432,11 +437,7 @@ impl Environments {
         if let Some(installer) = installer {
             let paths: Vec<PathBuf> = wheels
                 .iter()
-                .map(|w| {
-                    scratch
-                        .path()
-                        .join(lockit_types::url_file_name(&w.file.url))
-                })
+                .map(|w| scratch.path().join(w.file_name()))
                 .collect();
             // Before 1.0 it takes one wheel per call.
             let per_call = match installer.version.release().first() {
@@ -533,8 +534,7 @@ fn download(
     let tasks: Vec<_> = wheels
         .iter()
         .map(|w| {
-            let (client, file) = (client.clone(), w.file.clone());
-            let dest = dir.join(lockit_types::url_file_name(&file.url));
+            let (client, file, dest) = (client.clone(), w.file.clone(), dir.join(w.file_name()));
             runtime.spawn(async move { client.download(&file, &dest).await })
         })
         .collect();
