@@ -69,8 +69,14 @@ sdist = true
 requires = ["app", "macdep ; sys_platform == 'darwin'"]
 "#;
 
-/// Runs `lockit resolve --universal` on `input` against `index`, writing `requirements.txt`.
+/// Runs `lockit resolve --universal` on `input` against `index`, writing `requirements.txt`
+/// without its header.
 fn lock(dir: &std::path::Path, index: &str, extra: &[&str]) -> crate::common::Run {
+    resolve_universal(dir, index, &[&["--no-header"], extra].concat())
+}
+
+/// [`lock`] with the header, which `verify` and `explain` read.
+fn resolve_universal(dir: &std::path::Path, index: &str, extra: &[&str]) -> crate::common::Run {
     let mut args = vec![
         "resolve",
         "requirements.in",
@@ -79,7 +85,6 @@ fn lock(dir: &std::path::Path, index: &str, extra: &[&str]) -> crate::common::Ru
         "3.10",
         "--no-cache",
         "-q",
-        "--no-header",
         "--index-url",
         index,
     ];
@@ -486,21 +491,7 @@ fn verify_rechecks_a_universal_lock() {
     let dir = tempdir();
     write(dir.path(), "requirements.in", s.root.requires.join("\n"));
     let url = index.url();
-    lockit_raw(
-        dir.path(),
-        [
-            "resolve",
-            "requirements.in",
-            "--universal",
-            "--python-version",
-            "3.10",
-            "--no-cache",
-            "-q",
-            "--index-url",
-            &url,
-        ],
-    )
-    .assert_ok();
+    resolve_universal(dir.path(), &url, &[]).assert_ok();
     // Offline, the walk of the pins cannot follow their markers: it says so (exit 4)
     // instead of reporting false findings.
     let offline = lockit_raw(dir.path(), ["verify", "requirements.in", "--offline"]);
@@ -544,21 +535,7 @@ fn explain_shows_each_pin_with_its_marker_and_the_split() {
     let dir = tempdir();
     write(dir.path(), "requirements.in", s.root.requires.join("\n"));
     let url = index.url();
-    lockit_raw(
-        dir.path(),
-        [
-            "resolve",
-            "requirements.in",
-            "--universal",
-            "--python-version",
-            "3.10",
-            "--no-cache",
-            "-q",
-            "--index-url",
-            &url,
-        ],
-    )
-    .assert_ok();
+    resolve_universal(dir.path(), &url, &[]).assert_ok();
     let run = lockit_raw(
         dir.path(),
         ["explain", "lib", "requirements.in", "--no-cache"],
