@@ -69,6 +69,13 @@ sdist = true
 requires = ["app", "macdep ; sys_platform == 'darwin'"]
 "#;
 
+/// Serves `s` and writes its root requirements to `requirements.in` in a fresh folder.
+fn served(s: &Scenario) -> (lockit_test_index::TestIndex, tempfile::TempDir) {
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", s.root.requires.join("\n"));
+    (serve(s), dir)
+}
+
 /// Runs `lockit resolve --universal` on `input` against `index`, writing `requirements.txt`
 /// without its header.
 fn lock(dir: &std::path::Path, index: &str, extra: &[&str]) -> crate::common::Run {
@@ -214,9 +221,7 @@ fn environments() -> Vec<Target> {
 #[test]
 fn forks_where_markers_split_and_merges_where_forks_agree() {
     let s = scenario(FORKING);
-    let index = serve(&s);
-    let dir = tempdir();
-    write(dir.path(), "requirements.in", s.root.requires.join("\n"));
+    let (index, dir) = served(&s);
     lock(dir.path(), &index.url(), &["-o", "requirements.txt"]).assert_ok();
     let text = read(&dir.path().join("requirements.txt"));
     let lines: Vec<String> = pin_lines(&text)
@@ -248,9 +253,7 @@ fn forks_where_markers_split_and_merges_where_forks_agree() {
 #[test]
 fn relocking_a_universal_lock_changes_no_byte() {
     let s = scenario(FORKING);
-    let index = serve(&s);
-    let dir = tempdir();
-    write(dir.path(), "requirements.in", s.root.requires.join("\n"));
+    let (index, dir) = served(&s);
     lock(dir.path(), &index.url(), &["-o", "requirements.txt"]).assert_ok();
     let first = read(&dir.path().join("requirements.txt"));
     lock(dir.path(), &index.url(), &["-o", "requirements.txt"]).assert_ok();
@@ -263,9 +266,7 @@ fn relocking_a_universal_lock_changes_no_byte() {
 #[test]
 fn pylock_carries_the_markers() {
     let s = scenario(FORKING);
-    let index = serve(&s);
-    let dir = tempdir();
-    write(dir.path(), "requirements.in", s.root.requires.join("\n"));
+    let (index, dir) = served(&s);
     let run = lock(dir.path(), &index.url(), &["--format", "pylock", "-o", "-"]);
     run.assert_ok();
     let doc: toml::Table = run.stdout.parse().expect("pylock.toml is TOML");
@@ -323,9 +324,7 @@ requires = ["a<3 ; sys_platform == 'linux'", "a<2 ; python_version < '3.12'"]
 requires = ["b", "a>=1.0"]
 "#,
     );
-    let index = serve(&s);
-    let dir = tempdir();
-    write(dir.path(), "requirements.in", s.root.requires.join("\n"));
+    let (index, dir) = served(&s);
     let run = lock(dir.path(), &index.url(), &["-o", "-"]);
     run.assert_ok();
     for env in environments() {
@@ -463,9 +462,7 @@ fn a_required_environment_with_a_gap_fails_naming_it() {
 #[test]
 fn environment_narrows_the_space() {
     let s = scenario(FORKING);
-    let index = serve(&s);
-    let dir = tempdir();
-    write(dir.path(), "requirements.in", s.root.requires.join("\n"));
+    let (index, dir) = served(&s);
     let run = lock(
         dir.path(),
         &index.url(),
@@ -487,9 +484,7 @@ fn environment_narrows_the_space() {
 #[test]
 fn verify_rechecks_a_universal_lock() {
     let s = scenario(FORKING);
-    let index = serve(&s);
-    let dir = tempdir();
-    write(dir.path(), "requirements.in", s.root.requires.join("\n"));
+    let (index, dir) = served(&s);
     let url = index.url();
     resolve_universal(dir.path(), &url, &[]).assert_ok();
     // Offline, the walk of the pins cannot follow their markers: it says so (exit 4)
@@ -531,9 +526,7 @@ fn verify_rechecks_a_universal_lock() {
 #[test]
 fn explain_shows_each_pin_with_its_marker_and_the_split() {
     let s = scenario(FORKING);
-    let index = serve(&s);
-    let dir = tempdir();
-    write(dir.path(), "requirements.in", s.root.requires.join("\n"));
+    let (index, dir) = served(&s);
     let url = index.url();
     resolve_universal(dir.path(), &url, &[]).assert_ok();
     let run = lockit_raw(
@@ -725,9 +718,7 @@ version = "2.0.0"
 requires = ["x<2 ; sys_platform == 'win32'", "x>=2 ; python_version >= '3.11'"]
 "#,
     );
-    let index = serve(&s);
-    let dir = tempdir();
-    write(dir.path(), "requirements.in", s.root.requires.join("\n"));
+    let (index, dir) = served(&s);
     let run = lock(dir.path(), &index.url(), &["-o", "-"]);
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
