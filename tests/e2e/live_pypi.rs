@@ -12,18 +12,7 @@ const EXCLUDE_NEWER: &str = "2026-11-01T00:00:00Z";
 fn flask_matches_uv_pins_and_hashes() {
     let dir = tempdir();
     write(dir.path(), "requirements.in", "flask\n");
-    resolve(
-        dir.path(),
-        PYPI,
-        [
-            "requirements.in",
-            "--exclude-newer",
-            EXCLUDE_NEWER,
-            "-o",
-            "lock.txt",
-        ],
-    )
-    .assert_ok();
+    resolve_live(dir.path()).assert_ok();
     let lock = read(&dir.path().join("lock.txt"));
     // The same set `uv pip compile --generate-hashes` gives with the same options.
     assert_eq!(
@@ -55,17 +44,7 @@ fn tensorflow_2_15_has_no_cp312_wheel() {
         "requirements.in",
         "tensorflow==2.15.0\nnumpy>=2\n",
     );
-    let run = resolve(
-        dir.path(),
-        PYPI,
-        [
-            "requirements.in",
-            "--exclude-newer",
-            EXCLUDE_NEWER,
-            "-o",
-            "lock.txt",
-        ],
-    );
+    let run = resolve_live(dir.path());
     run.assert_code(1);
     assert!(
         run.stderr.contains("tensorflow 2.15.0 has no wheel"),
@@ -134,18 +113,7 @@ fn an_editable_setuptools_project_pins_its_install_requires() {
         "from setuptools import setup\nsetup(name='My_Pkg', version='0.3.1', py_modules=[],\n      install_requires=['six>=1.16', \"attrs<24; python_version >= '3.8'\"],\n      extras_require={'test': ['iniconfig==2.0.0']})\n",
     );
     write(dir.path(), "requirements.in", "-e ./pkg[test]\n");
-    resolve(
-        dir.path(),
-        PYPI,
-        [
-            "requirements.in",
-            "--exclude-newer",
-            EXCLUDE_NEWER,
-            "-o",
-            "lock.txt",
-        ],
-    )
-    .assert_ok();
+    resolve_live(dir.path()).assert_ok();
     let lock = read(&dir.path().join("lock.txt"));
     assert!(
         lock.contains("\n-e ./pkg\n    # via -r requirements.in\n"),
@@ -169,17 +137,7 @@ fn an_editable_setuptools_project_pins_its_install_requires() {
 fn pandas_1_5_3_reads_an_older_pythons_wheel_instead_of_building() {
     let dir = tempdir();
     write(dir.path(), "requirements.in", "pandas==1.5.3\n");
-    let run = resolve(
-        dir.path(),
-        PYPI,
-        [
-            "requirements.in",
-            "--exclude-newer",
-            EXCLUDE_NEWER,
-            "-o",
-            "lock.txt",
-        ],
-    );
+    let run = resolve_live(dir.path());
     run.assert_ok();
     assert!(!run.stderr.contains("Built"), "{}", run.stderr);
     assert_eq!(
@@ -193,6 +151,22 @@ fn pandas_1_5_3_reads_an_older_pythons_wheel_instead_of_building() {
             ("tzdata", "2026.6"),
         ])
     );
+}
+
+/// `lockit resolve requirements.in -o lock.txt` in `dir`, against PyPI as of
+/// [`EXCLUDE_NEWER`].
+fn resolve_live(dir: &Path) -> crate::common::Run {
+    resolve(
+        dir,
+        PYPI,
+        [
+            "requirements.in",
+            "--exclude-newer",
+            EXCLUDE_NEWER,
+            "-o",
+            "lock.txt",
+        ],
+    )
 }
 
 /// How many files called `name` are under `dir`, at any depth.
