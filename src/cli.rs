@@ -140,9 +140,10 @@ pub struct IndexArgs {
     /// Flat pages or directories of distribution files.
     #[arg(short = 'f', long)]
     pub find_links: Vec<String>,
-    /// Which indexes a package may come from: the first that has it (safe), or all of them.
-    #[arg(long, value_enum, env = "LOCKIT_INDEX_STRATEGY", default_value_t = IndexStrategyArg::FirstIndex)]
-    pub index_strategy: IndexStrategyArg,
+    /// Which indexes a package may come from: the first that has it (safe, the default), or
+    /// all of them.
+    #[arg(long, value_enum, env = "LOCKIT_INDEX_STRATEGY")]
+    pub index_strategy: Option<IndexStrategyArg>,
     /// Never use the network; everything must come from the cache.
     #[arg(long, env = "LOCKIT_OFFLINE")]
     pub offline: bool,
@@ -341,25 +342,6 @@ pub struct ExplainArgs {
     pub input: InputArgs,
     #[command(flatten)]
     pub common: CommonArgs,
-}
-
-impl InputArgs {
-    /// What to take from a pyproject.toml input.
-    pub fn selection(&self) -> lockit_lockfile::Selection {
-        lockit_lockfile::Selection {
-            extras: self.extra.clone(),
-            all_extras: self.all_extras,
-            groups: self.group.clone(),
-        }
-    }
-
-    /// True when any of these options was given.
-    pub fn given(&self) -> bool {
-        !self.overrides.is_empty()
-            || !self.extra.is_empty()
-            || self.all_extras
-            || !self.group.is_empty()
-    }
 }
 
 impl ResolveArgs {

@@ -13,7 +13,6 @@ mod logging;
 mod output;
 mod session;
 mod settings;
-mod target;
 
 fn main() -> ExitCode {
     use clap::Parser;

@@ -3,9 +3,11 @@
 //! answer, recorded whether they came from flags, files, the environment or the local
 //! interpreter, so that `lockit verify` repeats the resolution anywhere.
 
-/// The keys a header records, in the order they are written: `python` and `platform` (the
-/// target), `index-url` and `find-links` (repeated, without credentials), `exclude-newer`
-/// and `prerelease`.
+/// The keys a header records, in the order pylock.toml's `[tool.lockit]` writes them:
+/// `python` and `platform` (the target), the indexes (repeated, without credentials), the
+/// cutoff and the policies, then the inputs and what is taken from them, and for a
+/// universal lock its environments and what it `covers`. `lockit_settings` decides which
+/// are written and reads them back.
 pub const RECORDED_KEYS: &[&str] = &[
     "python",
     "platform",
@@ -13,7 +15,41 @@ pub const RECORDED_KEYS: &[&str] = &[
     "find-links",
     "exclude-newer",
     "prerelease",
+    "environment",
+    "required-environment",
+    "input",
+    "constraint",
+    "override",
+    "extra",
+    "group",
+    "only-binary",
+    "no-binary",
+    "no-build-package",
+    "index-strategy",
+    "all-extras",
+    "no-build",
+    "no-annotate",
+    "no-strip-extras",
+    "emit-index-url",
+    "annotation-style",
     "covers",
+];
+
+/// The recorded keys that may repeat: pylock.toml writes them as arrays, whatever their
+/// number.
+pub const LIST_KEYS: &[&str] = &[
+    "index-url",
+    "find-links",
+    "environment",
+    "required-environment",
+    "input",
+    "constraint",
+    "override",
+    "extra",
+    "group",
+    "only-binary",
+    "no-binary",
+    "no-build-package",
 ];
 
 /// What the header says about how the lock was made.

@@ -29,7 +29,7 @@ pub use diff::{diff_pins, line_changes, relock_summary, PinChange};
 pub use encode::{
     add_constraint_vias, mark_editables, mark_pylock_editables, to_lock, to_pylock, KeptHashes,
 };
-pub use header::{command_words, recorded, without_credentials, Header, RECORDED_KEYS};
+pub use header::{command_words, recorded, without_credentials, Header, LIST_KEYS, RECORDED_KEYS};
 pub use inputs::{HashMismatch, InputError, Inputs};
 pub use lock_file::{default_lock_path, is_pylock_name, parse_lock_file};
 pub use lockit_types::{RequirementOrigin, SourcedRequirement};

@@ -139,7 +139,7 @@ pub fn render_pylock(lock: &Pylock) -> String {
                 .collect();
             match values.as_slice() {
                 [] => {}
-                [one] if !key.ends_with("url") && *key != "find-links" => {
+                [one] if !crate::header::LIST_KEYS.contains(key) => {
                     out.push_str(&format!("{key} = {one}\n"));
                 }
                 many => out.push_str(&format!("{key} = [{}]\n", many.join(", "))),

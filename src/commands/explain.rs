@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use lockit_index_client::ClientOptions;
-use lockit_lockfile::Inputs;
 use lockit_resolver::{
     explanation_json, failure_json, failure_text, not_in_lock_text, pinned_text, split_text,
     universal_split, Explanation, Hidden, ResolveError, ResolveOptions, VersionNote,
@@ -30,24 +29,26 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
     } else {
         args.inputs.clone()
     };
-    let mut inputs = Inputs::read(
-        &paths,
-        &args.common.resolver.constraints,
-        &args.input.overrides,
-        &args.input.selection(),
-    )
-    .map_err(|e| Failure::input(e.to_string()))?;
     // Explain the lock `resolve` would keep, for the target it records: its pins are
     // preferences there too.
     let lock_path = lockit_lockfile::default_lock_path(&paths[0], false);
     let lock = std::fs::read_to_string(&lock_path)
         .ok()
         .and_then(|text| lockit_lockfile::parse_lock_file(&lock_path, &text).ok());
-    let mut common = args.common.clone();
-    if let Some(lock) = &lock {
-        settings::apply_recorded(&mut common, &lock.recorded, &args.common);
+    let mut requested = settings::requested(&paths, &args.input, &args.common, None);
+    if let Some(recorded) = lock
+        .as_ref()
+        .and_then(|l| settings::recorded(l, std::path::Path::new("")))
+    {
+        // The inputs named here are the ones explained; the rest is as the lock records.
+        let paths = std::mem::take(&mut requested.inputs);
+        requested = requested.or(&recorded);
+        requested.inputs = paths;
     }
-    let (mut options, client_options) = settings::prepare(&inputs, &common)?;
+    let mut inputs = settings::read_inputs(&requested)?;
+    let lock_settings = settings::decide(&requested, &inputs, args.common.output.quiet)?;
+    let mut options = lock_settings.resolve_options(&inputs);
+    let client_options = lock_settings.client_options(&settings::network(&args.common)?);
     if let Some(lock) = &lock {
         options.preferences = lock.versions().into_iter().collect();
     }

@@ -7,8 +7,9 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use lockit_lockfile::{Header, Inputs, KeptHashes, ParsedLock};
+use lockit_lockfile::{Header, KeptHashes, ParsedLock};
 use lockit_resolver::{RequirementOrigin, ResolveError, SourcedRequirement};
+use lockit_settings::LockSettings;
 use lockit_types::PackageName;
 
 use crate::cli::{LockFormat, ResolveArgs, ResolverArg};
@@ -98,14 +99,12 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     } else {
         output_path(&args)?
     };
-    let mut inputs = Inputs::read(
-        &args.inputs,
-        &args.common.resolver.constraints,
-        &args.input.overrides,
-        &args.input.selection(),
-    )
-    .map_err(|e| Failure::input(e.to_string()))?;
-    let (mut options, client_options) = settings::prepare(&inputs, &args.common)?;
+    let requested =
+        settings::requested(&args.inputs, &args.input, &args.common, Some(&args.compat));
+    let mut inputs = settings::read_inputs(&requested)?;
+    let lock_settings = settings::decide(&requested, &inputs, quiet)?;
+    let mut options = lock_settings.resolve_options(&inputs);
+    let client_options = lock_settings.client_options(&settings::network(&args.common)?);
     if args.compat.resolver == Some(ResolverArg::Legacy) {
         return Err(Failure::input(
             "--resolver legacy: lockit has only a backtracking resolver; drop the option",
@@ -184,14 +183,14 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
         if let Some(custom) = &args.compat.custom_compile_command {
             header.command.clone_from(custom);
         }
-        settings::record(&mut header, &options, &hint_options);
-        settings::record_coverage(&mut header, &coverage);
+        lock_settings.record(&mut header);
+        LockSettings::record_coverage(&mut header, &coverage);
         header
     });
     let text = match args.format {
         LockFormat::Requirements => {
             let mut lock = lockit_lockfile::to_lock(&resolution, header, &kept);
-            lock.style = settings::lock_style(&args.compat, &hint_options);
+            lock.style = lock_settings.lock_style();
             lockit_lockfile::add_constraint_vias(&mut lock, &inputs.constraints, &options.target);
             lockit_lockfile::mark_editables(&mut lock, &session.editables);
             lockit_lockfile::render(&lock)

@@ -8,11 +8,10 @@
 use std::path::{Path, PathBuf};
 
 use lockit_lockfile::check::{self, Finding, LockCheck};
-use lockit_lockfile::Inputs;
 use lockit_resolver::ResolveError;
 use serde::Serialize;
 
-use crate::cli::{CommonArgs, InputArgs, ReportFormat, ResolveArgs, VerifyArgs};
+use crate::cli::{ReportFormat, VerifyArgs};
 use crate::exit_code::{Exit, Failure};
 use crate::session::Session;
 use crate::{output, settings};
@@ -28,68 +27,6 @@ struct Report<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     unchecked: Vec<String>,
     findings: &'a [Finding],
-}
-
-/// A path from the header: as written when it exists from here, else next to the lock.
-fn locate(path: &Path, lock_dir: &Path) -> PathBuf {
-    if path.is_absolute() || path.exists() {
-        return path.to_path_buf();
-    }
-    let beside = lock_dir.join(path);
-    if beside.exists() {
-        beside
-    } else {
-        path.to_path_buf()
-    }
-}
-
-/// `given` where given, else what the header recorded.
-fn pick<T: Clone>(given: &Option<T>, recorded: &mut Option<T>) {
-    if given.is_some() {
-        recorded.clone_from(given);
-    }
-}
-
-/// `given` where any were given, else what the header recorded.
-fn pick_list<T: Clone>(given: &[T], recorded: &mut Vec<T>) {
-    if !given.is_empty() {
-        *recorded = given.to_vec();
-    }
-}
-
-/// The header's options, with what was given to `verify` taking precedence.
-fn merge(header: &CommonArgs, given: &CommonArgs, lock_dir: &Path) -> CommonArgs {
-    let mut t = header.clone();
-    let (r, i) = (&given.resolver, &given.index);
-    t.resolver.constraints = t
-        .resolver
-        .constraints
-        .iter()
-        .map(|p| locate(p, lock_dir))
-        .collect();
-    pick(&given.target.python_version, &mut t.target.python_version);
-    pick(&given.target.python_platform, &mut t.target.python_platform);
-    pick(&r.exclude_newer, &mut t.resolver.exclude_newer);
-    pick(&i.index_url, &mut t.index.index_url);
-    pick(&r.prerelease, &mut t.resolver.prerelease);
-    pick_list(&i.extra_index_url, &mut t.index.extra_index_url);
-    pick_list(&i.find_links, &mut t.index.find_links);
-    pick_list(&r.only_binary, &mut t.resolver.only_binary);
-    pick_list(&r.no_binary, &mut t.resolver.no_binary);
-    pick_list(&r.constraints, &mut t.resolver.constraints);
-    t.resolver.pre |= r.pre;
-    if given.cache.cache_dir.is_some() {
-        t.cache.cache_dir.clone_from(&given.cache.cache_dir);
-        t.cache.no_cache = false;
-    }
-    t.cache.no_cache |= given.cache.no_cache;
-    t.cache.refresh = given.cache.refresh;
-    t.index.offline = i.offline;
-    t.index.connect_timeout = i.connect_timeout;
-    t.index.read_timeout = i.read_timeout;
-    t.index.native_tls |= i.native_tls;
-    t.output = given.output.clone();
-    t
 }
 
 /// The lock to check: `--lock`, else the input's default lock (pylock.toml if only it exists).
@@ -132,42 +69,24 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
     };
 
     let lock_dir = lock_path.parent().unwrap_or(Path::new("")).to_path_buf();
-    let header = lock.command.as_deref().and_then(ResolveArgs::from_header);
-    let (inputs_paths, common, input_args): (Vec<PathBuf>, CommonArgs, InputArgs) = match &header {
-        Some(h) => {
-            let paths = match &args.input {
-                Some(i) => vec![i.clone()],
-                None => h.inputs.iter().map(|p| locate(p, &lock_dir)).collect(),
-            };
-            let mut input_args = if args.input_args.given() {
-                args.input_args.clone()
-            } else {
-                h.input.clone()
-            };
-            input_args.overrides = input_args.overrides.iter().map(|p| locate(p, &lock_dir)).collect();
-            let mut common = merge(&h.common, &args.common, &lock_dir);
-            settings::apply_recorded(&mut common, &lock.recorded, &args.common);
-            (paths, common, input_args)
+    let given = settings::requested(args.input.as_slice(), &args.input_args, &args.common, None);
+    let requested = match (settings::recorded(&lock, &lock_dir), &args.input) {
+        (Some(recorded), _) => given.or(&recorded),
+        (None, Some(_)) => given,
+        (None, None) => {
+            return Err(Failure::input(format!(
+                "the header of `{lock_name}` does not say how it was made; pass the input it was made from (`lockit verify requirements.in --lock {lock_name}`)"
+            )))
         }
-        None => match &args.input {
-            Some(i) => (vec![i.clone()], args.common.clone(), args.input_args.clone()),
-            None => {
-                return Err(Failure::input(format!(
-                    "the header of `{lock_name}` does not say how it was made; pass the input it was made from (`lockit verify requirements.in --lock {lock_name}`)"
-                )))
-            }
-        },
     };
-    let mut inputs = Inputs::read(
-        &inputs_paths,
-        &common.resolver.constraints,
-        &input_args.overrides,
-        &input_args.selection(),
-    )
-    .map_err(|e| Failure::input(e.to_string()))?;
-    let (mut options, client_options) = settings::prepare(&inputs, &common)?;
+    let quiet = args.common.output.quiet;
+    let mut inputs = settings::read_inputs(&requested)?;
+    let lock_settings = settings::decide(&requested, &inputs, quiet)?;
+    let mut options = lock_settings.resolve_options(&inputs);
+    let network = settings::network(&args.common)?;
+    let client_options = lock_settings.client_options(&network);
 
-    if common.index.offline && options.universal.is_some() {
+    if network.offline && options.universal.is_some() {
         // Its pins apply under markers, which the offline walk does not follow: it would
         // report false findings rather than say what it could not check.
         return Err(Failure::new(
@@ -178,10 +97,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
         ));
     }
     let mut findings = check::missing_hashes(&lock, &lock_name);
-    let style = header
-        .as_ref()
-        .map(|h| settings::lock_style(&h.compat, &client_options))
-        .unwrap_or_default();
+    let style = lock_settings.lock_style();
     let session = Session::start(
         client_options,
         &mut options,
@@ -189,7 +105,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
         false,
         &args.common,
     )?;
-    if !common.index.offline {
+    if !network.offline {
         options.preferences = lock.versions().into_iter().collect();
     }
     let checker = LockCheck {
@@ -202,7 +118,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
         style,
         editables: &session.editables,
     };
-    let outcome = if common.index.offline {
+    let outcome = if network.offline {
         Ok(checker.offline())
     } else {
         match lockit_resolver::resolve(
@@ -221,7 +137,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
             Err(ResolveError::Index(e)) => Err(Failure::new(Exit::Network, e.to_string())),
         }
     };
-    session.report_builds(common.output.quiet);
+    session.report_builds(quiet);
     session.shutdown();
     let (found, unchecked) = outcome?;
     findings.extend(found);

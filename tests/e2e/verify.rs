@@ -377,7 +377,16 @@ fn offline_checks_inputs_closure_and_hashes_from_the_cache() {
     run(resolve_cmd_cached(dir.path(), &index.url(), Some(&cache)).arg("requirements.in"))
         .assert_ok();
     drop(index);
-    verify(dir.path(), &["--lock", "requirements.txt", "--offline"]).assert_ok();
+    // The cache is this machine's, not the lock's: it is named to `verify` too.
+    let cache = cache.display().to_string();
+    let offline = [
+        "--lock",
+        "requirements.txt",
+        "--offline",
+        "--cache-dir",
+        &cache,
+    ];
+    verify(dir.path(), &offline).assert_ok();
 
     // A dependency dropped from the lock breaks the closure.
     let lock = dir.path().join("requirements.txt");
@@ -399,11 +408,11 @@ fn offline_checks_inputs_closure_and_hashes_from_the_cache() {
         out
     };
     std::fs::write(&lock, &without_lib).expect("write");
-    let run = verify(dir.path(), &["--lock", "requirements.txt", "--offline"]);
+    let run = verify(dir.path(), &offline);
     run.assert_code(1);
     assert!(
         run.stderr
-            .contains("! lib: `app` 1.1.0 (requirements.txt:12) requires `lib"),
+            .contains("! lib: `app` 1.1.0 (requirements.txt:13) requires `lib"),
         "{}",
         run.stderr
     );
@@ -411,7 +420,7 @@ fn offline_checks_inputs_closure_and_hashes_from_the_cache() {
     // An input the lock does not satisfy.
     std::fs::write(&lock, &text).expect("write");
     write(dir.path(), "requirements.in", "app<1.1\n");
-    let run = verify(dir.path(), &["--lock", "requirements.txt", "--offline"]);
+    let run = verify(dir.path(), &offline);
     run.assert_code(1);
     assert!(
         run.stderr
@@ -674,5 +683,68 @@ fn regression_input_hash_is_a_promise() {
         format!("app\nutil==1.5.0 --hash={util_hash}\n"),
     );
     resolve(dir.path(), &index.url(), ["requirements.in"]).assert_ok();
+    verify(dir.path(), &["--lock", "requirements.txt"]).assert_ok();
+}
+
+// ---- issue 20: the header records the settings as typed fields ----
+
+/// A lock whose header shows a custom command is verified from the settings the header
+/// records (inputs, constraints, style), with no command line to re-read; a recorded
+/// setting edited by hand then makes it stale.
+#[test]
+fn a_custom_command_lock_verifies_from_its_recorded_settings() {
+    let index = serve(&scenario(INDEX));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    write(dir.path(), "constraints.txt", "util<1.5\n");
+    resolve(
+        dir.path(),
+        &index.url(),
+        [
+            "requirements.in",
+            "-c",
+            "constraints.txt",
+            "--no-annotate",
+            "--custom-compile-command",
+            "make lock",
+        ],
+    )
+    .assert_ok();
+    let lock = dir.path().join("requirements.txt");
+    let text = read(&lock);
+    for field in [
+        "# input: requirements.in\n",
+        "# constraint: constraints.txt\n",
+        "# no-annotate: true\n",
+    ] {
+        assert!(text.contains(field), "{field} not in\n{text}");
+    }
+    assert!(text.contains("util==1.0.0"), "{text}");
+    verify(dir.path(), &["--lock", "requirements.txt"]).assert_ok();
+
+    // Without `no-annotate`, the lock would carry `# via` lines.
+    edit(&lock, "# no-annotate: true\n", "");
+    let run = verify(dir.path(), &["--lock", "requirements.txt"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("# via"), "{}", run.stderr);
+}
+
+/// A header written before the settings model (no `input` field) is still read, with the
+/// command it records.
+#[test]
+fn regression_a_header_without_typed_inputs_still_verifies() {
+    let index = serve(&scenario(INDEX));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "app\n");
+    write(dir.path(), "constraints.txt", "util<1.5\n");
+    resolve(
+        dir.path(),
+        &index.url(),
+        ["requirements.in", "-c", "constraints.txt"],
+    )
+    .assert_ok();
+    let lock = dir.path().join("requirements.txt");
+    edit(&lock, "# input: requirements.in\n", "");
+    edit(&lock, "# constraint: constraints.txt\n", "");
     verify(dir.path(), &["--lock", "requirements.txt"]).assert_ok();
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use lockit_interpreter::Interpreter;
 use lockit_types::{Platform, Target};
 
-use crate::exit_code::Failure;
+use crate::SettingsError;
 
 /// Used when no flag says and no interpreter answers.
 const DEFAULT_PYTHON: &str = "3.12";
@@ -15,20 +15,17 @@ const DEFAULT_PLATFORM: &str = "x86_64-manylinux_2_28";
 /// Builds the target from `--python-version` / `--python-platform`, filling gaps from the
 /// interpreter (`python`, else `python3` on PATH), and saying so when neither is available.
 /// A `--python` that does not answer is an error, not a default.
-pub fn resolve_target(
+pub(crate) fn resolve_target(
     python_version: Option<&str>,
     python_platform: Option<&str>,
     python: Option<&Path>,
     quiet: bool,
-) -> Result<Target, Failure> {
+) -> Result<Target, SettingsError> {
     let interpreter = if python_version.is_none() || python_platform.is_none() {
-        let cache = crate::settings::default_cache_root();
+        let cache = crate::default_cache_root();
         let found = Interpreter::find(python, cache.as_deref());
         if let (None, Some(p)) = (&found, python) {
-            return Err(Failure::input(format!(
-                "--python `{}` is not a Python interpreter that answers `-c`",
-                p.display()
-            )));
+            return Err(SettingsError::NotAnInterpreter(p.to_path_buf()));
         }
         found
     } else {
@@ -68,6 +65,6 @@ pub fn resolve_target(
     };
     let platform: Platform = platform
         .parse()
-        .map_err(|e: lockit_types::TargetError| Failure::input(e.to_string()))?;
-    Target::new(&version, platform).map_err(|e| Failure::input(e.to_string()))
+        .map_err(|e: lockit_types::TargetError| SettingsError::Target(e.to_string()))?;
+    Target::new(&version, platform).map_err(|e| SettingsError::Target(e.to_string()))
 }

@@ -1,0 +1,359 @@
+//! [`LockSettings`]: the settings a run uses, decided once from the layered request, the
+//! inputs and the local interpreter, and the resolver's and client's options derived from
+//! them.
+
+use std::collections::HashSet;
+use std::ops::Bound;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use lockit_index_client::{BuildPolicy, ClientOptions, IndexStrategy};
+use lockit_lockfile::{Inputs, LockStyle};
+use lockit_resolver::{BinaryPolicy, PrereleaseMode, ResolveOptions, Universal};
+use lockit_types::{PackageName, Target, Version};
+use pep508_rs::MarkerTree;
+
+use crate::target::resolve_target;
+use crate::{Requested, SettingsError};
+
+/// The default index.
+pub const PYPI: &str = "https://pypi.org/simple/";
+
+/// Everything that decides a lock, whichever source it came from: what
+/// [`LockSettings::record`] writes into the header.
+#[derive(Debug, Clone)]
+pub struct LockSettings {
+    /// The request these were decided from (inputs, selections, the option values as
+    /// given).
+    pub requested: Requested,
+    /// The environment: one target, or for a universal lock the lowest Python (on Linux)
+    /// whose version Requires-Python checks read.
+    pub target: Target,
+    /// Set for a universal lock: the marker space it serves.
+    pub universal: Option<Universal>,
+    /// The indexes, primary first.
+    pub index_urls: Vec<String>,
+    /// `--find-links` locations, from the flags and the requirements files.
+    pub find_links: Vec<String>,
+    /// Which indexes a package may come from.
+    pub index_strategy: IndexStrategy,
+    /// Files uploaded after this instant are ignored.
+    pub exclude_newer: Option<jiff::Timestamp>,
+    /// When pre-releases may be chosen.
+    pub prerelease: PrereleaseMode,
+    /// Wheel and sdist policy.
+    pub binary: BinaryPolicy,
+    /// When sdists may be built.
+    pub build: BuildPolicy,
+}
+
+/// How a run reaches the index, which does not change the answer: cache, network and
+/// verbosity.
+#[derive(Debug, Clone, Default)]
+pub struct Network {
+    /// `--cache-dir`.
+    pub cache_dir: Option<PathBuf>,
+    /// `--no-cache`.
+    pub no_cache: bool,
+    /// `--offline`.
+    pub offline: bool,
+    /// `--refresh`.
+    pub refresh: bool,
+    /// Seconds to wait for a connection.
+    pub connect_timeout: Duration,
+    /// Seconds to wait for data.
+    pub read_timeout: Duration,
+    /// `-v`.
+    pub verbose: bool,
+    /// `--native-tls`.
+    pub native_tls: bool,
+}
+
+impl Network {
+    /// The cache directory: `--cache-dir`, `LOCKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/lockit`
+    /// or `~/.cache/lockit`; none with `--no-cache`.
+    pub fn cache(&self) -> Option<PathBuf> {
+        if self.no_cache {
+            return None;
+        }
+        self.cache_dir.clone().or_else(default_cache_root)
+    }
+}
+
+/// `LOCKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/lockit` or `~/.cache/lockit`.
+pub fn default_cache_root() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("LOCKIT_CACHE_DIR").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(d));
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("lockit"))
+}
+
+impl LockSettings {
+    /// Decides the settings of a run from `requested` (already layered), the options the
+    /// requirements files give, pip's configuration and, where no flag names the target,
+    /// the local interpreter.
+    pub fn decide(
+        requested: &Requested,
+        inputs: &Inputs,
+        quiet: bool,
+    ) -> Result<LockSettings, SettingsError> {
+        let universal = if requested.universal {
+            Some(universal_space(inputs, requested)?)
+        } else {
+            None
+        };
+        let target = match &universal {
+            // The floor's Python on Linux: only its Python version is read (for Requires-Python).
+            Some(u) => Target::new(
+                &u.python_floor.to_string(),
+                "linux"
+                    .parse()
+                    .map_err(|e: lockit_types::TargetError| SettingsError::Target(e.to_string()))?,
+            )
+            .map_err(|e| SettingsError::Target(e.to_string()))?,
+            None => resolve_target(
+                requested.python_version.as_deref(),
+                requested.python_platform.as_deref(),
+                requested.python.as_deref(),
+                quiet,
+            )?,
+        };
+        if let Some((rp, path)) = &inputs.requires_python {
+            if !lockit_resolver::specifiers_contain(rp, &target.python) {
+                return Err(SettingsError::OutsideRequiresPython {
+                    python: target.python_minor(),
+                    requires_python: rp.to_string(),
+                    file: path.clone(),
+                });
+            }
+        }
+        let (index_urls, find_links) = indexes(requested, inputs);
+        let mut binary = BinaryPolicy::default();
+        let only_binary = [
+            requested.only_binary.clone(),
+            inputs.file_options(|f| &f.only_binary),
+        ]
+        .concat();
+        let no_binary = [
+            requested.no_binary.clone(),
+            inputs.file_options(|f| &f.no_binary),
+        ]
+        .concat();
+        binary_names(
+            &only_binary,
+            &mut binary.only_binary_all,
+            &mut binary.only_binary,
+        )?;
+        binary_names(&no_binary, &mut binary.no_binary_all, &mut binary.no_binary)?;
+        let mut build = BuildPolicy {
+            no_build: requested.no_build,
+            ..BuildPolicy::default()
+        };
+        for name in &requested.no_build_packages {
+            build
+                .no_build_packages
+                .insert(package_name(name, "--no-build-package ")?);
+        }
+        Ok(LockSettings {
+            requested: requested.clone(),
+            target,
+            universal,
+            index_urls,
+            find_links,
+            index_strategy: requested
+                .index_strategy
+                .unwrap_or(IndexStrategy::FirstIndex),
+            exclude_newer: crate::exclude_newer(requested.exclude_newer.as_deref())?,
+            prerelease: match requested.prerelease {
+                Some(mode) => mode,
+                None if requested.pre || inputs.pre() => PrereleaseMode::Allow,
+                None => PrereleaseMode::default(),
+            },
+            binary,
+            build,
+        })
+    }
+
+    /// The resolver's options for these settings and `inputs` (their overrides).
+    pub fn resolve_options(&self, inputs: &Inputs) -> ResolveOptions {
+        let mut options = ResolveOptions::new(self.target.clone());
+        options.prerelease = self.prerelease;
+        options.binary = self.binary.clone();
+        options.overrides = inputs.overrides.clone();
+        options.universal = self.universal.clone();
+        options
+    }
+
+    /// The index client's options for these settings, reached as `network` says.
+    pub fn client_options(&self, network: &Network) -> ClientOptions {
+        ClientOptions {
+            index_urls: self.index_urls.clone(),
+            find_links: self.find_links.clone(),
+            cache_dir: network.cache(),
+            offline: network.offline,
+            refresh: network.refresh,
+            exclude_newer: self.exclude_newer,
+            connect_timeout: network.connect_timeout,
+            read_timeout: network.read_timeout,
+            retries: 3,
+            index_strategy: self.index_strategy,
+            verbose: network.verbose,
+            native_tls: network.native_tls,
+            netrc: true,
+            build_policy: self.build.clone(),
+            // The session installs the build frontend.
+            builder: None,
+        }
+    }
+
+    /// How the lock is written beyond its pins (pip-compile's annotation and index options).
+    pub fn lock_style(&self) -> LockStyle {
+        let style = &self.requested.style;
+        LockStyle {
+            no_annotate: style.no_annotate,
+            extras: style.no_strip_extras,
+            line_annotations: style.line_annotations,
+            index_urls: if style.emit_index_url {
+                self.index_urls
+                    .iter()
+                    .map(|u| lockit_lockfile::without_credentials(u))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+}
+
+/// The indexes and find-links locations: flags, else a requirements file, else pip's
+/// configuration, else PyPI; extra indexes from all three.
+fn indexes(requested: &Requested, inputs: &Inputs) -> (Vec<String>, Vec<String>) {
+    // pip's configuration counts below lockit's options, variables and input files.
+    let pip = lockit_index_client::PipIndexConfig::from_env();
+    let (primary, from) = match (&requested.index_url, inputs.index_url(), &pip.index_url) {
+        (Some(url), _, _) => (url.clone(), "--index-url / LOCKIT_INDEX_URL".to_string()),
+        (None, Some(url), _) => (url.to_string(), "a requirements file".to_string()),
+        (None, None, Some((url, from))) => (url.clone(), from.clone()),
+        (None, None, None) => (PYPI.to_string(), "the default".to_string()),
+    };
+    tracing::debug!(
+        "index: {} (from {from})",
+        lockit_lockfile::without_credentials(&primary)
+    );
+    let mut index_urls = vec![primary];
+    for extra in requested
+        .extra_index_urls
+        .iter()
+        .chain(&inputs.file_options(|f| &f.extra_index_urls))
+        .chain(&pip.extra_index_urls)
+    {
+        if !extra.is_empty() && !index_urls.contains(extra) {
+            index_urls.push(extra.clone());
+        }
+    }
+    let mut find_links = requested.find_links.clone();
+    for f in inputs.file_options(|f| &f.find_links) {
+        if !find_links.contains(&f) {
+            find_links.push(f);
+        }
+    }
+    (index_urls, find_links)
+}
+
+/// A package name given to `option`.
+fn package_name(value: &str, option: &'static str) -> Result<PackageName, SettingsError> {
+    PackageName::from_str(value.trim()).map_err(|e| SettingsError::PackageName {
+        option,
+        value: value.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+/// Package names from `--only-binary` / `--no-binary` values (comma-separated; `:all:`
+/// sets `all`, `:none:` is nothing).
+fn binary_names(
+    list: &[String],
+    all: &mut bool,
+    set: &mut HashSet<PackageName>,
+) -> Result<(), SettingsError> {
+    for item in list.iter().flat_map(|s| s.split(',')).map(str::trim) {
+        match item {
+            "" | ":none:" => {}
+            ":all:" => *all = true,
+            n => {
+                set.insert(package_name(n, "package name ")?);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The space a `--universal` lock serves: every environment from the lowest Python
+/// (`--python-version`, else the lower bound of `requires-python`) on, within
+/// `requires-python`.
+fn universal_space(inputs: &Inputs, requested: &Requested) -> Result<Universal, SettingsError> {
+    let requires_python = inputs.requires_python.as_ref();
+    let floor = match (&requested.python_version, requires_python) {
+        (Some(v), _) => v
+            .parse::<Version>()
+            .map_err(|_| SettingsError::PythonVersion(v.clone()))?,
+        (None, Some((rp, _))) => {
+            let range = lockit_resolver::specifiers_range(rp);
+            match range.bounding_range().map(|(lower, _)| lower) {
+                Some(Bound::Included(v)) | Some(Bound::Excluded(v)) => v.clone(),
+                _ => return Err(SettingsError::NoLowerBound(rp.to_string())),
+            }
+        }
+        (None, None) => return Err(SettingsError::NoLowestPython),
+    };
+    let mut universal = Universal::from_floor(floor);
+    if !requested.environments.is_empty() {
+        let mut union = MarkerTree::FALSE;
+        for text in &requested.environments {
+            union.or(environment_marker(text, "--environment")?);
+        }
+        universal.space.and(union);
+    }
+    for text in &requested.required_environments {
+        let marker = environment_marker(text, "--required-environment")?;
+        universal.required.push(marker);
+    }
+    if let Some((rp, path)) = requires_python {
+        let text = rp
+            .iter()
+            .map(|s| format!("python_full_version {} '{}'", s.operator(), s.version()))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        if let Ok(marker) = text.parse::<MarkerTree>() {
+            universal.space.and(marker);
+        }
+        if universal.space.is_false() {
+            return Err(SettingsError::FloorOutsideRequiresPython {
+                python: universal.python_floor.to_string(),
+                requires_python: rp.to_string(),
+                file: path.clone(),
+            });
+        }
+    }
+    if universal.space.is_false() {
+        return Err(SettingsError::EmptySpace);
+    }
+    Ok(universal)
+}
+
+/// The marker of an `--environment` / `--required-environment` value, read as a
+/// requirement's marker is (so it evaluates as `packaging` would).
+fn environment_marker(text: &str, flag: &'static str) -> Result<MarkerTree, SettingsError> {
+    lockit_types::parse_requirement(&format!("environment ; {text}"))
+        .map(|r| r.marker)
+        .map_err(|e| SettingsError::Marker {
+            flag,
+            text: text.to_string(),
+            reason: e.message,
+        })
+}
