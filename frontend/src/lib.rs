@@ -22,6 +22,7 @@ mod error;
 mod frontend;
 mod hooks;
 mod pyproject;
+mod report;
 mod slots;
 mod source;
 

@@ -26,6 +26,7 @@ mod build;
 mod cache;
 mod client;
 mod direct;
+mod direct_inputs;
 mod error;
 #[doc(hidden)]
 pub mod fuzz;
@@ -43,6 +44,7 @@ mod zipread;
 pub use build::{BuildPolicy, MetadataBuilder};
 pub use client::{ClientOptions, IndexClient, IndexStrategy};
 pub use direct::DirectFileError;
+pub use direct_inputs::{DirectInputError, LocalProjects};
 pub use error::IndexError;
 pub use local::LocalProjectError;
 pub use lockit_types::{CoreMetadata, DistFile, DistFilename, PackageName, ProjectFiles, Version};
