@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use lockit_build_frontend::{BuildFrontend, FrontendOptions};
 use lockit_index_client::{
-    ClientIndex, ClientOptions, DirectFileError, DirectInputError, IndexClient, LocalProjectError,
+    ClientIndex, ClientOptions, DirectFileError, DirectInputError, GitError, IndexClient,
+    LocalProjectError,
 };
 use lockit_lockfile::Inputs;
 use lockit_resolver::ResolveOptions;
@@ -34,7 +35,8 @@ pub struct Session {
 impl Session {
     /// Starts the runtime and client, builds the metadata of the inputs' local projects
     /// (adding them to `inputs.requirements` as `name @ file:///dir`), and fills
-    /// `options.direct` from the inputs' URLs. Builds run with `--python`, else a
+    /// `options.direct` from the inputs' URLs (a git URL at the commit `locked`, the
+    /// existing lock's URL pins, names for it). Builds run with `--python`, else a
     /// `python3.X` of the target's version, at most `-j` at once.
     pub fn start(
         mut client_options: ClientOptions,
@@ -42,6 +44,7 @@ impl Session {
         inputs: &mut Inputs,
         progress: bool,
         args: &CommonArgs,
+        locked: &HashMap<PackageName, String>,
     ) -> Result<Self, Failure> {
         // Leaked, never shut down: background work (a prefetch, a speculative build
         // resolving its build requirements) may still be using it when the run ends, and a
@@ -78,8 +81,12 @@ impl Session {
             .block_on(client.local_projects(&inputs.local_projects))
             .map_err(|e| direct_failure(&frontend, e))?;
         inputs.requirements.extend(local.requirements);
+        let named = handle
+            .block_on(client.name_unnamed(&inputs.unnamed, locked))
+            .map_err(|e| direct_failure(&frontend, e))?;
+        inputs.requirements.extend(named);
         options.direct = handle
-            .block_on(client.direct_files(&inputs.requirements, &local.files))
+            .block_on(client.direct_files(&inputs.requirements, &local.files, locked))
             .map_err(|e| direct_failure(&frontend, e))?;
         let progress = Arc::new(Progress::new(progress));
         let index =
@@ -141,6 +148,11 @@ fn direct_failure(frontend: &BuildFrontend, e: DirectInputError) -> Failure {
             DirectFileError::NotADistribution { .. } => Exit::BadInput,
             DirectFileError::HashMismatch { .. } => Exit::NoSolution,
             DirectFileError::Fetch(_) => Exit::Network,
+        },
+        DirectInputError::Git { source, .. } => match source {
+            GitError::Command { .. } | GitError::Offline { .. } => Exit::Network,
+            GitError::NoSuchReference { .. } | GitError::NoSubdirectory { .. } => Exit::NoSolution,
+            _ => Exit::BadInput,
         },
         DirectInputError::InvalidRequirement { .. } | DirectInputError::TwoUrls { .. } => {
             Exit::BadInput

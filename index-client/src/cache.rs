@@ -59,6 +59,12 @@ impl DiskCache {
         self.path("metadata-v2", key)
     }
 
+    /// A git repository's folder: `db` (a bare clone, by URL) or `checkouts` (a commit's
+    /// tree, by URL and SHA).
+    pub fn git_path(&self, kind: &str, key: &str) -> PathBuf {
+        self.path(&format!("git-v1/{kind}"), key)
+    }
+
     /// The cached page at `path` of `project` (`None`: a flat find-links page), as links.
     pub fn read_page(&self, path: &Path, project: Option<&PackageName>) -> Option<CachedPage> {
         let payload = self.read(path)?;

@@ -5,10 +5,10 @@
 
 use std::collections::HashMap;
 
-use lockit_types::{DistFile, LocalProject, PackageName, SourcedRequirement};
+use lockit_types::{DistFile, LocalProject, PackageName, SourcedRequirement, UnnamedRequirement};
 use pep508_rs::VersionOrUrl;
 
-use crate::{DirectFileError, IndexClient, LocalProjectError};
+use crate::{DirectFileError, GitError, GitUrl, IndexClient, LocalProjectError};
 
 /// Why a direct reference of the inputs cannot be used; each names the input line.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +40,14 @@ pub enum DirectInputError {
         at: String,
         /// Why.
         source: DirectFileError,
+    },
+    /// A git source could not be had.
+    #[error("{at}: {source}")]
+    Git {
+        /// The input line.
+        at: String,
+        /// Why.
+        source: GitError,
     },
     /// One package named from two URLs.
     #[error("{at}: `{name}` is requested from two URLs: {first} and {second}")]
@@ -124,11 +132,13 @@ impl IndexClient {
     /// The file each URL requirement of `roots` names, hashed by reading it (and checked
     /// against its `#sha256=` fragment), so the lock can pin it with `--hash` like any
     /// other; a `file:///dir` URL is a local project, built (`local` holds those already
-    /// built).
+    /// built); a `git+` URL is checked out at its reference, or at the commit `locked`
+    /// pins for the same repository (a re-lock keeps it), and built.
     pub async fn direct_files(
         &self,
         roots: &[SourcedRequirement],
         local: &HashMap<PackageName, DistFile>,
+        locked: &HashMap<PackageName, String>,
     ) -> Result<HashMap<PackageName, DistFile>, DirectInputError> {
         let mut files: HashMap<PackageName, DistFile> = HashMap::new();
         for root in roots {
@@ -136,6 +146,27 @@ impl IndexClient {
                 continue;
             };
             let (at, name) = (root.location(), &root.requirement.name);
+            if let Some(git) = GitUrl::parse(url.given().unwrap_or(url.as_str())) {
+                let git = git.map_err(|source| DirectInputError::Git {
+                    at: at.clone(),
+                    source,
+                })?;
+                let file =
+                    self.git_file(name, &git, locked.get(name))
+                        .await
+                        .map_err(|e| match e {
+                            GitFileError::Git(source) => DirectInputError::Git {
+                                at: at.clone(),
+                                source,
+                            },
+                            GitFileError::Local(source) => DirectInputError::Local {
+                                at: at.clone(),
+                                source,
+                            },
+                        })?;
+                files.insert(name.clone(), file);
+                continue;
+            }
             let url = url.to_url();
             let folder = (url.scheme() == "file")
                 .then(|| url.to_file_path().ok())
@@ -170,5 +201,98 @@ impl IndexClient {
             files.insert(name.clone(), file);
         }
         Ok(files)
+    }
+}
+
+impl IndexClient {
+    /// The requirements `unnamed` stand for, named by what their builds say:
+    /// `name @ git+…` at the line that wrote the bare URL. A source `locked` pins (same
+    /// repository and subdirectory) is built at that commit, with no fetch.
+    pub async fn name_unnamed(
+        &self,
+        unnamed: &[UnnamedRequirement],
+        locked: &HashMap<PackageName, String>,
+    ) -> Result<Vec<SourcedRequirement>, DirectInputError> {
+        let mut out = Vec::new();
+        for u in unnamed {
+            let at = u.origin.to_string();
+            let git = GitUrl::parse(&u.url)
+                .unwrap_or_else(|| {
+                    Err(GitError::Invalid {
+                        url: crate::git::redact(&u.url),
+                        reason: "expected a git+ URL".to_string(),
+                    })
+                })
+                .map_err(|source| DirectInputError::Git {
+                    at: at.clone(),
+                    source,
+                })?;
+            let pinned = locked
+                .values()
+                .filter_map(|url| GitUrl::parse(url)?.ok())
+                .find(|l| l.source() == git.source())
+                .and_then(|l| l.reference.map(|sha| git.at(&sha)));
+            let checkout = self
+                .git_checkout(pinned.as_ref().unwrap_or(&git))
+                .await
+                .map_err(|source| DirectInputError::Git {
+                    at: at.clone(),
+                    source,
+                })?;
+            let (_, meta) = self
+                .local_project(&checkout.project, false, None)
+                .await
+                .map_err(|source| DirectInputError::Local {
+                    at: at.clone(),
+                    source,
+                })?;
+            let text = match &u.marker {
+                Some(m) => format!("{} @ {} ; {m}", meta.name, u.url),
+                None => format!("{} @ {}", meta.name, u.url),
+            };
+            let requirement = lockit_types::parse_requirement(&text).map_err(|e| {
+                DirectInputError::InvalidRequirement {
+                    at: at.clone(),
+                    written: u.url.clone(),
+                    text: text.clone(),
+                    reason: e.message,
+                }
+            })?;
+            let mut sourced = SourcedRequirement::new(requirement, u.origin.clone());
+            sourced.text = Some(u.text.clone());
+            out.push(sourced);
+        }
+        Ok(out)
+    }
+}
+
+/// Why a git requirement's candidate cannot be had.
+enum GitFileError {
+    Git(GitError),
+    Local(LocalProjectError),
+}
+
+impl IndexClient {
+    /// The candidate of `name` from the git source `git`: at the commit `locked` pins
+    /// when it is the same repository and subdirectory, else at the reference; built as a
+    /// local project, its URL pinned to the full SHA.
+    async fn git_file(
+        &self,
+        name: &PackageName,
+        git: &GitUrl,
+        locked: Option<&String>,
+    ) -> Result<DistFile, GitFileError> {
+        let pinned = locked
+            .and_then(|url| GitUrl::parse(url)?.ok())
+            .filter(|l| l.source() == git.source())
+            .and_then(|l| l.reference.map(|sha| git.at(&sha)));
+        let source = pinned.as_ref().unwrap_or(git);
+        let checkout = self.git_checkout(source).await.map_err(GitFileError::Git)?;
+        let (mut file, _) = self
+            .local_project(&checkout.project, false, Some(name))
+            .await
+            .map_err(GitFileError::Local)?;
+        file.url = git.pinned(&checkout.sha);
+        Ok(file)
     }
 }

@@ -30,6 +30,7 @@ mod direct_inputs;
 mod error;
 #[doc(hidden)]
 pub mod fuzz;
+mod git;
 mod http;
 mod local;
 mod netrc;
@@ -46,6 +47,7 @@ pub use client::{ClientOptions, IndexClient, IndexStrategy};
 pub use direct::DirectFileError;
 pub use direct_inputs::{DirectInputError, LocalProjects};
 pub use error::IndexError;
+pub use git::{GitCheckout, GitError, GitUrl};
 pub use local::LocalProjectError;
 pub use lockit_types::{CoreMetadata, DistFile, DistFilename, PackageName, ProjectFiles, Version};
 pub use pip_config::PipIndexConfig;

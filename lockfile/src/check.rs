@@ -166,7 +166,13 @@ pub fn unreadable(lock_name: &str, e: &LockParseError) -> Finding {
 pub fn missing_hashes(lock: &ParsedLock, lock_name: &str) -> Vec<Finding> {
     lock.pins
         .iter()
-        .filter(|p| p.hashes.is_empty() && !p.url.as_deref().is_some_and(is_folder_url))
+        .filter(|p| {
+            p.hashes.is_empty()
+                && !p
+                    .url
+                    .as_deref()
+                    .is_some_and(|u| is_folder_url(u) || is_git_commit(u))
+        })
         .map(|p| {
             let message = format!("{lock_name}:{}: `{}` has no hashes", p.line, p.name);
             Finding::about(p, FindingKind::NoHashes, message, lock_name, p.line)
@@ -184,6 +190,18 @@ fn is_folder_url(url: &str) -> bool {
         ]
         .iter()
         .any(|ext| file.ends_with(ext))
+}
+
+/// True for a `git+` URL pinned to a full commit SHA, which names its content as a hash
+/// does (pip refuses hashes on VCS requirements).
+fn is_git_commit(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("git+") else {
+        return false;
+    };
+    let location = rest.split('#').next().unwrap_or(rest);
+    location
+        .rsplit_once('@')
+        .is_some_and(|(_, sha)| sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// True when `req` says nothing about versions or admits `v`.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use lockit_resolver::Resolution;
 use lockit_types::{
     url_file_name, DistFile, LocalProject, PackageName, Requirement, RequirementOrigin,
-    SourcedRequirement, Version, VersionSpecifiers,
+    SourcedRequirement, UnnamedRequirement, Version, VersionSpecifiers,
 };
 
 use crate::lock_file::is_toml;
@@ -39,10 +39,16 @@ pub enum InputError {
 
 /// Refuses the local projects of a constraints or overrides file.
 fn no_local_projects(file: &RequirementsFile) -> Result<(), InputError> {
-    match file.local_projects.first() {
-        Some(p) => Err(InputError::LocalProjectNotRequired {
-            at: p.origin.to_string(),
-            written: p.written.clone(),
+    let first = file
+        .local_projects
+        .iter()
+        .map(|p| (&p.origin, &p.written))
+        .chain(file.unnamed.iter().map(|u| (&u.origin, &u.url)))
+        .next();
+    match first {
+        Some((origin, written)) => Err(InputError::LocalProjectNotRequired {
+            at: origin.to_string(),
+            written: written.clone(),
         }),
         None => Ok(()),
     }
@@ -91,6 +97,9 @@ pub struct Inputs {
     /// Local projects named by path (`-e ./dir`, `./dir`), in input order: they join
     /// `requirements` once a build has named them.
     pub local_projects: Vec<LocalProject>,
+    /// Requirements named only by a VCS URL: they join `requirements` once a build has
+    /// named them.
+    pub unnamed: Vec<UnnamedRequirement>,
     /// `--override` requirements by package.
     pub overrides: HashMap<PackageName, Vec<Requirement>>,
     /// The requirements files read (for the index and binary options they set).
@@ -150,6 +159,7 @@ impl Inputs {
                 inputs
                     .local_projects
                     .extend(file.local_projects.iter().cloned());
+                inputs.unnamed.extend(file.unnamed.iter().cloned());
                 inputs.files.push(file);
             }
         }

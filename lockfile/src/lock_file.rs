@@ -50,4 +50,13 @@ impl ParsedLock {
             .filter_map(|p| Some((p.name.clone(), p.version.clone()?)))
             .collect()
     }
+
+    /// The `name -> URL` pins of direct references (`name @ git+https://…@SHA`): a
+    /// re-lock keeps a git pin's commit.
+    pub fn urls(&self) -> std::collections::HashMap<PackageName, String> {
+        self.pins
+            .iter()
+            .filter_map(|p| Some((p.name.clone(), p.url.clone()?)))
+            .collect()
+    }
 }

@@ -9,7 +9,7 @@ mod error;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use lockit_types::{LocalProject, RequirementOrigin, SourcedRequirement};
+use lockit_types::{LocalProject, RequirementOrigin, SourcedRequirement, UnnamedRequirement};
 use pep508_rs::{ExtraName, Requirement};
 
 pub use error::{LineError, LineErrorKind, RequirementsError};
@@ -25,6 +25,8 @@ pub struct RequirementsFile {
     pub constraints: Vec<SourcedRequirement>,
     /// Local projects named by path (`-e ./dir`, `./dir`, `file:///dir`), in file order.
     pub local_projects: Vec<LocalProject>,
+    /// Requirements named only by a VCS URL (`git+https://…` without `#egg=`).
+    pub unnamed: Vec<UnnamedRequirement>,
     /// `--index-url` / `-i`; the last one wins, as in pip.
     pub index_url: Option<String>,
     /// `--extra-index-url`, in order, without duplicates.
@@ -349,6 +351,46 @@ fn local_project(
     })
 }
 
+/// A requirement line that is a bare VCS URL, as pip reads it.
+enum Vcs<'a> {
+    /// `git+URL#egg=name`: read as `name @ git+URL`.
+    Named(String),
+    /// `git+URL` alone: its name is what its build says.
+    Unnamed {
+        url: &'a str,
+        marker: Option<&'a str>,
+    },
+}
+
+/// The bare VCS URL (`git+`, `hg+`, `svn+`, `bzr+`) `text` is, if it is one.
+fn vcs_line(text: &str) -> Option<Vcs<'_>> {
+    let lower = text.trim_start().to_ascii_lowercase();
+    if !["git+", "hg+", "svn+", "bzr+"]
+        .iter()
+        .any(|s| lower.starts_with(s))
+    {
+        return None;
+    }
+    // A marker follows ` ;` (a URL may hold `;`).
+    let (url, marker) = match text.find(" ;").or_else(|| text.find("\t;")) {
+        Some(i) => (text[..i].trim(), Some(text[i + 2..].trim())),
+        None => (text.trim(), None),
+    };
+    let egg = url
+        .split_once('#')
+        .into_iter()
+        .flat_map(|(_, f)| f.split('&'))
+        .find_map(|kv| kv.strip_prefix("egg="))
+        .filter(|e| !e.is_empty());
+    Some(match egg {
+        Some(name) => Vcs::Named(match marker {
+            Some(m) => format!("{name} @ {url} ; {m}"),
+            None => format!("{name} @ {url}"),
+        }),
+        None => Vcs::Unnamed { url, marker },
+    })
+}
+
 fn is_remote(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     ["http://", "https://", "file:", "ftp://"]
@@ -421,6 +463,33 @@ impl Parser<'_> {
                 LineErrorKind::OptionAfterRequirement(o.name.to_string()),
             ));
         }
+        let requirement_text = match vcs_line(req_text) {
+            Some(Vcs::Named(text)) => Some(text),
+            Some(Vcs::Unnamed { url, marker }) if !constraint => {
+                self.out.unnamed.push(UnnamedRequirement {
+                    url: url.to_string(),
+                    marker: marker.map(str::to_string),
+                    origin: RequirementOrigin::File {
+                        path: display.to_path_buf(),
+                        line: line.line,
+                    },
+                    text: line.written.clone(),
+                });
+                return Ok(Ok(()));
+            }
+            Some(Vcs::Unnamed { .. }) => {
+                return Err(fault(
+                    0,
+                    req_text.len(),
+                    LineErrorKind::Unsupported {
+                        what: "a VCS URL without a name in a constraints file",
+                        hint: "write it as `name @ git+…`",
+                    },
+                ))
+            }
+            None => None,
+        };
+        let req_text = requirement_text.as_deref().unwrap_or(req_text);
         if looks_like_path(req_text) {
             if constraint {
                 return Err(fault(

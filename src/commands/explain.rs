@@ -59,6 +59,7 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
         &mut inputs,
         false,
         &args.common,
+        &lock.as_ref().map(|l| l.urls()).unwrap_or_default(),
     )?;
     let result = lockit_resolver::explain(
         &session.index,

@@ -144,6 +144,15 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
         }
     }
 
+    // A git pin keeps its commit until `-P NAME` or `--upgrade`.
+    let locked_urls = match (&previous, args.upgrade) {
+        (Some((lock, _)), false) => {
+            let mut urls = lock.urls();
+            urls.retain(|name, _| !unpin.contains(name));
+            urls
+        }
+        _ => Default::default(),
+    };
     let hint_options = client_options.clone();
     let session = Session::start(
         client_options,
@@ -151,6 +160,7 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
         &mut inputs,
         !quiet,
         &args.common,
+        &locked_urls,
     )?;
     let resolved = lockit_resolver::resolve(
         &session.index,

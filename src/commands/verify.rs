@@ -104,6 +104,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
         &mut inputs,
         false,
         &args.common,
+        &lock.urls(),
     )?;
     if !network.offline {
         options.preferences = lock.versions().into_iter().collect();

@@ -14,6 +14,7 @@ mod explain;
 mod explain_live;
 mod failures;
 mod faults;
+mod git;
 mod habits;
 mod input_errors;
 mod live_pypi;

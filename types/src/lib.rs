@@ -22,7 +22,7 @@ pub use filename::{
     folder_path, folder_url, percent_decode, url_file_name, DistFilename, FilenameError,
     SdistExtension, SdistFilename, WheelFilename,
 };
-pub use local::LocalProject;
+pub use local::{LocalProject, UnnamedRequirement};
 pub use marker::MarkerEval;
 pub use metadata::{header_bytes, CoreMetadata, MetadataError};
 pub use origin::{RequirementOrigin, SourcedRequirement};

@@ -26,3 +26,17 @@ pub struct LocalProject {
     /// dependencies are locked in its place, as pip-compile locks a `setup.py`'s.
     pub dependencies_only: bool,
 }
+
+/// A requirement named only by a VCS URL (`git+https://host/repo@v1.0`, with no `name @`
+/// and no `#egg=`): its name is what its built metadata says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnnamedRequirement {
+    /// The URL as written.
+    pub url: String,
+    /// The marker after `;`, if any.
+    pub marker: Option<String>,
+    /// Where it was written.
+    pub origin: RequirementOrigin,
+    /// The line as written, for `# via` and messages.
+    pub text: String,
+}

@@ -468,3 +468,28 @@ fn local_projects_are_read_with_their_lines() {
     assert_eq!((e.line, e.column), (2, 4), "{e}");
     assert!(e.to_string().contains("`./nowhere` is not a folder"), "{e}");
 }
+
+#[test]
+fn bare_vcs_urls_are_named_by_egg_or_left_for_the_build() {
+    let file = ok(concat!(
+        "git+https://host.example/org/a.git@v1.2#egg=alpha\n",
+        "git+https://host.example/org/b.git@main#subdirectory=pkg ; sys_platform == 'linux'\n",
+        "beta @ git+ssh://git@host.example/org/c.git@0123abcd\n",
+    ));
+    let named: Vec<String> = file
+        .requirements
+        .iter()
+        .map(|r| r.requirement.to_string())
+        .collect();
+    assert_eq!(named.len(), 2, "{named:?}");
+    assert!(named[0].starts_with("alpha @ git+https://host.example/org/a.git@v1.2"));
+    assert!(named[1].starts_with("beta @ git+ssh://"));
+    assert_eq!(file.unnamed.len(), 1);
+    let unnamed = &file.unnamed[0];
+    assert_eq!(
+        unnamed.url,
+        "git+https://host.example/org/b.git@main#subdirectory=pkg"
+    );
+    assert_eq!(unnamed.marker.as_deref(), Some("sys_platform == 'linux'"));
+    assert_eq!(unnamed.origin.to_string(), "no-such-dir/requirements.in:2");
+}
