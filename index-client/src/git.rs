@@ -150,14 +150,32 @@ impl GitUrl {
         })
     }
 
-    /// The URL pinned to `sha`, as the lock writes it: `git+URL@SHA[#subdirectory=…]`.
+    /// The URL pinned to `sha`, as the lock writes it: `git+URL@SHA[#subdirectory=…]`,
+    /// without credentials (a lock is shared; they come from the input, netrc or git's
+    /// credential helpers wherever it is used).
     pub fn pinned(&self, sha: &str) -> String {
         let sub = self
             .subdirectory
             .as_ref()
             .map(|s| format!("#subdirectory={s}"))
             .unwrap_or_default();
-        format!("git+{}@{sha}{sub}", self.repository)
+        format!("git+{}@{sha}{sub}", self.public_repository())
+    }
+
+    /// The repository URL without credentials: an `ssh://` user (`git@`) stays, as it is a
+    /// login name, not a secret; any other user and password go.
+    pub fn public_repository(&self) -> String {
+        let repo = &self.repository;
+        let Some(scheme_end) = repo.find("://") else {
+            return repo.clone();
+        };
+        let rest = &repo[scheme_end + 3..];
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        match rest[..authority_end].rfind('@') {
+            Some(at) if repo.starts_with("ssh://") && !rest[..at].contains(':') => repo.clone(),
+            Some(at) => format!("{}://{}", &repo[..scheme_end], &rest[at + 1..]),
+            None => repo.clone(),
+        }
     }
 
     /// The same source at another reference (a locked SHA).
@@ -172,7 +190,7 @@ impl GitUrl {
     /// source are the same project at maybe different commits.
     pub fn source(&self) -> (String, Option<String>) {
         (
-            self.repository.trim_end_matches('/').to_string(),
+            self.public_repository().trim_end_matches('/').to_string(),
             self.subdirectory.clone(),
         )
     }

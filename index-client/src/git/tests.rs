@@ -50,11 +50,18 @@ fn git_urls_split_into_repository_reference_and_subdirectory() {
     assert_eq!(url.subdirectory.as_deref(), Some("pkg"));
     assert_eq!(
         url.pinned("abc"),
-        "git+https://user:tok@host.example/org/repo.git@abc#subdirectory=pkg"
+        "git+https://host.example/org/repo.git@abc#subdirectory=pkg"
     );
     let ssh = parse("git+ssh://git@host.example/org/repo.git");
     assert_eq!(ssh.repository, "ssh://git@host.example/org/repo.git");
     assert_eq!(ssh.reference, None);
+    assert_eq!(
+        ssh.pinned("abc"),
+        "git+ssh://git@host.example/org/repo.git@abc"
+    );
+    // The same source with and without credentials.
+    let plain = parse("git+https://host.example/org/repo.git@main#subdirectory=pkg");
+    assert_eq!(url.source(), plain.source());
     assert!(GitUrl::parse("https://host.example/x.tar.gz").is_none());
     for bad in [
         "git+https://host.example/repo@",
