@@ -92,9 +92,15 @@ pub struct TargetArgs {
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Resolver options")]
 pub struct ResolverArgs {
-    /// Ignore files uploaded after this date (RFC 3339 timestamp or YYYY-MM-DD).
+    /// Ignore files uploaded after this instant: an RFC 3339 timestamp, a date (YYYY-MM-DD),
+    /// or an age counted back from now (`7 days`, `1 week`, `P7D`); the lock records the
+    /// instant.
     #[arg(long, value_name = "DATE")]
     pub exclude_newer: Option<String>,
+    /// Ignore files of one package uploaded after DATE (any form --exclude-newer takes),
+    /// over --exclude-newer. Repeatable.
+    #[arg(long, value_name = "NAME=DATE")]
+    pub exclude_newer_package: Vec<String>,
     /// When pre-releases may be chosen.
     #[arg(long, value_enum)]
     pub prerelease: Option<PrereleaseArg>,

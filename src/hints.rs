@@ -53,6 +53,7 @@ pub fn unfiltered_versions(
     };
     let unfiltered = ClientOptions {
         exclude_newer: None,
+        exclude_newer_packages: Default::default(),
         ..client_options.clone()
     };
     let Ok(client) = IndexClient::new(unfiltered) else {

@@ -46,6 +46,7 @@ pub fn requested(
             IndexStrategyArg::UnsafeBestMatch => IndexStrategy::UnsafeBestMatch,
         }),
         exclude_newer: r.exclude_newer.clone(),
+        exclude_newer_packages: r.exclude_newer_package.clone(),
         prerelease: r.prerelease.map(|p| match p {
             PrereleaseArg::Allow => PrereleaseMode::Allow,
             PrereleaseArg::Disallow => PrereleaseMode::Disallow,

@@ -47,6 +47,8 @@ pub struct ClientOptions {
     pub refresh: bool,
     /// Drop files uploaded after this instant.
     pub exclude_newer: Option<jiff::Timestamp>,
+    /// Per-package cutoffs (`--exclude-newer-package NAME=DATE`), over `exclude_newer`.
+    pub exclude_newer_packages: HashMap<PackageName, jiff::Timestamp>,
     /// TCP/TLS connect timeout (zero = none).
     pub connect_timeout: Duration,
     /// Timeout between reads on a connection (zero = none).
@@ -89,6 +91,7 @@ impl Default for ClientOptions {
             offline: false,
             refresh: false,
             exclude_newer: None,
+            exclude_newer_packages: HashMap::new(),
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(30),
             retries: 3,
@@ -125,6 +128,7 @@ struct Inner {
     offline: bool,
     refresh: bool,
     exclude_newer: Option<jiff::Timestamp>,
+    exclude_newer_packages: HashMap<PackageName, jiff::Timestamp>,
     index_strategy: IndexStrategy,
     projects: Mutex<HashMap<PackageName, Memo<ProjectFiles>>>,
     metadata: Mutex<HashMap<(PackageName, Version), Memo<CoreMetadata>>>,
@@ -234,6 +238,7 @@ impl IndexClient {
                 offline: options.offline,
                 refresh: options.refresh,
                 exclude_newer: options.exclude_newer,
+                exclude_newer_packages: options.exclude_newer_packages,
                 index_strategy: options.index_strategy,
                 projects: Mutex::new(HashMap::new()),
                 metadata: Mutex::new(HashMap::new()),
@@ -480,7 +485,7 @@ impl IndexClient {
             let (raw, encoded) = self.index_page(index, name).await?;
             if let (true, Some(links)) = (single_page, &raw) {
                 let bytes = encoded.unwrap_or_else(|| encode_links(0, Some(links), Some(name)));
-                let lazy = decode_lazy(bytes, name, &label, self.inner.exclude_newer);
+                let lazy = decode_lazy(bytes, name, &label, self.cutoff(name));
                 if let Some(project) = lazy.and_then(|page| page.project) {
                     return Ok(project);
                 }
@@ -521,18 +526,29 @@ impl IndexClient {
                 }
             }
         }
-        if let Some(cutoff) = self.inner.exclude_newer {
+        if let Some(cutoff) = self.cutoff(name) {
             files.retain(|f| f.upload_time.is_none_or(|t| t <= cutoff));
         }
         Ok(ProjectFiles::new(name.clone(), files))
     }
 
-    fn is_fresh(&self, fetched_at: jiff::Timestamp) -> bool {
-        if self
-            .inner
-            .exclude_newer
-            .is_some_and(|cutoff| fetched_at > cutoff)
-        {
+    /// The upload cutoff for `name`: its own `--exclude-newer-package`, else the global one.
+    pub fn cutoff(&self, name: &PackageName) -> Option<jiff::Timestamp> {
+        self.inner
+            .exclude_newer_packages
+            .get(name)
+            .copied()
+            .or(self.inner.exclude_newer)
+    }
+
+    /// True when a page of `name` (`None`: a find-links page) fetched at `fetched_at` may
+    /// be used without asking again: it postdates the cutoff, or it is young enough.
+    fn is_fresh(&self, name: Option<&PackageName>, fetched_at: jiff::Timestamp) -> bool {
+        let cutoff = match name {
+            Some(name) => self.cutoff(name),
+            None => self.inner.exclude_newer,
+        };
+        if cutoff.is_some_and(|cutoff| fetched_at > cutoff) {
             return true;
         }
         jiff::Timestamp::now().duration_since(fetched_at) < PAGE_TTL
@@ -551,9 +567,10 @@ impl IndexClient {
             return None;
         }
         let path = cache.page_path(&index.label, name.as_ref());
-        let page = cache.read_lazy_page(&path, name, label, self.inner.exclude_newer)?;
+        let page = cache.read_lazy_page(&path, name, label, self.cutoff(name))?;
         let fetched_at = timestamp_ms(page.fetched_at_ms);
-        let usable = self.inner.offline || (!self.inner.refresh && self.is_fresh(fetched_at));
+        let usable =
+            self.inner.offline || (!self.inner.refresh && self.is_fresh(Some(name), fetched_at));
         usable.then_some(page.project)
     }
 
@@ -561,7 +578,8 @@ impl IndexClient {
     fn cached_page(&self, path: &Path, project: Option<&PackageName>) -> Option<CachedPage> {
         let cache = self.inner.cache.as_ref()?;
         let page = cache.read_page(path, project)?;
-        if self.inner.offline || (!self.inner.refresh && self.is_fresh(page.fetched_at())) {
+        if self.inner.offline || (!self.inner.refresh && self.is_fresh(project, page.fetched_at()))
+        {
             Some(page)
         } else {
             None

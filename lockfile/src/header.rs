@@ -14,6 +14,7 @@ pub const RECORDED_KEYS: &[&str] = &[
     "index-url",
     "find-links",
     "exclude-newer",
+    "exclude-newer-package",
     "prerelease",
     "environment",
     "required-environment",
@@ -40,6 +41,7 @@ pub const RECORDED_KEYS: &[&str] = &[
 pub const LIST_KEYS: &[&str] = &[
     "index-url",
     "find-links",
+    "exclude-newer-package",
     "environment",
     "required-environment",
     "input",

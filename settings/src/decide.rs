@@ -40,6 +40,8 @@ pub struct LockSettings {
     pub index_strategy: IndexStrategy,
     /// Files uploaded after this instant are ignored.
     pub exclude_newer: Option<jiff::Timestamp>,
+    /// Per-package cutoffs, over `exclude_newer`.
+    pub exclude_newer_packages: std::collections::BTreeMap<PackageName, jiff::Timestamp>,
     /// When pre-releases may be chosen.
     pub prerelease: PrereleaseMode,
     /// Wheel and sdist policy.
@@ -169,6 +171,11 @@ impl LockSettings {
                 .index_strategy
                 .unwrap_or(IndexStrategy::FirstIndex),
             exclude_newer: crate::exclude_newer(requested.exclude_newer.as_deref())?,
+            exclude_newer_packages: requested
+                .exclude_newer_packages
+                .iter()
+                .map(|arg| crate::package_cutoff(arg))
+                .collect::<Result<_, _>>()?,
             prerelease: match requested.prerelease {
                 Some(mode) => mode,
                 None if requested.pre || inputs.pre() => PrereleaseMode::Allow,
@@ -198,6 +205,11 @@ impl LockSettings {
             offline: network.offline,
             refresh: network.refresh,
             exclude_newer: self.exclude_newer,
+            exclude_newer_packages: self
+                .exclude_newer_packages
+                .iter()
+                .map(|(name, at)| (name.clone(), *at))
+                .collect(),
             connect_timeout: network.connect_timeout,
             read_timeout: network.read_timeout,
             retries: 3,

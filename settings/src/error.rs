@@ -6,8 +6,11 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     /// `--exclude-newer` is neither a timestamp nor a date.
-    #[error("invalid --exclude-newer `{0}`: expected an RFC 3339 timestamp like 2026-11-01T00:00:00Z or a date like 2026-11-01")]
+    #[error("invalid --exclude-newer `{0}`: expected an RFC 3339 timestamp like 2026-11-01T00:00:00Z, a date like 2026-11-01, or an age like `7 days` or `P7D`")]
     ExcludeNewer(String),
+    /// `--exclude-newer-package` is not `NAME=DATE`.
+    #[error("invalid --exclude-newer-package `{0}`: expected NAME=DATE, with a timestamp, a date or an age as --exclude-newer takes")]
+    ExcludeNewerPackage(String),
     /// A package name given to an option does not parse.
     #[error("invalid {option}`{value}`: {reason}")]
     PackageName {

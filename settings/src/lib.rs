@@ -18,7 +18,7 @@ mod recorded;
 mod requested;
 mod target;
 
-pub use cutoff::exclude_newer;
+pub use cutoff::{exclude_newer, package_cutoff};
 pub use decide::{default_cache_root, LockSettings, Network, PYPI};
 pub use error::SettingsError;
 pub use requested::{Requested, StyleRequest};

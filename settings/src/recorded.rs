@@ -32,6 +32,9 @@ impl LockSettings {
         if let Some(cutoff) = self.exclude_newer {
             header.record("exclude-newer", &cutoff.to_string());
         }
+        for (name, at) in &self.exclude_newer_packages {
+            header.record("exclude-newer-package", &format!("{name}={at}"));
+        }
         header.record("prerelease", self.prerelease.as_str());
         let lists: [(&str, Vec<String>); 11] = [
             ("environment", r.environments.clone()),
@@ -140,6 +143,7 @@ impl Requested {
                 _ => None,
             },
             exclude_newer: first("exclude-newer"),
+            exclude_newer_packages: all("exclude-newer-package"),
             prerelease: first("prerelease").and_then(|p| prerelease(&p)),
             pre: false,
             only_binary: all("only-binary"),

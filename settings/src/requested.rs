@@ -45,6 +45,8 @@ pub struct Requested {
     pub index_strategy: Option<IndexStrategy>,
     /// `--exclude-newer`, as given.
     pub exclude_newer: Option<String>,
+    /// `--exclude-newer-package NAME=DATE` values, as given.
+    pub exclude_newer_packages: Vec<String>,
     /// `--prerelease`.
     pub prerelease: Option<PrereleaseMode>,
     /// `--pre` (`--prerelease allow` unless `--prerelease` says otherwise).
@@ -119,6 +121,10 @@ impl Requested {
                 .exclude_newer
                 .clone()
                 .or_else(|| lower.exclude_newer.clone()),
+            exclude_newer_packages: list(
+                &self.exclude_newer_packages,
+                &lower.exclude_newer_packages,
+            ),
             prerelease: self.prerelease.or(lower.prerelease),
             pre: self.pre || lower.pre,
             only_binary: list(&self.only_binary, &lower.only_binary),

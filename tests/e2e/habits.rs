@@ -341,3 +341,88 @@ fn no_strip_extras_writes_the_extras_of_each_pin() {
         assert!(!stripped.contains('['), "{args:?}: {stripped}");
     }
 }
+
+/// `lib` and `other` 1.0.0 (2024-01-01), `lib` 1.1.0 (2024-12-31), both 2.0.0 (2025-06-01).
+const DATED: &str = r#"
+name = "dated"
+[[packages]]
+name = "lib"
+version = "1.0.0"
+upload_time = "2024-01-01T00:00:00Z"
+[[packages]]
+name = "lib"
+version = "1.1.0"
+upload_time = "2024-12-31T00:00:00Z"
+[[packages]]
+name = "lib"
+version = "2.0.0"
+upload_time = "2025-06-01T00:00:00Z"
+[[packages]]
+name = "other"
+version = "1.0.0"
+upload_time = "2024-01-01T00:00:00Z"
+[[packages]]
+name = "other"
+version = "2.0.0"
+upload_time = "2025-06-01T00:00:00Z"
+"#;
+
+/// `--exclude-newer-package NAME=DATE` holds one package back, over `--exclude-newer`; an
+/// age (`1000 days`) is counted back from now and recorded as the instant it meant, which
+/// `verify` then uses.
+#[test]
+fn package_cutoffs_and_ages_as_uv_reads_them() {
+    let index = serve(&scenario(DATED));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "lib\nother\n");
+    let lock = |args: &[&str]| {
+        let mut all = vec!["requirements.in", "-o", "-"];
+        all.extend(args);
+        let out = resolve(dir.path(), &index.url(), all);
+        out.assert_ok();
+        out.stdout
+    };
+    let held = lock(&["--exclude-newer-package", "lib=2024-06-01"]);
+    assert_eq!(
+        crate::common::pins(&held),
+        crate::common::pinmap(&[("lib", "1.0.0"), ("other", "2.0.0")])
+    );
+    assert!(
+        held.contains("# exclude-newer-package: lib=2024-06-01T00:00:00Z\n"),
+        "{held}"
+    );
+    let both = lock(&[
+        "--exclude-newer",
+        "2025-01-01",
+        "--exclude-newer-package",
+        "other=2026-01-01T00:00:00Z",
+    ]);
+    assert_eq!(
+        crate::common::pins(&both),
+        crate::common::pinmap(&[("lib", "1.1.0"), ("other", "2.0.0")])
+    );
+    // Today minus 1000 days is before 2024-12-31 for the next few years.
+    resolve(
+        dir.path(),
+        &index.url(),
+        ["requirements.in", "--exclude-newer", "1000 days"],
+    )
+    .assert_ok();
+    let written = read(&dir.path().join("requirements.txt"));
+    assert!(written.contains("lib==1.0.0"), "{written}");
+    let cutoff = written
+        .lines()
+        .find_map(|l| l.strip_prefix("# exclude-newer: "))
+        .expect("the recorded instant");
+    assert!(cutoff.parse::<jiff::Timestamp>().is_ok(), "{cutoff}");
+    let mut verify = lockit_cmd(dir.path());
+    verify.args(["verify", "--lock", "requirements.txt"]);
+    run(&mut verify).assert_ok();
+    let bad = resolve(
+        dir.path(),
+        &index.url(),
+        ["requirements.in", "--exclude-newer-package", "lib"],
+    );
+    bad.assert_code(2);
+    assert!(bad.stderr.contains("expected NAME=DATE"), "{}", bad.stderr);
+}
