@@ -148,6 +148,10 @@ fn direct_failure(frontend: &BuildFrontend, e: DirectInputError) -> Failure {
             DirectFileError::NotADistribution { .. } => Exit::BadInput,
             DirectFileError::HashMismatch { .. } => Exit::NoSolution,
             DirectFileError::Fetch(_) => Exit::Network,
+            DirectFileError::Build { source, .. } => match **source {
+                LocalProjectError::BuildDisabled { .. } => Exit::NoSolution,
+                _ => Exit::BadInput,
+            },
         },
         DirectInputError::Git { source, .. } => match source {
             GitError::Command { .. } | GitError::Offline { .. } => Exit::Network,

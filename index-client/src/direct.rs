@@ -31,6 +31,16 @@ pub enum DirectFileError {
         /// The file's hash.
         actual: String,
     },
+    /// A source archive whose name says no version could not be built for its metadata.
+    #[error("`{name} @ {url}`: {source}")]
+    Build {
+        /// The package named.
+        name: PackageName,
+        /// The URL, without its fragment.
+        url: String,
+        /// Why.
+        source: Box<crate::LocalProjectError>,
+    },
     /// The file could not be read.
     #[error(transparent)]
     Fetch(#[from] IndexError),
@@ -53,17 +63,26 @@ impl IndexClient {
             .and_then(|mut s| s.next_back())
             .map(percent_decode)
             .unwrap_or_default();
-        let parsed = DistFilename::parse(&filename, name).map_err(|e| {
-            DirectFileError::NotADistribution {
-                name: name.clone(),
-                url: location.to_string(),
-                reason: e.to_string(),
-            }
-        })?;
         let promised = fragment
             .as_deref()
             .and_then(|f| f.strip_prefix("sha256="))
             .map(str::to_ascii_lowercase);
+        let parsed = match DistFilename::parse(&filename, name) {
+            Ok(parsed) => parsed,
+            // GitHub's `archive/v1.2.tar.gz`: only a build names the version.
+            Err(_) if crate::archive::is_archive(&filename) => {
+                return self
+                    .archive_file(name, &location, &filename, promised)
+                    .await
+            }
+            Err(e) => {
+                return Err(DirectFileError::NotADistribution {
+                    name: name.clone(),
+                    url: location.to_string(),
+                    reason: e.to_string(),
+                })
+            }
+        };
         let sha256 = match (self.file_sha256(location.as_str()).await, promised.as_ref()) {
             (Ok(sha256), _) => sha256,
             (Err(_), Some(promised)) if self.is_offline() => promised.clone(),

@@ -159,3 +159,67 @@ fn missing_references_and_other_vcs_are_clear_errors() {
         run.stderr
     );
 }
+
+/// Source archives whatever their name (GitHub's `archive/v1.2.tar.gz`, a `git archive`
+/// with or without a top folder, `.zip`) are hashed, unpacked and built; the lock pins the
+/// URL with the archive's hash, and a `#sha256=` that does not match is refused.
+#[test]
+fn source_archives_with_any_name_and_top_folder_are_built_and_hashed() {
+    let index = serve(&scenario(INDEX));
+    let dir = tempdir();
+    let repo = new_repo(&dir.path().join("alpha"));
+    commit_project(&repo, ".", "alpha", "0.3.0", "\"dep<2\"");
+    let archives = [
+        (
+            "v1.2.tar.gz",
+            vec!["--format=tar.gz", "--prefix=alpha-1.2/"],
+        ),
+        ("main.zip", vec!["--format=zip"]),
+        ("snapshot.tgz", vec!["--format=tar.gz"]),
+    ];
+    for (name, args) in archives {
+        let path = dir.path().join(name);
+        let mut cmd = vec!["archive"];
+        cmd.extend(args);
+        let out = path.display().to_string();
+        cmd.extend(["-o", &out, "HEAD"]);
+        git(&repo, &cmd);
+        let url = format!("file://{}", path.display());
+        write(dir.path(), "archive.in", format!("alpha @ {url}\n"));
+        let run = resolve(dir.path(), &index.url(), &["archive.in", "-o", "-"]);
+        run.assert_ok();
+        let sha = sha256_of(&path);
+        assert!(
+            run.stdout
+                .contains(&format!("alpha @ {url} \\\n    --hash=sha256:{sha}\n")),
+            "{name}:\n{}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("dep==1.0.0"), "{}", run.stdout);
+    }
+    let path = dir.path().join("v1.2.tar.gz");
+    write(
+        dir.path(),
+        "wrong.in",
+        format!(
+            "alpha @ file://{}#sha256={}\n",
+            path.display(),
+            "0".repeat(64)
+        ),
+    );
+    let run = resolve(dir.path(), &index.url(), &["wrong.in", "-o", "-"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("promises sha256:000"), "{}", run.stderr);
+}
+
+fn sha256_of(path: &Path) -> String {
+    let out = Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .expect("sha256sum");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .expect("a hash")
+        .to_string()
+}
