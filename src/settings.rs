@@ -41,9 +41,9 @@ fn prerelease(args: &ResolverArgs, file_pre: bool) -> PrereleaseMode {
         Some(PrereleaseArg::Allow) => PrereleaseMode::Allow,
         Some(PrereleaseArg::Disallow) => PrereleaseMode::Disallow,
         Some(PrereleaseArg::IfNecessary) => PrereleaseMode::IfNecessary,
-        Some(PrereleaseArg::Explicit | PrereleaseArg::IfNecessaryOrExplicit) => {
-            PrereleaseMode::IfNecessaryOrExplicit
-        }
+        Some(PrereleaseArg::Explicit) => PrereleaseMode::Explicit,
+        Some(PrereleaseArg::IfNecessaryOrExplicit) => PrereleaseMode::IfNecessaryOrExplicit,
+        Some(PrereleaseArg::Pep440) => PrereleaseMode::Pep440,
         None if args.pre || file_pre => PrereleaseMode::Allow,
         None => PrereleaseMode::default(),
     }
@@ -407,6 +407,14 @@ pub fn apply_recorded(common: &mut CommonArgs, recorded: &[(String, String)], gi
     if given.resolver.exclude_newer.is_none() {
         common.resolver.exclude_newer =
             first("exclude-newer").or(common.resolver.exclude_newer.take());
+    }
+    // A lock made under another default pre-release rule (uv's, before PEP 440's) is
+    // checked under the rule that made it.
+    if given.resolver.prerelease.is_none() && !given.resolver.pre {
+        if let Some(p) = first("prerelease").and_then(|p| clap::ValueEnum::from_str(&p, false).ok())
+        {
+            common.resolver.prerelease = Some(p);
+        }
     }
     let indexes = all("index-url");
     if given.index.index_url.is_none() && given.index.extra_index_url.is_empty() {
