@@ -333,6 +333,32 @@ fn requirements_on_one_package_combine_into_one_prerelease_rule() {
     assert_eq!(res.get(&name("a")).unwrap().version.to_string(), "2.0b1");
 }
 
+/// Issue 21: `pymongo[nonexistent-extra]` resolved without a word; pip and uv warn.
+#[test]
+fn regression_an_unknown_extra_is_named_with_its_release() {
+    let mut idx = MemoryIndex::default();
+    idx.add("pymongo", "4.10.1", &["dnspython; extra == 'srv'"]);
+    idx.add("dnspython", "2.7.0", &[]);
+    let res = resolve(
+        &idx,
+        &roots(&["pymongo[srv,nonexistent-extra]"]),
+        &[],
+        &options(),
+    )
+    .unwrap();
+    let pymongo = res.get(&name("pymongo")).unwrap();
+    assert_eq!(
+        pymongo.unknown_extra_warnings(),
+        ["pymongo 4.10.1 does not provide the extra 'nonexistent-extra'"]
+    );
+    assert!(res.get(&name("dnspython")).is_some());
+    assert!(res
+        .get(&name("dnspython"))
+        .unwrap()
+        .unknown_extra_warnings()
+        .is_empty());
+}
+
 #[test]
 fn preferences_are_kept_when_they_fit() {
     let mut idx = MemoryIndex::default();
