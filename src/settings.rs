@@ -408,14 +408,6 @@ pub fn apply_recorded(common: &mut CommonArgs, recorded: &[(String, String)], gi
         common.resolver.exclude_newer =
             first("exclude-newer").or(common.resolver.exclude_newer.take());
     }
-    // A lock made under another default pre-release rule (uv's, before PEP 440's) is
-    // checked under the rule that made it.
-    if given.resolver.prerelease.is_none() && !given.resolver.pre {
-        if let Some(p) = first("prerelease").and_then(|p| clap::ValueEnum::from_str(&p, false).ok())
-        {
-            common.resolver.prerelease = Some(p);
-        }
-    }
     let indexes = all("index-url");
     if given.index.index_url.is_none() && given.index.extra_index_url.is_empty() {
         if let Some((primary, extra)) = indexes.split_first() {

@@ -269,6 +269,11 @@ fn prereleases_follow_policy() {
     let r = pins(&idx, &["a>1"], &uv);
     assert!(r.is_err(), "{r:?}");
     assert_eq!(pins(&idx, &["a>=2.0b1"], &uv).unwrap(), ["a==2.0b1"]);
+    // uv's `explicit`: the user's opt-in only, not a project of pre-releases alone.
+    let mut explicit = options();
+    explicit.prerelease = PrereleaseMode::Explicit;
+    assert_eq!(pins(&idx, &["a>=2.0b1"], &explicit).unwrap(), ["a==2.0b1"]);
+    assert!(pins(&idx, &["only"], &explicit).is_err());
     let mut allow = options();
     allow.prerelease = PrereleaseMode::Allow;
     assert_eq!(pins(&idx, &["a"], &allow).unwrap(), ["a==2.0b1"]);
