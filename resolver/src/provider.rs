@@ -285,7 +285,10 @@ impl<'a> Provider<'a> {
                 }
             }
         }
-        let names = matches!(&req.version_or_url, Some(VersionOrUrl::VersionSpecifier(spec)) if names_prerelease(spec));
+        let names = match &req.version_or_url {
+            Some(VersionOrUrl::VersionSpecifier(spec)) => names_prerelease(spec),
+            _ => false,
+        };
         self.requests
             .borrow_mut()
             .record(this, version, &req.name, &range, names);
