@@ -22,9 +22,12 @@ pub enum Command {
     Explain(ExplainArgs),
 }
 
-/// Pre-release policy, as uv spells it.
+/// Pre-release policy: PEP 440's by default, or one of uv's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PrereleaseArg {
+    // PEP 440's rule, as pip applies it: the default. (No doc comments on the variants:
+    // clap would list them one per line in `--help`.)
+    Pep440,
     Disallow,
     Allow,
     IfNecessary,

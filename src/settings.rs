@@ -51,9 +51,9 @@ pub fn requested(
             PrereleaseArg::Allow => PrereleaseMode::Allow,
             PrereleaseArg::Disallow => PrereleaseMode::Disallow,
             PrereleaseArg::IfNecessary => PrereleaseMode::IfNecessary,
-            PrereleaseArg::Explicit | PrereleaseArg::IfNecessaryOrExplicit => {
-                PrereleaseMode::IfNecessaryOrExplicit
-            }
+            PrereleaseArg::Explicit => PrereleaseMode::Explicit,
+            PrereleaseArg::IfNecessaryOrExplicit => PrereleaseMode::IfNecessaryOrExplicit,
+            PrereleaseArg::Pep440 => PrereleaseMode::Pep440,
         }),
         pre: r.pre,
         only_binary: r.only_binary.clone(),

@@ -7,7 +7,8 @@ use lockit_types::{DistFile, DistFilename, PackageName, ProjectFiles, Version};
 use pubgrub::Ranges;
 
 use crate::availability::Unusable;
-use crate::options::{PrereleaseMode, ResolveOptions};
+use crate::options::ResolveOptions;
+use crate::prerelease::Prereleases;
 use crate::ranges::{pinned_version, specifiers_contain};
 
 /// Some files of one release of a project, by position: version maps point into the
@@ -197,6 +198,13 @@ impl VersionMap {
             .filter_map(|(v, e)| e.metadata_files().ok().map(|f| (v, f)))
     }
 
+    /// True when `range` holds a pre-release newer than `version` (without judging it).
+    pub fn has_prerelease_above(&self, version: &Version, range: &Ranges<Version>) -> bool {
+        self.versions
+            .range(version..)
+            .any(|(v, _)| v.any_prerelease() && v != version && range.contains(v))
+    }
+
     /// True when the project has no versions at all.
     pub fn is_empty(&self) -> bool {
         self.versions.is_empty()
@@ -208,8 +216,7 @@ impl VersionMap {
     pub fn choose(
         &self,
         range: &Ranges<Version>,
-        prerelease: PrereleaseMode,
-        explicit_prerelease: bool,
+        prereleases: &Prereleases,
         preference: Option<&Version>,
     ) -> Option<Version> {
         let exact = pinned_version(range);
@@ -224,12 +231,7 @@ impl VersionMap {
                 }
             }
         }
-        let prereleases_ok = match prerelease {
-            PrereleaseMode::Allow => true,
-            PrereleaseMode::Disallow => false,
-            PrereleaseMode::IfNecessary => false,
-            PrereleaseMode::IfNecessaryOrExplicit => explicit_prerelease,
-        };
+        let prereleases_ok = *prereleases == Prereleases::Allowed;
         let mut newest_pre = None;
         for (v, cell) in self.versions.iter().rev() {
             // Cheap checks first: judging a version decodes its files.
@@ -246,17 +248,34 @@ impl VersionMap {
             }
             return Some(v.clone());
         }
-        // "If necessary" means the project publishes nothing but pre-releases; a range that
-        // only pre-releases satisfy is not enough (that needs an explicit opt-in).
-        let only_prereleases = self.versions.keys().all(|v| v.any_prerelease());
-        match prerelease {
-            PrereleaseMode::IfNecessary | PrereleaseMode::IfNecessaryOrExplicit
-                if only_prereleases =>
-            {
-                newest_pre.cloned()
+        let fallback = match prereleases {
+            Prereleases::Allowed | Prereleases::Disallowed => false,
+            // "If necessary" means the project publishes nothing but pre-releases; a range
+            // that only pre-releases satisfy is not enough (that needs an explicit opt-in).
+            Prereleases::IfOnlyPrereleases => self.versions.keys().all(|v| v.any_prerelease()),
+            Prereleases::IfNoFinalIn(requested) => {
+                newest_pre.is_some() && !self.has_final(requested)
             }
-            _ => None,
+        };
+        if fallback {
+            newest_pre.cloned()
+        } else {
+            None
         }
+    }
+
+    /// True when `range` holds a final release the target can use (not yanked, unless
+    /// `range` pins it; with a file the target can install).
+    fn has_final(&self, range: &Ranges<Version>) -> bool {
+        let exact = pinned_version(range);
+        self.versions
+            .iter()
+            .rev()
+            .filter(|(v, _)| !v.any_prerelease() && range.contains(*v))
+            .any(|(v, cell)| {
+                let e = self.entry(v, cell);
+                (!e.yanked || exact == Some(v)) && e.usable.is_ok()
+            })
     }
 }
 
@@ -378,7 +397,8 @@ pub(crate) fn best_candidate(
     let preference = options.preferences.get(name);
     let mut range = range.clone();
     for _ in 0..=SKIPPED_UNUSABLE {
-        let v = map.choose(&range, options.prerelease, false, preference)?;
+        let prereleases = Prereleases::guess(options.prerelease, &range);
+        let v = map.choose(&range, &prereleases, preference)?;
         match map.get(&v)?.metadata_files() {
             Ok(files) => return Some((v, files)),
             Err(_) => range = range.intersection(&Ranges::singleton(v).complement()),

@@ -11,14 +11,20 @@ use crate::markers::without_extras;
 /// When pre-releases may be chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PrereleaseMode {
+    /// PEP 440's rule, as `packaging`'s `SpecifierSet.filter` (and so pip) applies it to
+    /// the requirements on a package, the user's and its dependents' alike: a pre-release
+    /// when one of their specifiers names one, or when no final release satisfies them all.
+    #[default]
+    Pep440,
     /// Never.
     Disallow,
     /// Always, like final releases.
     Allow,
-    /// Only for a package whose every version in range is a pre-release.
+    /// Only for a package that publishes nothing but pre-releases (uv's `if-necessary`).
     IfNecessary,
-    /// As `IfNecessary`, and also when a requirement's specifier names a pre-release.
-    #[default]
+    /// Only for a package one of the user's own requirements names a pre-release of.
+    Explicit,
+    /// As `IfNecessary`, and also as `Explicit` (uv's default).
     IfNecessaryOrExplicit,
 }
 
@@ -26,9 +32,11 @@ impl PrereleaseMode {
     /// As `--prerelease` spells it (`if-necessary-or-explicit`).
     pub fn as_str(self) -> &'static str {
         match self {
+            PrereleaseMode::Pep440 => "pep440",
             PrereleaseMode::Disallow => "disallow",
             PrereleaseMode::Allow => "allow",
             PrereleaseMode::IfNecessary => "if-necessary",
+            PrereleaseMode::Explicit => "explicit",
             PrereleaseMode::IfNecessaryOrExplicit => "if-necessary-or-explicit",
         }
     }

@@ -21,6 +21,7 @@ use crate::markers::{implies, requires_python_split, without_extras};
 use crate::options::ResolveOptions;
 use crate::package::Pkg;
 use crate::prefetch::{constraint_ranges, CrawlContext};
+use crate::prerelease::Requests;
 use crate::ranges::{
     names_prerelease, pinned_version, specifiers_contain, specifiers_range, spelled_as,
 };
@@ -60,7 +61,8 @@ pub(crate) struct Provider<'a> {
     /// prefetch; the solver takes them instead of building its own.
     prebuilt: Arc<Mutex<HashMap<PackageName, Arc<VersionMap>>>>,
     order: RefCell<HashMap<PackageName, u32>>,
-    explicit_pre: RefCell<HashSet<PackageName>>,
+    /// Who requires what, for the pre-release rule.
+    requests: RefCell<Requests>,
     /// What each chosen version (and the root) required, kept for `# via` and `explain`.
     edges: RefCell<HashMap<(Pkg, Version), Vec<SourcedRequirement>>>,
     metadata: RefCell<HashMap<(PackageName, Version), Arc<CoreMetadata>>>,
@@ -133,7 +135,7 @@ impl<'a> Provider<'a> {
             maps: RefCell::default(),
             prebuilt: Arc::default(),
             order: RefCell::default(),
-            explicit_pre: RefCell::default(),
+            requests: RefCell::new(Requests::with_constraints(constraints, options)),
             edges: RefCell::default(),
             metadata: RefCell::default(),
             skipped: RefCell::default(),
@@ -249,17 +251,12 @@ impl<'a> Provider<'a> {
         &self,
         deps: &mut BTreeMap<Pkg, Ranges<Version>>,
         this: &Pkg,
+        version: &Version,
         req: &Requirement,
     ) -> Result<(), Unavailable> {
         let mut range = match &req.version_or_url {
             None => Ranges::full(),
-            Some(VersionOrUrl::VersionSpecifier(spec)) => {
-                // Only the user's own requirements opt a package into pre-releases.
-                if *this == Pkg::Root && names_prerelease(spec) {
-                    self.explicit_pre.borrow_mut().insert(req.name.clone());
-                }
-                specifiers_range(spec)
-            }
+            Some(VersionOrUrl::VersionSpecifier(spec)) => specifiers_range(spec),
             // The URL's file is the package's only candidate (see `ResolveOptions::direct`).
             Some(VersionOrUrl::Url(_)) if self.options.direct.contains_key(&req.name) => {
                 Ranges::full()
@@ -288,6 +285,16 @@ impl<'a> Provider<'a> {
                 }
             }
         }
+        let names = match &req.version_or_url {
+            Some(VersionOrUrl::VersionSpecifier(spec)) => names_prerelease(spec),
+            _ => false,
+        };
+        self.requests
+            .borrow_mut()
+            .record(this, version, &req.name, &range, names);
+        if names && *this != Pkg::Root {
+            self.revisit_for_prerelease(&req.name, &range);
+        }
         let mut add = |p: Pkg| {
             if &p == this {
                 return;
@@ -301,6 +308,34 @@ impl<'a> Provider<'a> {
             add(Pkg::Extra(req.name.clone(), extra.clone()));
         }
         Ok(())
+    }
+
+    /// PEP 440 lets a dependency's requirement that names a pre-release opt the package in:
+    /// when the package is already decided at a release older than a pre-release the
+    /// requirement admits, the solve starts over with the package decided late, once the
+    /// requirements on it are known (pip filters with all of them at once).
+    fn revisit_for_prerelease(&self, name: &PackageName, range: &Ranges<Version>) {
+        if self.options.prerelease != crate::PrereleaseMode::Pep440 {
+            return;
+        }
+        let Ok(map) = self.version_map(name) else {
+            return;
+        };
+        let mut restart = self.restart.borrow_mut();
+        if restart.count >= MAX_RESTARTS || restart.requested || restart.late.contains(name) {
+            return;
+        }
+        let Some(chosen) = restart.chosen.get(name) else {
+            return;
+        };
+        if map.has_prerelease_above(chosen, range) {
+            tracing::debug!(
+                "a requirement names a pre-release of {name}: restarting with {name} decided late"
+            );
+            restart.late.insert(name.clone());
+            restart.requested = true;
+            restart.count += 1;
+        }
     }
 
     /// Numbers packages in the order they are first seen and starts fetching them.
@@ -378,7 +413,7 @@ impl<'a> Provider<'a> {
             }
             markers.push((req.name.clone(), without_extras(&req.marker, &extras)));
             for req in self.options.overridden(req) {
-                if let Err(u) = self.add_requirement(&mut deps, pkg, req) {
+                if let Err(u) = self.add_requirement(&mut deps, pkg, version, req) {
                     return Ok(Err(u));
                 }
                 edges.push(SourcedRequirement::new(
@@ -444,7 +479,7 @@ impl<'a> Provider<'a> {
             if !self.options.applies(&req.marker, &[]) {
                 continue;
             }
-            self.add_requirement(&mut deps, &Pkg::Root, req)?;
+            self.add_requirement(&mut deps, &Pkg::Root, &root_version(), req)?;
             markers.push((req.name.clone(), without_extras(&req.marker, &[])));
             edges.push(root.clone());
         }
@@ -749,13 +784,15 @@ impl DependencyProvider for Provider<'_> {
             return Ok(Some(root_version()));
         };
         let map = self.version_map(name)?;
-        let explicit = self.explicit_pre.borrow().contains(name);
-        let chosen = map.choose(
-            range,
-            self.options.prerelease,
-            explicit,
-            self.options.preferences.get(name),
-        );
+        let prereleases = {
+            let chosen = &self.restart.borrow().chosen;
+            self.requests
+                .borrow()
+                .rule(self.options.prerelease, name, range, |p, v| {
+                    p.name().is_some_and(|n| chosen.get(n) == Some(v))
+                })
+        };
+        let chosen = map.choose(range, &prereleases, self.options.preferences.get(name));
         if let Some(v) = &chosen {
             if self.fork_on_requires_python(map.get(v).and_then(|e| match &e.usable {
                 Err(Unusable::RequiresPython(spec)) => Some(spec),

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::availability::MetadataProblem;
+use crate::markers::without_extras;
 
 use pep508_rs::MarkerTree;
 
@@ -92,6 +93,36 @@ impl ResolvedPackage {
             by.join(", ")
         ))
     }
+
+    /// `pymongo 4.10.1 does not provide the extra 'nonexistent-extra'`, for each extra
+    /// asked of this pin that its metadata does not declare, as pip warns (an unknown
+    /// extra adds nothing, so the user's typo would otherwise pass without a word).
+    pub fn unknown_extra_warnings(&self) -> Vec<String> {
+        let Some(meta) = &self.metadata else {
+            return Vec::new();
+        };
+        self.extras
+            .iter()
+            .filter(|extra| !provides(meta, extra))
+            .map(|extra| {
+                format!(
+                    "{} {} does not provide the extra '{extra}'",
+                    self.name, self.version
+                )
+            })
+            .collect()
+    }
+}
+
+/// True when `meta` declares `extra` (`Provides-Extra`), or a requirement's marker uses
+/// it (metadata older than `Provides-Extra` says so only there).
+fn provides(meta: &CoreMetadata, extra: &ExtraName) -> bool {
+    let with = [extra.clone()];
+    meta.provides_extras.contains(extra)
+        || meta
+            .requires_dist
+            .iter()
+            .any(|r| without_extras(&r.marker, &with) != without_extras(&r.marker, &[]))
 }
 
 /// A complete, consistent set of pins, sorted by name.

@@ -261,15 +261,107 @@ fn prereleases_follow_policy() {
     assert_eq!(pins(&idx, &["a"], &opts).unwrap(), ["a==1.0"]);
     assert_eq!(pins(&idx, &["a>=2.0b1"], &opts).unwrap(), ["a==2.0b1"]);
     assert_eq!(pins(&idx, &["only"], &opts).unwrap(), ["only==1.0a1"]);
-    // Only pre-releases in range, but the project has finals: not without an opt-in.
-    let r = pins(&idx, &["a>1"], &opts);
+    // Only pre-releases in range: PEP 440 takes one (no final release satisfies `>1`);
+    // uv's default wants an opt-in when the project has finals.
+    assert_eq!(pins(&idx, &["a>1"], &opts).unwrap(), ["a==2.0b1"]);
+    let mut uv = options();
+    uv.prerelease = PrereleaseMode::IfNecessaryOrExplicit;
+    let r = pins(&idx, &["a>1"], &uv);
     assert!(r.is_err(), "{r:?}");
+    assert_eq!(pins(&idx, &["a>=2.0b1"], &uv).unwrap(), ["a==2.0b1"]);
+    // uv's `explicit`: the user's opt-in only, not a project of pre-releases alone.
+    let mut explicit = options();
+    explicit.prerelease = PrereleaseMode::Explicit;
+    assert_eq!(pins(&idx, &["a>=2.0b1"], &explicit).unwrap(), ["a==2.0b1"]);
+    assert!(pins(&idx, &["only"], &explicit).is_err());
     let mut allow = options();
     allow.prerelease = PrereleaseMode::Allow;
     assert_eq!(pins(&idx, &["a"], &allow).unwrap(), ["a==2.0b1"]);
     let mut never = options();
     never.prerelease = PrereleaseMode::Disallow;
     assert!(pins(&idx, &["only"], &never).is_err());
+}
+
+/// Issue 21: a project's newest release pins `somedep==0.2.2b5`. lockit skipped that
+/// release and fell back, without a word, to an older one with other pins; PEP 440 (pip,
+/// uv) takes the pre-release a dependency names.
+#[test]
+fn regression_a_dependencys_pinned_prerelease_is_taken() {
+    let mut idx = MemoryIndex::default();
+    idx.add("proj", "1.0", &["somedep==0.1"]);
+    idx.add("proj", "2.0", &["somedep==0.2.2b5"]);
+    idx.add("somedep", "0.1", &[]);
+    idx.add("somedep", "0.2.2b5", &[]);
+    idx.add("somedep", "0.3", &[]);
+    assert_eq!(
+        pins(&idx, &["proj"], &options()).unwrap(),
+        ["proj==2.0", "somedep==0.2.2b5"]
+    );
+    // uv's default looks at the user's own requirements only.
+    let mut uv = options();
+    uv.prerelease = PrereleaseMode::IfNecessaryOrExplicit;
+    assert_eq!(
+        pins(&idx, &["proj"], &uv).unwrap(),
+        ["proj==1.0", "somedep==0.1"]
+    );
+}
+
+/// pip intersects every requirement on a package into one specifier set and filters
+/// once: one specifier that names a pre-release opts the package in, and pre-releases
+/// are taken when no final release is left, whoever's requirements leave none.
+#[test]
+fn requirements_on_one_package_combine_into_one_prerelease_rule() {
+    let mut idx = MemoryIndex::default();
+    for v in ["1.0", "1.5", "2.0b1"] {
+        idx.add("a", v, &[]);
+    }
+    idx.add("names", "1.0", &["a<=2.0b1"]);
+    idx.add("narrows", "1.0", &["a>1.5"]);
+    idx.add("finals", "1.0", &["a<2"]);
+    let opts = options();
+    // `a` is decided before `names` says anything: the solve revisits it.
+    assert_eq!(
+        pins(&idx, &["a>=1.0", "names"], &opts).unwrap(),
+        ["a==2.0b1", "names==1.0"]
+    );
+    assert_eq!(
+        pins(&idx, &["a>=1.0", "narrows"], &opts).unwrap(),
+        ["a==2.0b1", "narrows==1.0"]
+    );
+    assert_eq!(
+        pins(&idx, &["a", "finals"], &opts).unwrap(),
+        ["a==1.5", "finals==1.0"]
+    );
+    // A constraint counts too.
+    let constraints = roots(&["a<3.0rc1"]);
+    let res = resolve(&idx, &roots(&["a"]), &constraints, &opts).unwrap();
+    assert_eq!(res.get(&name("a")).unwrap().version.to_string(), "2.0b1");
+}
+
+/// Issue 21: `pymongo[nonexistent-extra]` resolved without a word; pip and uv warn.
+#[test]
+fn regression_an_unknown_extra_is_named_with_its_release() {
+    let mut idx = MemoryIndex::default();
+    idx.add("pymongo", "4.10.1", &["dnspython; extra == 'srv'"]);
+    idx.add("dnspython", "2.7.0", &[]);
+    let res = resolve(
+        &idx,
+        &roots(&["pymongo[srv,nonexistent-extra]"]),
+        &[],
+        &options(),
+    )
+    .unwrap();
+    let pymongo = res.get(&name("pymongo")).unwrap();
+    assert_eq!(
+        pymongo.unknown_extra_warnings(),
+        ["pymongo 4.10.1 does not provide the extra 'nonexistent-extra'"]
+    );
+    assert!(res.get(&name("dnspython")).is_some());
+    assert!(res
+        .get(&name("dnspython"))
+        .unwrap()
+        .unknown_extra_warnings()
+        .is_empty());
 }
 
 #[test]
@@ -475,7 +567,11 @@ fn choosing_a_version_decodes_only_the_releases_it_looks_at() {
     let below = crate::ranges::specifiers_range(
         &lockit_types::VersionSpecifiers::from_str("<1.250").unwrap(),
     );
-    let chosen = map.choose(&below, PrereleaseMode::default(), false, None);
+    let chosen = map.choose(
+        &below,
+        &crate::Prereleases::IfNoFinalIn(below.clone()),
+        None,
+    );
     assert_eq!(chosen, Some(Version::from_str("1.249").unwrap()));
     // Only the chosen release was judged; the 250 newer ones are outside the range.
     assert_eq!(*source.decoded.lock().unwrap(), [249]);
@@ -747,11 +843,15 @@ fn prerelease_hint_only_when_prereleases_resolve() {
         text.contains("every a release from 1.0 depends on b>=2"),
         "{text}"
     );
-    // Where only a pre-release is left and it resolves, the hint stays.
+    // Where only a pre-release is left and it resolves, the hint stays (under uv's rule:
+    // PEP 440's takes that pre-release).
     let mut idx = MemoryIndex::default();
     idx.add("c", "1.0", &[]);
     idx.add("c", "2.0rc1", &[]);
-    let err = resolve(&idx, &roots(&["c>=1.5"]), &[], &options()).unwrap_err();
+    assert_eq!(pins(&idx, &["c>=1.5"], &options()).unwrap(), ["c==2.0rc1"]);
+    let mut uv = options();
+    uv.prerelease = PrereleaseMode::IfNecessaryOrExplicit;
+    let err = resolve(&idx, &roots(&["c>=1.5"]), &[], &uv).unwrap_err();
     assert!(
         err.to_string()
             .contains("hint: only pre-releases of c match c>=1.5"),

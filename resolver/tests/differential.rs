@@ -14,6 +14,8 @@
 
 #[path = "differential/python.rs"]
 mod python;
+#[path = "differential/rng.rs"]
+mod rng;
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -22,33 +24,8 @@ use std::str::FromStr;
 use lockit_resolver::{names_prerelease, specifiers_contain, specifiers_range};
 use lockit_types::{parse_requirement, Platform, Tags, Target, Version, VersionSpecifiers};
 use lockit_types::{ExtraName, MarkerEval, WheelFilename};
+use rng::Rng;
 use serde_json::{json, Value};
-
-/// SplitMix64: a small, fixed, seeded generator, so every run checks the same cases.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// True with probability `percent`/100.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn pick<'a, T: ?Sized>(&mut self, items: &[&'a T]) -> &'a T {
-        items[self.below(items.len())]
-    }
-}
 
 /// How many disagreements to print before failing.
 const SHOWN: usize = 20;

@@ -169,14 +169,15 @@ impl Requested {
 /// A recorded pre-release policy, as `--prerelease` spells it.
 fn prerelease(text: &str) -> Option<PrereleaseMode> {
     [
+        PrereleaseMode::Pep440,
         PrereleaseMode::Disallow,
         PrereleaseMode::Allow,
         PrereleaseMode::IfNecessary,
+        PrereleaseMode::Explicit,
         PrereleaseMode::IfNecessaryOrExplicit,
     ]
     .into_iter()
     .find(|m| m.as_str() == text)
-    .or_else(|| (text == "explicit").then_some(PrereleaseMode::IfNecessaryOrExplicit))
 }
 
 #[cfg(test)]

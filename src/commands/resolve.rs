@@ -237,6 +237,12 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
                     .iter()
                     .filter_map(|p| p.yanked_warning()),
             )
+            .chain(
+                resolution
+                    .packages
+                    .iter()
+                    .flat_map(|p| p.unknown_extra_warnings()),
+            )
         {
             eprintln!("warning: {warning}");
         }

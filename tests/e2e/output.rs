@@ -51,7 +51,7 @@ fn lock_snapshot_with_header() {
     # python: 3.12.0
     # platform: x86_64-manylinux_2_28
     # index-url: [INDEX]
-    # prerelease: if-necessary-or-explicit
+    # prerelease: pep440
     # input: requirements.in
     #
     app==1.0.0 \

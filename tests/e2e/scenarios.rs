@@ -164,6 +164,8 @@ scenario_tests! {
     prerelease_allowed => "prerelease-allowed",
     prerelease_only => "prerelease-only",
     prerelease_explicit => "prerelease-explicit",
+    prerelease_dependency => "prerelease-dependency",
+    prerelease_no_final => "prerelease-no-final",
     // Reproduction: index `lib` 1.2.3+foo and 1.2.4, input `lib==1.2.3` -> exit 1. Passed
     // before f8f64bc; `VersionMap::has_local_variants` assumes `V` itself is published
     // (it skips the first entry >= V), so `==V` is narrowed to exactly `V`.
@@ -181,6 +183,7 @@ scenario_tests! {
     wheel_tags_compatible => "wheel-tags-compatible",
     dependency_cycle => "dependency-cycle",
     transitive_extras => "transitive-extras",
+    extras_unknown => "extras-unknown",
     name_normalization => "name-normalization",
     root_markers => "root-markers",
 }

@@ -794,3 +794,36 @@ def prepare_metadata_for_build_editable(directory, config_settings=None):
     run.assert_ok();
     assert!(run.stdout.contains("dep==2.0.0"), "{}", run.stdout);
 }
+
+/// An extra no release provides is warned about once per pin, not once per fork (the
+/// `FORKING` app splits the space on Python 3.11).
+#[test]
+fn an_unknown_extra_is_warned_about_once_not_per_fork() {
+    let mut s = scenario(FORKING);
+    s.root.requires = vec!["app[nonexistent-extra]".to_string()];
+    let (index, dir) = served(&s);
+    let run = lockit_raw(
+        dir.path(),
+        [
+            "resolve",
+            "requirements.in",
+            "--universal",
+            "--python-version",
+            "3.10",
+            "--no-cache",
+            "--index-url",
+            &index.url(),
+            "-o",
+            "-",
+        ],
+    );
+    run.assert_ok();
+    assert!(
+        run.stdout
+            .contains("lib==1.5.0 ; python_full_version < '3.11'"),
+        "{}",
+        run.stdout
+    );
+    let warnings: Vec<&str> = run.stderr.lines().filter(|l| l.contains("extra")).collect();
+    insta::assert_snapshot!(warnings.join("\n"), @"warning: app 1.0.0 does not provide the extra 'nonexistent-extra'");
+}

@@ -152,7 +152,9 @@ impl NoSolution {
     fn prereleases_allowed(&self, maps: &Maps) -> HashSet<PackageName> {
         match self.options.prerelease {
             PrereleaseMode::Allow => maps.keys().cloned().collect(),
-            PrereleaseMode::IfNecessaryOrExplicit => self
+            PrereleaseMode::Pep440
+            | PrereleaseMode::Explicit
+            | PrereleaseMode::IfNecessaryOrExplicit => self
                 .roots
                 .iter()
                 .filter_map(|r| match &r.requirement.version_or_url {

@@ -3,7 +3,7 @@ with `packaging`, in one process per test.
 
     python oracle.py MODE REQUEST.json ANSWER.json
 
-MODE is `specifiers`, `markers` or `tags`; the request and answer formats are described
+MODE is `specifiers`, `markers`, `tags` or `filter`; the request and answer formats are described
 by each function below.
 """
 
@@ -133,11 +133,34 @@ def tag_lists(request):
     return {"targets": out}
 
 
+def newest(request):
+    """{"histories": [[str]], "cases": [{"history": int, "spec": str}]} ->
+    {"cases": [{"valid": bool, "newest": str | null}]}: the newest version of the history
+    that `SpecifierSet(spec).filter` picks, as pip picks a candidate (PEP 440's pre-release
+    rule: a pre-release when the set names one or no final release matches)."""
+    out = []
+    for case in request["cases"]:
+        try:
+            s = SpecifierSet(case["spec"])
+        except InvalidSpecifier:
+            out.append({"valid": False, "newest": None})
+            continue
+        picked = list(s.filter(request["histories"][case["history"]]))
+        best = max(picked, key=Version) if picked else None
+        out.append({"valid": True, "newest": best})
+    return {"cases": out}
+
+
 def main():
     mode, request_path, answer_path = sys.argv[1:]
     with open(request_path, encoding="utf-8") as f:
         request = json.load(f)
-    answer = {"specifiers": specifiers, "markers": markers, "tags": tag_lists}[mode](request)
+    answer = {
+        "specifiers": specifiers,
+        "markers": markers,
+        "tags": tag_lists,
+        "filter": newest,
+    }[mode](request)
     answer["packaging"] = packaging.__version__
     with open(answer_path, "w", encoding="utf-8") as f:
         json.dump(answer, f)

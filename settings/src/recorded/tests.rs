@@ -32,7 +32,7 @@ prop_compose! {
         only_binary in names(),
         no_build_packages in names(),
         flags in prop::collection::vec(any::<bool>(), 6),
-        prerelease in prop::option::of(0usize..4),
+        prerelease in prop::option::of(0usize..6),
         cutoff in prop::option::of(1_600_000_000i64..1_900_000_000),
     ) -> Requested {
         Requested {
@@ -50,9 +50,11 @@ prop_compose! {
             index_strategy: flags[0].then_some(IndexStrategy::UnsafeBestMatch),
             exclude_newer: cutoff.map(|s| jiff::Timestamp::from_second(s).expect("in range").to_string()),
             prerelease: prerelease.map(|i| [
+                PrereleaseMode::Pep440,
                 PrereleaseMode::Disallow,
                 PrereleaseMode::Allow,
                 PrereleaseMode::IfNecessary,
+                PrereleaseMode::Explicit,
                 PrereleaseMode::IfNecessaryOrExplicit,
             ][i]),
             only_binary,
@@ -101,7 +103,7 @@ fn a_header_records_only_what_differs_from_the_defaults() {
             "python: 3.12.0",
             "platform: x86_64-manylinux_2_28",
             "index-url: https://pypi.example/simple/",
-            "prerelease: if-necessary-or-explicit",
+            "prerelease: pep440",
             "input: requirements.in",
         ]
     );
