@@ -57,6 +57,21 @@ pub struct CommonArgs {
     pub cache: CacheArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Where settings come from besides the command line.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Configuration")]
+pub struct ConfigArgs {
+    /// Read settings from this file (`lockit.toml` format) instead of the nearest
+    /// `lockit.toml` or `pyproject.toml` `[tool.lockit]`.
+    #[arg(long, value_name = "PATH", env = "LOCKIT_CONFIG_FILE")]
+    pub config_file: Option<PathBuf>,
+    /// Read no configuration file.
+    #[arg(long, env = "LOCKIT_NO_CONFIG", conflicts_with = "config_file")]
+    pub no_config: bool,
 }
 
 /// The environment to lock for.

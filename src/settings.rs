@@ -64,6 +64,27 @@ pub fn requested(
     }
 }
 
+/// What the configuration file asks for: `--config-file`, else the nearest `lockit.toml`
+/// or `pyproject.toml` with `[tool.lockit]` from the current folder up; nothing with
+/// `--no-config`.
+pub fn config(common: &CommonArgs) -> Result<Requested, Failure> {
+    let args = &common.config;
+    let path = match (&args.config_file, args.no_config) {
+        (_, true) => None,
+        (Some(path), false) => Some(path.clone()),
+        (None, false) => std::env::current_dir()
+            .ok()
+            .and_then(|dir| lockit_settings::find_config(&dir)),
+    };
+    match path {
+        Some(path) => {
+            tracing::debug!("settings from {}", path.display());
+            Requested::from_config(&path).map_err(|e| Failure::input(e.to_string()))
+        }
+        None => Ok(Requested::default()),
+    }
+}
+
 /// pip-compile's options for what the lock says besides its pins.
 fn style(compat: &CompatArgs) -> StyleRequest {
     StyleRequest {

@@ -11,6 +11,7 @@
 
 #![warn(missing_docs)]
 
+mod config;
 mod cutoff;
 mod decide;
 mod error;
@@ -18,6 +19,7 @@ mod recorded;
 mod requested;
 mod target;
 
+pub use config::{find_config, ConfigError};
 pub use cutoff::{exclude_newer, package_cutoff};
 pub use decide::{default_cache_root, LockSettings, Network, PYPI};
 pub use error::SettingsError;

@@ -167,7 +167,7 @@ impl Requested {
 }
 
 /// A recorded pre-release policy, as `--prerelease` spells it.
-fn prerelease(text: &str) -> Option<PrereleaseMode> {
+pub(crate) fn prerelease(text: &str) -> Option<PrereleaseMode> {
     [
         PrereleaseMode::Pep440,
         PrereleaseMode::Disallow,

@@ -10,6 +10,7 @@ use lockit_resolver::{
     explanation_json, failure_json, failure_text, not_in_lock_text, pinned_text, split_text,
     universal_split, Explanation, Hidden, ResolveError, ResolveOptions, VersionNote,
 };
+use lockit_settings::Requested;
 use lockit_types::PackageName;
 use serde_json::Value;
 
@@ -35,16 +36,19 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
     let lock = std::fs::read_to_string(&lock_path)
         .ok()
         .and_then(|text| lockit_lockfile::parse_lock_file(&lock_path, &text).ok());
-    let mut requested = settings::requested(&paths, &args.input, &args.common, None);
-    if let Some(recorded) = lock
+    let given = settings::requested(&paths, &args.input, &args.common, None);
+    let requested = match lock
         .as_ref()
         .and_then(|l| settings::recorded(l, std::path::Path::new("")))
     {
         // The inputs named here are the ones explained; the rest is as the lock records.
-        let paths = std::mem::take(&mut requested.inputs);
-        requested = requested.or(&recorded);
-        requested.inputs = paths;
+        Some(recorded) => Requested {
+            inputs: given.inputs.clone(),
+            ..given.or(&recorded)
+        },
+        None => given,
     }
+    .or(&settings::config(&args.common)?);
     let mut inputs = settings::read_inputs(&requested)?;
     let lock_settings = settings::decide(&requested, &inputs, args.common.output.quiet)?;
     let mut options = lock_settings.resolve_options(&inputs);

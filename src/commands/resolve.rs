@@ -100,7 +100,8 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
         output_path(&args)?
     };
     let requested =
-        settings::requested(&args.inputs, &args.input, &args.common, Some(&args.compat));
+        settings::requested(&args.inputs, &args.input, &args.common, Some(&args.compat))
+            .or(&settings::config(&args.common)?);
     let mut inputs = settings::read_inputs(&requested)?;
     let lock_settings = settings::decide(&requested, &inputs, quiet)?;
     let mut options = lock_settings.resolve_options(&inputs);

@@ -70,9 +70,10 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
 
     let lock_dir = lock_path.parent().unwrap_or(Path::new("")).to_path_buf();
     let given = settings::requested(args.input.as_slice(), &args.input_args, &args.common, None);
+    let config = settings::config(&args.common)?;
     let requested = match (settings::recorded(&lock, &lock_dir), &args.input) {
-        (Some(recorded), _) => given.or(&recorded),
-        (None, Some(_)) => given,
+        (Some(recorded), _) => given.or(&recorded).or(&config),
+        (None, Some(_)) => given.or(&config),
         (None, None) => {
             return Err(Failure::input(format!(
                 "the header of `{lock_name}` does not say how it was made; pass the input it was made from (`lockit verify requirements.in --lock {lock_name}`)"

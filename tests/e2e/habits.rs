@@ -426,3 +426,49 @@ fn package_cutoffs_and_ages_as_uv_reads_them() {
     bad.assert_code(2);
     assert!(bad.stderr.contains("expected NAME=DATE"), "{}", bad.stderr);
 }
+
+/// `lockit.toml` (or `[tool.lockit]` in pyproject.toml) sets what the long options set; the
+/// command line wins, `--no-config` ignores the file, and an unknown key is an error that
+/// names the file.
+#[test]
+fn a_config_file_sits_below_the_command_line() {
+    let index = serve(&scenario(DATED));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "lib\n");
+    write(
+        dir.path(),
+        "lockit.toml",
+        format!(
+            "index-url = \"{}\"\nexclude-newer-package = [\"lib=2024-06-01\"]\n",
+            index.url()
+        ),
+    );
+    let lock = |args: &[&str]| {
+        let mut cmd = lockit_cmd(dir.path());
+        cmd.args(["resolve", "requirements.in", "-o", "-", "-q", "--no-cache"])
+            .args(TARGET_ARGS)
+            .args(args);
+        run(&mut cmd)
+    };
+    let from_file = lock(&[]);
+    from_file.assert_ok();
+    assert!(
+        from_file.stdout.contains("lib==1.0.0"),
+        "{}",
+        from_file.stdout
+    );
+    let flag = lock(&["--exclude-newer-package", "lib=2025-01-01"]);
+    assert!(flag.stdout.contains("lib==1.1.0"), "{}", flag.stdout);
+    let url = index.url();
+    let ignored = lock(&["--no-config", "--index-url", &url]);
+    assert!(ignored.stdout.contains("lib==2.0.0"), "{}", ignored.stdout);
+
+    write(dir.path(), "lockit.toml", "index_url = \"x\"\n");
+    let bad = lock(&[]);
+    bad.assert_code(2);
+    assert!(
+        bad.stderr.contains("lockit.toml") && bad.stderr.contains("unknown field `index_url`"),
+        "{}",
+        bad.stderr
+    );
+}
