@@ -33,7 +33,7 @@ pub use format::requirements_txt::{
 };
 pub use format::write::write_atomic;
 pub use header::{command_words, recorded, without_credentials, Header, RECORDED_KEYS};
-pub use inputs::{HashMismatch, InputError, Inputs};
 pub use inputs::pyproject::{PyProject, PyProjectError, Selection};
 pub use inputs::requirements_in::{LineError, LineErrorKind, RequirementsError, RequirementsFile};
+pub use inputs::{HashMismatch, InputError, Inputs};
 pub use lockit_types::{RequirementOrigin, SourcedRequirement};

@@ -268,5 +268,4 @@ impl LockCheck<'_> {
         }
         findings
     }
-
 }

@@ -101,7 +101,13 @@ impl Finding {
     }
 
     /// A finding about `pin`, at `file:line`.
-    pub(super) fn about(pin: &Pin, kind: FindingKind, message: String, file: &str, line: usize) -> Finding {
+    pub(super) fn about(
+        pin: &Pin,
+        kind: FindingKind,
+        message: String,
+        file: &str,
+        line: usize,
+    ) -> Finding {
         Finding {
             kind,
             package: Some(pin.name.to_string()),

@@ -105,5 +105,4 @@ impl LockCheck<'_> {
         }
         findings
     }
-
 }

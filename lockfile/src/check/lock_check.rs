@@ -62,5 +62,4 @@ impl LockCheck<'_> {
     pub(super) fn at_input(r: &SourcedRequirement) -> (String, Option<usize>) {
         (r.origin.source().unwrap_or_default(), r.origin.line())
     }
-
 }
