@@ -12,6 +12,7 @@ mod marker;
 mod metadata;
 mod origin;
 mod quiet_panic;
+mod redacted_url;
 mod requirement;
 mod specifiers;
 mod tags;
@@ -28,6 +29,7 @@ pub use metadata::{header_bytes, CoreMetadata, MetadataError};
 pub use origin::{RequirementOrigin, SourcedRequirement};
 pub use pep440_rs::{Version, VersionSpecifier, VersionSpecifiers};
 pub use pep508_rs::{ExtraName, MarkerEnvironment, PackageName, Requirement};
+pub use redacted_url::{redact_text, RedactedUrl};
 pub use requirement::{parse_requirement, RequirementSyntaxError};
 pub use specifiers::{
     max_local, specifier_contains, specifier_range, specifiers_contain, specifiers_range,
