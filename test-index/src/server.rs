@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 
 use crate::fault::{self, Fault, FaultRule};
 use crate::http::{self, Conn, Format, RangeRequest, Request, Response};
-use crate::model::{self, normalize_name, Project};
+use crate::model::{self, Project};
 use crate::recorded::RecordedIndex;
 use crate::recorder::{RecordOptions, Recorder};
 use crate::scenario::Scenario;
+use lockit_types::normalize_name;
 
 /// Where pages and files come from: a scenario, a fixture directory or an upstream index.
 /// Errors are messages for a `502` response.

@@ -71,33 +71,9 @@ pub enum DistFilename {
     Sdist(SdistFilename),
 }
 
-/// True when `raw` is a valid name that normalizes to `expected` (PEP 503: lowercase, runs
-/// of `-_.` become `-`), decided without allocating: pages name their project thousands of
-/// times.
+/// True when `raw` is a valid name that normalizes to `expected` (PEP 503).
 fn names_match(raw: &str, expected: &PackageName) -> bool {
-    let want = expected.as_ref().as_bytes();
-    let mut at = 0;
-    let mut last: Option<u8> = None;
-    for b in raw.bytes() {
-        let out = match b {
-            b'A'..=b'Z' => Some(b.to_ascii_lowercase()),
-            b'a'..=b'z' | b'0'..=b'9' => Some(b),
-            b'-' | b'_' | b'.' => match last {
-                None => return false,
-                Some(b'-' | b'_' | b'.') => None,
-                Some(_) => Some(b'-'),
-            },
-            _ => return false,
-        };
-        if let Some(c) = out {
-            if want.get(at) != Some(&c) {
-                return false;
-            }
-            at += 1;
-        }
-        last = Some(b);
-    }
-    !matches!(last, None | Some(b'-' | b'_' | b'.')) && at == want.len()
+    PackageName::from_str(raw).is_ok_and(|name| name == *expected)
 }
 
 impl DistFilename {

@@ -10,6 +10,7 @@ mod filename;
 mod local;
 mod marker;
 mod metadata;
+mod name;
 mod origin;
 mod quiet_panic;
 mod redacted_url;
@@ -26,6 +27,7 @@ pub use filename::{
 pub use local::LocalProject;
 pub use marker::MarkerEval;
 pub use metadata::{header_bytes, CoreMetadata, MetadataError};
+pub use name::normalize_name;
 pub use origin::{RequirementOrigin, SourcedRequirement};
 pub use pep440_rs::{Version, VersionSpecifier, VersionSpecifiers};
 pub use pep508_rs::{ExtraName, MarkerEnvironment, PackageName, Requirement};
