@@ -37,5 +37,5 @@ pub use specifiers::{
     max_local, specifier_contains, specifier_range, specifiers_contain, specifiers_range,
     spelled_as,
 };
-pub use tags::{Tag, Tags};
+pub use tags::{Tag, TagSet, Tags};
 pub use target::{Platform, Target, TargetError};
