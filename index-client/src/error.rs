@@ -1,6 +1,7 @@
 //! What can go wrong while talking to an index, and which failures merely make
 //! one version unusable.
 
+use lockit_types::{redact_text, RedactedUrl};
 use url::Url;
 
 /// An index client failure. URLs in messages never carry credentials.
@@ -210,19 +211,13 @@ impl IndexError {
     }
 }
 
-/// A URL as text with any username and password replaced by `***`.
+/// A URL as text with any username and password replaced by `***` (see [`RedactedUrl`]).
 pub(crate) fn redact(url: &Url) -> String {
-    if url.username().is_empty() && url.password().is_none() {
-        return url.to_string();
-    }
-    let mut clean = url.clone();
-    // Both setters only fail for URLs that cannot have credentials at all.
-    let _ = clean.set_username("***");
-    let _ = clean.set_password(None);
-    clean.to_string()
+    RedactedUrl::from_url(url).to_string()
 }
 
-/// A location given by the user (URL or path) with credentials redacted.
+/// A location given by the user (URL or path) with credentials redacted; a URL shows as it
+/// parses (the form the rest of a message uses), anything else as given.
 pub(crate) fn redact_str(location: &str) -> String {
     match Url::parse(location) {
         Ok(url) => redact(&url),
@@ -246,29 +241,7 @@ fn error_chain(err: &reqwest::Error) -> String {
     }
     // reqwest includes the URL ("error sending request for url (...)"); scrub any
     // credentials that might have been in it.
-    scrub_userinfo(&out)
-}
-
-/// Removes `user:pass@` from anything that looks like a URL inside free text.
-pub(crate) fn scrub_userinfo(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(pos) = rest.find("://") {
-        let (head, tail) = rest.split_at(pos + 3);
-        out.push_str(head);
-        let end = tail
-            .find(|c: char| c.is_whitespace() || c == ')' || c == '/' || c == '"' || c == '`')
-            .unwrap_or(tail.len());
-        match tail[..end].rfind('@') {
-            Some(at) => {
-                out.push_str("***@");
-                rest = &tail[at + 1..];
-            }
-            None => rest = tail,
-        }
-    }
-    out.push_str(rest);
-    out
+    redact_text(&out)
 }
 
 #[cfg(test)]
@@ -285,10 +258,10 @@ mod tests {
         assert!(!text.contains("alice"), "{text}");
         assert!(text.contains("example.com"), "{text}");
         assert_eq!(
-            scrub_userinfo("error sending request for url (https://a:b@h.org/x)"),
+            redact_text("error sending request for url (https://a:b@h.org/x)"),
             "error sending request for url (https://***@h.org/x)"
         );
-        assert_eq!(scrub_userinfo("no urls here"), "no urls here");
+        assert_eq!(redact_text("no urls here"), "no urls here");
     }
 
     #[test]

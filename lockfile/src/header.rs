@@ -3,6 +3,8 @@
 //! answer, recorded whether they came from flags, files, the environment or the local
 //! interpreter, so that `lockit verify` repeats the resolution anywhere.
 
+use lockit_types::RedactedUrl;
+
 /// The keys a header records, in the order pylock.toml's `[tool.lockit]` writes them:
 /// `python` and `platform` (the target), the indexes (repeated, without credentials), the
 /// cutoff and the policies, then the inputs and what is taken from them, and for a
@@ -73,7 +75,7 @@ impl Header {
     pub fn new(python: String, args: impl IntoIterator<Item = String>) -> Header {
         let quoted: Vec<String> = args
             .into_iter()
-            .map(|a| redact_credentials(&a))
+            .map(|a| RedactedUrl::new(&a).to_string())
             .map(|a| {
                 if a.is_empty() || a.contains(|c: char| c.is_whitespace() || "\"'$`\\".contains(c))
                 {
@@ -108,20 +110,7 @@ pub fn recorded<'a>(recorded: &'a [(String, String)], key: &str) -> Option<&'a s
 /// `https://user:secret@host/…` -> `https://host/…`: a recorded index is a place, and its
 /// credentials come from the environment or netrc wherever the lock is checked.
 pub fn without_credentials(value: &str) -> String {
-    redact_credentials(value).replacen("://***@", "://", 1)
-}
-
-/// `https://user:secret@host/…` -> `https://***@host/…`, also inside `--index-url=URL`.
-fn redact_credentials(arg: &str) -> String {
-    let Some(scheme_end) = arg.find("://") else {
-        return arg.to_string();
-    };
-    let rest = &arg[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{}://***{}", &arg[..scheme_end], &rest[at..]),
-        None => arg.to_string(),
-    }
+    RedactedUrl::new(value).without_credentials()
 }
 
 /// Splits a recorded command line the way a POSIX shell would (quotes and backslashes, no
@@ -199,7 +188,7 @@ mod tests {
             ("https://example.org/a@b", "https://example.org/a@b"),
             ("requirements.in", "requirements.in"),
         ] {
-            assert_eq!(redact_credentials(arg), want, "{arg}");
+            assert_eq!(RedactedUrl::new(arg).to_string(), want, "{arg}");
         }
     }
 

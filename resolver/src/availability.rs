@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use lockit_types::{Target, VersionSpecifiers};
+use lockit_types::{TagSet, Target, VersionSpecifiers};
 
 use crate::options::ResolveOptions;
 
@@ -42,8 +42,8 @@ impl fmt::Display for Unusable {
 pub(crate) fn abis(tags: &[String]) -> Vec<String> {
     let mut abis: Vec<String> = tags
         .iter()
-        .filter_map(|t| t.split('-').nth(1))
-        .flat_map(|a| a.split('.'))
+        .filter_map(|t| TagSet::parse(t))
+        .flat_map(|set| set.abi())
         .map(str::to_string)
         .collect();
     natural_sort(&mut abis);
@@ -69,14 +69,10 @@ fn natural_sort(list: &mut Vec<String>) {
 /// `cp27-none-macosx_10_6_intel`, `cp36` of `cp36-abi3-…`).
 pub(crate) fn interpreters(tags: &[String]) -> Vec<String> {
     let mut list: Vec<String> = Vec::new();
-    for tag in tags {
-        let mut parts = tag.split('-');
-        let (Some(py), Some(abi)) = (parts.next(), parts.next()) else {
-            continue;
-        };
-        for a in abi.split('.') {
+    for set in tags.iter().filter_map(|t| TagSet::parse(t)) {
+        for a in set.abi() {
             if a == "none" || a == "abi3" {
-                list.extend(py.split('.').map(str::to_string));
+                list.extend(set.python().map(str::to_string));
             } else {
                 list.push(a.to_string());
             }
@@ -89,8 +85,7 @@ pub(crate) fn interpreters(tags: &[String]) -> Vec<String> {
 /// True when a wheel tagged `tag` is built for the target's interpreter, whatever its
 /// platform: `py3-none-…`, `cp312-cp312-…`, `cp39-abi3-…` for CPython 3.12.
 pub(crate) fn fits_interpreter(tag: &str, target: &Target) -> bool {
-    let mut parts = tag.split('-');
-    let (Some(py), Some(abi)) = (parts.next(), parts.next()) else {
+    let Some(set) = TagSet::parse(tag) else {
         return false;
     };
     let own = target_abi(target);
@@ -104,8 +99,8 @@ pub(crate) fn fits_interpreter(tag: &str, target: &Target) -> bool {
                     .is_some_and(|m| m <= minor)
         })
     };
-    py.split('.').any(|p| {
-        abi.split('.').any(|a| match a {
+    set.python().any(|p| {
+        set.abi().any(|a| match a {
             "none" => py3_up_to(p, "py") || p == own,
             "abi3" => py3_up_to(p, "cp"),
             a => a == own && p == own,
@@ -205,8 +200,8 @@ pub(crate) fn target_abi(target: &Target) -> String {
 pub(crate) fn platforms(tags: &[String]) -> Vec<String> {
     let mut list: Vec<String> = tags
         .iter()
-        .filter_map(|t| t.splitn(3, '-').nth(2))
-        .flat_map(|p| p.split('.'))
+        .filter_map(|t| TagSet::parse(t))
+        .flat_map(|set| set.platform())
         .map(str::to_string)
         .collect();
     list.sort();

@@ -10,8 +10,9 @@ use std::sync::Arc;
 use lockit_types::{PackageName, Version};
 use sha2::{Digest, Sha256};
 
-use crate::model::{normalize_name, FileEntry, Project};
+use crate::model::{FileEntry, Project};
 use crate::scenario::{PackageSpec, Scenario, ScenarioError, SdistBuild, DEFAULT_UPLOAD_TIME};
+use lockit_types::normalize_name;
 
 /// Every page and file of a scenario's index, built in memory.
 #[derive(Debug, Clone, Default)]

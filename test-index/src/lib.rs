@@ -14,6 +14,7 @@
 #![warn(missing_docs)]
 
 mod artifacts;
+mod backend;
 mod fault;
 mod http;
 pub mod model;

@@ -84,24 +84,6 @@ impl Project {
     }
 }
 
-/// PEP 503 normalization: lowercase, runs of `-`, `_` and `.` become one `-`.
-pub fn normalize_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut sep = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            sep = true;
-        } else {
-            if sep && !out.is_empty() {
-                out.push('-');
-            }
-            sep = false;
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
-}
-
 fn hashes_value(hashes: &BTreeMap<String, String>) -> Value {
     Value::Object(
         hashes
@@ -358,18 +340,6 @@ mod tests {
                 size: Some(10),
                 core_metadata: Some([("sha256".to_string(), "cd".repeat(32))].into()),
             }],
-        }
-    }
-
-    #[test]
-    fn normalizes_names() {
-        for (raw, norm) in [
-            ("Foo.Bar", "foo-bar"),
-            ("foo__bar", "foo-bar"),
-            ("a-_.b", "a-b"),
-            ("numpy", "numpy"),
-        ] {
-            assert_eq!(normalize_name(raw), norm, "{raw}");
         }
     }
 

@@ -11,8 +11,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::backend::Backend;
 use crate::model::{self, Project};
-use crate::server::Backend;
 
 /// A fixture directory; pages and files are read on each request, so a test can add files.
 pub(crate) struct RecordedIndex {

@@ -9,9 +9,10 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::model::{self, normalize_name, Project};
+use crate::backend::Backend;
+use crate::model::{self, Project};
 use crate::recorded::{is_safe_component, read_page};
-use crate::server::Backend;
+use lockit_types::normalize_name;
 
 /// Settings of a recording session.
 #[derive(Debug, Clone, PartialEq, Eq)]

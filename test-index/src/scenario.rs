@@ -274,8 +274,8 @@ impl Scenario {
             }
             let mut tags = std::collections::BTreeSet::new();
             for t in &p.wheels {
-                let parts: Vec<&str> = t.split('-').collect();
-                if parts.len() != 3 || parts.iter().any(|s| s.is_empty()) {
+                let parts = lockit_types::TagSet::parse(t).map(|set| set.parts());
+                if !parts.is_some_and(|parts| parts.iter().all(|p| !p.is_empty())) {
                     return Err(invalid(format!(
                         "wheel tag `{t}` is not a `python-abi-platform` triple"
                     )));

@@ -9,37 +9,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::backend::Backend;
 use crate::fault::{self, Fault, FaultRule};
 use crate::http::{self, Conn, Format, RangeRequest, Request, Response};
-use crate::model::{self, normalize_name, Project};
+use crate::model;
 use crate::recorded::RecordedIndex;
 use crate::recorder::{RecordOptions, Recorder};
 use crate::scenario::Scenario;
-
-/// Where pages and files come from: a scenario, a fixture directory or an upstream index.
-/// Errors are messages for a `502` response.
-pub(crate) trait Backend: Send + Sync {
-    /// Normalized names of every project, sorted.
-    fn project_names(&self) -> Result<Vec<String>, String>;
-    /// The project with this normalized name, if the index has it.
-    fn project(&self, name: &str) -> Result<Option<Project>, String>;
-    /// The bytes of a file (or `<file>.metadata`), if the index has it.
-    fn file(&self, filename: &str) -> Result<Option<Arc<[u8]>>, String>;
-}
-
-impl Backend for crate::BuiltIndex {
-    fn project_names(&self) -> Result<Vec<String>, String> {
-        Ok(self.projects.keys().cloned().collect())
-    }
-
-    fn project(&self, name: &str) -> Result<Option<Project>, String> {
-        Ok(self.projects.get(name).cloned())
-    }
-
-    fn file(&self, filename: &str) -> Result<Option<Arc<[u8]>>, String> {
-        Ok(self.files.get(filename).cloned())
-    }
-}
+use lockit_types::normalize_name;
 
 /// One request as the server saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]

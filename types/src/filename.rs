@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{PackageName, Version};
+use crate::{PackageName, TagSet, Version};
 
 /// Why a filename does not name a distribution of the expected project.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -71,33 +71,9 @@ pub enum DistFilename {
     Sdist(SdistFilename),
 }
 
-/// True when `raw` is a valid name that normalizes to `expected` (PEP 503: lowercase, runs
-/// of `-_.` become `-`), decided without allocating: pages name their project thousands of
-/// times.
+/// True when `raw` is a valid name that normalizes to `expected` (PEP 503).
 fn names_match(raw: &str, expected: &PackageName) -> bool {
-    let want = expected.as_ref().as_bytes();
-    let mut at = 0;
-    let mut last: Option<u8> = None;
-    for b in raw.bytes() {
-        let out = match b {
-            b'A'..=b'Z' => Some(b.to_ascii_lowercase()),
-            b'a'..=b'z' | b'0'..=b'9' => Some(b),
-            b'-' | b'_' | b'.' => match last {
-                None => return false,
-                Some(b'-' | b'_' | b'.') => None,
-                Some(_) => Some(b'-'),
-            },
-            _ => return false,
-        };
-        if let Some(c) = out {
-            if want.get(at) != Some(&c) {
-                return false;
-            }
-            at += 1;
-        }
-        last = Some(b);
-    }
-    !matches!(last, None | Some(b'-' | b'_' | b'.')) && at == want.len()
+    PackageName::from_str(raw).is_ok_and(|name| name == *expected)
 }
 
 impl DistFilename {
@@ -114,24 +90,15 @@ impl DistFilename {
         version: &mut dyn FnMut(&str) -> Option<Version>,
     ) -> Result<Self, FilenameError> {
         if let Some(stem) = filename.strip_suffix(".whl") {
-            // Fast path: the expected project, five parts, a version that parses.
-            let mut parts = stem.split('-');
-            if let (Some(n), Some(v), Some(py), Some(abi), Some(plat), None) = (
-                parts.next(),
-                parts.next(),
-                parts.next(),
-                parts.next(),
-                parts.next(),
-                parts.next(),
-            ) {
+            // Fast path: the expected project, no build tag, a version that parses.
+            if let Some((n, v, None, tags)) = wheel_parts(stem) {
                 if names_match(n, expected) {
                     if let Some(v) = version(v) {
-                        let tags_len = py.len() + abi.len() + plat.len() + 2;
                         return Ok(DistFilename::Wheel(WheelFilename {
                             name: expected.clone(),
                             version: v,
                             build: None,
-                            tags: stem[stem.len() - tags_len..].into(),
+                            tags: tags.into(),
                         }));
                     }
                 }
@@ -199,23 +166,39 @@ impl WheelFilename {
         &self.tags
     }
 
-    fn part(&self, i: usize) -> &str {
-        self.tags.split('-').nth(i).unwrap_or_default()
+    /// The compressed tag set, split.
+    pub fn tags(&self) -> TagSet<'_> {
+        // Parsing checked the three parts; the default (no tags) is never reached.
+        TagSet::parse(&self.tags).unwrap_or_default()
     }
 
     /// Python tags (`cp312`, `py3`).
     pub fn python(&self) -> impl Iterator<Item = &str> + Clone {
-        self.part(0).split('.')
+        self.tags().python()
     }
 
     /// ABI tags (`cp312`, `abi3`, `none`).
     pub fn abi(&self) -> impl Iterator<Item = &str> + Clone {
-        self.part(1).split('.')
+        self.tags().abi()
     }
 
     /// Platform tags (`manylinux_2_17_x86_64`, `any`).
     pub fn platform(&self) -> impl Iterator<Item = &str> + Clone {
-        self.part(2).split('.')
+        self.tags().platform()
+    }
+}
+
+/// A wheel filename's stem split as `name-version(-build)?-python-abi-platform`: name,
+/// version, build tag, and the tag set as one `python-abi-platform` slice; `None` unless
+/// it has five or six `-`-separated parts.
+fn wheel_parts(stem: &str) -> Option<(&str, &str, Option<&str>, &str)> {
+    let tags_start = stem.rmatch_indices('-').nth(2)?.0;
+    let mut head = stem[..tags_start].split('-');
+    match (head.next(), head.next(), head.next(), head.next()) {
+        (Some(name), Some(version), build, None) => {
+            Some((name, version, build, &stem[tags_start + 1..]))
+        }
+        _ => None,
     }
 }
 
@@ -226,24 +209,15 @@ impl FromStr for WheelFilename {
         let stem = filename
             .strip_suffix(".whl")
             .ok_or_else(|| err(filename, "it does not end in `.whl`"))?;
-        let parts: Vec<&str> = stem.split('-').collect();
-        let (name, version, build, py, abi, plat) = match parts.as_slice() {
-            [n, v, p, a, pl] => (*n, *v, None, *p, *a, *pl),
-            [n, v, b, p, a, pl] => (*n, *v, Some((*b).to_string()), *p, *a, *pl),
-            _ => {
-                return Err(err(
-                    filename,
-                    "a wheel name has five or six `-`-separated parts",
-                ))
-            }
-        };
+        let (name, version, build, tags) = wheel_parts(stem)
+            .ok_or_else(|| err(filename, "a wheel name has five or six `-`-separated parts"))?;
         let name = PackageName::from_str(name).map_err(|e| err(filename, e.to_string()))?;
         let version = Version::from_str(version).map_err(|e| err(filename, e.to_string()))?;
         Ok(WheelFilename {
             name,
             version,
-            build,
-            tags: format!("{py}-{abi}-{plat}").into_boxed_str(),
+            build: build.map(str::to_string),
+            tags: tags.into(),
         })
     }
 }
@@ -417,6 +391,21 @@ mod tests {
             assert_eq!(fast, DistFilename::Wheel(slow), "{f}");
         }
         assert!(DistFilename::parse("foo-1.0-py3-none-any.whl", &name("foo-bar")).is_err());
+    }
+
+    proptest::proptest! {
+        /// `wheel_parts` splits as the old `split('-')` into five or six parts did.
+        #[test]
+        fn wheel_parts_are_five_or_six_dash_separated_parts(stem in "[a-z0-9.-]{0,16}") {
+            let parts: Vec<&str> = stem.split('-').collect();
+            let old = match parts.as_slice() {
+                [n, v, p, a, pl] => Some((*n, *v, None, format!("{p}-{a}-{pl}"))),
+                [n, v, b, p, a, pl] => Some((*n, *v, Some(*b), format!("{p}-{a}-{pl}"))),
+                _ => None,
+            };
+            let new = wheel_parts(&stem).map(|(n, v, b, t)| (n, v, b, t.to_string()));
+            proptest::prop_assert_eq!(new, old);
+        }
     }
 
     #[test]

@@ -10,8 +10,10 @@ mod filename;
 mod local;
 mod marker;
 mod metadata;
+mod name;
 mod origin;
 mod quiet_panic;
+mod redacted_url;
 mod requirement;
 mod specifiers;
 mod tags;
@@ -25,13 +27,15 @@ pub use filename::{
 pub use local::{LocalProject, UnnamedRequirement};
 pub use marker::MarkerEval;
 pub use metadata::{header_bytes, CoreMetadata, MetadataError};
+pub use name::normalize_name;
 pub use origin::{RequirementOrigin, SourcedRequirement};
 pub use pep440_rs::{Version, VersionSpecifier, VersionSpecifiers};
 pub use pep508_rs::{ExtraName, MarkerEnvironment, PackageName, Requirement};
+pub use redacted_url::{redact_text, RedactedUrl};
 pub use requirement::{parse_requirement, RequirementSyntaxError};
 pub use specifiers::{
     max_local, specifier_contains, specifier_range, specifiers_contain, specifiers_range,
     spelled_as,
 };
-pub use tags::{Tag, Tags};
+pub use tags::{Tag, TagSet, Tags};
 pub use target::{Platform, Target, TargetError};

@@ -22,6 +22,50 @@ impl fmt::Display for Tag {
     }
 }
 
+/// A compressed tag set as a wheel's filename writes it, `python-abi-platform`, each part
+/// one or more `.`-separated tags (`py2.py3-none-any`): the one place such text is split.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TagSet<'a> {
+    python: &'a str,
+    abi: &'a str,
+    platform: &'a str,
+}
+
+impl<'a> TagSet<'a> {
+    /// Splits `python-abi-platform`; `None` unless the text has exactly three parts.
+    pub fn parse(text: &'a str) -> Option<Self> {
+        let mut parts = text.split('-');
+        match (parts.next(), parts.next(), parts.next(), parts.next()) {
+            (Some(python), Some(abi), Some(platform), None) => Some(TagSet {
+                python,
+                abi,
+                platform,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The three parts as written, each possibly holding several tags.
+    pub fn parts(&self) -> [&'a str; 3] {
+        [self.python, self.abi, self.platform]
+    }
+
+    /// Python tags (`cp312`, `py3`).
+    pub fn python(&self) -> impl Iterator<Item = &'a str> + Clone {
+        self.python.split('.')
+    }
+
+    /// ABI tags (`cp312`, `abi3`, `none`).
+    pub fn abi(&self) -> impl Iterator<Item = &'a str> + Clone {
+        self.abi.split('.')
+    }
+
+    /// Platform tags (`manylinux_2_17_x86_64`, `any`).
+    pub fn platform(&self) -> impl Iterator<Item = &'a str> + Clone {
+        self.platform.split('.')
+    }
+}
+
 /// The tags a target accepts, each with a priority (higher is preferred).
 #[derive(Debug, Clone, Default)]
 pub struct Tags {
@@ -77,11 +121,12 @@ impl Tags {
         if !text.contains('.') {
             return self.priority.get(text).copied();
         }
+        let set = wheel.tags();
         let mut best = None;
         let mut key = String::with_capacity(text.len());
-        for py in wheel.python() {
-            for abi in wheel.abi() {
-                for plat in wheel.platform() {
+        for py in set.python() {
+            for abi in set.abi() {
+                for plat in set.platform() {
                     key.clear();
                     key.push_str(py);
                     key.push('-');
@@ -145,6 +190,27 @@ mod tests {
                 "{f}"
             );
         }
+    }
+
+    #[test]
+    fn tag_sets_split_into_three_parts() {
+        for (text, parts) in [
+            ("py2.py3-none-any", Some(["py2.py3", "none", "any"])),
+            (
+                "cp312-cp312-manylinux_2_17_x86_64",
+                Some(["cp312", "cp312", "manylinux_2_17_x86_64"]),
+            ),
+            ("-none-any", Some(["", "none", "any"])),
+            ("py3-none", None),
+            ("py3-none-any-extra", None),
+            ("", None),
+        ] {
+            assert_eq!(TagSet::parse(text).map(|s| s.parts()), parts, "{text}");
+        }
+        let set = TagSet::parse("py2.py3-cp39.abi3-a.b").expect("three parts");
+        assert_eq!(set.python().collect::<Vec<_>>(), ["py2", "py3"]);
+        assert_eq!(set.abi().collect::<Vec<_>>(), ["cp39", "abi3"]);
+        assert_eq!(set.platform().collect::<Vec<_>>(), ["a", "b"]);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use pep440_rs::VersionSpecifiers;
 use pep508_rs::{ExtraName, PackageName};
 use serde::Deserialize;
 
-use lockit_types::{RequirementOrigin, SourcedRequirement};
+use lockit_types::{normalize_name, RequirementOrigin, SourcedRequirement};
 
 /// Why a pyproject.toml cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -133,22 +133,10 @@ struct RawProject {
     dynamic: Vec<String>,
 }
 
-/// PEP 735 / PEP 503 normalization: lowercase, runs of `-_.` become `-`.
+/// PEP 735 normalization of a dependency-group name: PEP 503's rule for project names
+/// ([`normalize_name`]), surrounding whitespace dropped.
 pub fn normalize_group(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut sep = false;
-    for c in name.trim().chars() {
-        if matches!(c, '-' | '_' | '.') {
-            sep = true;
-        } else {
-            if sep && !out.is_empty() {
-                out.push('-');
-            }
-            sep = false;
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
+    normalize_name(name.trim())
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

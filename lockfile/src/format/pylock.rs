@@ -12,7 +12,7 @@ use pep440_rs::Version;
 use pep508_rs::PackageName;
 use serde::Deserialize;
 
-use crate::requirements_txt::{Header, LockParseError, ParsedLock, Pin, PinFile};
+use crate::format::requirements_txt::{Header, LockParseError, ParsedLock, Pin, PinFile};
 
 /// The `lock-version` lockit writes.
 pub const LOCK_VERSION: &str = "1.0";
@@ -257,7 +257,7 @@ pub fn parse_pylock(text: &str) -> Result<ParsedLock, LockParseError> {
         .take_while(|l| l.trim_start().starts_with('#') || l.trim().is_empty())
         .map(|l| format!("{l}\n"))
         .collect();
-    let mut lock = crate::requirements_txt::parse_lock(&header_only).unwrap_or_default();
+    let mut lock = crate::format::requirements_txt::parse_lock(&header_only).unwrap_or_default();
     let tool = raw.tool.and_then(|t| t.lockit).unwrap_or_default();
     for key in crate::header::RECORDED_KEYS {
         match tool.get(*key) {
