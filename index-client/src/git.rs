@@ -166,15 +166,17 @@ impl GitUrl {
     /// login name, not a secret; any other user and password go.
     pub fn public_repository(&self) -> String {
         let repo = &self.repository;
-        let Some(scheme_end) = repo.find("://") else {
-            return repo.clone();
-        };
-        let rest = &repo[scheme_end + 3..];
-        let authority_end = rest.find('/').unwrap_or(rest.len());
-        match rest[..authority_end].rfind('@') {
-            Some(at) if repo.starts_with("ssh://") && !rest[..at].contains(':') => repo.clone(),
-            Some(at) => format!("{}://{}", &repo[..scheme_end], &rest[at + 1..]),
-            None => repo.clone(),
+        let url = lockit_types::RedactedUrl::new(repo);
+        // `ssh://git@host/…`: a login name and no password.
+        let ssh_login = repo.starts_with("ssh://")
+            && repo[6..]
+                .split(['/', '@'])
+                .next()
+                .is_some_and(|user| !user.contains(':'));
+        if ssh_login {
+            repo.clone()
+        } else {
+            url.without_credentials()
         }
     }
 
@@ -196,17 +198,9 @@ impl GitUrl {
     }
 }
 
-/// `scheme://user:secret@host/…` -> `scheme://***@host/…`.
-pub fn redact(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_string();
-    };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{}://***{}", &url[..scheme_end], &rest[at..]),
-        None => url.to_string(),
-    }
+/// `url` as messages show it: `scheme://***@host/…`.
+pub(crate) fn redact(url: &str) -> String {
+    lockit_types::RedactedUrl::new(url).to_string()
 }
 
 /// True for a full 40-hex commit SHA.
@@ -237,13 +231,8 @@ fn git(dir: Option<&Path>, args: &[&str]) -> Result<Vec<u8>, String> {
             .find(|l| !l.trim().is_empty())
             .unwrap_or("no output")
             .to_string();
-        Err(redact_all(&line))
+        Err(lockit_types::redact_text(&line))
     }
-}
-
-/// Every URL in `text`, redacted.
-fn redact_all(text: &str) -> String {
-    text.split(' ').map(redact).collect::<Vec<_>>().join(" ")
 }
 
 /// The commit `candidate` names in the bare repository `db`, if any.
