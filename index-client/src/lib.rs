@@ -41,7 +41,7 @@ mod tree_stamp;
 mod zipread;
 
 pub use build::{BuildPolicy, MetadataBuilder};
-pub use client::{ClientOptions, IndexClient, IndexStrategy};
+pub use client::{cached_metadata_by_hash, ClientOptions, IndexClient, IndexStrategy};
 pub use direct::DirectFileError;
 pub use error::IndexError;
 pub use local::LocalProjectError;
