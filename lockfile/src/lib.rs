@@ -8,11 +8,13 @@
 //!   into the same [`ParsedLock`] view as requirements.txt.
 //! - [`pyproject`]: `pyproject.toml` as an input (dependencies, extras, dependency groups).
 //! - [`diff`]: what changed between two sets of pins.
+//! - [`agreed_lock`]: the pins both sides of a lock with merge conflict markers agree on.
 //! - [`write_atomic`]: replace a lock file without ever leaving half of one.
 
 #![warn(missing_docs)]
 
 pub mod check;
+mod conflict;
 pub mod diff;
 pub mod encode;
 mod header;
@@ -25,6 +27,7 @@ pub mod requirements_in;
 pub mod requirements_txt;
 mod write;
 
+pub use conflict::{agreed_lock, conflict_sides, AgreedLock};
 pub use diff::{diff_pins, line_changes, relock_summary, PinChange};
 pub use encode::{
     add_constraint_vias, mark_editables, mark_pylock_editables, to_lock, to_pylock, KeptHashes,
