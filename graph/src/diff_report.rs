@@ -473,3 +473,108 @@ fn vias(lock: &ParsedLock, name: &PackageName) -> Vec<String> {
     out.dedup();
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+
+    const OLD: &str = "\
+attrs==24.2.0 \\
+    --hash=sha256:aa
+    # via -r r.in
+idna==3.10 \\
+    --hash=sha256:bb
+    # via requests
+numpy==1.26.4 ; python_version < '3.13' \\
+    --hash=sha256:cc
+    # via -r r.in
+requests==2.31.0 \\
+    --hash=sha256:dd
+    # via -r r.in
+six==1.16.0 \\
+    --hash=sha256:ee
+    # via -r r.in
+urllib3==2.2.3 \\
+    --hash=sha256:ff
+    # via requests
+";
+
+    const NEW: &str = "\
+attrs==24.2.0 \\
+    --hash=sha256:aa \\
+    --hash=sha256:a2
+    # via -r r.in
+certifi==2025.1.31 \\
+    --hash=sha256:c1
+    # via requests
+idna==3.7 \\
+    --hash=sha256:b7
+    # via requests
+numpy==1.26.4 \\
+    --hash=sha256:cc
+    # via -r r.in
+requests==2.32.3 \\
+    --hash=sha256:d3
+    # via -r r.in
+urllib3==3.0.0 \\
+    --hash=sha256:f3
+    # via requests
+";
+
+    fn report() -> DiffReport {
+        let old = lockit_lockfile::parse_lock(OLD).unwrap();
+        let new = lockit_lockfile::parse_lock(NEW).unwrap();
+        DiffReport::new(&old, &new)
+    }
+
+    #[test]
+    fn sorts_changes_by_kind() {
+        let kinds: Vec<String> = report()
+            .changes
+            .iter()
+            .map(|c| format!("{} {}", c.kind(), c.name()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "added certifi",
+                "removed six",
+                "upgraded requests",
+                "upgraded urllib3",
+                "downgraded idna",
+                "marker numpy",
+                "hashes attrs",
+            ]
+        );
+        let lock = lockit_lockfile::parse_lock(OLD).unwrap();
+        assert!(DiffReport::new(&lock, &lock).is_empty());
+    }
+
+    #[test]
+    fn bumps_name_the_first_release_segment_that_moved() {
+        let v = |s: &str| Version::from_str(s).unwrap();
+        assert_eq!(Bump::between(&v("1.2.3"), &v("2.0.0")), Bump::Major);
+        assert_eq!(Bump::between(&v("1.2.3"), &v("1.3")), Bump::Minor);
+        assert_eq!(Bump::between(&v("1.2.3"), &v("1.2.4")), Bump::Patch);
+        assert_eq!(Bump::between(&v("1.2.3"), &v("1.2.3.post1")), Bump::Other);
+        assert_eq!(Bump::between(&v("1.2"), &v("1.2.0")), Bump::Other);
+        assert_eq!(Bump::between(&v("2024.1"), &v("1!1.0")), Bump::Major);
+    }
+
+    #[test]
+    fn text() {
+        insta::assert_snapshot!(report().text());
+    }
+
+    #[test]
+    fn markdown() {
+        insta::assert_snapshot!(report().markdown());
+    }
+
+    #[test]
+    fn json() {
+        insta::assert_snapshot!(serde_json::to_string_pretty(&report().json()).unwrap());
+    }
+}

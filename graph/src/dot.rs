@@ -66,3 +66,19 @@ fn quote(s: &str) -> String {
     out.push('"');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture;
+
+    #[test]
+    fn pins_are_boxes_and_input_files_ellipses() {
+        insta::assert_snapshot!(graph_dot(&fixture::graph()));
+    }
+
+    #[test]
+    fn quotes_what_dot_would_misread() {
+        assert_eq!(quote("a \"b\"\\\n"), "\"a \\\"b\\\"\\\\\\n\"");
+    }
+}

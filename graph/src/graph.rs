@@ -111,8 +111,8 @@ impl Asked {
         }
     }
 
-    /// `>=2.0 ; extra == "x"`, `[socks]>=2`, or `any version` when it asked for none
-    /// in particular (`; marker` alone when only a marker).
+    /// `>=2.0 if extra == 'x'`, `[socks]>=2`, `if sys_platform == 'linux'`, or `any
+    /// version` when it asked for nothing in particular.
     pub fn text(&self) -> String {
         let mut out = String::new();
         if !self.extras.is_empty() {
@@ -125,7 +125,7 @@ impl Asked {
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(&format!("; {m}"));
+            out.push_str(&format!("if {m}"));
         }
         if out.is_empty() {
             out.push_str("any version");

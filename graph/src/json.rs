@@ -79,3 +79,15 @@ fn asked_fields(o: &mut Map<String, Value>, a: &Asked) {
         o.insert("marker".into(), json!(m));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture;
+
+    #[test]
+    fn packages_with_their_dependencies_and_the_roots() {
+        let json = graph_json(&fixture::graph());
+        insta::assert_snapshot!(serde_json::to_string_pretty(&json).unwrap());
+    }
+}

@@ -10,6 +10,9 @@
 #![warn(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+#[cfg(test)]
+mod fixture;
+
 pub mod diff_report;
 pub mod dot;
 pub mod graph;

@@ -62,3 +62,22 @@ fn escape(s: &str) -> String {
         .replace('|', "#124;")
         .replace("#lt;br#gt;", "<br>")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture;
+
+    #[test]
+    fn a_flowchart_with_labelled_edges() {
+        let text = graph_mermaid(&fixture::graph());
+        assert!(text.starts_with("flowchart LR\n"));
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn labels_escape_quotes_and_comparisons() {
+        assert_eq!(escape("a>=1 ; b == \"x\" | c"), "a#gt;=1 ; b == #quot;x#quot; #124; c");
+        assert_eq!(escape("a<br>; m"), "a<br>; m");
+    }
+}

@@ -98,3 +98,31 @@ fn parent_name(graph: &Graph, tree: &Tree, n: usize) -> lockit_types::PackageNam
         })
         .unwrap_or_else(|| graph.packages[0].name.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use lockit_types::PackageName;
+
+    use super::*;
+    use crate::fixture;
+    use crate::walk::{walk, TreeOptions};
+
+    #[test]
+    fn draws_the_tree_with_what_each_edge_asked_for() {
+        let graph = fixture::graph();
+        let tree = walk(&graph, &TreeOptions::default());
+        insta::assert_snapshot!(tree_text(&graph, &tree));
+    }
+
+    #[test]
+    fn draws_the_inverted_tree_down_to_the_input_line() {
+        let graph = fixture::graph();
+        let options = TreeOptions {
+            invert: Some(PackageName::from_str("markupsafe").unwrap()),
+            ..TreeOptions::default()
+        };
+        insta::assert_snapshot!(tree_text(&graph, &walk(&graph, &options)));
+    }
+}

@@ -235,3 +235,113 @@ impl Tree {
         Graph { packages, roots }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+    use crate::fixture;
+
+    fn shown(graph: &Graph, tree: &Tree) -> Vec<String> {
+        tree.lines
+            .iter()
+            .map(|l| {
+                let what = match l.node {
+                    Node::Package(i) => graph.packages[i].name.to_string(),
+                    Node::Input(r) => graph.roots[r].place(),
+                };
+                let mark = if l.repeated { " (*)" } else { "" };
+                format!("{}{what}{mark}", "  ".repeat(l.depth))
+            })
+            .collect()
+    }
+
+    fn name(s: &str) -> PackageName {
+        PackageName::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn a_repeated_subtree_is_shown_once_and_marked() {
+        let graph = fixture::graph();
+        let tree = walk(&graph, &TreeOptions::default());
+        assert_eq!(
+            shown(&graph, &tree),
+            [
+                "flask",
+                "  jinja2",
+                "    markupsafe",
+                "  werkzeug",
+                "    markupsafe",
+                "jsonschema",
+                "  fqdn",
+            ]
+        );
+        // markupsafe has no children, so the second is not marked; a shared parent is.
+        let text = "a==1\n    # via -r r.in\nb==1\n    # via -r r.in\nc==1\n    # via\n    #   a\n    #   b\nd==1\n    # via c\n";
+        let graph = Graph::from_lock(&lockit_lockfile::parse_lock(text).unwrap());
+        let tree = walk(&graph, &TreeOptions::default());
+        assert_eq!(shown(&graph, &tree), ["a", "  c", "    d", "b", "  c (*)"]);
+    }
+
+    #[test]
+    fn a_cycle_ends_at_the_repeat() {
+        let text = "a==1\n    # via\n    #   -r r.in\n    #   b\nb==1\n    # via a\n";
+        let graph = Graph::from_lock(&lockit_lockfile::parse_lock(text).unwrap());
+        let tree = walk(&graph, &TreeOptions::default());
+        assert_eq!(shown(&graph, &tree), ["a", "  b", "    a (*)"]);
+    }
+
+    #[test]
+    fn depth_package_and_prune_cut_the_tree() {
+        let graph = fixture::graph();
+        let depth = TreeOptions {
+            depth: Some(1),
+            ..TreeOptions::default()
+        };
+        assert_eq!(
+            shown(&graph, &walk(&graph, &depth)),
+            ["flask", "  jinja2", "  werkzeug", "jsonschema", "  fqdn"]
+        );
+        let package = TreeOptions {
+            packages: vec![name("werkzeug")],
+            ..TreeOptions::default()
+        };
+        assert_eq!(
+            shown(&graph, &walk(&graph, &package)),
+            ["werkzeug", "  markupsafe"]
+        );
+        let prune = TreeOptions {
+            prune: vec![name("jinja2"), name("jsonschema")],
+            ..TreeOptions::default()
+        };
+        assert_eq!(
+            shown(&graph, &walk(&graph, &prune)),
+            ["flask", "  werkzeug", "    markupsafe"]
+        );
+    }
+
+    #[test]
+    fn invert_walks_up_to_the_input_lines() {
+        let graph = fixture::graph();
+        let invert = TreeOptions {
+            invert: Some(name("markupsafe")),
+            ..TreeOptions::default()
+        };
+        let tree = walk(&graph, &invert);
+        assert_eq!(
+            shown(&graph, &tree),
+            [
+                "markupsafe",
+                "  jinja2",
+                "    flask",
+                "      requirements.in:1",
+                "  werkzeug",
+                "    flask (*)",
+            ]
+        );
+        let sub = tree.subgraph(&graph);
+        assert_eq!(sub.packages.len(), 4);
+        assert_eq!(sub.roots.len(), 1);
+    }
+}
