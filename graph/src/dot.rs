@@ -38,7 +38,12 @@ pub fn graph_dot(graph: &Graph) -> String {
     }
     for (i, p) in graph.packages.iter().enumerate() {
         for d in &p.dependencies {
-            let label: Vec<String> = d.asked.iter().map(Asked::text).collect();
+            let label: Vec<String> = d
+                .asked
+                .iter()
+                .map(Asked::text)
+                .filter(|t| t != "any version")
+                .collect();
             for j in graph.pins_of(&d.name) {
                 out.push_str(&format!("    p{i} -> p{j}"));
                 if !label.is_empty() {

@@ -52,7 +52,12 @@ fn line_text(graph: &Graph, tree: &Tree, n: usize) -> String {
             if let Some(m) = &p.marker {
                 out.push_str(&format!(" ; {m}"));
             }
-            match (line.root.map(|r| &graph.roots[r]), asked_text(&line.asked)) {
+            let asked = asked_text(&line.asked);
+            let asked_of_root = asked.clone().filter(|a| a != ANY);
+            match (line.root.map(|r| &graph.roots[r]), asked) {
+                (Some(root), _) if asked_of_root.is_none() => {
+                    out.push_str(&format!(" ({})", root.place()))
+                }
                 (Some(root), Some(a)) => out.push_str(&format!(" ({}: {a})", root.place())),
                 (Some(root), None) => out.push_str(&format!(" ({})", root.place())),
                 (None, _) if tree.inverted && n > 0 => {
@@ -74,6 +79,9 @@ fn line_text(graph: &Graph, tree: &Tree, n: usize) -> String {
         }
     }
 }
+
+/// What [`Asked::text`] says of a requirement that asks for nothing in particular.
+const ANY: &str = "any version";
 
 /// The requirements of an edge, `|` between those markers split.
 fn asked_text(asked: &[Asked]) -> Option<String> {
