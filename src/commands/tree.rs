@@ -11,6 +11,8 @@ use lockit_lockfile::{Inputs, ParsedLock};
 use lockit_types::{PackageName, Target};
 
 use crate::cli::{CommonArgs, ResolveArgs};
+
+mod outdated;
 use crate::exit_code::{Exit, Failure};
 use crate::output;
 
@@ -43,7 +45,8 @@ pub struct TreeArgs {
     /// Leave this package and what only it brings out (repeatable).
     #[arg(long, value_name = "NAME")]
     pub prune: Vec<String>,
-    /// Ask the index for each pin's newest release, and why an older one is pinned.
+    /// Ask the index for each pin's newest release, and why an older one is pinned
+    /// (with `--format text` or `json`).
     #[arg(long)]
     pub outdated: bool,
     /// Output format.
@@ -71,7 +74,10 @@ fn read_lock(path: &Path) -> Result<(ParsedLock, String), Failure> {
 /// where they are found, for the file and line of each root.
 fn inputs(lock: &ParsedLock, graph: &Graph, lock_dir: &Path) -> Option<Inputs> {
     let header = lock.command.as_deref().and_then(ResolveArgs::from_header);
-    let mut paths: Vec<PathBuf> = header.as_ref().map(|a| a.inputs.clone()).unwrap_or_default();
+    let mut paths: Vec<PathBuf> = header
+        .as_ref()
+        .map(|a| a.inputs.clone())
+        .unwrap_or_default();
     for root in graph.roots.iter().filter(|r| !r.source.is_empty()) {
         let path = PathBuf::from(&root.source);
         if !paths.contains(&path) {
@@ -102,7 +108,10 @@ fn environment(lock: &ParsedLock, common: &CommonArgs) -> Result<(Option<Target>
         .as_deref()
         .or(recorded("platform").filter(|p| *p != "universal"));
     let version = given.python_version.as_deref().or(recorded("python"));
-    let (Some(version), Some(platform)) = (version, platform.or(asked.then_some("x86_64-manylinux_2_28"))) else {
+    let (Some(version), Some(platform)) = (
+        version,
+        platform.or(asked.then_some("x86_64-manylinux_2_28")),
+    ) else {
         return Ok((None, asked));
     };
     let platform = platform
@@ -114,7 +123,13 @@ fn environment(lock: &ParsedLock, common: &CommonArgs) -> Result<(Option<Target>
 
 /// Runs `lockit tree`.
 pub fn run(args: TreeArgs) -> Result<Exit, Failure> {
-    let path = args.lock.clone().unwrap_or_else(|| PathBuf::from("requirements.txt"));
+    if args.outdated && matches!(args.format, GraphFormat::Dot | GraphFormat::Mermaid) {
+        return Err(Failure::input("--outdated goes with --format text or json"));
+    }
+    let path = args
+        .lock
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("requirements.txt"));
     let (lock, text) = read_lock(&path)?;
     let mut graph = if path.extension().is_some_and(|e| e == "toml") {
         Graph::from_pylock(&lock, &text).map_err(|e| Failure::input(e.to_string()))?
@@ -128,7 +143,12 @@ pub fn run(args: TreeArgs) -> Result<Exit, Failure> {
     graph.root_the_unreached();
     let cache = match args.common.cache.no_cache {
         true => None,
-        false => args.common.cache.cache_dir.clone().or_else(crate::settings::default_cache_root),
+        false => args
+            .common
+            .cache
+            .cache_dir
+            .clone()
+            .or_else(crate::settings::default_cache_root),
     };
     let (target, project) = environment(&lock, &args.common)?;
     graph.annotate(
@@ -147,23 +167,43 @@ pub fn run(args: TreeArgs) -> Result<Exit, Failure> {
     }
     let options = TreeOptions {
         depth: args.depth,
-        packages: args.package.iter().map(|s| name(s)).collect::<Result<_, _>>()?,
+        packages: args
+            .package
+            .iter()
+            .map(|s| name(s))
+            .collect::<Result<_, _>>()?,
         invert: args.invert.as_deref().map(name).transpose()?,
-        prune: args.prune.iter().map(|s| name(s)).collect::<Result<_, _>>()?,
+        prune: args
+            .prune
+            .iter()
+            .map(|s| name(s))
+            .collect::<Result<_, _>>()?,
     };
     for wanted in options.packages.iter().chain(&options.invert) {
         if graph.pins_of(wanted).next().is_none() {
-            return Err(Failure::input(format!("`{wanted}` is not in `{}`", path.display())));
+            return Err(Failure::input(format!(
+                "`{wanted}` is not in `{}`",
+                path.display()
+            )));
         }
     }
     let tree = lockit_graph::walk(&graph, &options);
     let shown = tree.subgraph(&graph);
+    let outdated = match args.outdated {
+        true => Some(outdated::check(&lock, lock_dir, &args.common)?),
+        false => None,
+    };
     let out = match args.format {
-        GraphFormat::Text => lockit_graph::tree_text(&graph, &tree),
+        GraphFormat::Text => {
+            let text = lockit_graph::tree_text(&graph, &tree);
+            text + &outdated.as_deref().map(outdated::text).unwrap_or_default()
+        }
         GraphFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&lockit_graph::graph_json(&shown)).unwrap_or_default();
-            s.push('\n');
-            s
+            let mut json = lockit_graph::graph_json(&shown);
+            if let (Some(list), Some(o)) = (&outdated, json.as_object_mut()) {
+                o.insert("outdated".into(), outdated::json(list));
+            }
+            serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
         }
         GraphFormat::Dot => lockit_graph::graph_dot(&shown),
         GraphFormat::Mermaid => lockit_graph::graph_mermaid(&shown),

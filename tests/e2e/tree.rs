@@ -110,7 +110,10 @@ fn the_tree_shows_every_edge_with_what_it_asked_for() {
         .iter()
         .map(|(p, c, d)| {
             let spec = d["specifier"].as_str().unwrap_or("");
-            let marker = d["marker"].as_str().map(|m| format!(" ; {m}")).unwrap_or_default();
+            let marker = d["marker"]
+                .as_str()
+                .map(|m| format!(" ; {m}"))
+                .unwrap_or_default();
             format!("{p} -> {c}{spec}{marker}")
         })
         .collect();
@@ -159,10 +162,15 @@ escape==2.1.0
         "web==2.0.0 (requirements.in:1)\n├── server==1.1.0 (any version)\n└── templates==2.0.0 (>=2)\n"
     );
     let sub = tree(dir.path(), &["--package", "schema"]).stdout;
-    assert_eq!(sub, "schema[format]==1.0.0\n└── fqdn==1.5.0 (if extra == 'format')\n");
+    assert_eq!(
+        sub,
+        "schema[format]==1.0.0\n└── fqdn==1.5.0 (if extra == 'format')\n"
+    );
     let missing = lockit_raw(dir.path(), ["tree", "--package", "nope"]);
     missing.assert_code(2);
-    assert!(missing.stderr.contains("`nope` is not in `requirements.txt`"));
+    assert!(missing
+        .stderr
+        .contains("`nope` is not in `requirements.txt`"));
 }
 
 #[test]
@@ -175,7 +183,12 @@ fn the_tree_needs_no_network_and_no_cache() {
     std::fs::create_dir(&empty).expect("mkdir");
     let run = lockit_raw(
         dir.path(),
-        ["tree", "--offline", "--cache-dir", empty.to_str().expect("utf-8")],
+        [
+            "tree",
+            "--offline",
+            "--cache-dir",
+            empty.to_str().expect("utf-8"),
+        ],
     );
     run.assert_ok();
     // The edges are the lock's; only what they asked for needs the metadata.
@@ -210,7 +223,9 @@ fn dot_and_mermaid_outputs() {
         .stderr(std::process::Stdio::piped())
         .spawn()
     else {
-        println!("note: Graphviz `dot` is not installed; not checking that it reads the DOT output");
+        println!(
+            "note: Graphviz `dot` is not installed; not checking that it reads the DOT output"
+        );
         return;
     };
     use std::io::Write;
@@ -234,13 +249,18 @@ fn a_pylock_tree_has_the_same_edges() {
     let index = serve(&scenario(INDEX));
     let dir = tempdir();
     lock(dir.path(), &index.url(), NEW, "requirements.txt", &[]);
-    lock(dir.path(), &index.url(), NEW, "pylock.toml", &["--format", "pylock"]);
+    lock(
+        dir.path(),
+        &index.url(),
+        NEW,
+        "pylock.toml",
+        &["--format", "pylock"],
+    );
     let from_txt: Value =
         serde_json::from_str(&tree(dir.path(), &["--format", "json"]).stdout).expect("json");
-    let from_pylock: Value = serde_json::from_str(
-        &tree(dir.path(), &["pylock.toml", "--format", "json"]).stdout,
-    )
-    .expect("json");
+    let from_pylock: Value =
+        serde_json::from_str(&tree(dir.path(), &["pylock.toml", "--format", "json"]).stdout)
+            .expect("json");
     assert_eq!(edges(&from_txt), edges(&from_pylock));
     assert_eq!(from_pylock["roots"][0]["name"], "web");
     assert_eq!(from_pylock["roots"][0]["line"], 1);
@@ -266,8 +286,14 @@ version = "8.1.8"
     let dir = tempdir();
     write(dir.path(), "requirements.in", "cli\n");
     let mut cmd = lockit_cmd(dir.path());
-    cmd.args(["resolve", "requirements.in", "--universal", "--python-version", "3.10"])
-        .args(["--index-url", &index.url(), "-q", "--cache-dir", "cache"]);
+    cmd.args([
+        "resolve",
+        "requirements.in",
+        "--universal",
+        "--python-version",
+        "3.10",
+    ])
+    .args(["--index-url", &index.url(), "-q", "--cache-dir", "cache"]);
     run(&mut cmd).assert_ok();
     let all = tree(dir.path(), &[]).stdout;
     assert!(
@@ -276,17 +302,30 @@ version = "8.1.8"
     );
     let linux = tree(
         dir.path(),
-        &["--python-version", "3.12", "--python-platform", "x86_64-manylinux_2_28"],
+        &[
+            "--python-version",
+            "3.12",
+            "--python-platform",
+            "x86_64-manylinux_2_28",
+        ],
     )
     .stdout;
     assert!(!linux.contains("colorama"), "{linux}");
     assert!(linux.contains("click==8.1.8"), "{linux}");
     let windows = tree(
         dir.path(),
-        &["--python-version", "3.12", "--python-platform", "x86_64-pc-windows-msvc"],
+        &[
+            "--python-version",
+            "3.12",
+            "--python-platform",
+            "x86_64-pc-windows-msvc",
+        ],
     )
     .stdout;
-    assert!(windows.contains("colorama==0.4.6 (if sys_platform == 'win32')"), "{windows}");
+    assert!(
+        windows.contains("colorama==0.4.6 (if sys_platform == 'win32')"),
+        "{windows}"
+    );
 }
 
 #[test]
@@ -305,16 +344,27 @@ fn diff_names_every_changed_pin_with_both_versions() {
     for (name, from) in &old {
         match new.get(name) {
             Some(to) if to != from => {
-                assert!(text.stdout.contains(&format!("{name} {from} -> {to}")), "{name}")
+                assert!(
+                    text.stdout.contains(&format!("{name} {from} -> {to}")),
+                    "{name}"
+                )
             }
             _ => {}
         }
     }
-    let markdown = lockit_raw(dir.path(), ["diff", "old.txt", "new.txt", "--format", "markdown"]);
+    let markdown = lockit_raw(
+        dir.path(),
+        ["diff", "old.txt", "new.txt", "--format", "markdown"],
+    );
     markdown.assert_ok();
     insta::assert_snapshot!("diff_markdown", markdown.stdout);
-    assert!(markdown.stdout.contains("| `web` | upgraded (major) | 1.0.0 | 2.0.0 |"));
-    let json = lockit_raw(dir.path(), ["diff", "old.txt", "new.txt", "--format", "json"]);
+    assert!(markdown
+        .stdout
+        .contains("| `web` | upgraded (major) | 1.0.0 | 2.0.0 |"));
+    let json = lockit_raw(
+        dir.path(),
+        ["diff", "old.txt", "new.txt", "--format", "json"],
+    );
     let json: Value = serde_json::from_str(&json.stdout).expect("json");
     let changed: Vec<String> = json["changes"]
         .as_array()
@@ -386,4 +436,77 @@ fn a_lock_with_merge_conflict_markers_keeps_the_pins_both_sides_agree_on() {
     assert_eq!(pinned["server"], "1.0.0");
     assert_eq!(pinned["web"], "2.0.0");
     assert_eq!(pinned["templates"], "2.0.0");
+}
+
+#[test]
+fn outdated_names_the_newest_release_and_why_the_pin_is_older() {
+    let index = serve(&scenario(INDEX));
+    let dir = tempdir();
+    lock(dir.path(), &index.url(), OLD, "requirements.txt", &[]);
+    let cutoff = [
+        "--outdated",
+        "--exclude-newer",
+        NEW,
+        "--index-url",
+        &index.url(),
+    ];
+    let shown = tree(dir.path(), &[&["--depth", "0"][..], &cutoff[..]].concat());
+    assert!(
+        shown.stdout.contains(
+            "  web 1.0.0 -> 2.0.0: published 2025-09-01, after the lock's --exclude-newer 2025-06-01T00:00:00Z\n"
+        ),
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        shown
+            .stdout
+            .ends_with("0 of 4 pins are the newest release.\n"),
+        "{}",
+        shown.stdout
+    );
+    // Without a cutoff in the way, the reason is explain's.
+    write(dir.path(), "requirements.in", "web<2\n");
+    let mut cmd = resolve_cmd_cached(dir.path(), &index.url(), Some(&dir.path().join("cache")));
+    cmd.args(["requirements.in", "-o", "pinned.txt"]);
+    run(&mut cmd).assert_ok();
+    let json = tree(
+        dir.path(),
+        &[
+            "pinned.txt",
+            "--format",
+            "json",
+            "--outdated",
+            "--index-url",
+            &index.url(),
+        ],
+    );
+    let json: Value = serde_json::from_str(&json.stdout).expect("json");
+    let web = json["outdated"]
+        .as_array()
+        .expect("outdated")
+        .iter()
+        .find(|o| o["name"] == "web")
+        .expect("web");
+    assert_eq!(web["version"], "1.0.0");
+    assert_eq!(web["newest"], "2.0.0");
+    assert!(
+        web["reason"]
+            .as_str()
+            .expect("reason")
+            .starts_with("excluded by"),
+        "{web}"
+    );
+    assert!(
+        web["reason"].as_str().expect("reason").contains("web<2"),
+        "{web}"
+    );
+    let server = json["outdated"]
+        .as_array()
+        .expect("outdated")
+        .iter()
+        .find(|o| o["name"] == "server")
+        .expect("server");
+    assert_eq!(server["newest"], server["version"]);
+    assert!(server.get("reason").is_none());
 }
