@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use lockit_lockfile::{diff_pins, ParsedLock, PinChange, Pin};
+use lockit_lockfile::{diff_pins, ParsedLock, Pin, PinChange};
 use lockit_types::{PackageName, Version};
 use serde_json::{json, Value};
 
@@ -152,7 +152,7 @@ impl Change {
     }
 
     /// The old pin, where there was one.
-    fn old(&self) -> String {
+    fn old_pin(&self) -> String {
         match self {
             Change::Added { .. } => String::new(),
             Change::Removed { version, .. }
@@ -163,7 +163,7 @@ impl Change {
     }
 
     /// The new pin, where there is one.
-    fn new(&self) -> String {
+    fn new_pin(&self) -> String {
         match self {
             Change::Removed { .. } => String::new(),
             Change::Added { version, .. }
@@ -185,7 +185,10 @@ impl Change {
                 marker_text(to.as_deref())
             ),
             Change::Hashes { added, removed, .. } => {
-                format!("{} added, {removed} removed", plural(*added, "hash", "hashes"))
+                format!(
+                    "{} added, {removed} removed",
+                    plural(*added, "hash", "hashes")
+                )
             }
             _ => self.kind().to_string(),
         }
@@ -274,7 +277,8 @@ impl DiffReport {
             }
         }
         for pin in &new.pins {
-            let same = |p: &&Pin| p.name == pin.name && p.version == pin.version && p.url == pin.url;
+            let same =
+                |p: &&Pin| p.name == pin.name && p.version == pin.version && p.url == pin.url;
             let Some(before) = old.pins.iter().find(same) else {
                 continue;
             };
@@ -319,7 +323,14 @@ impl DiffReport {
     }
 
     fn counts(&self) -> Vec<(&'static str, usize)> {
-        let kinds = ["added", "removed", "upgraded", "downgraded", "marker", "hashes"];
+        let kinds = [
+            "added",
+            "removed",
+            "upgraded",
+            "downgraded",
+            "marker",
+            "hashes",
+        ];
         kinds
             .iter()
             .map(|k| (*k, self.changes.iter().filter(|c| c.kind() == *k).count()))
@@ -362,10 +373,20 @@ impl DiffReport {
                     format!("+ {name} {version}{via}")
                 }
                 Change::Removed { name, version } => format!("- {name} {version}"),
-                Change::Upgraded { name, from, to, bump } => {
+                Change::Upgraded {
+                    name,
+                    from,
+                    to,
+                    bump,
+                } => {
                     format!("↑ {name} {from} -> {to} ({})", bump.as_str())
                 }
-                Change::Downgraded { name, from, to, bump } => {
+                Change::Downgraded {
+                    name,
+                    from,
+                    to,
+                    bump,
+                } => {
                     format!("↓ {name} {from} -> {to} ({})", bump.as_str())
                 }
                 Change::Marker { name, version, .. } | Change::Hashes { name, version, .. } => {
@@ -394,8 +415,8 @@ impl DiffReport {
                 "| `{}` | {} | {} | {} |",
                 c.name(),
                 cell(&c.what()),
-                cell(&c.old()),
-                cell(&c.new())
+                cell(&c.old_pin()),
+                cell(&c.new_pin())
             );
         }
         let added: Vec<&Change> = self
@@ -410,7 +431,10 @@ impl DiffReport {
                     let via = if via.is_empty() {
                         "(the lock does not say)".to_string()
                     } else {
-                        via.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+                        via.iter()
+                            .map(|v| format!("`{v}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     };
                     let _ = writeln!(out, "- `{name}` {version}: via {via}");
                 }
@@ -439,10 +463,17 @@ impl DiffReport {
                     | Change::Downgraded { from, to, bump, .. } => json!({
                         "old": from.to_string(), "new": to.to_string(), "bump": bump.as_str()
                     }),
-                    Change::Marker { version, from, to, .. } => {
+                    Change::Marker {
+                        version, from, to, ..
+                    } => {
                         json!({ "version": version, "old_marker": from, "new_marker": to })
                     }
-                    Change::Hashes { version, added, removed, .. } => json!({
+                    Change::Hashes {
+                        version,
+                        added,
+                        removed,
+                        ..
+                    } => json!({
                         "version": version, "hashes_added": added, "hashes_removed": removed
                     }),
                 };

@@ -22,7 +22,10 @@ pub fn graph_dot(graph: &Graph) -> String {
     files.sort_unstable();
     files.dedup();
     for (f, file) in files.iter().enumerate() {
-        out.push_str(&format!("    f{f} [label={}, shape=ellipse];\n", quote(file)));
+        out.push_str(&format!(
+            "    f{f} [label={}, shape=ellipse];\n",
+            quote(file)
+        ));
     }
     for r in &graph.roots {
         let Some(f) = files.iter().position(|f| *f == r.source) else {

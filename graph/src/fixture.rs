@@ -40,7 +40,11 @@ werkzeug==3.1.3 \\
 /// The `Requires-Dist` of the fixture's pins (jsonschema's `attrs` is not locked).
 pub fn metadata(p: &Package) -> Option<Vec<Requirement>> {
     let lines: &[&str] = match p.name.as_ref() {
-        "flask" => &["jinja2>=3.1.2", "werkzeug>=3.1", "asgiref>=3.2 ; extra == 'async'"],
+        "flask" => &[
+            "jinja2>=3.1.2",
+            "werkzeug>=3.1",
+            "asgiref>=3.2 ; extra == 'async'",
+        ],
         "jinja2" => &["markupsafe>=2.0", "babel>=2.7 ; extra == 'i18n'"],
         "werkzeug" => &["markupsafe>=2.1.1"],
         "jsonschema" => &["attrs>=22.2.0", "fqdn ; extra == 'format-nongpl'"],
@@ -77,8 +81,9 @@ pub fn graph() -> Graph {
     let mut graph = Graph::from_lock(&lock);
     graph.attach_inputs(&inputs());
     graph.root_the_unreached();
-    let target = lockit_types::Target::new("3.12", "x86_64-manylinux_2_28".parse().expect("platform"))
-        .expect("target");
+    let target =
+        lockit_types::Target::new("3.12", "x86_64-manylinux_2_28".parse().expect("platform"))
+            .expect("target");
     graph.annotate(metadata, Some(&target.markers));
     graph
 }

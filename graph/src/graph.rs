@@ -309,7 +309,8 @@ impl Graph {
             let file = path.display().to_string();
             let asked = Some(Asked::of(&input.requirement));
             let same_file = |r: &Root| {
-                r.source == file || file.ends_with(&format!("/{}", r.source.trim_start_matches("./")))
+                r.source == file
+                    || file.ends_with(&format!("/{}", r.source.trim_start_matches("./")))
             };
             if let Some(root) = self
                 .roots

@@ -82,7 +82,10 @@ mod tests {
 
     #[test]
     fn labels_escape_quotes_and_comparisons() {
-        assert_eq!(escape("a>=1 ; b == \"x\" | c"), "a#gt;=1 ; b == #quot;x#quot; #124; c");
+        assert_eq!(
+            escape("a>=1 ; b == \"x\" | c"),
+            "a#gt;=1 ; b == #quot;x#quot; #124; c"
+        );
         assert_eq!(escape("a<br>; m"), "a<br>; m");
     }
 }

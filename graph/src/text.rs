@@ -25,7 +25,11 @@ pub fn tree_text(graph: &Graph, tree: &Tree) -> String {
             for &bar in open.iter().skip(1) {
                 out.push_str(if bar { "│   " } else { "    " });
             }
-            out.push_str(if more_siblings { "├── " } else { "└── " });
+            out.push_str(if more_siblings {
+                "├── "
+            } else {
+                "└── "
+            });
         }
         open.push(more_siblings);
         out.push_str(&line_text(graph, tree, n));

@@ -75,7 +75,9 @@ pub fn walk(graph: &Graph, options: &TreeOptions) -> Tree {
     }
     if options.packages.is_empty() {
         let mut roots: Vec<(usize, &Root)> = graph.roots.iter().enumerate().collect();
-        roots.sort_by(|(_, a), (_, b)| (&a.name, &a.source, a.line).cmp(&(&b.name, &b.source, b.line)));
+        roots.sort_by(|(_, a), (_, b)| {
+            (&a.name, &a.source, a.line).cmp(&(&b.name, &b.source, b.line))
+        });
         for (r, root) in roots {
             for i in graph.pins_of(&root.name) {
                 let asked = root.asked.iter().cloned().collect();

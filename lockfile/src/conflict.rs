@@ -76,8 +76,7 @@ pub fn agreed_lock(path: &Path, text: &str) -> Option<Result<AgreedLock, LockPar
         };
         let total = ours.pins.len() + theirs.pins.len();
         let mut lock = ours.clone();
-        lock.pins
-            .retain(|p| theirs.pins.iter().any(|t| same(p, t)));
+        lock.pins.retain(|p| theirs.pins.iter().any(|t| same(p, t)));
         let kept = lock.pins.len();
         Ok(AgreedLock {
             lock,
@@ -129,7 +128,12 @@ zipp==3.20.0 \\
         let agreed = agreed_lock(Path::new("requirements.txt"), CONFLICTED)
             .expect("conflicted")
             .expect("readable");
-        let names: Vec<String> = agreed.lock.pins.iter().map(|p| p.name.to_string()).collect();
+        let names: Vec<String> = agreed
+            .lock
+            .pins
+            .iter()
+            .map(|p| p.name.to_string())
+            .collect();
         assert_eq!(names, ["six", "zipp"]);
         assert_eq!((agreed.kept, agreed.dropped), (2, 2));
     }

@@ -196,12 +196,15 @@ pub fn run(args: TreeArgs) -> Result<Exit, Failure> {
     let out = match args.format {
         GraphFormat::Text => {
             let text = lockit_graph::tree_text(&graph, &tree);
-            text + &outdated.as_deref().map(outdated::text).unwrap_or_default()
+            text + &outdated
+                .as_deref()
+                .map(lockit_resolver::outdated_text)
+                .unwrap_or_default()
         }
         GraphFormat::Json => {
             let mut json = lockit_graph::graph_json(&shown);
             if let (Some(list), Some(o)) = (&outdated, json.as_object_mut()) {
-                o.insert("outdated".into(), outdated::json(list));
+                o.insert("outdated".into(), lockit_resolver::outdated_json(list));
             }
             serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
         }

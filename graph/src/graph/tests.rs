@@ -19,7 +19,10 @@ fn index(graph: &Graph, name: &str) -> usize {
 fn via_lines_give_the_edges_and_the_roots() {
     let lock = lockit_lockfile::parse_lock(fixture::LOCK).unwrap();
     let graph = Graph::from_lock(&lock);
-    assert_eq!(names(&graph, index(&graph, "flask")), ["jinja2", "werkzeug"]);
+    assert_eq!(
+        names(&graph, index(&graph, "flask")),
+        ["jinja2", "werkzeug"]
+    );
     assert_eq!(names(&graph, index(&graph, "jinja2")), ["markupsafe"]);
     assert_eq!(names(&graph, index(&graph, "jsonschema")), ["fqdn"]);
     let roots: Vec<String> = graph.roots.iter().map(|r| r.place()).collect();
@@ -29,7 +32,11 @@ fn via_lines_give_the_edges_and_the_roots() {
 #[test]
 fn inputs_give_roots_their_line_and_metadata_gives_edges_their_requirement() {
     let graph = fixture::graph();
-    let flask = graph.roots.iter().find(|r| r.name.as_ref() == "flask").unwrap();
+    let flask = graph
+        .roots
+        .iter()
+        .find(|r| r.name.as_ref() == "flask")
+        .unwrap();
     assert_eq!(flask.place(), "requirements.in:1");
     assert_eq!(flask.asked.as_ref().unwrap().text(), ">=3");
     let jsonschema = &graph.packages[index(&graph, "jsonschema")];
@@ -83,7 +90,8 @@ click==8.1.8
     let lock = lockit_lockfile::parse_lock(text).unwrap();
     let graph = Graph::from_lock(&lock);
     assert_eq!(graph.packages.len(), 4);
-    let linux = lockit_types::Target::new("3.12", "x86_64-manylinux_2_28".parse().unwrap()).unwrap();
+    let linux =
+        lockit_types::Target::new("3.12", "x86_64-manylinux_2_28".parse().unwrap()).unwrap();
     let projected = graph.project(&linux.markers);
     let labels: Vec<String> = projected.packages.iter().map(Package::label).collect();
     assert_eq!(labels, ["numpy==2.1.3", "click==8.1.8"]);

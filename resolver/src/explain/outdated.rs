@@ -82,3 +82,47 @@ pub fn outdated(
     out.sort_by(|a, b| (&a.name, &a.version).cmp(&(&b.name, &b.version)));
     Ok(out)
 }
+
+/// For `tree --outdated`: a line per pin older than the newest release (`name pin ->
+/// newest: why`), then how many are not.
+pub fn outdated_text(list: &[Outdated]) -> String {
+    let mut out = String::from("\nNewer releases:\n");
+    let older: Vec<&Outdated> = list.iter().filter(|o| o.reason.is_some()).collect();
+    for o in &older {
+        let newest = o
+            .newest
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let reason = o.reason.as_deref().unwrap_or_default();
+        out.push_str(&format!(
+            "  {} {} -> {newest}: {reason}\n",
+            o.name, o.version
+        ));
+    }
+    out.push_str(&format!(
+        "{} of {} pins are the newest release.\n",
+        list.len() - older.len(),
+        list.len()
+    ));
+    out
+}
+
+/// For `tree --outdated --format json`: `[{"name", "version", "newest", "reason"?}]`.
+pub fn outdated_json(list: &[Outdated]) -> serde_json::Value {
+    let entries: Vec<serde_json::Value> = list
+        .iter()
+        .map(|o| {
+            let mut e = serde_json::json!({
+                "name": o.name.to_string(),
+                "version": o.version.to_string(),
+                "newest": o.newest.as_ref().map(ToString::to_string),
+            });
+            if let (Some(reason), Some(e)) = (&o.reason, e.as_object_mut()) {
+                e.insert("reason".into(), serde_json::json!(reason));
+            }
+            e
+        })
+        .collect();
+    serde_json::Value::Array(entries)
+}
