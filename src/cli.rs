@@ -20,6 +20,10 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Explain why a package is pinned where it is, or why nothing resolves.
     Explain(ExplainArgs),
+    /// Show a lock's dependency tree (text, JSON, DOT or Mermaid), from the lock alone.
+    Tree(crate::commands::tree::TreeArgs),
+    /// Show what changed between two locks (text, markdown or JSON).
+    Diff(crate::commands::diff::DiffArgs),
 }
 
 /// Pre-release policy: PEP 440's by default, or one of uv's.

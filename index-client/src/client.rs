@@ -1332,3 +1332,13 @@ fn list_directory(dir: &Path) -> Result<Vec<RawFile>, IndexError> {
     files.sort_by(|a, b| a.filename.cmp(&b.filename));
     Ok(files)
 }
+
+/// The core metadata the disk cache at `cache_dir` holds for the file whose sha256 (hex)
+/// is `sha256`, read without any request: a lock's `--hash` lines name the files whose
+/// metadata a resolution cached, so `lockit tree` can annotate a lock offline.
+pub fn cached_metadata_by_hash(cache_dir: &Path, sha256: &str) -> Option<CoreMetadata> {
+    let cache = DiskCache::new(cache_dir.to_path_buf(), false);
+    let key = format!("sha256:{}", sha256.to_ascii_lowercase());
+    let bytes = cache.read(&cache.metadata_path(&key))?;
+    parse_metadata(&bytes).ok()
+}

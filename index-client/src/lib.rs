@@ -44,7 +44,7 @@ mod tree_stamp;
 mod zipread;
 
 pub use build::{BuildPolicy, MetadataBuilder};
-pub use client::{ClientOptions, IndexClient, IndexStrategy};
+pub use client::{cached_metadata_by_hash, ClientOptions, IndexClient, IndexStrategy};
 pub use direct::DirectFileError;
 pub use direct_inputs::{DirectInputError, LocalProjects};
 pub use error::IndexError;

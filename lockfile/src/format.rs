@@ -7,8 +7,10 @@
 //! - [`encode`]: a resolution turned into either format's data.
 //! - [`lock_file`]: which format a lock file is, by its name.
 //! - [`diff`]: what changed between two sets of pins.
+//! - [`conflict`]: the pins both sides of a lock with merge conflict markers agree on.
 //! - [`write`]: replacing a lock file without ever leaving half of one.
 
+pub mod conflict;
 pub mod diff;
 pub mod encode;
 pub mod lock_file;

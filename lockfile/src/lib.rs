@@ -19,6 +19,7 @@ mod lines;
 pub use format::{diff, encode, pylock, requirements_txt};
 pub use inputs::{pyproject, requirements_in};
 
+pub use format::conflict::{agreed_lock, conflict_sides, AgreedLock};
 pub use format::diff::{diff_pins, line_changes, relock_summary, PinChange};
 pub use format::encode::{
     add_constraint_vias, mark_editables, mark_pylock_editables, to_lock, to_pylock, KeptHashes,

@@ -31,9 +31,10 @@ pub use coverage::{
 };
 pub use error::ResolveError;
 pub use explain::{
-    explain, explanation_json, failure_json, failure_text, not_in_lock_text, pinned_text,
-    split_text, target_versions, universal_split, Explanation, Hidden, Mention, NotInLock, Paint,
-    Pinned, SkipReason, Skipped, Split, VersionNote,
+    explain, explanation_json, failure_json, failure_text, not_in_lock_text, outdated,
+    outdated_json, outdated_text, pinned_text, split_text, target_versions, universal_split,
+    Explanation, Hidden, Mention, NotInLock, Outdated, Paint, Pinned, SkipReason, Skipped, Split,
+    VersionNote,
 };
 pub use explain_fix::SEARCH_BUDGET;
 pub use index::{CandidateHint, Crawl, FetchError, Index};

@@ -1228,3 +1228,41 @@ fn the_fix_search_tells_the_index_how_far_it_got() {
     resolve(&quiet, &roots(&["a"]), &[], &options()).unwrap();
     assert!(quiet.told.lock().unwrap().is_empty());
 }
+
+#[test]
+fn outdated_gives_each_pin_the_newest_release_and_why_it_is_older() {
+    let mut idx = MemoryIndex::default();
+    idx.add("a", "1.0", &["b<2"]);
+    idx.add("b", "1.0", &[]);
+    idx.add("b", "2.0", &[]);
+    idx.add("c", "1.0", &[]);
+    idx.add("c", "1.1", &[]);
+    let mut opts = options();
+    opts.preferences
+        .insert(name("c"), Version::from_str("1.0").unwrap());
+    let list = crate::outdated(&idx, &roots(&["a", "c"]), &[], &opts, None).unwrap();
+    let shown: Vec<String> = list
+        .iter()
+        .map(|o| {
+            let newest = o
+                .newest
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            format!(
+                "{} {} {newest} {}",
+                o.name,
+                o.version,
+                o.reason.clone().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(shown[0], "a 1.0 1.0 ");
+    assert_eq!(shown[1], "b 1.0 2.0 excluded by a 1.0 (b<2)");
+    assert!(
+        shown[2].starts_with("c 1.0 1.1 allowed, and it resolves too"),
+        "{}",
+        shown[2]
+    );
+    assert!(crate::outdated_text(&list).ends_with("1 of 3 pins are the newest release.\n"));
+}

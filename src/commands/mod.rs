@@ -1,7 +1,9 @@
 //! One module per command; they share only the CLI's common modules, never each other.
 
+pub(crate) mod diff;
 mod explain;
 mod resolve;
+pub(crate) mod tree;
 mod verify;
 
 use crate::cli::{Cli, Command};
@@ -10,14 +12,20 @@ use crate::exit_code::{Exit, Failure};
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<Exit, Failure> {
     let output = match &cli.command {
-        Command::Resolve(args) => &args.common.output,
-        Command::Explain(args) => &args.common.output,
-        Command::Verify(args) => &args.common.output,
+        Command::Resolve(args) => Some(&args.common.output),
+        Command::Explain(args) => Some(&args.common.output),
+        Command::Verify(args) => Some(&args.common.output),
+        Command::Tree(args) => Some(&args.common.output),
+        Command::Diff(_) => None,
     };
-    crate::logging::init(output.verbose, output.quiet);
+    if let Some(output) = output {
+        crate::logging::init(output.verbose, output.quiet);
+    }
     match cli.command {
         Command::Resolve(args) => resolve::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Tree(args) => tree::run(args),
+        Command::Diff(args) => diff::run(args),
     }
 }

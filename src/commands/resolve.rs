@@ -74,7 +74,15 @@ fn output_path(args: &ResolveArgs) -> Result<Option<PathBuf>, Failure> {
 /// still fit.
 fn previous_lock(path: &PathBuf, quiet: bool) -> Option<(ParsedLock, String)> {
     let text = std::fs::read_to_string(path).ok()?;
-    match lockit_lockfile::parse_lock_file(path, &text) {
+    let agreed = lockit_lockfile::agreed_lock(path, &text).map(|r| {
+        r.map(|a| {
+            if !quiet {
+                eprintln!("note: `{}` holds merge conflict markers: keeping the {} pins both sides agree on and resolving the rest again", path.display(), a.kept);
+            }
+            a.lock
+        })
+    });
+    match agreed.unwrap_or_else(|| lockit_lockfile::parse_lock_file(path, &text)) {
         Ok(lock) => Some((lock, text)),
         Err(e) => {
             if !quiet {

@@ -28,5 +28,6 @@ mod recorded_reports;
 mod relock;
 mod scenarios;
 mod security;
+mod tree;
 mod universal;
 mod verify;

@@ -21,9 +21,11 @@ use crate::report;
 use crate::resolution::{Resolution, ResolvedPackage};
 
 mod json;
+mod outdated;
 mod text;
 
 pub use json::{explanation_json, failure_json};
+pub use outdated::{outdated, outdated_json, outdated_text, Outdated};
 pub use text::{failure_text, not_in_lock_text, pinned_text, split_text, Paint};
 
 /// A package's pins in a universal lock: where each applies, and the requirements whose

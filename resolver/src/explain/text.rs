@@ -106,6 +106,15 @@ fn requirement_on(step: &SourcedRequirement) -> String {
     }
 }
 
+/// The first line of why the releases were not chosen, for `tree --outdated`.
+pub(crate) fn reason_line(name: &PackageName, pin: &Version, reason: &SkipReason) -> String {
+    let lines: Vec<String> = reason_text(name, pin, reason)
+        .iter()
+        .map(|l| l.trim().to_string())
+        .collect();
+    lines.join(" ")
+}
+
 fn reason_text(name: &PackageName, pin: &Version, reason: &SkipReason) -> Vec<String> {
     match reason {
         SkipReason::Excluded(steps) => {

@@ -1,0 +1,218 @@
+//! `lockit tree [LOCK]`: the lock's dependency graph, from the lock alone (no network);
+//! the cache's metadata, where it has it, adds what each edge asked for. `--outdated`
+//! asks the index what is newer (see `outdated.rs`).
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use clap::{Args, ValueEnum};
+use lockit_graph::{Graph, TreeOptions};
+use lockit_lockfile::{Inputs, ParsedLock};
+use lockit_settings::Requested;
+use lockit_types::{PackageName, Target};
+
+use crate::cli::CommonArgs;
+
+mod outdated;
+use crate::exit_code::{Exit, Failure};
+use crate::output;
+
+/// How `tree` prints the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// An indented tree.
+    Text,
+    /// `{"packages": [...], "roots": [...]}` (schema in the README).
+    Json,
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart (renders in GitHub markdown).
+    Mermaid,
+}
+
+#[derive(Debug, Args)]
+pub struct TreeArgs {
+    /// The lock: requirements.txt (default) or pylock.toml.
+    pub lock: Option<PathBuf>,
+    /// Show at most N levels below the top.
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+    /// Show the subtree of this package (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub package: Vec<String>,
+    /// Show who requires this package, up to the requirement file and line.
+    #[arg(long, value_name = "NAME", conflicts_with = "package")]
+    pub invert: Option<String>,
+    /// Leave this package and what only it brings out (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub prune: Vec<String>,
+    /// Ask the index for each pin's newest release, and why an older one is pinned
+    /// (with `--format text` or `json`).
+    #[arg(long)]
+    pub outdated: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
+    pub format: GraphFormat,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+fn name(s: &str) -> Result<PackageName, Failure> {
+    PackageName::from_str(s.trim())
+        .map_err(|e| Failure::input(format!("invalid package name `{s}`: {e}")))
+}
+
+/// Reads a lock in either format, naming the file in any error.
+fn read_lock(path: &Path) -> Result<(ParsedLock, String), Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::input(format!("cannot read `{}`: {e}", path.display())))?;
+    let lock = lockit_lockfile::parse_lock_file(path, &text)
+        .map_err(|e| Failure::input(format!("`{}`: {e}", path.display())))?;
+    Ok((lock, text))
+}
+
+/// The inputs the lock was made from (its header's, else its `# via -r` files), read
+/// where they are found, for the file and line of each root.
+fn inputs(recorded: &Requested, graph: &Graph, lock_dir: &Path) -> Option<Inputs> {
+    let mut paths = recorded.inputs.clone();
+    for root in graph.roots.iter().filter(|r| !r.source.is_empty()) {
+        let path = PathBuf::from(&root.source);
+        if !paths.contains(&path) {
+            paths.push(path);
+        }
+    }
+    let paths: Vec<PathBuf> = paths
+        .into_iter()
+        .filter(|p| p.as_os_str() != "-")
+        .map(|p| match p.exists() {
+            true => p,
+            false => lock_dir.join(p),
+        })
+        .filter(|p| p.exists())
+        .collect();
+    Inputs::read(&paths, &[], &[], &recorded.selection()).ok()
+}
+
+/// The environment asked for (`--python-version` / `--python-platform`), else the one
+/// the lock records (none for a universal lock).
+fn environment(
+    recorded: &Requested,
+    common: &CommonArgs,
+) -> Result<(Option<Target>, bool), Failure> {
+    let given = &common.target;
+    let asked = given.python_version.is_some() || given.python_platform.is_some();
+    let platform = given
+        .python_platform
+        .as_deref()
+        .or(recorded.python_platform.as_deref());
+    let version = given
+        .python_version
+        .as_deref()
+        .or(recorded.python_version.as_deref());
+    let (Some(version), Some(platform)) = (
+        version,
+        platform.or(asked.then_some("x86_64-manylinux_2_28")),
+    ) else {
+        return Ok((None, asked));
+    };
+    let platform = platform
+        .parse()
+        .map_err(|e: lockit_types::TargetError| Failure::input(e.to_string()))?;
+    let target = Target::new(version, platform).map_err(|e| Failure::input(e.to_string()))?;
+    Ok((Some(target), asked))
+}
+
+/// Runs `lockit tree`.
+pub fn run(args: TreeArgs) -> Result<Exit, Failure> {
+    if args.outdated && matches!(args.format, GraphFormat::Dot | GraphFormat::Mermaid) {
+        return Err(Failure::input("--outdated goes with --format text or json"));
+    }
+    let path = args
+        .lock
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("requirements.txt"));
+    let (lock, text) = read_lock(&path)?;
+    let mut graph = if path.extension().is_some_and(|e| e == "toml") {
+        Graph::from_pylock(&lock, &text).map_err(|e| Failure::input(e.to_string()))?
+    } else {
+        Graph::from_lock(&lock)
+    };
+    let lock_dir = path.parent().unwrap_or(Path::new(""));
+    let recorded = crate::settings::recorded(&lock, lock_dir).unwrap_or_default();
+    if let Some(inputs) = inputs(&recorded, &graph, lock_dir) {
+        graph.attach_inputs(&inputs.requirements);
+    }
+    graph.root_the_unreached();
+    let cache = match args.common.cache.no_cache {
+        true => None,
+        false => args
+            .common
+            .cache
+            .cache_dir
+            .clone()
+            .or_else(lockit_settings::default_cache_root),
+    };
+    let (target, project) = environment(&recorded, &args.common)?;
+    graph.annotate(
+        |p| {
+            let cache = cache.as_deref()?;
+            p.hashes.iter().find_map(|h| {
+                let hex = h.strip_prefix("sha256:")?;
+                let meta = lockit_index_client::cached_metadata_by_hash(cache, hex)?;
+                (meta.name == p.name).then_some(meta.requires_dist)
+            })
+        },
+        target.as_ref().map(|t| &t.markers),
+    );
+    if let (Some(target), true) = (&target, project) {
+        graph = graph.project(&target.markers);
+    }
+    let options = TreeOptions {
+        depth: args.depth,
+        packages: args
+            .package
+            .iter()
+            .map(|s| name(s))
+            .collect::<Result<_, _>>()?,
+        invert: args.invert.as_deref().map(name).transpose()?,
+        prune: args
+            .prune
+            .iter()
+            .map(|s| name(s))
+            .collect::<Result<_, _>>()?,
+    };
+    for wanted in options.packages.iter().chain(&options.invert) {
+        if graph.pins_of(wanted).next().is_none() {
+            return Err(Failure::input(format!(
+                "`{wanted}` is not in `{}`",
+                path.display()
+            )));
+        }
+    }
+    let tree = lockit_graph::walk(&graph, &options);
+    let shown = tree.subgraph(&graph);
+    let outdated = match args.outdated {
+        true => Some(outdated::check(&lock, lock_dir, &args.common)?),
+        false => None,
+    };
+    let out = match args.format {
+        GraphFormat::Text => {
+            let text = lockit_graph::tree_text(&graph, &tree);
+            text + &outdated
+                .as_deref()
+                .map(lockit_resolver::outdated_text)
+                .unwrap_or_default()
+        }
+        GraphFormat::Json => {
+            let mut json = lockit_graph::graph_json(&shown);
+            if let (Some(list), Some(o)) = (&outdated, json.as_object_mut()) {
+                o.insert("outdated".into(), lockit_resolver::outdated_json(list));
+            }
+            serde_json::to_string_pretty(&json).unwrap_or_default() + "\n"
+        }
+        GraphFormat::Dot => lockit_graph::graph_dot(&shown),
+        GraphFormat::Mermaid => lockit_graph::graph_mermaid(&shown),
+    };
+    output::write_stdout(&out)?;
+    Ok(Exit::Ok)
+}
