@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use lockit_index_client::{BuildPolicy, ClientOptions, IndexStrategy};
 use lockit_lockfile::Inputs;
-use lockit_resolver::{BinaryPolicy, PrereleaseMode, ResolveOptions, Universal};
+use lockit_resolver::{
+    BinaryPolicy, PrereleaseMode, ResolveOptions, ResolverEnvironment, UniversalSpace,
+};
 use lockit_types::{PackageName, Version};
 use pep508_rs::MarkerTree;
 
@@ -178,32 +180,22 @@ pub fn prepare(
     inputs: &Inputs,
     args: &CommonArgs,
 ) -> Result<(ResolveOptions, ClientOptions), Failure> {
-    let universal = if args.target.universal {
-        Some(universal_space(inputs, args)?)
+    let environment = if args.target.universal {
+        ResolverEnvironment::universal(universal_space(inputs, args)?)
+            .map_err(|e| Failure::input(e.to_string()))?
     } else {
-        None
-    };
-    let target = match &universal {
-        // The floor's Python on Linux: only its Python version is read (for Requires-Python).
-        Some(u) => lockit_types::Target::new(
-            &u.python_floor.to_string(),
-            "linux"
-                .parse()
-                .map_err(|e: lockit_types::TargetError| Failure::input(e.to_string()))?,
-        )
-        .map_err(|e| Failure::input(e.to_string()))?,
-        None => resolve_target(
+        ResolverEnvironment::specific(resolve_target(
             args.target.python_version.as_deref(),
             args.target.python_platform.as_deref(),
             args.target.python.as_deref(),
             args.output.quiet,
-        )?,
+        )?)
     };
     if let Some((rp, path)) = &inputs.requires_python {
-        if !lockit_resolver::specifiers_contain(rp, &target.python) {
+        if !lockit_resolver::specifiers_contain(rp, environment.python()) {
             return Err(Failure::input(format!(
                 "the target Python {} is outside `requires-python = \"{rp}\"` of `{}`; pass a --python-version it allows",
-                target.python_minor(),
+                environment.python_minor(),
                 path.display()
             )));
         }
@@ -227,18 +219,17 @@ pub fn prepare(
         &mut binary.only_binary,
     )?;
     binary_names(&no_binary, &mut binary.no_binary_all, &mut binary.no_binary)?;
-    let mut options = ResolveOptions::new(target);
+    let mut options = ResolveOptions::for_environment(environment);
     options.prerelease = prerelease(resolver, inputs.pre());
     options.binary = binary;
     options.overrides = inputs.overrides.clone();
-    options.universal = universal;
     Ok((options, client_options))
 }
 
 /// The space a `--universal` lock serves: every environment from the lowest Python
 /// (`--python-version`, else the lower bound of `requires-python`) on, within
 /// `requires-python`.
-fn universal_space(inputs: &Inputs, args: &CommonArgs) -> Result<Universal, Failure> {
+fn universal_space(inputs: &Inputs, args: &CommonArgs) -> Result<UniversalSpace, Failure> {
     let requires_python = inputs.requires_python.as_ref();
     let floor = match (&args.target.python_version, requires_python) {
         (Some(v), _) => v
@@ -259,7 +250,7 @@ fn universal_space(inputs: &Inputs, args: &CommonArgs) -> Result<Universal, Fail
             ))
         }
     };
-    let mut universal = Universal::from_floor(floor);
+    let mut universal = UniversalSpace::from_floor(floor);
     if !args.target.environments.is_empty() {
         let mut union = MarkerTree::FALSE;
         for text in &args.target.environments {
@@ -316,11 +307,8 @@ pub fn record(
     options: &ResolveOptions,
     client: &ClientOptions,
 ) {
-    header.record("python", &options.target.python.to_string());
-    match &options.universal {
-        Some(_) => header.record("platform", "universal"),
-        None => header.record("platform", &options.target.platform.to_string()),
-    }
+    header.record("python", &options.environment.python().to_string());
+    header.record("platform", &options.environment.recorded_platform());
     for url in &client.index_urls {
         header.record("index-url", url);
     }

@@ -195,7 +195,7 @@ fn admits(req: &Requirement, v: &Version) -> bool {
 }
 
 fn active(req: &Requirement, options: &ResolveOptions) -> bool {
-    req.marker.holds(&options.target.markers, &[])
+    req.marker.holds(&options.environment.target().markers, &[])
 }
 
 /// The 1-based line of the lock that holds `needle`, searching from `from`.
@@ -488,16 +488,10 @@ impl LockCheck<'_> {
         let lock_name = self.lock_name;
         let pins = self.pins();
         let mut findings = Vec::new();
-        let target = &self.options.target;
+        let environment = &self.options.environment;
         for (key, now) in [
-            ("python", target.python.to_string()),
-            (
-                "platform",
-                match &self.options.universal {
-                    Some(_) => "universal".to_string(),
-                    None => target.platform.to_string(),
-                },
-            ),
+            ("python", environment.python().to_string()),
+            ("platform", environment.recorded_platform()),
         ] {
             match crate::recorded(&self.lock.recorded, key) {
                 Some(was) if was != now => findings.push(Finding {
@@ -527,7 +521,7 @@ impl LockCheck<'_> {
                 });
             }
         }
-        if self.options.universal.is_some() {
+        if self.options.environment.is_universal() {
             // One name may have several pins (one per marker): compare what would be
             // written, line by line, pins, markers and hashes alike.
             findings.extend(self.line_findings(&self.expected_text(fresh)));
@@ -653,13 +647,13 @@ impl LockCheck<'_> {
     /// lock's header and its hashes kept where versions did not move.
     pub fn expected_text(&self, fresh: &Resolution) -> String {
         let header = self.lock.command.as_ref().map(|command| Header {
-            python: self.options.target.python_minor(),
+            python: self.options.environment.python_minor(),
             command: command.clone(),
             recorded: self.lock.recorded.clone(),
         });
         let kept = KeptHashes::from_lock(self.lock, |_| false);
         if is_toml(Path::new(self.lock_name)) {
-            let python = self.options.target.python_minor();
+            let python = self.options.environment.python_minor();
             let mut lock = to_pylock(fresh, header, &python, &kept);
             crate::mark_pylock_editables(&mut lock, self.editables);
             render_pylock(&lock)
@@ -667,7 +661,11 @@ impl LockCheck<'_> {
             let mut lock = to_lock(fresh, header, &kept);
             lock.style = self.style.clone();
             crate::mark_editables(&mut lock, self.editables);
-            crate::add_constraint_vias(&mut lock, &self.inputs.constraints, &self.options.target);
+            crate::add_constraint_vias(
+                &mut lock,
+                &self.inputs.constraints,
+                self.options.environment.target(),
+            );
             render(&lock)
         }
     }
@@ -801,7 +799,7 @@ impl LockCheck<'_> {
                 for dep in &meta.requires_dist {
                     if !dep
                         .marker
-                        .holds(&options.target.markers, &r.requirement.extras)
+                        .holds(&options.environment.target().markers, &r.requirement.extras)
                     {
                         continue;
                     }

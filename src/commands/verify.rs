@@ -167,7 +167,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
     .map_err(|e| Failure::input(e.to_string()))?;
     let (mut options, client_options) = settings::prepare(&inputs, &common)?;
 
-    if common.index.offline && options.universal.is_some() {
+    if common.index.offline && options.environment.is_universal() {
         // Its pins apply under markers, which the offline walk does not follow: it would
         // report false findings rather than say what it could not check.
         return Err(Failure::new(
