@@ -125,6 +125,9 @@ impl Forking for OneTarget {
 
 type Priority = (u8, u8, Reverse<u32>);
 
+/// A version's dependencies, or why it cannot be used.
+type Deps = Result<BTreeMap<Pkg, Ranges<Version>>, Unavailable>;
+
 pub(crate) struct Provider<'a, F: Forking> {
     index: &'a dyn Index,
     roots: &'a [SourcedRequirement],
@@ -385,7 +388,7 @@ impl<'a, F: Forking> Provider<'a, F> {
         name: &PackageName,
         extra: Option<&ExtraName>,
         version: &Version,
-    ) -> Result<Result<BTreeMap<Pkg, Ranges<Version>>, Unavailable>, Stop<F::Split>> {
+    ) -> Result<Deps, Stop<F::Split>> {
         let map = self.version_map(name)?;
         let Some(entry) = map.get(version) else {
             return Ok(Err(Unavailable::Metadata(MetadataProblem::Unreadable(
@@ -425,8 +428,11 @@ impl<'a, F: Forking> Provider<'a, F> {
         let mut markers = Vec::new();
         for req in &meta.requires_dist {
             let active = self.options.applies(&req.marker, &extras);
-            let in_base =
-                extra.is_some() && self.options.environment.applies_without(&req.marker, &extras);
+            let in_base = extra.is_some()
+                && self
+                    .options
+                    .environment
+                    .applies_without(&req.marker, &extras);
             if !active || in_base {
                 continue;
             }
@@ -491,10 +497,7 @@ impl<'a, F: Forking> Provider<'a, F> {
         }
     }
 
-    #[allow(clippy::type_complexity)]
-    fn root_dependencies(
-        &self,
-    ) -> Result<Result<BTreeMap<Pkg, Ranges<Version>>, Unavailable>, Stop<F::Split>> {
+    fn root_dependencies(&self) -> Result<Deps, Stop<F::Split>> {
         let mut deps = BTreeMap::new();
         let mut edges = Vec::new();
         let mut markers = Vec::new();

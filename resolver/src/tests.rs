@@ -32,7 +32,13 @@ fn name(s: &str) -> PackageName {
 
 impl MemoryIndex {
     /// Adds `name==version` with a wheel tagged `tag`, depending on `deps`.
-    pub(crate) fn add_tagged(&mut self, pkg: &str, version: &str, tag: &str, deps: &[&str]) -> &mut DistFile {
+    pub(crate) fn add_tagged(
+        &mut self,
+        pkg: &str,
+        version: &str,
+        tag: &str,
+        deps: &[&str],
+    ) -> &mut DistFile {
         let n = name(pkg);
         let v = Version::from_str(version).unwrap();
         let filename = format!("{pkg}-{version}-{tag}.whl");

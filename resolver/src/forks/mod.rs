@@ -107,7 +107,13 @@ fn solve_parts(
     let mut preferences = options.preferences.clone();
     while let Some((space, needs)) = queue.pop_front() {
         let split = ForkSpace::new(space.clone(), forks < MAX_FORKS);
-        let fork = fork_options(options, &universal.locked, space, needs.clone(), &preferences);
+        let fork = fork_options(
+            options,
+            &universal.locked,
+            space,
+            needs.clone(),
+            &preferences,
+        );
         match Provider::new(index, roots, constraints, &fork, split).solve() {
             Ok(resolution) => {
                 for p in &resolution.packages {

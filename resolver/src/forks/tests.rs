@@ -61,7 +61,10 @@ fn markers_on_one_name_split_the_space_in_two() {
     idx.add("a", "2.0", &[]);
     let pins = lock(
         &idx,
-        &["a>=2 ; python_version >= '3.11'", "a<2 ; python_version < '3.11'"],
+        &[
+            "a>=2 ; python_version >= '3.11'",
+            "a<2 ; python_version < '3.11'",
+        ],
         &universal("3.10"),
     );
     assert_eq!(
@@ -96,7 +99,10 @@ fn forks_that_pick_the_same_version_merge_into_one_pin() {
     idx.add("b", "1.0", &[]);
     idx.add("b", "2.0", &["c"]);
     idx.add("c", "1.0", &[]);
-    let reqs = ["b ; sys_platform == 'linux'", "b>=1 ; sys_platform == 'win32'"];
+    let reqs = [
+        "b ; sys_platform == 'linux'",
+        "b>=1 ; sys_platform == 'win32'",
+    ];
     let markers: Vec<_> = roots(&reqs)
         .into_iter()
         .map(|r| (r.requirement.name, r.requirement.marker))
@@ -119,14 +125,21 @@ fn a_locked_pin_is_preferred_in_the_fork_its_marker_meets() {
     for v in ["1.0", "2.0", "3.0"] {
         idx.add("a", v, &[]);
     }
-    let reqs = ["a ; python_version < '3.11'", "a>=1 ; python_version >= '3.11'"];
+    let reqs = [
+        "a ; python_version < '3.11'",
+        "a>=1 ; python_version >= '3.11'",
+    ];
     // Unlocked, both forks take the newest and merge.
     assert_eq!(lock(&idx, &reqs, &universal("3.10")), ["a==3.0"]);
 
     let mut options = universal("3.10");
     options.environment.prefer_locked(vec![
         (name("a"), version("1.0"), marker("python_version < '3.11'")),
-        (name("a"), version("2.0"), marker("python_version >= '3.11'")),
+        (
+            name("a"),
+            version("2.0"),
+            marker("python_version >= '3.11'"),
+        ),
     ]);
     assert_eq!(
         lock(&idx, &reqs, &options),
@@ -141,7 +154,11 @@ fn a_locked_pin_is_preferred_in_the_fork_its_marker_meets() {
 fn where_several_locked_pins_meet_a_fork_the_newest_is_preferred() {
     let locked = [
         (name("a"), version("1.0"), marker("python_version < '3.11'")),
-        (name("a"), version("2.0"), marker("python_version >= '3.11'")),
+        (
+            name("a"),
+            version("2.0"),
+            marker("python_version >= '3.11'"),
+        ),
         (name("b"), version("5.0"), marker("sys_platform == 'win32'")),
     ];
     let whole = locked_in(&locked, &marker("python_full_version >= '3.10'"));
@@ -182,7 +199,10 @@ fn a_version_an_earlier_fork_chose_is_preferred_by_the_next() {
     assert_eq!(
         lock(
             &idx,
-            &["a==1.0 ; python_version >= '3.11'", "a==2.0 ; python_version < '3.11'"],
+            &[
+                "a==1.0 ; python_version >= '3.11'",
+                "a==2.0 ; python_version < '3.11'"
+            ],
             &universal("3.10"),
         ),
         [
