@@ -1,4 +1,6 @@
-//! PubGrub-based resolution of Python requirements for one target environment.
+//! PubGrub-based resolution of Python requirements for one target environment, or for
+//! every environment of a universal space, forking where they differ (see
+//! [`ResolverEnvironment`]).
 //!
 //! The resolver does no I/O: it sees the package index only through the [`Index`]
 //! trait, so it runs the same on PyPI, a local test index or an in-memory map.
