@@ -65,7 +65,7 @@ impl Session {
         let defaults = FrontendOptions::default();
         let frontend = Arc::new(BuildFrontend::new(FrontendOptions {
             python: args.target.python.clone(),
-            python_version: Some(options.target.python_minor()),
+            python_version: Some(options.environment.python_minor()),
             cache_dir: client_options.cache_dir.clone(),
             concurrent_builds: args
                 .resolver

@@ -229,7 +229,7 @@ pub(crate) fn wheel_problem(tags: &[String], target: &Target) -> String {
 /// Why the target cannot install a version, in words.
 pub(crate) fn unusable_text(u: &Unusable, options: &ResolveOptions) -> String {
     match u {
-        Unusable::NoCompatibleWheel(tags) => wheel_problem(tags, &options.target),
+        Unusable::NoCompatibleWheel(tags) => wheel_problem(tags, options.environment.target()),
         other => other.to_string(),
     }
 }

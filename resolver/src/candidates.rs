@@ -7,6 +7,7 @@ use lockit_types::{DistFile, DistFilename, PackageName, ProjectFiles, Version};
 use pubgrub::Ranges;
 
 use crate::availability::Unusable;
+use crate::environment::ResolverEnvironment;
 use crate::options::ResolveOptions;
 use crate::prerelease::Prereleases;
 use crate::ranges::{pinned_version, specifiers_contain};
@@ -97,12 +98,11 @@ impl VersionEntry {
 #[derive(Debug)]
 struct Judge {
     project: Arc<ProjectFiles>,
-    target: Arc<lockit_types::Target>,
+    /// Which Python Requires-Python is checked against, which wheels install.
+    environment: ResolverEnvironment,
     wheels_ok: bool,
     sdists_ok: bool,
-    /// A universal lock may install a wheel of any platform.
-    any_platform: bool,
-    /// Environments each release must have a file for (see `Universal::needs`).
+    /// Environments each release must have a file for (see `UniversalSpace::needs`).
     needs: Vec<Arc<lockit_types::Target>>,
 }
 
@@ -124,17 +124,10 @@ impl VersionMap {
             versions,
             judge: Some(Judge {
                 project: project.clone(),
-                target: options.target.clone(),
+                environment: options.environment.clone(),
                 wheels_ok: options.binary.wheels_allowed(&project.name),
                 sdists_ok: options.binary.sdists_allowed(&project.name),
-                any_platform: options.universal.is_some(),
-                needs: options
-                    .universal
-                    .iter()
-                    .flat_map(|u| &u.needs)
-                    .filter(|(name, _)| *name == project.name)
-                    .map(|(_, target)| target.clone())
-                    .collect(),
+                needs: options.environment.needs(&project.name).cloned().collect(),
             }),
         }
     }
@@ -284,12 +277,12 @@ impl Judge {
     fn version(&self, version: &Version) -> VersionEntry {
         let release = self.project.position(version).unwrap_or(usize::MAX);
         let all = self.project.release(release);
-        let target = &self.target;
+        let python = self.environment.python();
         let yanked = all.iter().all(|f| f.yanked.is_yanked());
         let python_ok = |f: &DistFile| {
             f.requires_python
                 .as_ref()
-                .is_none_or(|spec| specifiers_contain(spec, &target.python))
+                .is_none_or(|spec| specifiers_contain(spec, python))
         };
         let mut wheels: Vec<(u32, u32)> = Vec::new();
         let mut sdists = Vec::new();
@@ -303,12 +296,7 @@ impl Judge {
                     if !self.wheels_ok {
                         continue;
                     }
-                    let compatibility = if self.any_platform {
-                        Some(0)
-                    } else {
-                        target.tags.compatibility(w)
-                    };
-                    match compatibility {
+                    match self.environment.wheel_priority(w) {
                         Some(priority) if python_ok(f) => wheels.push((priority, i)),
                         Some(_) => wrong_python = f.requires_python.clone(),
                         None => wheel_tags.push(w.tag_text().to_string()),

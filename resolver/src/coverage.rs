@@ -50,7 +50,7 @@ impl Coverage {
 /// The checked environments of a universal solve's space: those of [`CHECKED_PYTHONS`] x
 /// [`CHECKED_PLATFORMS`] whose markers the space admits.
 pub fn environments(options: &ResolveOptions) -> Vec<Target> {
-    let Some(universal) = &options.universal else {
+    let Some(universal) = options.environment.universal_space() else {
         return Vec::new();
     };
     let mut out = Vec::new();

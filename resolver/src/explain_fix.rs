@@ -167,7 +167,7 @@ fn changeable<'r>(
     let involved = report::root_names(report.tree());
     roots.iter().enumerate().filter(move |(_, root)| {
         let req = &root.requirement;
-        involved.contains(&req.name) && req.marker.holds(&options.target.markers, &[])
+        involved.contains(&req.name) && req.marker.holds(&options.environment.target().markers, &[])
     })
 }
 

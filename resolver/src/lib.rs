@@ -1,4 +1,6 @@
-//! PubGrub-based resolution of Python requirements for one target environment.
+//! PubGrub-based resolution of Python requirements for one target environment, or for
+//! every environment of a universal space, forking where they differ (see
+//! [`ResolverEnvironment`]).
 //!
 //! The resolver does no I/O: it sees the package index only through the [`Index`]
 //! trait, so it runs the same on PyPI, a local test index or an in-memory map.
@@ -8,6 +10,7 @@
 mod availability;
 mod candidates;
 mod coverage;
+mod environment;
 mod error;
 mod explain;
 mod explain_fix;
@@ -29,6 +32,7 @@ pub use candidates::{Files, VersionMap};
 pub use coverage::{
     coverage, environments, gaps, required, Coverage, CHECKED_PLATFORMS, CHECKED_PYTHONS,
 };
+pub use environment::{ResolverEnvironment, UniversalSpace};
 pub use error::ResolveError;
 pub use explain::{
     explain, explanation_json, failure_json, failure_text, not_in_lock_text, outdated,
@@ -40,7 +44,7 @@ pub use explain_fix::SEARCH_BUDGET;
 pub use index::{CandidateHint, Crawl, FetchError, Index};
 pub use lockit_types::{RequirementOrigin, SourcedRequirement};
 pub use markers::{lock_text, python_at_least};
-pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions, Universal};
+pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions};
 pub use package::Pkg;
 pub use pin_graph::{walk_pins, PinVisit, PinWalk};
 pub use prerelease::Prereleases;
@@ -48,50 +52,58 @@ pub use ranges::{names_prerelease, range_text, specifiers_contain, specifiers_ra
 pub use report::{NoSolution, Suggestion, REPORT_MAX_BYTES, REPORT_MAX_LINES};
 pub use resolution::{Resolution, ResolvedPackage};
 
-use provider::{Provider, Unsolved};
+use provider::{OneTarget, Provider, Unsolved};
 
-/// Resolves `roots` (with `constraints`) against `index` for `options.target`.
+/// Resolves `roots` (with `constraints`) against `index` for `options.environment`.
 ///
-/// When nothing resolves, the report also carries hints and the changes to `roots`
-/// that were checked to resolve (a search bounded by [`SEARCH_BUDGET`]).
+/// When nothing resolves for one target, the report also carries hints and the changes
+/// to `roots` that were checked to resolve (a search bounded by [`SEARCH_BUDGET`]; not
+/// for a universal lock, where each of its solves is many forks).
 pub fn resolve(
     index: &dyn Index,
     roots: &[SourcedRequirement],
     constraints: &[SourcedRequirement],
     options: &ResolveOptions,
 ) -> Result<Resolution, ResolveError> {
-    match solve(index, roots, constraints, options) {
-        // The fix search solves many times; for a universal lock that is many forks each.
-        Err(ResolveError::NoSolution(mut report)) if options.universal.is_none() => {
-            explain_fix::enrich(&mut report, index, roots, constraints, options);
-            Err(ResolveError::NoSolution(report))
-        }
-        other => other,
-    }
+    solve_with(index, roots, constraints, options, true)
 }
 
 #[cfg(test)]
 mod tests;
 
-/// Solves once, without the fix search: the provider's derivation tree becomes the
-/// report here, so the provider knows nothing of reports.
+/// Solves once, without the fix search.
 pub(crate) fn solve(
     index: &dyn Index,
     roots: &[SourcedRequirement],
     constraints: &[SourcedRequirement],
     options: &ResolveOptions,
 ) -> Result<Resolution, ResolveError> {
-    if options.universal.is_some() {
-        return forks::solve_universal(index, roots, constraints, options);
+    solve_with(index, roots, constraints, options, false)
+}
+
+/// Solves a universal space fork by fork, or one target (then, when `fix_search`, a
+/// failure's report gets the fix search). The provider's derivation tree becomes the
+/// report here, so the provider knows nothing of reports.
+fn solve_with(
+    index: &dyn Index,
+    roots: &[SourcedRequirement],
+    constraints: &[SourcedRequirement],
+    options: &ResolveOptions,
+    fix_search: bool,
+) -> Result<Resolution, ResolveError> {
+    if let Some(universal) = options.environment.universal_space() {
+        return forks::solve_universal(index, roots, constraints, options, universal);
     }
-    match Provider::new(index, roots, constraints, options).solve() {
+    match Provider::new(index, roots, constraints, options, OneTarget).solve() {
         Ok(resolution) => Ok(resolution),
-        Err(Unsolved::NoSolution(tree, available)) => Err(ResolveError::NoSolution(Box::new(
-            NoSolution::new(*tree, roots, options, available),
-        ))),
+        Err(Unsolved::NoSolution(tree, available)) => {
+            let mut report = Box::new(NoSolution::new(*tree, roots, options, available));
+            if fix_search {
+                explain_fix::enrich(&mut report, index, roots, constraints, options);
+            }
+            Err(ResolveError::NoSolution(report))
+        }
         Err(Unsolved::Index(e)) => Err(ResolveError::Index(e)),
-        Err(Unsolved::Fork(_)) => Err(ResolveError::Index(
-            "a single-target solve asked to fork".into(),
-        )),
+        Err(Unsolved::Split(never)) => match never {},
     }
 }

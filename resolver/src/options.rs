@@ -1,12 +1,11 @@
-//! What the user asked for: target, pre-release and binary policies, preferences.
+//! What the user asked for: environment, pre-release and binary policies, preferences.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
-use lockit_types::{DistFile, ExtraName, MarkerEval, PackageName, Requirement, Target, Version};
+use lockit_types::{DistFile, ExtraName, PackageName, Requirement, Target, Version};
 use pep508_rs::MarkerTree;
 
-use crate::markers::without_extras;
+use crate::environment::ResolverEnvironment;
 
 /// When pre-releases may be chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,8 +69,8 @@ impl BinaryPolicy {
 /// Options of one resolution.
 #[derive(Debug, Clone)]
 pub struct ResolveOptions {
-    /// The environment the lock is for (shared with every version map).
-    pub target: Arc<Target>,
+    /// What the lock is for: one target, or a universal space (cheap to clone).
+    pub environment: ResolverEnvironment,
     /// Pre-release policy.
     pub prerelease: PrereleaseMode,
     /// Wheel / sdist policy.
@@ -84,45 +83,11 @@ pub struct ResolveOptions {
     /// Packages named by a direct URL (`name @ https://…/x.whl`): that file is their only
     /// candidate, and the index is not asked about them.
     pub direct: HashMap<PackageName, DistFile>,
-    /// Set for a universal lock (`--universal`): the marker space to lock for, instead of
-    /// the one environment `target` describes.
-    pub universal: Option<Universal>,
-}
-
-/// The environments a universal lock serves: every one whose markers fall in `space`.
-#[derive(Debug, Clone)]
-pub struct Universal {
-    /// The lowest Python supported (`--python-version` or `requires-python`).
-    pub python_floor: Version,
-    /// The marker space of this solve: the whole supported space, or one fork of it.
-    pub space: MarkerTree,
-    /// `--required-environment` markers: environments that must be able to install the lock.
-    pub required: Vec<MarkerTree>,
-    /// The existing lock's pins with their markers: a fork prefers the pin whose marker
-    /// meets its space, so that re-locking keeps each fork's versions.
-    pub locked: Vec<(PackageName, Version, MarkerTree)>,
-    /// Packages whose releases must have a file these environments can install, in this
-    /// part of the space (a `--required-environment` that found a gap).
-    pub(crate) needs: Vec<(PackageName, Arc<Target>)>,
-}
-
-impl Universal {
-    /// The space of every environment with a Python from `python_floor` on.
-    pub fn from_floor(python_floor: Version) -> Self {
-        let space = crate::markers::python_at_least(&python_floor);
-        Universal {
-            python_floor,
-            space,
-            required: Vec::new(),
-            locked: Vec::new(),
-            needs: Vec::new(),
-        }
-    }
 }
 
 impl ResolveOptions {
     /// What a dependency's requirement `req` stands for: the `--override` requirements on
-    /// its name whose markers hold for the target, or `req` itself when there are none.
+    /// its name that apply in the environment, or `req` itself when there are none.
     pub(crate) fn overridden<'a>(&'a self, req: &'a Requirement) -> Vec<&'a Requirement> {
         match self.overrides.get(&req.name) {
             Some(list) => list
@@ -133,34 +98,31 @@ impl ResolveOptions {
         }
     }
 
-    /// True when a requirement with `marker` applies (with `extras` active): its marker
-    /// holds for the target, or, in a universal solve, some environment of the space.
+    /// True when a requirement with `marker` applies (with `extras` active); see
+    /// [`ResolverEnvironment::applies`].
     pub(crate) fn applies(&self, marker: &MarkerTree, extras: &[ExtraName]) -> bool {
-        match &self.universal {
-            None => marker.holds(&self.target.markers, extras),
-            Some(u) => !u.space.is_disjoint(&without_extras(marker, extras)),
-        }
+        self.environment.applies(marker, extras)
     }
 
-    /// What the lock is for, as messages name it: `Python 3.12.0 on x86_64-manylinux_2_28`,
-    /// or `every platform, Python 3.10 and newer` for a universal lock.
+    /// What the lock is for, as messages name it (see [`ResolverEnvironment::describe`]).
     pub fn describe(&self) -> String {
-        match &self.universal {
-            Some(u) => format!("every platform, Python {} and newer", u.python_floor),
-            None => self.target.describe(),
-        }
+        self.environment.describe()
     }
 
     /// Options with defaults for `target`.
     pub fn new(target: Target) -> Self {
+        Self::for_environment(ResolverEnvironment::specific(target))
+    }
+
+    /// Options with defaults for `environment`.
+    pub fn for_environment(environment: ResolverEnvironment) -> Self {
         ResolveOptions {
-            target: Arc::new(target),
+            environment,
             prerelease: PrereleaseMode::default(),
             binary: BinaryPolicy::default(),
             preferences: HashMap::new(),
             overrides: HashMap::new(),
             direct: HashMap::new(),
-            universal: None,
         }
     }
 }

@@ -104,7 +104,10 @@ pub fn walk_pins(
             .map(|s| s.iter().cloned().collect())
             .unwrap_or_default();
         for dep in &meta.requires_dist {
-            if !dep.marker.holds(&options.target.markers, &all_extras) {
+            if !dep
+                .marker
+                .holds(&options.environment.target().markers, &all_extras)
+            {
                 continue;
             }
             for dep in options.overridden(dep) {

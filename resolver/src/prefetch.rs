@@ -126,11 +126,11 @@ impl CrawlContext {
 
     /// The dependencies (without extras) of a prefetched version not prefetched yet.
     fn children(&self, meta: &CoreMetadata) -> Vec<(PackageName, CandidateHint, Crawl)> {
-        let target = &self.options.target;
+        let python = self.options.environment.python();
         if meta
             .requires_python
             .as_ref()
-            .is_some_and(|rp| !specifiers_contain(rp, &target.python))
+            .is_some_and(|rp| !specifiers_contain(rp, python))
         {
             return Vec::new();
         }

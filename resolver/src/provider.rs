@@ -1,13 +1,19 @@
 //! The PubGrub `DependencyProvider`: turns index data into versions and dependencies.
+//!
+//! Where a solve splits its space is not decided here: the provider asks its [`Forking`]
+//! (the fork module's, for one part of a universal space; [`OneTarget`] otherwise) and
+//! stops with the split it gets.
 
 use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::convert::Infallible;
+use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
 
 use lockit_types::{
     CoreMetadata, ExtraName, PackageName, Requirement, RequirementOrigin, SourcedRequirement,
-    Version,
+    Version, VersionSpecifiers,
 };
 use pep508_rs::{MarkerTree, VersionOrUrl};
 use pubgrub::{
@@ -17,7 +23,7 @@ use pubgrub::{
 use crate::availability::{MetadataProblem, Unavailable, Unusable};
 use crate::candidates::VersionMap;
 use crate::index::{FetchError, Index};
-use crate::markers::{implies, requires_python_split, without_extras};
+use crate::markers::without_extras;
 use crate::options::ResolveOptions;
 use crate::package::Pkg;
 use crate::prefetch::{constraint_ranges, CrawlContext};
@@ -30,16 +36,15 @@ use crate::resolution::{Resolution, ResolvedPackage};
 /// The derivation tree PubGrub gives when nothing resolves.
 pub(crate) type Derivation = pubgrub::DerivationTree<Pkg, Ranges<Version>, Unavailable>;
 
-/// Why [`Provider::solve`] ended without pins.
-pub(crate) enum Unsolved {
+/// Why [`Provider::solve`] ended without pins (`S`: what its [`Forking`] splits with).
+pub(crate) enum Unsolved<S> {
     /// Nothing satisfies every requirement: PubGrub's derivation tree, and every version of
     /// each project the solver looked at (oldest first), for the report.
     NoSolution(Box<Derivation>, HashMap<PackageName, Vec<Version>>),
     /// The index failed; solving stopped.
     Index(Box<dyn std::error::Error + Send + Sync>),
-    /// A universal solve met requirements on one package under different markers: solve
-    /// each of these parts of the space (which partition it) on its own.
-    Fork(Vec<MarkerTree>),
+    /// The space has to be split: solve each part on its own.
+    Split(S),
 }
 
 /// A fatal failure inside the provider.
@@ -47,9 +52,84 @@ pub(crate) enum Unsolved {
 #[error(transparent)]
 pub struct ProviderError(pub Box<dyn std::error::Error + Send + Sync>);
 
+/// Why the provider stopped PubGrub before it finished.
+///
+/// PubGrub 0.4 has no way to end a solve early but an error: `should_cancel`,
+/// `choose_version` and `get_dependencies` can only return `Err(Self::Err)`, which comes
+/// back wrapped in `PubGrubError` (`Dependencies::Unavailable` records a reason and goes
+/// on solving). So this is the provider's error type, and [`Provider::solve`] unwraps it
+/// again: a restart or a split is a signal here, never reported as a failure.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Stop<S: Debug> {
+    /// Start the solve over with new priorities (see [`Restart`]).
+    #[error("the solve starts over with new priorities")]
+    Restart,
+    /// The space splits ([`Forking`]).
+    #[error("the space splits into forks: {0:?}")]
+    Split(S),
+    /// The index failed.
+    #[error(transparent)]
+    Index(Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl<S: Debug> From<ProviderError> for Stop<S> {
+    fn from(e: ProviderError) -> Self {
+        Stop::Index(e.0)
+    }
+}
+
+/// How a solve splits its space, and where its pins are installed.
+pub(crate) trait Forking {
+    /// What a solve stops with to split ([`Infallible`] where it never does).
+    type Split: Debug + 'static;
+
+    /// A split, when requirements on one package (`markers`: each requirement's package
+    /// and its marker, extras decided) apply under different markers.
+    fn on_markers(&self, markers: &[(PackageName, MarkerTree)]) -> Option<Self::Split>;
+
+    /// A split, when the release the solver would pick has a Requires-Python (`spec`)
+    /// that admits only part of the space.
+    fn on_requires_python(&self, spec: &VersionSpecifiers) -> Option<Self::Split>;
+
+    /// Sets each pin's marker from the paths that reach it (`edges`: what each selected
+    /// version required), and drops the pins none reaches.
+    fn place(
+        &self,
+        selected: &HashMap<Pkg, Version>,
+        edges: &HashMap<(Pkg, Version), Vec<SourcedRequirement>>,
+        packages: &mut BTreeMap<PackageName, ResolvedPackage>,
+    );
+}
+
+/// One target: nothing splits, and every pin is installed (its marker stays true).
+pub(crate) struct OneTarget;
+
+impl Forking for OneTarget {
+    type Split = Infallible;
+
+    fn on_markers(&self, _: &[(PackageName, MarkerTree)]) -> Option<Infallible> {
+        None
+    }
+
+    fn on_requires_python(&self, _: &VersionSpecifiers) -> Option<Infallible> {
+        None
+    }
+
+    fn place(
+        &self,
+        _: &HashMap<Pkg, Version>,
+        _: &HashMap<(Pkg, Version), Vec<SourcedRequirement>>,
+        _: &mut BTreeMap<PackageName, ResolvedPackage>,
+    ) {
+    }
+}
+
 type Priority = (u8, u8, Reverse<u32>);
 
-pub(crate) struct Provider<'a> {
+/// A version's dependencies, or why it cannot be used.
+type Deps = Result<BTreeMap<Pkg, Ranges<Version>>, Unavailable>;
+
+pub(crate) struct Provider<'a, F: Forking> {
     index: &'a dyn Index,
     roots: &'a [SourcedRequirement],
     constraints: Arc<HashMap<PackageName, Ranges<Version>>>,
@@ -72,10 +152,8 @@ pub(crate) struct Provider<'a> {
     tries: RefCell<HashMap<PackageName, u32>>,
     /// Conflict-driven priorities, kept across restarts of the solver (see [`Restart`]).
     restart: RefCell<Restart>,
-    /// Set when a universal solve has to be split (see [`Unsolved::Fork`]).
-    fork: RefCell<Option<Vec<MarkerTree>>>,
-    /// False once a universal solve has forked as often as it may.
-    forking: bool,
+    /// Where the solve splits its space.
+    forks: F,
 }
 
 /// A package whose versions keep being rejected for one already-decided dependency (the
@@ -119,12 +197,13 @@ fn root_version() -> Version {
     Version::new([0])
 }
 
-impl<'a> Provider<'a> {
+impl<'a, F: Forking> Provider<'a, F> {
     pub fn new(
         index: &'a dyn Index,
         roots: &'a [SourcedRequirement],
         constraints: &[SourcedRequirement],
         options: &ResolveOptions,
+        forks: F,
     ) -> Self {
         Provider {
             index,
@@ -141,51 +220,34 @@ impl<'a> Provider<'a> {
             skipped: RefCell::default(),
             tries: RefCell::default(),
             restart: RefCell::default(),
-            fork: RefCell::default(),
-            forking: true,
+            forks,
         }
     }
 
-    /// The provider, never asking to fork (every requirement that applies somewhere in
-    /// the space applies throughout it).
-    pub fn without_forks(mut self) -> Self {
-        self.forking = false;
-        self
-    }
-
-    pub fn solve(&self) -> Result<Resolution, Unsolved> {
+    /// Solves, starting over as often as [`Restart`] asks; stops at the first split.
+    pub fn solve(&self) -> Result<Resolution, Unsolved<F::Split>> {
         loop {
             let result = pubgrub::resolve(self, Pkg::Root, root_version());
             {
                 let mut restart = self.restart.borrow_mut();
-                let again = restart.requested;
                 restart.requested = false;
                 restart.chosen.clear();
                 restart.hits.clear();
-                if again && matches!(result, Err(PubGrubError::ErrorInShouldCancel(_))) {
-                    self.tries.borrow_mut().clear();
-                    continue;
+            }
+            let stop = match result {
+                Ok(selected) => return self.resolution(selected.into_iter().collect()),
+                Err(PubGrubError::NoSolution(tree)) => {
+                    return Err(Unsolved::NoSolution(Box::new(tree), self.available()))
                 }
+                Err(PubGrubError::ErrorChoosingVersion { source, .. })
+                | Err(PubGrubError::ErrorRetrievingDependencies { source, .. })
+                | Err(PubGrubError::ErrorInShouldCancel(source)) => source,
+            };
+            match stop {
+                Stop::Restart => self.tries.borrow_mut().clear(),
+                Stop::Split(split) => return Err(Unsolved::Split(split)),
+                Stop::Index(e) => return Err(Unsolved::Index(e)),
             }
-            return self.finish(result);
-        }
-    }
-
-    fn finish(
-        &self,
-        result: Result<pubgrub::SelectedDependencies<Pkg, Version>, PubGrubError<Self>>,
-    ) -> Result<Resolution, Unsolved> {
-        if let Some(parts) = self.fork.borrow_mut().take() {
-            return Err(Unsolved::Fork(parts));
-        }
-        match result {
-            Ok(selected) => self.resolution(selected.into_iter().collect()),
-            Err(PubGrubError::NoSolution(tree)) => {
-                Err(Unsolved::NoSolution(Box::new(tree), self.available()))
-            }
-            Err(PubGrubError::ErrorChoosingVersion { source, .. })
-            | Err(PubGrubError::ErrorRetrievingDependencies { source, .. })
-            | Err(PubGrubError::ErrorInShouldCancel(source)) => Err(Unsolved::Index(source.0)),
         }
     }
 
@@ -361,7 +423,7 @@ impl<'a> Provider<'a> {
         name: &PackageName,
         extra: Option<&ExtraName>,
         version: &Version,
-    ) -> Result<Result<BTreeMap<Pkg, Ranges<Version>>, Unavailable>, ProviderError> {
+    ) -> Result<Deps, Stop<F::Split>> {
         let map = self.version_map(name)?;
         let Some(entry) = map.get(version) else {
             return Ok(Err(Unavailable::Metadata(MetadataProblem::Unreadable(
@@ -381,10 +443,11 @@ impl<'a> Provider<'a> {
             Ok(m) => m,
             Err(reason) => return Ok(Err(Unavailable::Metadata(reason))),
         };
-        let target = &self.options.target;
         if let Some(rp) = &meta.requires_python {
-            if !specifiers_contain(rp, &target.python) {
-                self.fork_on_requires_python(Some(rp));
+            if !specifiers_contain(rp, self.options.environment.python()) {
+                if let Some(split) = self.forks.on_requires_python(rp) {
+                    return Err(Stop::Split(split));
+                }
                 return Ok(Err(Unavailable::RequiresPython(rp.clone())));
             }
         }
@@ -401,13 +464,10 @@ impl<'a> Provider<'a> {
         for req in &meta.requires_dist {
             let active = self.options.applies(&req.marker, &extras);
             let in_base = extra.is_some()
-                && match &self.options.universal {
-                    None => self.options.applies(&req.marker, &[]),
-                    // The base covers it only where it holds without the extra too.
-                    Some(_) => {
-                        without_extras(&req.marker, &[]) == without_extras(&req.marker, &extras)
-                    }
-                };
+                && self
+                    .options
+                    .environment
+                    .applies_without(&req.marker, &extras);
             if !active || in_base {
                 continue;
             }
@@ -425,7 +485,9 @@ impl<'a> Provider<'a> {
                 ));
             }
         }
-        self.note_forks(&markers);
+        if let Some(split) = self.forks.on_markers(&markers) {
+            return Err(Stop::Split(split));
+        }
         self.edges
             .borrow_mut()
             .insert((pkg.clone(), version.clone()), edges);
@@ -470,7 +532,7 @@ impl<'a> Provider<'a> {
         }
     }
 
-    fn root_dependencies(&self) -> Result<BTreeMap<Pkg, Ranges<Version>>, Unavailable> {
+    fn root_dependencies(&self) -> Result<Deps, Stop<F::Split>> {
         let mut deps = BTreeMap::new();
         let mut edges = Vec::new();
         let mut markers = Vec::new();
@@ -479,18 +541,25 @@ impl<'a> Provider<'a> {
             if !self.options.applies(&req.marker, &[]) {
                 continue;
             }
-            self.add_requirement(&mut deps, &Pkg::Root, &root_version(), req)?;
+            if let Err(why) = self.add_requirement(&mut deps, &Pkg::Root, &root_version(), req) {
+                return Ok(Err(why));
+            }
             markers.push((req.name.clone(), without_extras(&req.marker, &[])));
             edges.push(root.clone());
         }
-        self.note_forks(&markers);
+        if let Some(split) = self.forks.on_markers(&markers) {
+            return Err(Stop::Split(split));
+        }
         self.edges
             .borrow_mut()
             .insert((Pkg::Root, root_version()), edges);
-        Ok(deps)
+        Ok(Ok(deps))
     }
 
-    fn resolution(&self, selected: HashMap<Pkg, Version>) -> Result<Resolution, Unsolved> {
+    fn resolution(
+        &self,
+        selected: HashMap<Pkg, Version>,
+    ) -> Result<Resolution, Unsolved<F::Split>> {
         let mut packages: BTreeMap<PackageName, ResolvedPackage> = BTreeMap::new();
         for (pkg, version) in &selected {
             let Pkg::Project(name) = pkg else { continue };
@@ -527,17 +596,7 @@ impl<'a> Provider<'a> {
             );
         }
         let edges = self.edges.borrow();
-        if let Some(universal) = &self.options.universal {
-            let reached = reach(&selected, &edges, &universal.space);
-            for p in packages.values_mut() {
-                p.marker = reached
-                    .get(&Pkg::Project(p.name.clone()))
-                    .cloned()
-                    .unwrap_or(MarkerTree::FALSE);
-            }
-            // A package every path to which markers cut off is installed nowhere.
-            packages.retain(|_, p| !p.marker.is_false());
-        }
+        self.forks.place(&selected, &edges, &mut packages);
         for (pkg, version) in &selected {
             let Some(list) = edges.get(&(pkg.clone(), version.clone())) else {
                 continue;
@@ -569,134 +628,7 @@ impl<'a> Provider<'a> {
     }
 }
 
-/// Where each selected package is installed: the union, over the paths from the root, of
-/// the markers along them, within `space`.
-fn reach(
-    selected: &HashMap<Pkg, Version>,
-    edges: &HashMap<(Pkg, Version), Vec<SourcedRequirement>>,
-    space: &MarkerTree,
-) -> BTreeMap<Pkg, MarkerTree> {
-    let mut reached: BTreeMap<Pkg, MarkerTree> = BTreeMap::new();
-    reached.insert(Pkg::Root, space.clone());
-    // Markers only grow, and each can take finitely many values: this settles.
-    loop {
-        let mut changed = false;
-        for (pkg, version) in selected {
-            let Some(from) = reached.get(pkg).cloned() else {
-                continue;
-            };
-            let Some(list) = edges.get(&(pkg.clone(), version.clone())) else {
-                continue;
-            };
-            let extras: Vec<ExtraName> = match pkg {
-                Pkg::Extra(_, extra) => vec![extra.clone()],
-                _ => Vec::new(),
-            };
-            for edge in list {
-                let req = &edge.requirement;
-                let mut marker = without_extras(&req.marker, &extras);
-                marker.and(from.clone());
-                if marker.is_false() {
-                    continue;
-                }
-                let children = std::iter::once(Pkg::Project(req.name.clone())).chain(
-                    req.extras
-                        .iter()
-                        .map(|e| Pkg::Extra(req.name.clone(), e.clone())),
-                );
-                for child in children {
-                    if !selected.contains_key(&child) {
-                        continue;
-                    }
-                    let entry = reached.entry(child).or_insert(MarkerTree::FALSE);
-                    let mut grown = entry.clone();
-                    grown.or(marker.clone());
-                    if grown != *entry {
-                        *entry = grown;
-                        changed = true;
-                    }
-                }
-            }
-        }
-        if !changed {
-            return reached;
-        }
-    }
-}
-
-impl Provider<'_> {
-    /// In a universal solve, asks for a fork when one package is required under two or
-    /// more different markers (within the space) by the requirements in `markers`.
-    fn note_forks(&self, markers: &[(PackageName, MarkerTree)]) {
-        let Some(universal) = self.options.universal.as_ref().filter(|_| self.forking) else {
-            return;
-        };
-        let space = &universal.space;
-        let mut by_name: BTreeMap<&PackageName, Vec<MarkerTree>> = BTreeMap::new();
-        for (name, marker) in markers {
-            let mut m = marker.clone();
-            m.and(space.clone());
-            let list = by_name.entry(name).or_default();
-            if !list.contains(&m) {
-                list.push(m);
-            }
-        }
-        let mut splitters: Vec<MarkerTree> = Vec::new();
-        for list in by_name.values().filter(|l| l.len() > 1) {
-            for m in list {
-                if !implies(space, m) && !splitters.contains(m) {
-                    splitters.push(m.clone());
-                }
-            }
-        }
-        let mut parts = vec![space.clone()];
-        for s in &splitters {
-            parts = parts
-                .into_iter()
-                .flat_map(|p| {
-                    let mut yes = p.clone();
-                    yes.and(s.clone());
-                    let mut no = p;
-                    no.and(s.negate());
-                    [yes, no]
-                })
-                .filter(|p| !p.is_false())
-                .collect();
-        }
-        if parts.len() > 1 {
-            tracing::debug!(
-                "fork: {}",
-                parts
-                    .iter()
-                    .map(|p| format!("{p:?}"))
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            );
-            *self.fork.borrow_mut() = Some(parts);
-        }
-    }
-
-    /// In a universal solve, asks for a fork when the release the solver would pick has a
-    /// Requires-Python (`spec`) that admits part of the space only: the newer release
-    /// serves that part, an older one the rest (as uv does). True when it asked.
-    fn fork_on_requires_python(&self, spec: Option<&lockit_types::VersionSpecifiers>) -> bool {
-        let (Some(spec), Some(universal), true) = (spec, &self.options.universal, self.forking)
-        else {
-            return false;
-        };
-        if self.fork.borrow().is_some() {
-            return true;
-        }
-        match requires_python_split(&universal.space, spec) {
-            Some(parts) => {
-                tracing::debug!("fork on Requires-Python {spec}");
-                *self.fork.borrow_mut() = Some(parts);
-                true
-            }
-            None => false,
-        }
-    }
-
+impl<F: Forking> Provider<'_, F> {
     /// Every version of every project seen, oldest first, for the report.
     fn available(&self) -> HashMap<PackageName, Vec<Version>> {
         let maps = self.maps.borrow();
@@ -741,13 +673,13 @@ fn fatal(e: FetchError) -> ProviderError {
     }
 }
 
-impl DependencyProvider for Provider<'_> {
+impl<F: Forking> DependencyProvider for Provider<'_, F> {
     type P = Pkg;
     type V = Version;
     type VS = Ranges<Version>;
     type Priority = Priority;
     type M = Unavailable;
-    type Err = ProviderError;
+    type Err = Stop<F::Split>;
 
     fn prioritize(
         &self,
@@ -779,7 +711,7 @@ impl DependencyProvider for Provider<'_> {
         &self,
         package: &Pkg,
         range: &Ranges<Version>,
-    ) -> Result<Option<Version>, ProviderError> {
+    ) -> Result<Option<Version>, Stop<F::Split>> {
         let Some(name) = package.name() else {
             return Ok(Some(root_version()));
         };
@@ -794,13 +726,10 @@ impl DependencyProvider for Provider<'_> {
         };
         let chosen = map.choose(range, &prereleases, self.options.preferences.get(name));
         if let Some(v) = &chosen {
-            if self.fork_on_requires_python(map.get(v).and_then(|e| match &e.usable {
-                Err(Unusable::RequiresPython(spec)) => Some(spec),
-                _ => None,
-            })) {
-                return Err(ProviderError(
-                    "the universal solve forks on Requires-Python".into(),
-                ));
+            if let Some(Err(Unusable::RequiresPython(spec))) = map.get(v).map(|e| &e.usable) {
+                if let Some(split) = self.forks.on_requires_python(spec) {
+                    return Err(Stop::Split(split));
+                }
             }
             self.maybe_batch_prefetch(name, &map, v, range);
             if let Pkg::Project(_) = package {
@@ -820,9 +749,9 @@ impl DependencyProvider for Provider<'_> {
         Ok(chosen)
     }
 
-    fn should_cancel(&self) -> Result<(), ProviderError> {
-        if self.restart.borrow().requested || self.fork.borrow().is_some() {
-            return Err(ProviderError("restart with new priorities".into()));
+    fn should_cancel(&self) -> Result<(), Stop<F::Split>> {
+        if self.restart.borrow().requested {
+            return Err(Stop::Restart);
         }
         Ok(())
     }
@@ -831,15 +760,12 @@ impl DependencyProvider for Provider<'_> {
         &self,
         package: &Pkg,
         version: &Version,
-    ) -> Result<Dependencies<Pkg, Ranges<Version>, Unavailable>, ProviderError> {
+    ) -> Result<Dependencies<Pkg, Ranges<Version>, Unavailable>, Stop<F::Split>> {
         let deps = match package {
-            Pkg::Root => self.root_dependencies(),
+            Pkg::Root => self.root_dependencies()?,
             Pkg::Project(name) => self.dependencies_of(package, name, None, version)?,
             Pkg::Extra(name, extra) => self.dependencies_of(package, name, Some(extra), version)?,
         };
-        if self.fork.borrow().is_some() {
-            return Err(ProviderError("the universal solve forks here".into()));
-        }
         Ok(match deps {
             Ok(deps) => Dependencies::Available(deps.into_iter().collect()),
             Err(why) => Dependencies::Unavailable(why),

@@ -14,8 +14,9 @@ use crate::{
     ResolveOptions, SourcedRequirement,
 };
 
+/// An index held in memory (shared with the fork tests).
 #[derive(Default)]
-struct MemoryIndex {
+pub(crate) struct MemoryIndex {
     projects: HashMap<PackageName, Vec<DistFile>>,
     metadata: HashMap<(PackageName, Version), Arc<CoreMetadata>>,
     /// Why the metadata of a release cannot be had (as the index client words it).
@@ -31,7 +32,13 @@ fn name(s: &str) -> PackageName {
 
 impl MemoryIndex {
     /// Adds `name==version` with a wheel tagged `tag`, depending on `deps`.
-    fn add_tagged(&mut self, pkg: &str, version: &str, tag: &str, deps: &[&str]) -> &mut DistFile {
+    pub(crate) fn add_tagged(
+        &mut self,
+        pkg: &str,
+        version: &str,
+        tag: &str,
+        deps: &[&str],
+    ) -> &mut DistFile {
         let n = name(pkg);
         let v = Version::from_str(version).unwrap();
         let filename = format!("{pkg}-{version}-{tag}.whl");
@@ -58,7 +65,7 @@ impl MemoryIndex {
         files.last_mut().unwrap()
     }
 
-    fn add(&mut self, pkg: &str, version: &str, deps: &[&str]) -> &mut DistFile {
+    pub(crate) fn add(&mut self, pkg: &str, version: &str, deps: &[&str]) -> &mut DistFile {
         self.add_tagged(pkg, version, "py3-none-any", deps)
     }
 
@@ -125,7 +132,7 @@ fn options() -> ResolveOptions {
     )
 }
 
-fn roots(reqs: &[&str]) -> Vec<SourcedRequirement> {
+pub(crate) fn roots(reqs: &[&str]) -> Vec<SourcedRequirement> {
     reqs.iter()
         .enumerate()
         .map(|(i, r)| {

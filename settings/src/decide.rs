@@ -10,8 +10,10 @@ use std::time::Duration;
 
 use lockit_index_client::{BuildPolicy, ClientOptions, IndexStrategy};
 use lockit_lockfile::{Inputs, LockStyle};
-use lockit_resolver::{BinaryPolicy, PrereleaseMode, ResolveOptions, Universal};
-use lockit_types::{PackageName, Target, Version};
+use lockit_resolver::{
+    BinaryPolicy, PrereleaseMode, ResolveOptions, ResolverEnvironment, UniversalSpace,
+};
+use lockit_types::{PackageName, Version};
 use pep508_rs::MarkerTree;
 
 use crate::target::resolve_target;
@@ -27,11 +29,8 @@ pub struct LockSettings {
     /// The request these were decided from (inputs, selections, the option values as
     /// given).
     pub requested: Requested,
-    /// The environment: one target, or for a universal lock the lowest Python (on Linux)
-    /// whose version Requires-Python checks read.
-    pub target: Target,
-    /// Set for a universal lock: the marker space it serves.
-    pub universal: Option<Universal>,
+    /// The environment: one target, or the marker space of a universal lock.
+    pub environment: ResolverEnvironment,
     /// The indexes, primary first.
     pub index_urls: Vec<String>,
     /// `--find-links` locations, from the flags and the requirements files.
@@ -104,31 +103,21 @@ impl LockSettings {
         inputs: &Inputs,
         quiet: bool,
     ) -> Result<LockSettings, SettingsError> {
-        let universal = if requested.universal {
-            Some(universal_space(inputs, requested)?)
+        let environment = if requested.universal {
+            ResolverEnvironment::universal(universal_space(inputs, requested)?)
+                .map_err(|e| SettingsError::Target(e.to_string()))?
         } else {
-            None
-        };
-        let target = match &universal {
-            // The floor's Python on Linux: only its Python version is read (for Requires-Python).
-            Some(u) => Target::new(
-                &u.python_floor.to_string(),
-                "linux"
-                    .parse()
-                    .map_err(|e: lockit_types::TargetError| SettingsError::Target(e.to_string()))?,
-            )
-            .map_err(|e| SettingsError::Target(e.to_string()))?,
-            None => resolve_target(
+            ResolverEnvironment::specific(resolve_target(
                 requested.python_version.as_deref(),
                 requested.python_platform.as_deref(),
                 requested.python.as_deref(),
                 quiet,
-            )?,
+            )?)
         };
         if let Some((rp, path)) = &inputs.requires_python {
-            if !lockit_resolver::specifiers_contain(rp, &target.python) {
+            if !lockit_resolver::specifiers_contain(rp, environment.python()) {
                 return Err(SettingsError::OutsideRequiresPython {
-                    python: target.python_minor(),
+                    python: environment.python_minor(),
                     requires_python: rp.to_string(),
                     file: path.clone(),
                 });
@@ -163,8 +152,7 @@ impl LockSettings {
         }
         Ok(LockSettings {
             requested: requested.clone(),
-            target,
-            universal,
+            environment,
             index_urls,
             find_links,
             index_strategy: requested
@@ -188,11 +176,10 @@ impl LockSettings {
 
     /// The resolver's options for these settings and `inputs` (their overrides).
     pub fn resolve_options(&self, inputs: &Inputs) -> ResolveOptions {
-        let mut options = ResolveOptions::new(self.target.clone());
+        let mut options = ResolveOptions::for_environment(self.environment.clone());
         options.prerelease = self.prerelease;
         options.binary = self.binary.clone();
         options.overrides = inputs.overrides.clone();
-        options.universal = self.universal.clone();
         options
     }
 
@@ -308,7 +295,10 @@ fn binary_names(
 /// The space a `--universal` lock serves: every environment from the lowest Python
 /// (`--python-version`, else the lower bound of `requires-python`) on, within
 /// `requires-python`.
-fn universal_space(inputs: &Inputs, requested: &Requested) -> Result<Universal, SettingsError> {
+fn universal_space(
+    inputs: &Inputs,
+    requested: &Requested,
+) -> Result<UniversalSpace, SettingsError> {
     let requires_python = inputs.requires_python.as_ref();
     let floor = match (&requested.python_version, requires_python) {
         (Some(v), _) => v
@@ -323,7 +313,7 @@ fn universal_space(inputs: &Inputs, requested: &Requested) -> Result<Universal, 
         }
         (None, None) => return Err(SettingsError::NoLowestPython),
     };
-    let mut universal = Universal::from_floor(floor);
+    let mut universal = UniversalSpace::from_floor(floor);
     if !requested.environments.is_empty() {
         let mut union = MarkerTree::FALSE;
         for text in &requested.environments {

@@ -18,11 +18,8 @@ impl LockSettings {
     /// the indexes, the cutoff and every policy that differs from the default.
     pub fn record(&self, header: &mut Header) {
         let r = &self.requested;
-        header.record("python", &self.target.python.to_string());
-        match &self.universal {
-            Some(_) => header.record("platform", "universal"),
-            None => header.record("platform", &self.target.platform.to_string()),
-        }
+        header.record("python", &self.environment.python().to_string());
+        header.record("platform", &self.environment.recorded_platform());
         for url in &self.index_urls {
             header.record("index-url", url);
         }

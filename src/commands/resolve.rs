@@ -132,9 +132,8 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
             .filter(|(name, _)| !unpin.contains(name))
             .collect();
         kept = KeptHashes::from_lock(lock, |name| unpin.contains(name));
-        if let Some(universal) = &mut options.universal {
-            universal.locked = lock
-                .pins
+        options.environment.prefer_locked(
+            lock.pins
                 .iter()
                 .filter(|p| !unpin.contains(&p.name))
                 .filter_map(|p| {
@@ -149,8 +148,8 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
                     };
                     Some((p.name.clone(), version, marker))
                 })
-                .collect();
-        }
+                .collect(),
+        );
     }
 
     // A git pin keeps its commit until `-P NAME` or `--upgrade`.
@@ -193,7 +192,7 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
         .map_err(|e| Failure::new(Exit::NoSolution, e.to_string()))?;
     let coverage = lockit_resolver::coverage(&resolution, &options);
     check_required_environments(&resolution, &options)?;
-    let python = options.target.python_minor();
+    let python = options.environment.python_minor();
     let header = (!args.no_header).then(|| {
         let mut header = Header::new(
             python.clone(),
@@ -210,7 +209,11 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
         LockFormat::Requirements => {
             let mut lock = lockit_lockfile::to_lock(&resolution, header, &kept);
             lock.style = lock_settings.lock_style();
-            lockit_lockfile::add_constraint_vias(&mut lock, &inputs.constraints, &options.target);
+            lockit_lockfile::add_constraint_vias(
+                &mut lock,
+                &inputs.constraints,
+                options.environment.target(),
+            );
             lockit_lockfile::mark_editables(&mut lock, &session.editables);
             lockit_lockfile::render(&lock)
         }
@@ -279,11 +282,8 @@ fn check_required_environments(
     resolution: &lockit_resolver::Resolution,
     options: &lockit_resolver::ResolveOptions,
 ) -> Result<(), Failure> {
-    let Some(universal) = &options.universal else {
-        return Ok(());
-    };
     let mut problems = Vec::new();
-    for marker in &universal.required {
+    for marker in options.environment.required() {
         let text = marker
             .contents()
             .map_or_else(|| "true".to_string(), |m| m.to_string());

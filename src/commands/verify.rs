@@ -87,7 +87,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
     let network = settings::network(&args.common)?;
     let client_options = lock_settings.client_options(&network);
 
-    if network.offline && options.universal.is_some() {
+    if network.offline && options.environment.is_universal() {
         // Its pins apply under markers, which the offline walk does not follow: it would
         // report false findings rather than say what it could not check.
         return Err(Failure::new(

@@ -108,16 +108,10 @@ impl LockCheck<'_> {
         let lock_name = self.lock_name;
         let pins = self.pins();
         let mut findings = Vec::new();
-        let target = &self.options.target;
+        let environment = &self.options.environment;
         for (key, now) in [
-            ("python", target.python.to_string()),
-            (
-                "platform",
-                match &self.options.universal {
-                    Some(_) => "universal".to_string(),
-                    None => target.platform.to_string(),
-                },
-            ),
+            ("python", environment.python().to_string()),
+            ("platform", environment.recorded_platform()),
         ] {
             match crate::recorded(&self.lock.recorded, key) {
                 Some(was) if was != now => findings.push(Finding {
@@ -147,7 +141,7 @@ impl LockCheck<'_> {
                 });
             }
         }
-        if self.options.universal.is_some() {
+        if self.options.environment.is_universal() {
             // One name may have several pins (one per marker): compare what would be
             // written, line by line, pins, markers and hashes alike.
             findings.extend(self.line_findings(&self.expected_text(fresh)));

@@ -32,13 +32,13 @@ impl LockCheck<'_> {
     /// lock's header and its hashes kept where versions did not move.
     pub fn expected_text(&self, fresh: &Resolution) -> String {
         let header = self.lock.command.as_ref().map(|command| Header {
-            python: self.options.target.python_minor(),
+            python: self.options.environment.python_minor(),
             command: command.clone(),
             recorded: self.lock.recorded.clone(),
         });
         let kept = KeptHashes::from_lock(self.lock, |_| false);
         if is_toml(Path::new(self.lock_name)) {
-            let python = self.options.target.python_minor();
+            let python = self.options.environment.python_minor();
             let mut lock = to_pylock(fresh, header, &python, &kept);
             crate::mark_pylock_editables(&mut lock, self.editables);
             render_pylock(&lock)
@@ -46,7 +46,11 @@ impl LockCheck<'_> {
             let mut lock = to_lock(fresh, header, &kept);
             lock.style = self.style.clone();
             crate::mark_editables(&mut lock, self.editables);
-            crate::add_constraint_vias(&mut lock, &self.inputs.constraints, &self.options.target);
+            crate::add_constraint_vias(
+                &mut lock,
+                &self.inputs.constraints,
+                self.options.environment.target(),
+            );
             render(&lock)
         }
     }

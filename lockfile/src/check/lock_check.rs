@@ -19,7 +19,7 @@ pub(super) fn admits(req: &Requirement, v: &Version) -> bool {
 
 /// True when `req` applies to the checked target.
 pub(super) fn active(req: &Requirement, options: &ResolveOptions) -> bool {
-    req.marker.holds(&options.target.markers, &[])
+    req.marker.holds(&options.environment.target().markers, &[])
 }
 
 /// A lock, its text, and what it is checked against.

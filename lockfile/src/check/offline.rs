@@ -86,7 +86,7 @@ impl LockCheck<'_> {
                 for dep in &meta.requires_dist {
                     if !dep
                         .marker
-                        .holds(&options.target.markers, &r.requirement.extras)
+                        .holds(&options.environment.target().markers, &r.requirement.extras)
                     {
                         continue;
                     }

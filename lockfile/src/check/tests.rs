@@ -7,7 +7,10 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use lockit_resolver::{FetchError, Index, Resolution, ResolveOptions, ResolvedPackage, Universal};
+use lockit_resolver::{
+    FetchError, Index, Resolution, ResolveOptions, ResolvedPackage, ResolverEnvironment,
+    UniversalSpace,
+};
 use lockit_types::{
     CoreMetadata, DistFile, DistFilename, PackageName, Platform, ProjectFiles, Requirement,
     RequirementOrigin, SourcedRequirement, Target, Version,
@@ -335,7 +338,9 @@ fn a_lock_for_another_python_is_a_target_finding() {
 fn a_universal_lock_is_compared_line_by_line_markers_included() {
     let win = MarkerTree::from_str("sys_platform == 'win32'").expect("valid marker");
     let mut case = Case::new(|t| t);
-    case.options.universal = Some(Universal::from_floor(version("3.9")));
+    case.options.environment =
+        ResolverEnvironment::universal(UniversalSpace::from_floor(version("3.9")))
+            .expect("a space");
     case.fresh.packages[1].marker = win;
     case.text = written(&case.fresh);
     assert!(

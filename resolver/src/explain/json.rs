@@ -43,8 +43,8 @@ fn reason_json(reason: &SkipReason) -> Value {
 
 fn target_json(options: &ResolveOptions) -> Value {
     json!({
-        "python": options.target.python.to_string(),
-        "platform": options.target.platform.to_string(),
+        "python": options.environment.target().python.to_string(),
+        "platform": options.environment.target().platform.to_string(),
     })
 }
 

@@ -45,7 +45,9 @@ pub fn universal_split(
     options: &ResolveOptions,
     resolution: &Resolution,
 ) -> Option<Split> {
-    options.universal.as_ref()?;
+    if !options.environment.is_universal() {
+        return None;
+    }
     let pins: Vec<&ResolvedPackage> = resolution
         .packages
         .iter()
@@ -287,7 +289,7 @@ fn pinned(
     let (paths, paths_truncated) = paths(resolution, name);
     let mut constraint_range: Option<Ranges<Version>> = None;
     for c in constraints.iter().map(|c| &c.requirement) {
-        if c.name == *name && c.marker.holds(&options.target.markers, &[]) {
+        if c.name == *name && c.marker.holds(&options.environment.target().markers, &[]) {
             let r = range_of(c);
             constraint_range = Some(match constraint_range {
                 Some(prev) => prev.intersection(&r),
@@ -448,7 +450,7 @@ fn not_in_lock(
     resolution: &Resolution,
     name: &PackageName,
 ) -> NotInLock {
-    let target = &options.target;
+    let target = options.environment.target();
     let where_ = options.describe();
     let mut mentions = Vec::new();
     for r in roots.iter().filter(|r| r.requirement.name == *name) {

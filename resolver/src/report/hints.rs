@@ -39,7 +39,7 @@ pub(crate) fn hints(
     words: &Words<'_>,
     prerelease: PrereleaseCheck,
 ) -> Vec<String> {
-    let target = &options.target;
+    let target = options.environment.target();
     // One group per project and kind of reason, in the order first met.
     let mut groups: Vec<Group<'_>> = Vec::new();
     let mut list: Vec<String> = Vec::new();
@@ -91,7 +91,7 @@ fn unusable_hint(
     options: &ResolveOptions,
     words: &Words<'_>,
 ) -> Option<String> {
-    let target = &options.target;
+    let target = options.environment.target();
     let whys: Vec<&Unavailable> = causes.iter().map(|(_, w)| *w).collect();
     let k = common_kind(&whys, target)?;
     let at = words.span(p, range);

@@ -189,7 +189,7 @@ impl NoSolution {
         let formatter = Plain {
             origins,
             words: &words,
-            target: &options.target,
+            target: options.environment.target(),
             direct: &options.direct,
         };
         let text = DefaultStringReporter::report_with_formatter(&simplified, &formatter);
@@ -201,20 +201,8 @@ impl NoSolution {
             }
         }
         self.body = fit_steps(body);
-        self.heading = match &options.universal {
-            // A universal solve fails in one fork: name its part of the environments.
-            Some(u) => match crate::markers::lock_text(&u.space, &u.python_floor) {
-                Some(part) => format!(
-                    "no solution for the environments where `{part}` (universal lock, Python {} and newer):",
-                    u.python_floor
-                ),
-                None => format!("no solution for {}:", options.describe()),
-            },
-            None => format!(
-                "no solution for Python {} on {}:",
-                options.target.python, options.target.platform
-            ),
-        };
+        // A universal solve fails in one fork: name its part of the environments.
+        self.heading = format!("no solution for {}:", options.environment.describe_part());
         let mut all = Vec::new();
         tree::externals(&simplified, &mut all);
         let mut missing = Vec::new();

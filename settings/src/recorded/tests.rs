@@ -80,7 +80,7 @@ proptest! {
         let again = decide(&Requested::from_recorded(&first));
         prop_assert_eq!(recorded(&again), first);
         prop_assert_eq!(again.prerelease, decide(&requested).prerelease);
-        prop_assert_eq!(again.universal.is_some(), requested.universal);
+        prop_assert_eq!(again.environment.is_universal(), requested.universal);
     }
 }
 
