@@ -21,9 +21,9 @@ pub enum Command {
     /// Explain why a package is pinned where it is, or why nothing resolves.
     Explain(ExplainArgs),
     /// Show a lock's dependency tree (text, JSON, DOT or Mermaid), from the lock alone.
-    Tree(crate::commands::tree::TreeArgs),
+    Tree(TreeArgs),
     /// Show what changed between two locks (text, markdown or JSON).
-    Diff(crate::commands::diff::DiffArgs),
+    Diff(DiffArgs),
 }
 
 /// Pre-release policy: PEP 440's by default, or one of uv's.
@@ -281,6 +281,71 @@ pub struct CompatArgs {
     /// Resolve and print the lock on stdout; write no file.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// How `tree` prints the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// An indented tree.
+    Text,
+    /// `{"packages": [...], "roots": [...]}` (schema in the README).
+    Json,
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart (renders in GitHub markdown).
+    Mermaid,
+}
+
+#[derive(Debug, Args)]
+pub struct TreeArgs {
+    /// The lock: requirements.txt (default) or pylock.toml.
+    pub lock: Option<PathBuf>,
+    /// Show at most N levels below the top.
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+    /// Show the subtree of this package (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub package: Vec<String>,
+    /// Show who requires this package, up to the requirement file and line.
+    #[arg(long, value_name = "NAME", conflicts_with = "package")]
+    pub invert: Option<String>,
+    /// Leave this package and what only it brings out (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub prune: Vec<String>,
+    /// Ask the index for each pin's newest release, and why an older one is pinned
+    /// (with `--format text` or `json`).
+    #[arg(long)]
+    pub outdated: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
+    pub format: GraphFormat,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// How `diff` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// A line per change.
+    Text,
+    /// A table, then details: for a pull-request comment.
+    Markdown,
+    /// One JSON document, for tools.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old lock (requirements.txt or pylock.toml).
+    pub old: PathBuf,
+    /// The new lock.
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit 1 when anything changed, as `git diff --exit-code`.
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 /// pip-compile's `--annotation-style`.

@@ -1,4 +1,4 @@
-//! Writing results to stdout.
+//! Writing results to stdout, and reading a lock named on the command line.
 
 use std::io::Write;
 
@@ -18,4 +18,13 @@ pub fn write_stdout(text: &str) -> Result<(), Failure> {
         )),
         _ => Ok(()),
     }
+}
+
+/// Reads a lock in either format, and its text, naming the file in any error.
+pub fn read_lock(path: &std::path::Path) -> Result<(lockit_lockfile::ParsedLock, String), Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::input(format!("cannot read `{}`: {e}", path.display())))?;
+    let lock = lockit_lockfile::parse_lock_file(path, &text)
+        .map_err(|e| Failure::input(format!("`{}`: {e}", path.display())))?;
+    Ok((lock, text))
 }

@@ -14,14 +14,6 @@ use crate::{DirectFileError, IndexClient, IndexError};
 /// Cap on bytes unpacked from one archive, against archive bombs.
 const MAX_UNPACKED: u64 = 4 * 1024 * 1024 * 1024;
 
-/// True when `filename` ends as a source archive lockit unpacks.
-pub(crate) fn is_archive(filename: &str) -> bool {
-    let lower = filename.to_ascii_lowercase();
-    [".tar.gz", ".tgz", ".zip", ".tar"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
-}
-
 impl IndexClient {
     /// The candidate of `name` from the source archive at `location` (no fragment), whose
     /// file name is not `name-version.tar.gz`: hashed (and checked against `promised`),

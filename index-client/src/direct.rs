@@ -70,7 +70,7 @@ impl IndexClient {
         let parsed = match DistFilename::parse(&filename, name) {
             Ok(parsed) => parsed,
             // GitHub's `archive/v1.2.tar.gz`: only a build names the version.
-            Err(_) if crate::archive::is_archive(&filename) => {
+            Err(_) if is_archive(&filename) => {
                 return self
                     .archive_file(name, &location, &filename, promised)
                     .await
@@ -102,4 +102,12 @@ impl IndexClient {
             Some(sha256),
         ))
     }
+}
+
+/// True when `filename` ends as a source archive lockit unpacks.
+fn is_archive(filename: &str) -> bool {
+    let lower = filename.to_ascii_lowercase();
+    [".tar.gz", ".tgz", ".zip", ".tar"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
 }

@@ -15,12 +15,14 @@ mod config;
 mod cutoff;
 mod decide;
 mod error;
+mod network;
 mod recorded;
 mod requested;
 mod target;
 
 pub use config::{find_config, ConfigError};
 pub use cutoff::{exclude_newer, package_cutoff};
-pub use decide::{default_cache_root, LockSettings, Network, PYPI};
+pub use decide::{LockSettings, PYPI};
 pub use error::SettingsError;
+pub use network::{default_cache_root, Network};
 pub use requested::{Requested, StyleRequest};

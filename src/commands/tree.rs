@@ -5,70 +5,20 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use clap::{Args, ValueEnum};
 use lockit_graph::{Graph, TreeOptions};
-use lockit_lockfile::{Inputs, ParsedLock};
+use lockit_lockfile::Inputs;
 use lockit_settings::Requested;
 use lockit_types::{PackageName, Target};
 
-use crate::cli::CommonArgs;
+use crate::cli::{CommonArgs, GraphFormat, TreeArgs};
 
 mod outdated;
 use crate::exit_code::{Exit, Failure};
 use crate::output;
 
-/// How `tree` prints the graph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum GraphFormat {
-    /// An indented tree.
-    Text,
-    /// `{"packages": [...], "roots": [...]}` (schema in the README).
-    Json,
-    /// Graphviz DOT.
-    Dot,
-    /// A Mermaid flowchart (renders in GitHub markdown).
-    Mermaid,
-}
-
-#[derive(Debug, Args)]
-pub struct TreeArgs {
-    /// The lock: requirements.txt (default) or pylock.toml.
-    pub lock: Option<PathBuf>,
-    /// Show at most N levels below the top.
-    #[arg(long, value_name = "N")]
-    pub depth: Option<usize>,
-    /// Show the subtree of this package (repeatable).
-    #[arg(long, value_name = "NAME")]
-    pub package: Vec<String>,
-    /// Show who requires this package, up to the requirement file and line.
-    #[arg(long, value_name = "NAME", conflicts_with = "package")]
-    pub invert: Option<String>,
-    /// Leave this package and what only it brings out (repeatable).
-    #[arg(long, value_name = "NAME")]
-    pub prune: Vec<String>,
-    /// Ask the index for each pin's newest release, and why an older one is pinned
-    /// (with `--format text` or `json`).
-    #[arg(long)]
-    pub outdated: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
-    pub format: GraphFormat,
-    #[command(flatten)]
-    pub common: CommonArgs,
-}
-
 fn name(s: &str) -> Result<PackageName, Failure> {
     PackageName::from_str(s.trim())
         .map_err(|e| Failure::input(format!("invalid package name `{s}`: {e}")))
-}
-
-/// Reads a lock in either format, naming the file in any error.
-fn read_lock(path: &Path) -> Result<(ParsedLock, String), Failure> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure::input(format!("cannot read `{}`: {e}", path.display())))?;
-    let lock = lockit_lockfile::parse_lock_file(path, &text)
-        .map_err(|e| Failure::input(format!("`{}`: {e}", path.display())))?;
-    Ok((lock, text))
 }
 
 /// The inputs the lock was made from (its header's, else its `# via -r` files), read
@@ -131,7 +81,7 @@ pub fn run(args: TreeArgs) -> Result<Exit, Failure> {
         .lock
         .clone()
         .unwrap_or_else(|| PathBuf::from("requirements.txt"));
-    let (lock, text) = read_lock(&path)?;
+    let (lock, text) = crate::output::read_lock(&path)?;
     let mut graph = if path.extension().is_some_and(|e| e == "toml") {
         Graph::from_pylock(&lock, &text).map_err(|e| Failure::input(e.to_string()))?
     } else {

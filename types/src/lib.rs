@@ -16,6 +16,7 @@ mod quiet_panic;
 mod redacted_url;
 mod requirement;
 mod specifiers;
+mod tag_set;
 mod tags;
 mod target;
 
@@ -37,5 +38,6 @@ pub use specifiers::{
     max_local, specifier_contains, specifier_range, specifiers_contain, specifiers_range,
     spelled_as,
 };
-pub use tags::{Tag, TagSet, Tags};
+pub use tag_set::TagSet;
+pub use tags::{Tag, Tags};
 pub use target::{Platform, Target, TargetError};
