@@ -4,9 +4,12 @@
 
 use std::fmt;
 
-use lockit_types::{Target, VersionSpecifiers};
+use lockit_types::{Target, Version, VersionSpecifiers};
+use pubgrub::Ranges;
 
 use crate::options::ResolveOptions;
+use crate::package::Pkg;
+use crate::prose::{agree, and_list, clip, newest};
 
 /// Why a version that exists on the index cannot be installed on the target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,6 +193,10 @@ impl fmt::Display for Unavailable {
         }
     }
 }
+
+/// The derivation tree PubGrub gives when nothing resolves: its external facts carry the
+/// reasons versions were unavailable, which the report words.
+pub(crate) type Derivation = pubgrub::DerivationTree<Pkg, Ranges<Version>, Unavailable>;
 
 /// `cp312`: the ABI tag of the target's interpreter.
 pub(crate) fn target_abi(target: &Target) -> String {
@@ -383,24 +390,7 @@ pub(crate) fn platform_summary(tags: &[String], target: &Target) -> String {
         }
     }
     named.extend(others);
-    crate::report::and_list(&named)
-}
-
-/// `one` or `many` by number.
-pub(crate) fn agree<'a>(plural: bool, one: &'a str, many: &'a str) -> &'a str {
-    if plural {
-        many
-    } else {
-        one
-    }
-}
-
-/// At most `max` items, the last ones (the newest, for sorted tags), after an ellipsis.
-pub(crate) fn newest(items: &[String], max: usize) -> String {
-    if items.len() <= max {
-        return items.join(", ");
-    }
-    format!("…, {}", items[items.len() - max..].join(", "))
+    and_list(&named)
 }
 
 /// The predicate of a sentence about versions unusable for reasons of one kind:
@@ -595,16 +585,6 @@ pub(crate) fn file_names(text: &str) -> String {
     out
 }
 
-/// `text` cut to at most `max` characters, with an ellipsis when cut.
-pub(crate) fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
 /// The warning for a pin older than a release skipped for its metadata:
 /// `dyn 2.0.0 was skipped (building its metadata failed: …); dyn 1.0.0 is pinned instead`.
 pub(crate) fn skipped_newer_text(
@@ -697,7 +677,6 @@ mod tests {
             kind(&Unavailable::Metadata(reason.into()), &target()),
             Kind::DynamicSdist
         );
-        assert_eq!(clip("abcdef", 4), "abc…");
         let long = format!(
             "invalid `Requires-Dist` value `dep; {}`: longer than 1024",
             "x".repeat(900)

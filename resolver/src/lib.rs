@@ -18,6 +18,7 @@ mod options;
 mod package;
 mod pin_graph;
 mod prefetch;
+mod prose;
 mod provider;
 mod ranges;
 mod report;

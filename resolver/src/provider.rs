@@ -14,7 +14,7 @@ use pubgrub::{
     Dependencies, DependencyProvider, PackageResolutionStatistics, PubGrubError, Ranges,
 };
 
-use crate::availability::{MetadataProblem, Unavailable, Unusable};
+use crate::availability::{Derivation, MetadataProblem, Unavailable, Unusable};
 use crate::candidates::VersionMap;
 use crate::index::{FetchError, Index};
 use crate::markers::{implies, requires_python_split, without_extras};
@@ -25,9 +25,6 @@ use crate::ranges::{
     names_prerelease, pinned_version, specifiers_contain, specifiers_range, spelled_as,
 };
 use crate::resolution::{Resolution, ResolvedPackage};
-
-/// The derivation tree PubGrub gives when nothing resolves.
-pub(crate) type Derivation = pubgrub::DerivationTree<Pkg, Ranges<Version>, Unavailable>;
 
 /// Why [`Provider::solve`] ended without pins.
 pub(crate) enum Unsolved {

@@ -7,11 +7,12 @@ use lockit_types::{PackageName, Version};
 use pubgrub::{External, Ranges};
 
 use crate::availability::{
-    agree, build_flag, clip, common_kind, kind, main_abis, metadata_detail, newest,
-    platform_summary, python_specs, target_abi, Kind, Unavailable,
+    build_flag, common_kind, kind, main_abis, metadata_detail, platform_summary, python_specs,
+    target_abi, Kind, Unavailable,
 };
 use crate::options::ResolveOptions;
 use crate::package::Pkg;
+use crate::prose::{agree, clip, newest};
 use crate::ranges::specifiers_contain;
 use crate::report::tree::Ext;
 use crate::report::words::Words;

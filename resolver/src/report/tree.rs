@@ -33,7 +33,7 @@ pub(crate) type Ext = External<Pkg, Ranges<Version>, Causes>;
 type Node = Derived<Pkg, Ranges<Version>, Causes>;
 
 /// The solver's tree with each reason in a [`Causes`] of its own.
-pub(crate) fn convert(tree: &crate::provider::Derivation) -> Tree {
+pub(crate) fn convert(tree: &crate::availability::Derivation) -> Tree {
     match tree {
         DerivationTree::External(e) => DerivationTree::External(match e {
             External::NotRoot(p, v) => External::NotRoot(p.clone(), v.clone()),
