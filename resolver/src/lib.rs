@@ -23,8 +23,9 @@ mod provider;
 mod ranges;
 mod report;
 mod resolution;
+mod unusable;
+mod wheel_tags;
 
-pub use availability::{MetadataProblem, Unavailable, Unusable};
 pub use candidates::{Files, VersionMap};
 pub use coverage::{
     coverage, environments, gaps, required, Coverage, CHECKED_PLATFORMS, CHECKED_PYTHONS,
@@ -45,6 +46,7 @@ pub use pin_graph::{walk_pins, PinVisit, PinWalk};
 pub use ranges::{names_prerelease, range_text, specifiers_contain, specifiers_range};
 pub use report::{NoSolution, Suggestion, REPORT_MAX_BYTES, REPORT_MAX_LINES};
 pub use resolution::{Resolution, ResolvedPackage};
+pub use unusable::{BuildBan, BuildFailure, FileProblem, InvalidMetadata, StaticGap, Unusable};
 
 use provider::{Provider, Unsolved};
 

@@ -14,7 +14,7 @@ use pubgrub::{
     Dependencies, DependencyProvider, PackageResolutionStatistics, PubGrubError, Ranges,
 };
 
-use crate::availability::{Derivation, MetadataProblem, Unavailable, Unusable};
+use crate::availability::Derivation;
 use crate::candidates::VersionMap;
 use crate::index::{FetchError, Index};
 use crate::markers::{implies, requires_python_split, without_extras};
@@ -25,6 +25,7 @@ use crate::ranges::{
     names_prerelease, pinned_version, specifiers_contain, specifiers_range, spelled_as,
 };
 use crate::resolution::{Resolution, ResolvedPackage};
+use crate::unusable::Unusable;
 
 /// Why [`Provider::solve`] ended without pins.
 pub(crate) enum Unsolved {
@@ -63,7 +64,7 @@ pub(crate) struct Provider<'a> {
     metadata: RefCell<HashMap<(PackageName, Version), Arc<CoreMetadata>>>,
     /// Versions skipped because their metadata could not be had, for the warning that a pin
     /// is older than a release that was skipped.
-    skipped: RefCell<HashMap<PackageName, BTreeMap<Version, MetadataProblem>>>,
+    skipped: RefCell<HashMap<PackageName, BTreeMap<Version, Unusable>>>,
     tries: RefCell<HashMap<PackageName, u32>>,
     /// Conflict-driven priorities, kept across restarts of the solver (see [`Restart`]).
     restart: RefCell<Restart>,
@@ -210,7 +211,7 @@ impl<'a> Provider<'a> {
 
     /// Remembers that `version` was passed over for `why`, so that an older pin says so
     /// (never a silent downgrade).
-    fn skip(&self, name: &PackageName, version: &Version, why: MetadataProblem) {
+    fn skip(&self, name: &PackageName, version: &Version, why: Unusable) {
         self.skipped
             .borrow_mut()
             .entry(name.clone())
@@ -223,7 +224,7 @@ impl<'a> Provider<'a> {
         name: &PackageName,
         version: &Version,
         files: &[lockit_types::DistFile],
-    ) -> Result<Result<Arc<CoreMetadata>, MetadataProblem>, ProviderError> {
+    ) -> Result<Result<Arc<CoreMetadata>, Unusable>, ProviderError> {
         let key = (name.clone(), version.clone());
         if let Some(m) = self.metadata.borrow().get(&key) {
             return Ok(Ok(m.clone()));
@@ -247,7 +248,7 @@ impl<'a> Provider<'a> {
         deps: &mut BTreeMap<Pkg, Ranges<Version>>,
         this: &Pkg,
         req: &Requirement,
-    ) -> Result<(), Unavailable> {
+    ) -> Result<(), Unusable> {
         let mut range = match &req.version_or_url {
             None => Ranges::full(),
             Some(VersionOrUrl::VersionSpecifier(spec)) => {
@@ -261,7 +262,7 @@ impl<'a> Provider<'a> {
             Some(VersionOrUrl::Url(_)) if self.options.direct.contains_key(&req.name) => {
                 Ranges::full()
             }
-            Some(VersionOrUrl::Url(url)) => return Err(Unavailable::DirectUrl(url.to_string())),
+            Some(VersionOrUrl::Url(url)) => return Err(Unusable::DirectUrl(url.to_string())),
         };
         if let Some(c) = self.constraints.get(&req.name) {
             range = range.intersection(c);
@@ -323,31 +324,31 @@ impl<'a> Provider<'a> {
         name: &PackageName,
         extra: Option<&ExtraName>,
         version: &Version,
-    ) -> Result<Result<BTreeMap<Pkg, Ranges<Version>>, Unavailable>, ProviderError> {
+    ) -> Result<Result<BTreeMap<Pkg, Ranges<Version>>, Unusable>, ProviderError> {
         let map = self.version_map(name)?;
         let Some(entry) = map.get(version) else {
-            return Ok(Err(Unavailable::Metadata(MetadataProblem::Unreadable(
-                format!("{name} {version} is not on the index"),
+            return Ok(Err(Unusable::unreadable(format!(
+                "{name} {version} is not on the index"
             ))));
         };
         let files = match entry.metadata_files() {
             Ok(files) => files.to_vec(),
             Err(why) => {
                 if why == Unusable::SdistOnly {
-                    self.skip(name, version, MetadataProblem::OnlyBinary);
+                    self.skip(name, version, why.clone());
                 }
-                return Ok(Err(Unavailable::Unusable(why)));
+                return Ok(Err(why));
             }
         };
         let meta = match self.core_metadata(name, version, &files)? {
             Ok(m) => m,
-            Err(reason) => return Ok(Err(Unavailable::Metadata(reason))),
+            Err(reason) => return Ok(Err(reason)),
         };
         let target = &self.options.target;
         if let Some(rp) = &meta.requires_python {
             if !specifiers_contain(rp, &target.python) {
                 self.fork_on_requires_python(Some(rp));
-                return Ok(Err(Unavailable::RequiresPython(rp.clone())));
+                return Ok(Err(Unusable::RequiresPython(rp.clone())));
             }
         }
         let mut deps = BTreeMap::new();
@@ -432,7 +433,7 @@ impl<'a> Provider<'a> {
         }
     }
 
-    fn root_dependencies(&self) -> Result<BTreeMap<Pkg, Ranges<Version>>, Unavailable> {
+    fn root_dependencies(&self) -> Result<BTreeMap<Pkg, Ranges<Version>>, Unusable> {
         let mut deps = BTreeMap::new();
         let mut edges = Vec::new();
         let mut markers = Vec::new();
@@ -699,7 +700,7 @@ impl Provider<'_> {
 fn fatal(e: FetchError) -> ProviderError {
     match e {
         FetchError::Fatal(e) => ProviderError(e),
-        FetchError::Unavailable(s) => ProviderError(s.to_string().into()),
+        FetchError::Unavailable(s) => ProviderError(s.clause(None).into()),
     }
 }
 
@@ -708,7 +709,7 @@ impl DependencyProvider for Provider<'_> {
     type V = Version;
     type VS = Ranges<Version>;
     type Priority = Priority;
-    type M = Unavailable;
+    type M = Unusable;
     type Err = ProviderError;
 
     fn prioritize(
@@ -791,7 +792,7 @@ impl DependencyProvider for Provider<'_> {
         &self,
         package: &Pkg,
         version: &Version,
-    ) -> Result<Dependencies<Pkg, Ranges<Version>, Unavailable>, ProviderError> {
+    ) -> Result<Dependencies<Pkg, Ranges<Version>, Unusable>, ProviderError> {
         let deps = match package {
             Pkg::Root => self.root_dependencies(),
             Pkg::Project(name) => self.dependencies_of(package, name, None, version)?,

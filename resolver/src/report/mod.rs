@@ -20,11 +20,12 @@ use pubgrub::{
     DefaultStringReporter, Derived, External, Map, Ranges, ReportFormatter, Reporter, Term,
 };
 
-use crate::availability::{common_kind, kind, predicate, Kind, Unavailable};
+use crate::availability::{common_kind, kind, predicate, Kind};
 use crate::options::{PrereleaseMode, ResolveOptions};
 use crate::package::Pkg;
 use crate::prose::{agree, capped_and_list, clip};
 use crate::ranges::names_prerelease;
+use crate::unusable::Unusable;
 
 pub(crate) use words::{Known, Maps};
 
@@ -369,7 +370,7 @@ fn shortlist(versions: &[&Version]) -> String {
 }
 
 /// A kind of reason, the versions it applies to, and the reasons.
-type KindGroup<'c> = (Kind, Ranges<Version>, Vec<&'c Unavailable>);
+type KindGroup<'c> = (Kind, Ranges<Version>, Vec<&'c Unusable>);
 
 struct Plain<'w> {
     origins: HashMap<PackageName, Vec<String>>,
@@ -445,7 +446,7 @@ impl Plain<'_> {
                 None => kinds.push((k, r.clone(), vec![why])),
             }
         }
-        let word = |whys: &[&Unavailable], plural: bool, detail: bool| -> String {
+        let word = |whys: &[&Unusable], plural: bool, detail: bool| -> String {
             match common_kind(whys, self.target) {
                 Some(k) => predicate(k, whys, self.target, plural, detail),
                 None => agree(plural, "cannot be used", "cannot be used").to_string(),
@@ -685,7 +686,7 @@ pub(crate) fn root_names(tree: &crate::availability::Derivation) -> BTreeSet<Pac
 
 fn raw_externals<'t>(
     tree: &'t crate::availability::Derivation,
-    out: &mut Vec<&'t External<Pkg, Ranges<Version>, Unavailable>>,
+    out: &mut Vec<&'t External<Pkg, Ranges<Version>, Unusable>>,
 ) {
     match tree {
         pubgrub::DerivationTree::External(e) => out.push(e),
@@ -754,7 +755,7 @@ pub(crate) fn name_variants(name: &str) -> Vec<String> {
 mod tests {
 
     use super::*;
-    use crate::availability::{abis, platforms};
+    use crate::wheel_tags::{abis, platforms};
 
     #[test]
     fn abis_are_sorted_naturally() {
