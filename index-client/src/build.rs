@@ -8,9 +8,35 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use lockit_resolver::{BuildBan, BuildFailure};
 use lockit_types::{PackageName, Version};
 
 use crate::IndexClient;
+
+/// Why a [`MetadataBuilder`] gave no metadata.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MetadataBuildError {
+    /// A step of the build failed: which, how, and the tail of its output.
+    #[error(transparent)]
+    Failed(#[from] BuildFailure),
+    /// This builder cannot build local projects.
+    #[error("this build frontend cannot build local projects")]
+    LocalProjectsUnsupported,
+    /// The thread the build ran on panicked.
+    #[error("the build panicked: {0}")]
+    Panicked(String),
+}
+
+impl MetadataBuildError {
+    /// The failure as the resolver records it (a builder that could not run has only its
+    /// one line).
+    pub fn into_failure(self) -> BuildFailure {
+        match self {
+            MetadataBuildError::Failed(failure) => failure,
+            other => BuildFailure::new(other.to_string()),
+        }
+    }
+}
 
 /// Builds the core metadata of an sdist whose metadata is not static.
 pub trait MetadataBuilder: Send + Sync + std::fmt::Debug {
@@ -18,8 +44,8 @@ pub trait MetadataBuilder: Send + Sync + std::fmt::Debug {
     /// `filename` (`.tar.gz` or `.zip`), already checked against the index's sha256.
     ///
     /// Runs on a blocking thread inside the client's runtime, so it may block on `client`'s
-    /// futures (to resolve and fetch build requirements). `Err` is a one-line reason (the
-    /// hook that failed and its last error line); the version then becomes unusable.
+    /// futures (to resolve and fetch build requirements). On `Err` (the step that failed,
+    /// its one-line summary and its output's tail) the version becomes unusable.
     fn build(
         &self,
         client: &IndexClient,
@@ -27,19 +53,19 @@ pub trait MetadataBuilder: Send + Sync + std::fmt::Debug {
         version: &Version,
         sdist: std::fs::File,
         filename: &str,
-    ) -> Result<Vec<u8>, String>;
+    ) -> Result<Vec<u8>, MetadataBuildError>;
 
     /// The `METADATA` bytes of the local source tree `tree` (a folder with a
     /// `pyproject.toml` or `setup.py`), prepared for an editable install (PEP 660
     /// `prepare_metadata_for_build_editable`, else the wheel hooks) when `editable`. Runs
-    /// as [`MetadataBuilder::build`] does; `Err` is a one-line reason.
+    /// as [`MetadataBuilder::build`] does.
     fn build_tree(
         &self,
         _client: &IndexClient,
         _tree: &Path,
         _editable: bool,
-    ) -> Result<Vec<u8>, String> {
-        Err("this build frontend cannot build local projects".to_string())
+    ) -> Result<Vec<u8>, MetadataBuildError> {
+        Err(MetadataBuildError::LocalProjectsUnsupported)
     }
 }
 
@@ -53,12 +79,12 @@ pub struct BuildPolicy {
 }
 
 impl BuildPolicy {
-    /// The option that forbids building `name`, as the user spells it; `None` when allowed.
-    pub fn forbidding(&self, name: &PackageName) -> Option<String> {
+    /// The option that forbids building `name`; `None` when allowed.
+    pub fn forbidding(&self, name: &PackageName) -> Option<BuildBan> {
         if self.no_build {
-            Some("--no-build".to_string())
+            Some(BuildBan::NoBuild)
         } else if self.no_build_packages.contains(name) {
-            Some(format!("--no-build-package {name}"))
+            Some(BuildBan::NoBuildPackage(name.clone()))
         } else {
             None
         }
@@ -99,11 +125,11 @@ mod tests {
         assert_eq!(policy.forbidding(&name), None);
         policy.no_build_packages.insert(name.clone());
         assert_eq!(
-            policy.forbidding(&name).as_deref(),
+            policy.forbidding(&name).map(|b| b.to_string()).as_deref(),
             Some("--no-build-package python-nvd3")
         );
         policy.no_build = true;
-        assert_eq!(policy.forbidding(&name).as_deref(), Some("--no-build"));
+        assert_eq!(policy.forbidding(&name), Some(BuildBan::NoBuild));
     }
 
     #[test]

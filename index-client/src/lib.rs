@@ -40,7 +40,8 @@ mod simple;
 mod tree_stamp;
 mod zipread;
 
-pub use build::{BuildPolicy, MetadataBuilder};
+pub use build::{BuildPolicy, MetadataBuildError, MetadataBuilder};
+pub use lockit_resolver::{BuildBan, BuildFailure};
 pub use client::{ClientOptions, IndexClient, IndexStrategy};
 pub use direct::DirectFileError;
 pub use error::IndexError;

@@ -46,7 +46,9 @@ pub use pin_graph::{walk_pins, PinVisit, PinWalk};
 pub use ranges::{names_prerelease, range_text, specifiers_contain, specifiers_range};
 pub use report::{NoSolution, Suggestion, REPORT_MAX_BYTES, REPORT_MAX_LINES};
 pub use resolution::{Resolution, ResolvedPackage};
-pub use unusable::{BuildBan, BuildFailure, FileProblem, InvalidMetadata, StaticGap, Unusable};
+pub use unusable::{
+    file_problems_text, BuildBan, BuildFailure, FileProblem, InvalidMetadata, StaticGap, Unusable,
+};
 
 use provider::{Provider, Unsolved};
 
