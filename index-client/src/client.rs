@@ -13,7 +13,6 @@ use tokio::sync::OnceCell;
 use url::Url;
 
 use crate::build::{lock_exclusive, BuildPolicy, MetadataBuildError, MetadataBuilder};
-use lockit_resolver::{FileProblem, InvalidMetadata, StaticGap};
 use crate::cache::DiskCache;
 use crate::error::{redact, redact_str, IndexError};
 use crate::http::{Http, Tail};
@@ -21,6 +20,7 @@ use crate::page_format::{decode_lazy, encode_links, timestamp_ms, CachedPage};
 use crate::sdist;
 use crate::simple::{self, RawFile};
 use crate::zipread::{self, LocalFile, RangeSource, ZipError};
+use lockit_resolver::{FileProblem, InvalidMetadata, StaticGap};
 
 /// Largest project or find-links page we read.
 const MAX_PAGE: u64 = 64 * 1024 * 1024;
@@ -724,7 +724,8 @@ impl IndexClient {
         file: &DistFile,
         may_build: bool,
     ) -> Result<Option<CoreMetadata>, IndexError> {
-        let url = Url::parse(&file.url).map_err(|e| self.bad(name, version, file, e.to_string()))?;
+        let url =
+            Url::parse(&file.url).map_err(|e| self.bad(name, version, file, e.to_string()))?;
         let cache_path = self.metadata_path(file);
         let cache = self.inner.cache.as_ref();
         if let Some(meta) = self.cached_metadata(name, version, file) {
@@ -773,9 +774,11 @@ impl IndexClient {
                     (Some(sdist), why)
                 }
                 Err(e) if e.is_unavailable() && file.sha256.is_some() => {
-                    if let (Some(_), Some(path), Ok(json)) =
-                        (cache, &unusable_path, serde_json::to_vec(&e.file_problems()))
-                    {
+                    if let (Some(_), Some(path), Ok(json)) = (
+                        cache,
+                        &unusable_path,
+                        serde_json::to_vec(&e.file_problems()),
+                    ) {
                         crate::cache::write_entry(path, &json);
                     }
                     return Err(e);
@@ -882,7 +885,13 @@ impl IndexClient {
         Ok(Some(meta))
     }
 
-    fn bad(&self, name: &PackageName, version: &Version, file: &DistFile, reason: String) -> IndexError {
+    fn bad(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        file: &DistFile,
+        reason: String,
+    ) -> IndexError {
         bad_metadata(name, version, invalid(file, None, reason))
     }
 
@@ -976,7 +985,9 @@ impl IndexClient {
                             .await?
                     }
                     SdistExtension::Tar => {
-                        return Err(unavailable(FileProblem::ArchiveFormat { file: redact(url) }))
+                        return Err(unavailable(FileProblem::ArchiveFormat {
+                            file: redact(url),
+                        }))
                     }
                     SdistExtension::Directory => {
                         return Err(unavailable(FileProblem::LocalProject { file: redact(url) }))
@@ -1111,7 +1122,10 @@ enum Fetched {
     /// The metadata bytes (to cache) and their parse.
     Metadata(Vec<u8>, CoreMetadata),
     /// An sdist without static metadata (`why`): only a build can tell.
-    NeedsBuild { sdist: LocalFile, why: Vec<StaticGap> },
+    NeedsBuild {
+        sdist: LocalFile,
+        why: Vec<StaticGap>,
+    },
 }
 
 /// What is wrong with `file`'s metadata, typed: the file (redacted), the field at fault.

@@ -1,7 +1,9 @@
 //! What can go wrong while talking to an index, and which failures merely make
 //! one version unusable.
 
-use lockit_resolver::{file_problems_text, BuildBan, BuildFailure, FileProblem, InvalidMetadata, Unusable};
+use lockit_resolver::{
+    file_problems_text, BuildBan, BuildFailure, FileProblem, InvalidMetadata, Unusable,
+};
 use url::Url;
 
 /// An index client failure. URLs in messages never carry credentials.
@@ -199,7 +201,7 @@ impl IndexError {
             "the server redirects in a loop or too often; check the index URL"
         } else if err.is_timeout() {
             "the index stopped answering; try again, or raise `--read-timeout` / `--connect-timeout` for a slow network"
-        } else if message.contains("certificate") {
+        } else if untrusted_certificate(err) {
             "the index's TLS certificate is not trusted; for a corporate CA set SSL_CERT_FILE or SSL_CERT_DIR"
         } else {
             TRANSPORT_HINT
@@ -223,6 +225,29 @@ impl IndexError {
     pub(crate) fn offline(url: &Url) -> Self {
         IndexError::Offline { url: redact(url) }
     }
+}
+
+/// True when TLS refused the server's certificate: a rustls error among `err`'s sources
+/// (an I/O error carries it on the way, and hides it from `source()`).
+pub(crate) fn untrusted_certificate(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if matches!(
+            e.downcast_ref::<rustls::Error>(),
+            Some(rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented)
+        ) {
+            return true;
+        }
+        // An I/O error's `source()` skips the error it wraps: look at that one next.
+        current = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    false
 }
 
 /// A URL as text with any username and password replaced by `***`.
@@ -335,6 +360,18 @@ mod tests {
         assert!(!IndexError::status(&web, 503)
             .to_string()
             .contains("--refresh"));
+    }
+
+    #[test]
+    fn an_untrusted_certificate_is_told_by_type_not_by_words() {
+        let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let wrapped = std::io::Error::new(
+            std::io::ErrorKind::Other,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, tls),
+        );
+        assert!(untrusted_certificate(&wrapped));
+        let words = std::io::Error::other("invalid peer certificate: UnknownIssuer");
+        assert!(!untrusted_certificate(&words));
     }
 
     #[test]

@@ -41,11 +41,11 @@ mod tree_stamp;
 mod zipread;
 
 pub use build::{BuildPolicy, MetadataBuildError, MetadataBuilder};
-pub use lockit_resolver::{BuildBan, BuildFailure};
 pub use client::{ClientOptions, IndexClient, IndexStrategy};
 pub use direct::DirectFileError;
 pub use error::IndexError;
 pub use local::LocalProjectError;
+pub use lockit_resolver::{BuildBan, BuildFailure};
 pub use lockit_types::{CoreMetadata, DistFile, DistFilename, PackageName, ProjectFiles, Version};
 pub use pip_config::PipIndexConfig;
 pub use resolver_index::{ClientIndex, FetchObserver};

@@ -976,7 +976,10 @@ async fn sdists_without_static_metadata_are_built_once() {
 async fn a_wheel_with_an_invalid_specifier_is_invalid_metadata_not_a_forbidden_build() {
     let server = Server::start();
     let whl = wheel("torchsde", "0.2.5", &["numpy (>=1.19.*)"]);
-    let sdist = tar_gz(&[("torchsde-0.2.5/setup.py", b"from setuptools import setup\nsetup()\n")]);
+    let sdist = tar_gz(&[(
+        "torchsde-0.2.5/setup.py",
+        b"from setuptools import setup\nsetup()\n",
+    )]);
     server.route(
         "/simple/torchsde/",
         json_page(&[
@@ -1007,7 +1010,10 @@ async fn a_wheel_with_an_invalid_specifier_is_invalid_metadata_not_a_forbidden_b
             panic!("{problems:?}");
         };
         assert!(bad.wheel);
-        assert!(bad.file.ends_with("torchsde-0.2.5-py3-none-any.whl"), "{bad:?}");
+        assert!(
+            bad.file.ends_with("torchsde-0.2.5-py3-none-any.whl"),
+            "{bad:?}"
+        );
         assert_eq!(bad.field.as_deref(), Some("Requires-Dist"));
         assert!(bad.problem.contains("numpy (>=1.19.*)"), "{bad:?}");
     }
