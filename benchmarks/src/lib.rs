@@ -276,7 +276,7 @@ impl Index for Recorder<'_> {
         let recorded = match &answer {
             Ok(m) => Ok(metadata_text(m)),
             Err(FetchError::Unavailable(why)) => {
-                Err(why.clause(Some((&name.to_string(), &version.to_string()))))
+                Err(why.clause(Some((name.as_ref(), &version.to_string()))))
             }
             Err(FetchError::Fatal(_)) => return answer,
         };

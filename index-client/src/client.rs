@@ -1142,7 +1142,7 @@ fn bad_metadata(name: &PackageName, version: &Version, invalid: InvalidMetadata)
     IndexError::BadMetadata {
         name: name.to_string(),
         version: version.to_string(),
-        invalid,
+        invalid: Box::new(invalid),
     }
 }
 

@@ -127,7 +127,7 @@ pub enum IndexError {
         /// The version.
         version: String,
         /// The file (redacted), the field at fault and what is wrong.
-        invalid: InvalidMetadata,
+        invalid: Box<InvalidMetadata>,
     },
 }
 
@@ -183,7 +183,9 @@ impl IndexError {
     pub(crate) fn file_problems(&self) -> Vec<FileProblem> {
         match self {
             IndexError::MetadataUnavailable { files, .. } => files.clone(),
-            IndexError::BadMetadata { invalid, .. } => vec![FileProblem::Invalid(invalid.clone())],
+            IndexError::BadMetadata { invalid, .. } => {
+                vec![FileProblem::Invalid(invalid.as_ref().clone())]
+            }
             _ => Vec::new(),
         }
     }
@@ -365,10 +367,8 @@ mod tests {
     #[test]
     fn an_untrusted_certificate_is_told_by_type_not_by_words() {
         let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
-        let wrapped = std::io::Error::new(
-            std::io::ErrorKind::Other,
-            std::io::Error::new(std::io::ErrorKind::InvalidData, tls),
-        );
+        let wrapped =
+            std::io::Error::other(std::io::Error::new(std::io::ErrorKind::InvalidData, tls));
         assert!(untrusted_certificate(&wrapped));
         let words = std::io::Error::other("invalid peer certificate: UnknownIssuer");
         assert!(!untrusted_certificate(&words));

@@ -264,6 +264,6 @@ pub(crate) fn skipped_newer_text(
 ) -> String {
     format!(
         "{name} {skipped} was skipped ({}); {name} {pinned} is pinned instead",
-        why.clause(Some((&name.to_string(), &skipped.to_string())))
+        why.clause(Some((name.as_ref(), &skipped.to_string())))
     )
 }
