@@ -1,17 +1,15 @@
-//! Metadata only a build can give: the hook the client calls when an sdist's metadata is
-//! dynamic (PEP 517 `prepare_metadata_for_build_wheel`), and the policy saying when it may.
+//! Metadata only a build can give: the policy saying when the client may build an sdist
+//! whose metadata is dynamic, and why a build gave nothing ([`MetadataBuildError`]).
 //!
-//! The client knows nothing of build backends: a [`MetadataBuilder`] (the CLI installs
-//! lockit-build-frontend's) does the work, so the dependency points from the frontend to
-//! the client and never back.
+//! The client knows nothing of build backends: a [`crate::MetadataBuilder`] (the CLI
+//! installs lockit-build-frontend's) does the work, so the dependency points from the
+//! frontend to the client and never back. The trait lives beside the client it is handed.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use lockit_resolver::{BuildBan, BuildFailure};
-use lockit_types::{PackageName, Version};
-
-use crate::IndexClient;
+use lockit_types::PackageName;
 
 /// Why a [`MetadataBuilder`] gave no metadata.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,37 +33,6 @@ impl MetadataBuildError {
             MetadataBuildError::Failed(failure) => failure,
             other => BuildFailure::new(other.to_string()),
         }
-    }
-}
-
-/// Builds the core metadata of an sdist whose metadata is not static.
-pub trait MetadataBuilder: Send + Sync + std::fmt::Debug {
-    /// The `METADATA` bytes of `name` `version`, built from `sdist`: the archive named
-    /// `filename` (`.tar.gz` or `.zip`), already checked against the index's sha256.
-    ///
-    /// Runs on a blocking thread inside the client's runtime, so it may block on `client`'s
-    /// futures (to resolve and fetch build requirements). On `Err` (the step that failed,
-    /// its one-line summary and its output's tail) the version becomes unusable.
-    fn build(
-        &self,
-        client: &IndexClient,
-        name: &PackageName,
-        version: &Version,
-        sdist: std::fs::File,
-        filename: &str,
-    ) -> Result<Vec<u8>, MetadataBuildError>;
-
-    /// The `METADATA` bytes of the local source tree `tree` (a folder with a
-    /// `pyproject.toml` or `setup.py`), prepared for an editable install (PEP 660
-    /// `prepare_metadata_for_build_editable`, else the wheel hooks) when `editable`. Runs
-    /// as [`MetadataBuilder::build`] does.
-    fn build_tree(
-        &self,
-        _client: &IndexClient,
-        _tree: &Path,
-        _editable: bool,
-    ) -> Result<Vec<u8>, MetadataBuildError> {
-        Err(MetadataBuildError::LocalProjectsUnsupported)
     }
 }
 

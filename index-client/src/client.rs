@@ -12,7 +12,7 @@ use lockit_types::{
 use tokio::sync::OnceCell;
 use url::Url;
 
-use crate::build::{lock_exclusive, BuildPolicy, MetadataBuildError, MetadataBuilder};
+use crate::build::{lock_exclusive, BuildPolicy, MetadataBuildError};
 use crate::cache::DiskCache;
 use crate::error::{redact, redact_str, IndexError};
 use crate::http::{Http, Tail};
@@ -131,6 +131,37 @@ struct Inner {
     metadata: Mutex<HashMap<(PackageName, Version), Memo<CoreMetadata>>>,
     build_policy: BuildPolicy,
     builder: Option<Arc<dyn MetadataBuilder>>,
+}
+
+/// Builds the core metadata of an sdist whose metadata is not static.
+pub trait MetadataBuilder: Send + Sync + std::fmt::Debug {
+    /// The `METADATA` bytes of `name` `version`, built from `sdist`: the archive named
+    /// `filename` (`.tar.gz` or `.zip`), already checked against the index's sha256.
+    ///
+    /// Runs on a blocking thread inside the client's runtime, so it may block on `client`'s
+    /// futures (to resolve and fetch build requirements). On `Err` (the step that failed,
+    /// its one-line summary and its output's tail) the version becomes unusable.
+    fn build(
+        &self,
+        client: &IndexClient,
+        name: &PackageName,
+        version: &Version,
+        sdist: std::fs::File,
+        filename: &str,
+    ) -> Result<Vec<u8>, MetadataBuildError>;
+
+    /// The `METADATA` bytes of the local source tree `tree` (a folder with a
+    /// `pyproject.toml` or `setup.py`), prepared for an editable install (PEP 660
+    /// `prepare_metadata_for_build_editable`, else the wheel hooks) when `editable`. Runs
+    /// as [`MetadataBuilder::build`] does.
+    fn build_tree(
+        &self,
+        _client: &IndexClient,
+        _tree: &Path,
+        _editable: bool,
+    ) -> Result<Vec<u8>, MetadataBuildError> {
+        Err(MetadataBuildError::LocalProjectsUnsupported)
+    }
 }
 
 /// An async client for Python package indexes. Cheap to clone; clones share

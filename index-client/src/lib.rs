@@ -40,8 +40,8 @@ mod simple;
 mod tree_stamp;
 mod zipread;
 
-pub use build::{BuildPolicy, MetadataBuildError, MetadataBuilder};
-pub use client::{ClientOptions, IndexClient, IndexStrategy};
+pub use build::{BuildPolicy, MetadataBuildError};
+pub use client::{ClientOptions, IndexClient, IndexStrategy, MetadataBuilder};
 pub use direct::DirectFileError;
 pub use error::IndexError;
 pub use local::LocalProjectError;
