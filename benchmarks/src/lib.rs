@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
-use lockit_resolver::{FetchError, Index, RequirementOrigin, ResolveOptions, SourcedRequirement};
+use lockit_resolver::{
+    FetchError, Index, RequirementOrigin, ResolveOptions, SourcedRequirement, Unusable,
+};
 use lockit_types::{
     CoreMetadata, DistFile, DistFilename, PackageName, Platform, ProjectFiles, Requirement, Target,
     Version, Yanked,
@@ -176,7 +178,7 @@ impl Index for RecordedIndex {
     ) -> Result<Arc<CoreMetadata>, FetchError> {
         match self.metadata.get(&(name.clone(), version.clone())) {
             Some(Ok(m)) => Ok(m.clone()),
-            Some(Err(why)) => Err(FetchError::Unavailable(why.clone().into())),
+            Some(Err(why)) => Err(FetchError::Unavailable(Unusable::unreadable(why.clone()))),
             None => Err(FetchError::Fatal(
                 format!("{name} {version} was not recorded").into(),
             )),
@@ -273,7 +275,9 @@ impl Index for Recorder<'_> {
         let answer = self.inner.metadata(name, version, files);
         let recorded = match &answer {
             Ok(m) => Ok(metadata_text(m)),
-            Err(FetchError::Unavailable(why)) => Err(why.to_string()),
+            Err(FetchError::Unavailable(why)) => {
+                Err(why.clause(Some((name.as_ref(), &version.to_string()))))
+            }
             Err(FetchError::Fatal(_)) => return answer,
         };
         let mut rec = self.lock();

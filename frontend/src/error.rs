@@ -181,6 +181,24 @@ impl BuildError {
         }
     }
 
+    /// The failure as the resolver records it: the step that failed, [`BuildError::summary`]
+    /// and the tail of the step's output.
+    pub fn failure(&self) -> lockit_resolver::BuildFailure {
+        let (step, output) = match self {
+            BuildError::Hook { hook, output, .. } => (Some(hook.to_string()), output.clone()),
+            BuildError::Environment { step, output, .. } => {
+                (Some(step.to_string()), output.clone())
+            }
+            BuildError::NoMetadata { hook, .. } => (Some(hook.to_string()), Vec::new()),
+            _ => (None, Vec::new()),
+        };
+        lockit_resolver::BuildFailure {
+            step,
+            summary: self.summary(),
+            output,
+        }
+    }
+
     /// The project and version the build was for.
     pub fn package(&self) -> (&str, &str) {
         match self {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use lockit_index_client::{IndexClient, MetadataBuilder};
+use lockit_index_client::{IndexClient, MetadataBuildError, MetadataBuilder};
 use lockit_interpreter::Interpreter;
 use lockit_types::{MarkerEval, PackageName, Requirement, Target, Version};
 use pep508_rs::VersionOrUrl;
@@ -201,12 +201,13 @@ impl BuildFrontend {
         build.run(tree)
     }
 
-    /// Records a build's outcome for [`BuildFrontend::take_report`]; the error as one line.
+    /// Records a build's outcome for [`BuildFrontend::take_report`]; the error as the
+    /// resolver records it.
     fn record(
         &self,
         built: String,
         result: Result<Vec<u8>, BuildError>,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<Vec<u8>, MetadataBuildError> {
         let mut report = lock(&self.report);
         match result {
             Ok(bytes) => {
@@ -214,9 +215,9 @@ impl BuildFrontend {
                 Ok(bytes)
             }
             Err(e) => {
-                let summary = e.summary();
+                let failure = e.failure();
                 report.failed.push(e);
-                Err(summary)
+                Err(MetadataBuildError::Failed(failure))
             }
         }
     }
@@ -230,7 +231,7 @@ impl MetadataBuilder for BuildFrontend {
         version: &Version,
         sdist: File,
         filename: &str,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<Vec<u8>, MetadataBuildError> {
         let result = self.prepare_sdist_metadata(client, name, version, sdist, filename);
         self.record(format!("{name} {version} (sdist)"), result)
     }
@@ -240,7 +241,7 @@ impl MetadataBuilder for BuildFrontend {
         client: &IndexClient,
         tree: &Path,
         editable: bool,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<Vec<u8>, MetadataBuildError> {
         let result = self.prepare_tree_metadata(client, tree, editable);
         self.record(format!("the local project {}", tree.display()), result)
     }

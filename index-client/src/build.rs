@@ -1,45 +1,38 @@
-//! Metadata only a build can give: the hook the client calls when an sdist's metadata is
-//! dynamic (PEP 517 `prepare_metadata_for_build_wheel`), and the policy saying when it may.
+//! Metadata only a build can give: the policy saying when the client may build an sdist
+//! whose metadata is dynamic, and why a build gave nothing ([`MetadataBuildError`]).
 //!
-//! The client knows nothing of build backends: a [`MetadataBuilder`] (the CLI installs
-//! lockit-build-frontend's) does the work, so the dependency points from the frontend to
-//! the client and never back.
+//! The client knows nothing of build backends: a [`crate::MetadataBuilder`] (the CLI
+//! installs lockit-build-frontend's) does the work, so the dependency points from the
+//! frontend to the client and never back. The trait lives beside the client it is handed.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use lockit_types::{PackageName, Version};
+use lockit_resolver::{BuildBan, BuildFailure};
+use lockit_types::PackageName;
 
-use crate::IndexClient;
+/// Why a [`MetadataBuilder`] gave no metadata.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MetadataBuildError {
+    /// A step of the build failed: which, how, and the tail of its output.
+    #[error(transparent)]
+    Failed(#[from] BuildFailure),
+    /// This builder cannot build local projects.
+    #[error("this build frontend cannot build local projects")]
+    LocalProjectsUnsupported,
+    /// The thread the build ran on panicked.
+    #[error("the build panicked: {0}")]
+    Panicked(String),
+}
 
-/// Builds the core metadata of an sdist whose metadata is not static.
-pub trait MetadataBuilder: Send + Sync + std::fmt::Debug {
-    /// The `METADATA` bytes of `name` `version`, built from `sdist`: the archive named
-    /// `filename` (`.tar.gz` or `.zip`), already checked against the index's sha256.
-    ///
-    /// Runs on a blocking thread inside the client's runtime, so it may block on `client`'s
-    /// futures (to resolve and fetch build requirements). `Err` is a one-line reason (the
-    /// hook that failed and its last error line); the version then becomes unusable.
-    fn build(
-        &self,
-        client: &IndexClient,
-        name: &PackageName,
-        version: &Version,
-        sdist: std::fs::File,
-        filename: &str,
-    ) -> Result<Vec<u8>, String>;
-
-    /// The `METADATA` bytes of the local source tree `tree` (a folder with a
-    /// `pyproject.toml` or `setup.py`), prepared for an editable install (PEP 660
-    /// `prepare_metadata_for_build_editable`, else the wheel hooks) when `editable`. Runs
-    /// as [`MetadataBuilder::build`] does; `Err` is a one-line reason.
-    fn build_tree(
-        &self,
-        _client: &IndexClient,
-        _tree: &Path,
-        _editable: bool,
-    ) -> Result<Vec<u8>, String> {
-        Err("this build frontend cannot build local projects".to_string())
+impl MetadataBuildError {
+    /// The failure as the resolver records it (a builder that could not run has only its
+    /// one line).
+    pub fn into_failure(self) -> BuildFailure {
+        match self {
+            MetadataBuildError::Failed(failure) => failure,
+            other => BuildFailure::new(other.to_string()),
+        }
     }
 }
 
@@ -53,12 +46,12 @@ pub struct BuildPolicy {
 }
 
 impl BuildPolicy {
-    /// The option that forbids building `name`, as the user spells it; `None` when allowed.
-    pub fn forbidding(&self, name: &PackageName) -> Option<String> {
+    /// The option that forbids building `name`; `None` when allowed.
+    pub fn forbidding(&self, name: &PackageName) -> Option<BuildBan> {
         if self.no_build {
-            Some("--no-build".to_string())
+            Some(BuildBan::NoBuild)
         } else if self.no_build_packages.contains(name) {
-            Some(format!("--no-build-package {name}"))
+            Some(BuildBan::NoBuildPackage(name.clone()))
         } else {
             None
         }
@@ -99,11 +92,11 @@ mod tests {
         assert_eq!(policy.forbidding(&name), None);
         policy.no_build_packages.insert(name.clone());
         assert_eq!(
-            policy.forbidding(&name).as_deref(),
+            policy.forbidding(&name).map(|b| b.to_string()).as_deref(),
             Some("--no-build-package python-nvd3")
         );
         policy.no_build = true;
-        assert_eq!(policy.forbidding(&name).as_deref(), Some("--no-build"));
+        assert_eq!(policy.forbidding(&name), Some(BuildBan::NoBuild));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use lockit_types::{
 use tokio::sync::OnceCell;
 use url::Url;
 
-use crate::build::{lock_exclusive, BuildPolicy, MetadataBuilder};
+use crate::build::{lock_exclusive, BuildPolicy, MetadataBuildError};
 use crate::cache::DiskCache;
 use crate::error::{redact, redact_str, IndexError};
 use crate::http::{Http, Tail};
@@ -20,6 +20,7 @@ use crate::page_format::{decode_lazy, encode_links, timestamp_ms, CachedPage};
 use crate::sdist;
 use crate::simple::{self, RawFile};
 use crate::zipread::{self, LocalFile, RangeSource, ZipError};
+use lockit_resolver::{FileProblem, InvalidMetadata, StaticGap};
 
 /// Largest project or find-links page we read.
 const MAX_PAGE: u64 = 64 * 1024 * 1024;
@@ -134,6 +135,37 @@ struct Inner {
     metadata: Mutex<HashMap<(PackageName, Version), Memo<CoreMetadata>>>,
     build_policy: BuildPolicy,
     builder: Option<Arc<dyn MetadataBuilder>>,
+}
+
+/// Builds the core metadata of an sdist whose metadata is not static.
+pub trait MetadataBuilder: Send + Sync + std::fmt::Debug {
+    /// The `METADATA` bytes of `name` `version`, built from `sdist`: the archive named
+    /// `filename` (`.tar.gz` or `.zip`), already checked against the index's sha256.
+    ///
+    /// Runs on a blocking thread inside the client's runtime, so it may block on `client`'s
+    /// futures (to resolve and fetch build requirements). On `Err` (the step that failed,
+    /// its one-line summary and its output's tail) the version becomes unusable.
+    fn build(
+        &self,
+        client: &IndexClient,
+        name: &PackageName,
+        version: &Version,
+        sdist: std::fs::File,
+        filename: &str,
+    ) -> Result<Vec<u8>, MetadataBuildError>;
+
+    /// The `METADATA` bytes of the local source tree `tree` (a folder with a
+    /// `pyproject.toml` or `setup.py`), prepared for an editable install (PEP 660
+    /// `prepare_metadata_for_build_editable`, else the wheel hooks) when `editable`. Runs
+    /// as [`MetadataBuilder::build`] does.
+    fn build_tree(
+        &self,
+        _client: &IndexClient,
+        _tree: &Path,
+        _editable: bool,
+    ) -> Result<Vec<u8>, MetadataBuildError> {
+        Err(MetadataBuildError::LocalProjectsUnsupported)
+    }
 }
 
 /// An async client for Python package indexes. Cheap to clone; clones share
@@ -698,7 +730,7 @@ impl IndexClient {
         files: &[DistFile],
         may_build: bool,
     ) -> Result<Option<CoreMetadata>, IndexError> {
-        let mut reasons = Vec::new();
+        let mut reasons: Vec<FileProblem> = Vec::new();
         let mut build_error = None;
         // Any wheel's METADATA serves the version; sdists only when there is no usable wheel.
         let ordered = files
@@ -712,21 +744,25 @@ impl IndexClient {
                 Err(e @ (IndexError::BuildFailed { .. } | IndexError::BuildDisabled { .. })) => {
                     build_error.get_or_insert(e);
                 }
-                Err(e) if e.is_unavailable() => reasons.push(e.to_string()),
+                Err(e) if e.is_unavailable() => reasons.extend(e.file_problems()),
                 Err(e) => return Err(e),
             }
         }
-        if let Some(e) = build_error {
+        // Unless a wheel's own metadata is at fault: then the release has a wheel, and the
+        // sdist beside it is no news (torchsde 0.2.5's wheel says `numpy (>=1.19.*)`).
+        let wheel_invalid = reasons
+            .iter()
+            .any(|p| matches!(p, FileProblem::Invalid(bad) if bad.wheel));
+        if let Some(e) = build_error.filter(|_| !wheel_invalid) {
             return Err(e);
+        }
+        if reasons.is_empty() {
+            reasons.push(FileProblem::NoFiles);
         }
         Err(IndexError::MetadataUnavailable {
             name: name.to_string(),
             version: version.to_string(),
-            reason: if reasons.is_empty() {
-                "there is no wheel or source distribution for it".to_string()
-            } else {
-                reasons.join("; ")
-            },
+            files: reasons,
         })
     }
 
@@ -738,23 +774,25 @@ impl IndexClient {
         may_build: bool,
     ) -> Result<Option<CoreMetadata>, IndexError> {
         let url =
-            Url::parse(&file.url).map_err(|e| self.bad(name, version, &file.url, e.to_string()))?;
+            Url::parse(&file.url).map_err(|e| self.bad(name, version, file, e.to_string()))?;
         let cache_path = self.metadata_path(file);
         let cache = self.inner.cache.as_ref();
         if let Some(meta) = self.cached_metadata(name, version, file) {
             return Ok(Some(meta));
         }
-        // A file never changes, so neither does "its metadata is unusable": remember that too,
-        // or an offline run would ask the network for what an online run already rejected.
+        // A file never changes, so neither does "its metadata is unusable": remember that too
+        // (why, typed), or an offline run would ask the network for what an online run
+        // already rejected. An entry that does not read as reasons is ignored.
         let unusable_path = cache_path.as_ref().map(|p| p.with_extension("unusable"));
-        if let Some(reason) = unusable_path
+        if let Some(files) = unusable_path
             .as_deref()
             .and_then(|p| cache.and_then(|c| c.read(p)))
+            .and_then(|bytes| serde_json::from_slice::<Vec<FileProblem>>(&bytes).ok())
         {
             return Err(IndexError::MetadataUnavailable {
                 name: name.to_string(),
                 version: version.to_string(),
-                reason: String::from_utf8_lossy(&reason).into_owned(),
+                files,
             });
         }
         // Likewise "only a build gives its metadata", so that a warm run knows it without
@@ -765,9 +803,10 @@ impl IndexClient {
             .map(|p| p.with_extension("needs-build"));
         let known = needs_build_path
             .as_deref()
-            .and_then(|p| cache.and_then(|c| c.read(p)));
+            .and_then(|p| cache.and_then(|c| c.read(p)))
+            .and_then(|bytes| serde_json::from_slice::<Vec<StaticGap>>(&bytes).ok());
         let (sdist, why) = match known {
-            Some(why) => (None, String::from_utf8_lossy(&why).into_owned()),
+            Some(why) => (None, why),
             None => match self.metadata_bytes(name, version, file, &url).await {
                 Ok(Fetched::Metadata(bytes, meta)) => {
                     if let (Some(cache), Some(path)) = (cache, &cache_path) {
@@ -776,14 +815,20 @@ impl IndexClient {
                     return Ok(Some(meta));
                 }
                 Ok(Fetched::NeedsBuild { sdist, why }) => {
-                    if let (Some(_), Some(path)) = (cache, &needs_build_path) {
-                        crate::cache::write_entry(path, why.as_bytes());
+                    if let (Some(_), Some(path), Ok(json)) =
+                        (cache, &needs_build_path, serde_json::to_vec(&why))
+                    {
+                        crate::cache::write_entry(path, &json);
                     }
                     (Some(sdist), why)
                 }
                 Err(e) if e.is_unavailable() && file.sha256.is_some() => {
-                    if let (Some(_), Some(path)) = (cache, &unusable_path) {
-                        crate::cache::write_entry(path, e.to_string().as_bytes());
+                    if let (Some(_), Some(path), Ok(json)) = (
+                        cache,
+                        &unusable_path,
+                        serde_json::to_vec(&e.file_problems()),
+                    ) {
+                        crate::cache::write_entry(path, &json);
                     }
                     return Err(e);
                 }
@@ -804,7 +849,7 @@ impl IndexClient {
         let cache = self.inner.cache.as_ref()?;
         let path = self.metadata_path(file)?;
         let bytes = cache.read(&path)?;
-        match self.check(name, version, &file.url, parse_metadata(&bytes)) {
+        match self.check(name, version, file, parse_metadata(&bytes)) {
             Ok(meta) => Some(meta),
             // Whole and checksummed but not this version's metadata: refetch it.
             Err(e) => {
@@ -825,14 +870,17 @@ impl IndexClient {
         file: &DistFile,
         url: &Url,
         sdist: Option<LocalFile>,
-        why: &str,
+        why: &[StaticGap],
         may_build: bool,
     ) -> Result<Option<CoreMetadata>, IndexError> {
         let Some(builder) = self.inner.builder.clone() else {
             return Err(IndexError::MetadataUnavailable {
                 name: name.to_string(),
                 version: version.to_string(),
-                reason: format!("the sdist `{}` has no static metadata ({why})", redact(url)),
+                files: vec![FileProblem::NoStaticMetadata {
+                    file: redact(url),
+                    gaps: why.to_vec(),
+                }],
             });
         };
         if let Some(flag) = self.inner.build_policy.forbidding(name) {
@@ -866,33 +914,34 @@ impl IndexClient {
             Some(sdist) => sdist,
             None => self.sdist_file(file, url).await?,
         };
-        tracing::debug!("building the metadata of {name} {version} ({why})");
+        tracing::debug!("building the metadata of {name} {version} ({why:?})");
         let filename = lockit_types::url_file_name(&file.url);
         let (client, owned_name, owned_version) = (self.clone(), name.clone(), version.clone());
         let built = tokio::task::spawn_blocking(move || {
             builder.build(&client, &owned_name, &owned_version, sdist.file, &filename)
         })
         .await
-        .unwrap_or_else(|e| Err(format!("the build panicked: {e}")));
-        let bytes = built.map_err(|reason| IndexError::BuildFailed {
+        .unwrap_or_else(|e| Err(MetadataBuildError::Panicked(e.to_string())));
+        let bytes = built.map_err(|e| IndexError::BuildFailed {
             name: name.to_string(),
             version: version.to_string(),
-            reason,
+            reason: e.into_failure(),
         })?;
-        let meta = self.check(name, version, &file.url, parse_metadata(&bytes))?;
+        let meta = self.check(name, version, file, parse_metadata(&bytes))?;
         if let (Some(cache), Some(path)) = (&self.inner.cache, &cache_path) {
             cache.write_metadata(path, &bytes);
         }
         Ok(Some(meta))
     }
 
-    fn bad(&self, name: &PackageName, version: &Version, url: &str, reason: String) -> IndexError {
-        IndexError::BadMetadata {
-            name: name.to_string(),
-            version: version.to_string(),
-            url: redact_str(url),
-            reason,
-        }
+    fn bad(
+        &self,
+        name: &PackageName,
+        version: &Version,
+        file: &DistFile,
+        reason: String,
+    ) -> IndexError {
+        bad_metadata(name, version, invalid(file, None, reason))
     }
 
     /// Checks that parsed metadata is for the version asked about.
@@ -900,19 +949,10 @@ impl IndexClient {
         &self,
         name: &PackageName,
         version: &Version,
-        url: &str,
+        file: &DistFile,
         parsed: Result<CoreMetadata, lockit_types::MetadataError>,
     ) -> Result<CoreMetadata, IndexError> {
-        let meta = parsed.map_err(|e| self.bad(name, version, url, e.to_string()))?;
-        if &meta.name != name || &meta.version != version {
-            return Err(self.bad(
-                name,
-                version,
-                url,
-                format!("the metadata is for `{}` {}", meta.name, meta.version),
-            ));
-        }
-        Ok(meta)
+        checked(name, version, file, parsed).map_err(|bad| bad_metadata(name, version, bad))
     }
 
     /// Fetches and validates metadata; returns the bytes to cache with the result, or the
@@ -934,7 +974,7 @@ impl IndexClient {
         // (1) PEP 658/714 `.metadata` next to the file.
         if let Some(expected) = &file.core_metadata {
             let meta_url = Url::parse(&format!("{}.metadata", file.url))
-                .map_err(|e| self.bad(name, version, &file.url, e.to_string()))?;
+                .map_err(|e| self.bad(name, version, file, e.to_string()))?;
             let fetched = if meta_url.scheme() == "file" {
                 read_local(&meta_url, MAX_METADATA)
             } else {
@@ -955,7 +995,7 @@ impl IndexClient {
                             });
                         }
                     }
-                    let meta = self.check(name, version, &file.url, parse(&bytes))?;
+                    let meta = self.check(name, version, file, parse(&bytes))?;
                     return Ok(Fetched::Metadata(bytes, meta));
                 }
                 // The index advertised a file it does not have: read the distribution instead.
@@ -976,17 +1016,17 @@ impl IndexClient {
                     .await
                     .map_err(|e| match e {
                         ZipError::Source(e) => e,
-                        ZipError::Format(reason) => self.bad(name, version, &file.url, reason),
+                        ZipError::Format(reason) => self.bad(name, version, file, reason),
                     })?;
-                let meta = self.check(name, version, &file.url, parse_metadata(&bytes))?;
+                let meta = self.check(name, version, file, parse_metadata(&bytes))?;
                 Ok(Fetched::Metadata(bytes, meta))
             }
             // (3) An sdist's PKG-INFO, or a static pyproject.toml.
             DistFilename::Sdist(sdist) => {
-                let unavailable = |reason: String| IndexError::MetadataUnavailable {
+                let unavailable = |problem: FileProblem| IndexError::MetadataUnavailable {
                     name: name.to_string(),
                     version: version.to_string(),
-                    reason,
+                    files: vec![problem],
                 };
                 let (found, local) = match sdist.extension {
                     SdistExtension::TarGz | SdistExtension::Zip => {
@@ -994,43 +1034,35 @@ impl IndexClient {
                             .await?
                     }
                     SdistExtension::Tar => {
-                        return Err(unavailable(format!(
-                            "`{}` is in an archive format lockit does not read",
-                            redact(url)
-                        )))
+                        return Err(unavailable(FileProblem::ArchiveFormat {
+                            file: redact(url),
+                        }))
                     }
                     SdistExtension::Directory => {
-                        return Err(unavailable(format!(
-                            "`{}` is a local project, whose metadata is built before resolving",
-                            redact(url)
-                        )))
+                        return Err(unavailable(FileProblem::LocalProject { file: redact(url) }))
                     }
                 };
                 let mut why = Vec::new();
                 if let Some(pkg_info) = found.pkg_info {
-                    match self.check(name, version, &file.url, parse_sdist_pkg_info(&pkg_info)) {
+                    match checked(name, version, file, parse_sdist_pkg_info(&pkg_info)) {
                         Ok(meta) => return Ok(Fetched::Metadata(pkg_info, meta)),
-                        Err(e) => why.push(format!("PKG-INFO: {e}")),
+                        Err(bad) => why.push(StaticGap::PkgInfo(bad)),
                     }
                 } else {
-                    why.push("no PKG-INFO".to_string());
+                    why.push(StaticGap::NoPkgInfo);
                 }
                 if let Some(pyproject) = found.pyproject {
                     match sdist::metadata_from_pyproject(&pyproject, name, version) {
                         Ok(bytes) => {
-                            let meta =
-                                self.check(name, version, &file.url, parse_metadata(&bytes))?;
+                            let meta = self.check(name, version, file, parse_metadata(&bytes))?;
                             return Ok(Fetched::Metadata(bytes, meta));
                         }
-                        Err(e) => why.push(e),
+                        Err(e) => why.push(StaticGap::Pyproject(e)),
                     }
                 } else {
-                    why.push("no pyproject.toml".to_string());
+                    why.push(StaticGap::NoPyproject);
                 }
-                Ok(Fetched::NeedsBuild {
-                    sdist: local,
-                    why: why.join("; "),
-                })
+                Ok(Fetched::NeedsBuild { sdist: local, why })
             }
         }
     }
@@ -1099,7 +1131,7 @@ impl IndexClient {
         extension: SdistExtension,
     ) -> Result<(sdist::SdistFiles, LocalFile), IndexError> {
         let local = self.sdist_file(file, url).await?;
-        let bad = |reason: String| self.bad(name, version, &file.url, reason);
+        let bad = |reason: String| self.bad(name, version, file, reason);
         let io = |e: std::io::Error| IndexError::Io {
             path: redact(url),
             message: e.to_string(),
@@ -1139,7 +1171,52 @@ enum Fetched {
     /// The metadata bytes (to cache) and their parse.
     Metadata(Vec<u8>, CoreMetadata),
     /// An sdist without static metadata (`why`): only a build can tell.
-    NeedsBuild { sdist: LocalFile, why: String },
+    NeedsBuild {
+        sdist: LocalFile,
+        why: Vec<StaticGap>,
+    },
+}
+
+/// What is wrong with `file`'s metadata, typed: the file (redacted), the field at fault.
+fn invalid(file: &DistFile, field: Option<&str>, problem: String) -> InvalidMetadata {
+    InvalidMetadata {
+        file: redact_str(&file.url),
+        wheel: file.filename.is_wheel(),
+        field: field.map(str::to_string),
+        problem,
+    }
+}
+
+fn bad_metadata(name: &PackageName, version: &Version, invalid: InvalidMetadata) -> IndexError {
+    IndexError::BadMetadata {
+        name: name.to_string(),
+        version: version.to_string(),
+        invalid: Box::new(invalid),
+    }
+}
+
+/// `parsed`, when it parsed and is the metadata of `name` `version`.
+fn checked(
+    name: &PackageName,
+    version: &Version,
+    file: &DistFile,
+    parsed: Result<CoreMetadata, lockit_types::MetadataError>,
+) -> Result<CoreMetadata, InvalidMetadata> {
+    let meta = parsed.map_err(|e| {
+        let field = match &e {
+            lockit_types::MetadataError::Field { field, .. } => Some(*field),
+            _ => None,
+        };
+        invalid(file, field, e.to_string())
+    })?;
+    if &meta.name != name || &meta.version != version {
+        return Err(invalid(
+            file,
+            None,
+            format!("the metadata is for `{}` {}", meta.name, meta.version),
+        ));
+    }
+    Ok(meta)
 }
 
 /// Core metadata from an index, parsed with a guard: METADATA is UTF-8 (PEP 566), and

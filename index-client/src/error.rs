@@ -1,6 +1,9 @@
 //! What can go wrong while talking to an index, and which failures merely make
 //! one version unusable.
 
+use lockit_resolver::{
+    file_problems_text, BuildBan, BuildFailure, FileProblem, InvalidMetadata, Unusable,
+};
 use lockit_types::{redact_text, RedactedUrl};
 use url::Url;
 
@@ -86,15 +89,15 @@ pub enum IndexError {
     /// dependencies, no wheel or sdist, unsupported archive format).
     #[error(
         "no usable metadata for `{name}` {version}: {}",
-        own_reason(name, version, reason)
+        file_problems_text(files, Some((name, version)))
     )]
     MetadataUnavailable {
         /// The project.
         name: String,
         /// The version.
         version: String,
-        /// Why each candidate file was rejected.
-        reason: String,
+        /// Why each candidate file was rejected, in the order tried.
+        files: Vec<FileProblem>,
     },
     /// The version has only an sdist whose metadata must be built, and the build policy
     /// forbids building it.
@@ -105,7 +108,7 @@ pub enum IndexError {
         /// The version.
         version: String,
         /// The option that forbids it (`--no-build`, `--no-build-package NAME`).
-        flag: String,
+        flag: BuildBan,
     },
     /// Building the sdist's metadata failed (PEP 517 hook error, timeout, build requirements).
     #[error("building the metadata of `{name}` {version} failed: {reason}")]
@@ -114,31 +117,23 @@ pub enum IndexError {
         name: String,
         /// The version.
         version: String,
-        /// One line: the hook that failed and its last error line.
-        reason: String,
+        /// What failed; its one line names the hook and its last error line.
+        reason: BuildFailure,
     },
     /// A file's metadata or archive is malformed.
-    #[error("invalid metadata for `{name}` {version} in `{url}`: {reason}")]
+    #[error("{}", invalid.full(name, version))]
     BadMetadata {
         /// The project.
         name: String,
         /// The version.
         version: String,
-        /// The file the metadata came from, redacted.
-        url: String,
-        /// What was wrong.
-        reason: String,
+        /// The file (redacted), the field at fault and what is wrong.
+        invalid: Box<InvalidMetadata>,
     },
 }
 
 /// What to try after a connection failure of no more particular kind.
 pub(crate) const TRANSPORT_HINT: &str = "check the network, proxy and certificates (SSL_CERT_FILE), or use `--offline` with a warm cache";
-
-/// `reason` without the "no usable metadata for `name` version:" each per-file reason
-/// already starts with (one release's reasons are gathered from its files' errors).
-fn own_reason(name: &str, version: &str, reason: &str) -> String {
-    reason.replace(&format!("no usable metadata for `{name}` {version}: "), "")
-}
 
 /// What to try after an error status. `--refresh` is named only where a stale cached
 /// page can be the cause: a file the index no longer has, listed on a page read from
@@ -172,6 +167,30 @@ impl IndexError {
         )
     }
 
+    /// Why this version cannot be used, typed as the resolver records it; `None` for a
+    /// failure that is fatal (see [`IndexError::is_unavailable`]).
+    pub fn unusable(&self) -> Option<Unusable> {
+        match self {
+            IndexError::BuildDisabled { flag, .. } => Some(Unusable::BuildForbidden(flag.clone())),
+            IndexError::BuildFailed { reason, .. } => Some(Unusable::BuildFailed(reason.clone())),
+            IndexError::MetadataUnavailable { .. } | IndexError::BadMetadata { .. } => {
+                Some(Unusable::NoMetadata(self.file_problems()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The per-file problems this error stands for (empty for any other error).
+    pub(crate) fn file_problems(&self) -> Vec<FileProblem> {
+        match self {
+            IndexError::MetadataUnavailable { files, .. } => files.clone(),
+            IndexError::BadMetadata { invalid, .. } => {
+                vec![FileProblem::Invalid(invalid.as_ref().clone())]
+            }
+            _ => Vec::new(),
+        }
+    }
+
     pub(crate) fn status(url: &Url, status: u16) -> Self {
         IndexError::Status {
             url: redact(url),
@@ -185,7 +204,7 @@ impl IndexError {
             "the server redirects in a loop or too often; check the index URL"
         } else if err.is_timeout() {
             "the index stopped answering; try again, or raise `--read-timeout` / `--connect-timeout` for a slow network"
-        } else if message.contains("certificate") {
+        } else if untrusted_certificate(err) {
             "the index's TLS certificate is not trusted; for a corporate CA set SSL_CERT_FILE or SSL_CERT_DIR"
         } else {
             TRANSPORT_HINT
@@ -209,6 +228,29 @@ impl IndexError {
     pub(crate) fn offline(url: &Url) -> Self {
         IndexError::Offline { url: redact(url) }
     }
+}
+
+/// True when TLS refused the server's certificate: a rustls error among `err`'s sources
+/// (an I/O error carries it on the way, and hides it from `source()`).
+pub(crate) fn untrusted_certificate(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if matches!(
+            e.downcast_ref::<rustls::Error>(),
+            Some(rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented)
+        ) {
+            return true;
+        }
+        // An I/O error's `source()` skips the error it wraps: look at that one next.
+        current = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    false
 }
 
 /// A URL as text with any username and password replaced by `***` (see [`RedactedUrl`]).
@@ -266,19 +308,18 @@ mod tests {
 
     #[test]
     fn a_release_s_reasons_name_it_once() {
-        let inner = IndexError::MetadataUnavailable {
-            name: "tornado".into(),
-            version: "4.0".into(),
-            reason: "the sdist `x.tar.gz` has no static metadata".into(),
+        let sdist = FileProblem::NoStaticMetadata {
+            file: "x.tar.gz".into(),
+            gaps: vec![lockit_resolver::StaticGap::NoPkgInfo],
         };
         let outer = IndexError::MetadataUnavailable {
             name: "tornado".into(),
             version: "4.0".into(),
-            reason: format!("{inner}; {inner}"),
+            files: vec![sdist.clone(), sdist],
         };
         assert_eq!(
             outer.to_string(),
-            "no usable metadata for `tornado` 4.0: the sdist `x.tar.gz` has no static metadata; the sdist `x.tar.gz` has no static metadata"
+            "no usable metadata for `tornado` 4.0: the sdist `x.tar.gz` has no static metadata (no PKG-INFO); the sdist `x.tar.gz` has no static metadata (no PKG-INFO)"
         );
     }
 
@@ -297,15 +338,30 @@ mod tests {
     }
 
     #[test]
+    fn an_untrusted_certificate_is_told_by_type_not_by_words() {
+        let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let wrapped =
+            std::io::Error::other(std::io::Error::new(std::io::ErrorKind::InvalidData, tls));
+        assert!(untrusted_certificate(&wrapped));
+        let words = std::io::Error::other("invalid peer certificate: UnknownIssuer");
+        assert!(!untrusted_certificate(&words));
+    }
+
+    #[test]
     fn unavailable_vs_fatal() {
         let url = Url::parse("https://example.com/").unwrap_or_else(|e| panic!("{e}"));
         assert!(!IndexError::status(&url, 503).is_unavailable());
         assert!(!IndexError::offline(&url).is_unavailable());
-        assert!(IndexError::MetadataUnavailable {
+        let unavailable = IndexError::MetadataUnavailable {
             name: "a".into(),
             version: "1".into(),
-            reason: "r".into()
-        }
-        .is_unavailable());
+            files: vec![FileProblem::NoFiles],
+        };
+        assert!(unavailable.is_unavailable());
+        assert_eq!(
+            unavailable.unusable(),
+            Some(Unusable::NoMetadata(vec![FileProblem::NoFiles]))
+        );
+        assert_eq!(IndexError::status(&url, 503).unusable(), None);
     }
 }

@@ -416,9 +416,7 @@ fn identity_headers(range: Option<&str>) -> HeaderMap {
 fn transport<T>(url: &Url, attempt: u32, e: &reqwest::Error) -> Attempt<T> {
     let err = IndexError::transport(url, attempt, e);
     // An untrusted certificate does not heal by asking again.
-    let untrusted =
-        matches!(&err, IndexError::Transport { message, .. } if message.contains("certificate"));
-    if untrusted {
+    if crate::error::untrusted_certificate(e) {
         return Attempt::Fail(err);
     }
     if e.is_connect() || e.is_timeout() || e.is_request() || e.is_body() || e.is_decode() {

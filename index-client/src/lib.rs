@@ -43,13 +43,16 @@ mod simple;
 mod tree_stamp;
 mod zipread;
 
-pub use build::{BuildPolicy, MetadataBuilder};
-pub use client::{cached_metadata_by_hash, ClientOptions, IndexClient, IndexStrategy};
+pub use build::{BuildPolicy, MetadataBuildError};
+pub use client::{
+    cached_metadata_by_hash, ClientOptions, IndexClient, IndexStrategy, MetadataBuilder,
+};
 pub use direct::DirectFileError;
 pub use direct_inputs::{DirectInputError, LocalProjects};
 pub use error::IndexError;
 pub use git::{GitCheckout, GitError, GitUrl};
 pub use local::LocalProjectError;
+pub use lockit_resolver::{BuildBan, BuildFailure};
 pub use lockit_types::{CoreMetadata, DistFile, DistFilename, PackageName, ProjectFiles, Version};
 pub use pip_config::PipIndexConfig;
 pub use resolver_index::{ClientIndex, FetchObserver};

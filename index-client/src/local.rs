@@ -12,7 +12,7 @@ use lockit_types::{
 };
 
 use crate::client::parse_metadata;
-use crate::IndexClient;
+use crate::{IndexClient, MetadataBuildError};
 
 /// Why a local project's metadata cannot be had.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,15 +29,15 @@ pub enum LocalProjectError {
         /// The folder.
         path: PathBuf,
         /// The option that forbids it (`--no-build`, `--no-build-package NAME`).
-        flag: String,
+        flag: lockit_resolver::BuildBan,
     },
     /// The build failed (its output was reported by the frontend).
     #[error("building the metadata of the local project `{}` failed: {reason}", path.display())]
     BuildFailed {
         /// The folder.
         path: PathBuf,
-        /// One line: the hook that failed and its last error line.
-        reason: String,
+        /// What failed; its one line names the hook and its last error line.
+        reason: lockit_resolver::BuildFailure,
     },
     /// The built metadata is malformed, or for another project than the requirement names.
     #[error("the local project `{}` has invalid metadata: {reason}", path.display())]
@@ -85,7 +85,7 @@ impl IndexClient {
             None => self
                 .build_policy()
                 .no_build
-                .then(|| "--no-build".to_string()),
+                .then_some(lockit_resolver::BuildBan::NoBuild),
         };
         if let Some(flag) = forbidden {
             return Err(LocalProjectError::BuildDisabled { path, flag });
@@ -93,7 +93,7 @@ impl IndexClient {
         let Some(builder) = self.builder() else {
             return Err(LocalProjectError::BuildFailed {
                 path,
-                reason: "no build frontend is available".to_string(),
+                reason: lockit_resolver::BuildFailure::new("no build frontend is available"),
             });
         };
         tracing::debug!(
@@ -104,10 +104,10 @@ impl IndexClient {
         let built =
             tokio::task::spawn_blocking(move || builder.build_tree(&client, &tree, editable))
                 .await
-                .unwrap_or_else(|e| Err(format!("the build panicked: {e}")));
-        let bytes = built.map_err(|reason| LocalProjectError::BuildFailed {
+                .unwrap_or_else(|e| Err(MetadataBuildError::Panicked(e.to_string())));
+        let bytes = built.map_err(|e| LocalProjectError::BuildFailed {
             path: path.clone(),
-            reason,
+            reason: e.into_failure(),
         })?;
         let found = self.local_metadata(dir, expected, &bytes)?;
         if let Some(cache) = self.disk_cache() {

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use lockit_resolver::{CandidateHint, Crawl, FetchError, Index, MetadataProblem};
+use lockit_resolver::{CandidateHint, Crawl, FetchError, Index};
 use lockit_types::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
 use tokio::runtime::Handle;
 
@@ -45,18 +45,12 @@ impl ClientIndex {
     }
 }
 
+/// The client's error as the resolver sees it: the typed reason a version cannot be used,
+/// carried unchanged, or a fatal failure.
 fn fetch_error(e: IndexError) -> FetchError {
-    match e {
-        IndexError::BuildDisabled { flag, .. } => {
-            FetchError::Unavailable(MetadataProblem::BuildDisabled(flag))
-        }
-        IndexError::BuildFailed { reason, .. } => {
-            FetchError::Unavailable(MetadataProblem::BuildFailed(reason))
-        }
-        e if e.is_unavailable() => {
-            FetchError::Unavailable(MetadataProblem::Unreadable(e.to_string()))
-        }
-        e => FetchError::Fatal(Box::new(e)),
+    match e.unusable() {
+        Some(why) => FetchError::Unavailable(why),
+        None => FetchError::Fatal(Box::new(e)),
     }
 }
 

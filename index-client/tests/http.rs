@@ -859,7 +859,7 @@ impl lockit_index_client::MetadataBuilder for FakeBuilder {
         version: &Version,
         mut sdist: std::fs::File,
         filename: &str,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<Vec<u8>, lockit_index_client::MetadataBuildError> {
         use std::io::{Read, Seek};
         self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let mut magic = [0u8; 2];
@@ -868,7 +868,12 @@ impl lockit_index_client::MetadataBuilder for FakeBuilder {
         assert_eq!(magic, [0x1f, 0x8b], "not the gzipped sdist");
         assert_eq!(filename, "d-1.0.tar.gz");
         if self.fail {
-            return Err("`prepare_metadata_for_build_wheel` failed: boom".into());
+            return Err(lockit_index_client::BuildFailure {
+                step: Some("prepare_metadata_for_build_wheel".into()),
+                summary: "`prepare_metadata_for_build_wheel` failed: boom".into(),
+                output: vec!["RuntimeError: boom".into()],
+            }
+            .into());
         }
         Ok(metadata_text(
             name.as_ref(),
@@ -930,7 +935,7 @@ async fn sdists_without_static_metadata_are_built_once() {
         .unwrap_err();
     assert!(err.is_unavailable(), "{err}");
     assert!(
-        matches!(&err, IndexError::BuildDisabled { flag, .. } if flag == "--no-build"),
+        matches!(&err, IndexError::BuildDisabled { flag, .. } if *flag == lockit_index_client::BuildBan::NoBuild),
         "{err:?}"
     );
     assert_eq!(builder.calls.load(Ordering::SeqCst), 1);
@@ -948,5 +953,68 @@ async fn sdists_without_static_metadata_are_built_once() {
         err.to_string(),
         "building the metadata of `d` 1.0 failed: `prepare_metadata_for_build_wheel` failed: boom"
     );
+    // The reason reaches the resolver typed, with the step and the output's tail.
+    match err.unusable() {
+        Some(lockit_resolver::Unusable::BuildFailed(failure)) => {
+            assert_eq!(
+                failure.step.as_deref(),
+                Some("prepare_metadata_for_build_wheel")
+            );
+            assert_eq!(failure.output, ["RuntimeError: boom"]);
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(failing.calls.load(Ordering::SeqCst), 1);
+}
+
+/// torchsde 0.2.5: its wheel's METADATA says `Requires-Dist: numpy (>=1.19.*)`, which does
+/// not parse, and its sdist needs a build that `--no-build` forbids. The reason names the
+/// wheel and the field (it was "only an sdist whose metadata must be built, which
+/// --no-build forbids": the forbidden build said more than the wheel), and it is the same
+/// read from the cache.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wheel_with_an_invalid_specifier_is_invalid_metadata_not_a_forbidden_build() {
+    let server = Server::start();
+    let whl = wheel("torchsde", "0.2.5", &["numpy (>=1.19.*)"]);
+    let sdist = tar_gz(&[(
+        "torchsde-0.2.5/setup.py",
+        b"from setuptools import setup\nsetup()\n",
+    )]);
+    server.route(
+        "/simple/torchsde/",
+        json_page(&[
+            serde_json::json!({"filename": "torchsde-0.2.5-py3-none-any.whl",
+            "url": "/f/torchsde-0.2.5-py3-none-any.whl", "hashes": {"sha256": sha256(&whl)}}),
+            serde_json::json!({"filename": "torchsde-0.2.5.tar.gz", "url": "/f/torchsde-0.2.5.tar.gz",
+            "hashes": {"sha256": sha256(&sdist)}}),
+        ]),
+    );
+    server.file("/f/torchsde-0.2.5-py3-none-any.whl", whl, true);
+    server.file("/f/torchsde-0.2.5.tar.gz", sdist, false);
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..2 {
+        let mut opts = options(&server);
+        opts.cache_dir = Some(dir.path().to_path_buf());
+        opts.builder = Some(Arc::new(FakeBuilder::default()));
+        opts.build_policy.no_build = true;
+        let client = IndexClient::new(opts).unwrap();
+        let files = all(&client.project(&name("torchsde")).await.unwrap()).clone();
+        let err = client
+            .metadata(&name("torchsde"), &version("0.2.5"), &files)
+            .await
+            .unwrap_err();
+        let Some(lockit_resolver::Unusable::NoMetadata(problems)) = err.unusable() else {
+            panic!("{err:?}");
+        };
+        let lockit_resolver::FileProblem::Invalid(bad) = &problems[0] else {
+            panic!("{problems:?}");
+        };
+        assert!(bad.wheel);
+        assert!(
+            bad.file.ends_with("torchsde-0.2.5-py3-none-any.whl"),
+            "{bad:?}"
+        );
+        assert_eq!(bad.field.as_deref(), Some("Requires-Dist"));
+        assert!(bad.problem.contains("numpy (>=1.19.*)"), "{bad:?}");
+    }
 }

@@ -1,213 +1,21 @@
-//! Availability: every reason a version that exists cannot be used (no wheel for the
-//! target, `Requires-Python`, binary policy, unreadable metadata, a direct URL), as data,
-//! and the one place that puts those reasons into words.
+//! Availability: the reasons versions that exist cannot be used ([`Unusable`]) as the
+//! solver records them, grouped by kind so that many releases unusable for one reason
+//! make one sentence, and the one place that puts groups of them into words.
 
-use std::fmt;
-
-use lockit_types::{TagSet, Target, VersionSpecifiers};
+use lockit_types::{Target, Version};
+use pubgrub::Ranges;
 
 use crate::options::ResolveOptions;
+use crate::package::Pkg;
+use crate::prose::{agree, clip, newest};
+use crate::unusable::{FileProblem, Unusable};
+use crate::wheel_tags::{
+    fits_interpreter, interpreters, main_abis, platform_summary, platforms, target_abi,
+};
 
-/// Why a version that exists on the index cannot be installed on the target.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unusable {
-    /// Every file requires a Python the target is not.
-    RequiresPython(VersionSpecifiers),
-    /// Only wheels, none for the target's tags; the tags that exist are listed.
-    NoCompatibleWheel(Vec<String>),
-    /// Only sdists, and `--only-binary` forbids them.
-    SdistOnly,
-    /// Only wheels, and `--no-binary` forbids them.
-    WheelOnly,
-}
-
-impl fmt::Display for Unusable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unusable::RequiresPython(spec) => write!(f, "requires Python {spec}"),
-            Unusable::NoCompatibleWheel(tags) => {
-                write!(
-                    f,
-                    "has no wheel for the target (its wheels are for {})",
-                    abis(tags).join(", ")
-                )
-            }
-            Unusable::SdistOnly => f.write_str("has only an sdist, and binary-only was requested"),
-            Unusable::WheelOnly => f.write_str("has only wheels, and --no-binary was requested"),
-        }
-    }
-}
-
-/// The distinct ABI tags of a list of `py-abi-platform` tags, in version order.
-pub(crate) fn abis(tags: &[String]) -> Vec<String> {
-    let mut abis: Vec<String> = tags
-        .iter()
-        .filter_map(|t| TagSet::parse(t))
-        .flat_map(|set| set.abi())
-        .map(str::to_string)
-        .collect();
-    natural_sort(&mut abis);
-    abis
-}
-
-/// Sorts tags like `cp39`, `cp310`, `pypy39_pp73` by letters, then number.
-fn natural_sort(list: &mut Vec<String>) {
-    list.sort_by_key(|a| {
-        let digits: String = a.chars().filter(char::is_ascii_digit).collect();
-        (
-            a.chars()
-                .take_while(|c| c.is_ascii_alphabetic())
-                .collect::<String>(),
-            digits.parse::<u64>().unwrap_or(0),
-        )
-    });
-    list.dedup();
-}
-
-/// The interpreters wheels are built for, in version order: the ABI tag (`cp39`,
-/// `cp27mu`), or the Python tag where the ABI tag says nothing of it (`cp27` of
-/// `cp27-none-macosx_10_6_intel`, `cp36` of `cp36-abi3-…`).
-pub(crate) fn interpreters(tags: &[String]) -> Vec<String> {
-    let mut list: Vec<String> = Vec::new();
-    for set in tags.iter().filter_map(|t| TagSet::parse(t)) {
-        for a in set.abi() {
-            if a == "none" || a == "abi3" {
-                list.extend(set.python().map(str::to_string));
-            } else {
-                list.push(a.to_string());
-            }
-        }
-    }
-    natural_sort(&mut list);
-    list
-}
-
-/// True when a wheel tagged `tag` is built for the target's interpreter, whatever its
-/// platform: `py3-none-…`, `cp312-cp312-…`, `cp39-abi3-…` for CPython 3.12.
-pub(crate) fn fits_interpreter(tag: &str, target: &Target) -> bool {
-    let Some(set) = TagSet::parse(tag) else {
-        return false;
-    };
-    let own = target_abi(target);
-    let minor = target.python.release().get(1).copied().unwrap_or(0);
-    let py3_up_to = |t: &str, prefix: &str| {
-        t.strip_prefix(prefix).is_some_and(|rest| {
-            rest == "3"
-                || rest
-                    .strip_prefix('3')
-                    .and_then(|m| m.parse::<u64>().ok())
-                    .is_some_and(|m| m <= minor)
-        })
-    };
-    set.python().any(|p| {
-        set.abi().any(|a| match a {
-            "none" => py3_up_to(p, "py") || p == own,
-            "abi3" => py3_up_to(p, "cp"),
-            a => a == own && p == own,
-        })
-    })
-}
-
-/// Why the core metadata of a version cannot be had.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MetadataProblem {
-    /// Its files' metadata is missing or malformed: the index client's explanation.
-    Unreadable(String),
-    /// Only an sdist whose metadata must be built (PEP 517), and the named option
-    /// (`--no-build`, `--no-build-package NAME`) forbids building it.
-    BuildDisabled(String),
-    /// Building the sdist's metadata failed: the hook that failed and its last error line.
-    BuildFailed(String),
-    /// Only an sdist, and `--only-binary` forbids sdists for the package.
-    OnlyBinary,
-}
-
-impl From<String> for MetadataProblem {
-    fn from(reason: String) -> Self {
-        MetadataProblem::Unreadable(reason)
-    }
-}
-
-impl From<&str> for MetadataProblem {
-    fn from(reason: &str) -> Self {
-        MetadataProblem::Unreadable(reason.to_string())
-    }
-}
-
-/// The reason alone (`Unreadable` is the client's text as given, so recordings round-trip).
-impl fmt::Display for MetadataProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            MetadataProblem::Unreadable(m) => f.write_str(m),
-            MetadataProblem::BuildDisabled(flag) => write!(
-                f,
-                "its metadata must be built from the sdist, and {flag} forbids building it"
-            ),
-            MetadataProblem::BuildFailed(why) => write!(f, "building its metadata failed: {why}"),
-            MetadataProblem::OnlyBinary => {
-                f.write_str("it is published only as an sdist, and --only-binary forbids sdists")
-            }
-        }
-    }
-}
-
-/// Why PubGrub may not use a version that exists.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unavailable {
-    /// The target cannot install any of its files.
-    Unusable(Unusable),
-    /// Its metadata cannot be had.
-    Metadata(MetadataProblem),
-    /// Its metadata's `Requires-Python` excludes the target.
-    RequiresPython(VersionSpecifiers),
-    /// It uses a direct URL, which this resolver does not follow for dependencies.
-    DirectUrl(String),
-}
-
-impl fmt::Display for Unavailable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unavailable::Unusable(u) => write!(f, "{u}"),
-            Unavailable::Metadata(m @ MetadataProblem::Unreadable(_)) => {
-                write!(f, "has unusable metadata: {m}")
-            }
-            Unavailable::Metadata(MetadataProblem::BuildDisabled(flag)) => {
-                write!(f, "must be built for its metadata, which {flag} forbids")
-            }
-            Unavailable::Metadata(MetadataProblem::BuildFailed(why)) => {
-                write!(f, "could not be built ({why})")
-            }
-            Unavailable::Metadata(MetadataProblem::OnlyBinary) => {
-                write!(f, "{}", Unusable::SdistOnly)
-            }
-            Unavailable::RequiresPython(s) => write!(f, "requires Python {s}"),
-            Unavailable::DirectUrl(u) => write!(f, "depends on the direct URL {u}"),
-        }
-    }
-}
-
-/// `cp312`: the ABI tag of the target's interpreter.
-pub(crate) fn target_abi(target: &Target) -> String {
-    let r = target.python.release();
-    format!(
-        "cp{}{}",
-        r.first().copied().unwrap_or(3),
-        r.get(1).copied().unwrap_or(0)
-    )
-}
-
-/// The distinct platform tags of `py-abi-platform` tags.
-pub(crate) fn platforms(tags: &[String]) -> Vec<String> {
-    let mut list: Vec<String> = tags
-        .iter()
-        .filter_map(|t| TagSet::parse(t))
-        .flat_map(|set| set.platform())
-        .map(str::to_string)
-        .collect();
-    list.sort();
-    list.dedup();
-    list
-}
+/// The derivation tree PubGrub gives when nothing resolves: its external facts carry the
+/// reasons versions were unavailable, which the report words.
+pub(crate) type Derivation = pubgrub::DerivationTree<Pkg, Ranges<Version>, Unusable>;
 
 /// What is wrong with the wheels of a version whose tags do not fit the target.
 pub(crate) fn wheel_problem(tags: &[String], target: &Target) -> String {
@@ -265,35 +73,40 @@ pub(crate) enum Kind {
 }
 
 /// The kind of `why`.
-pub(crate) fn kind(why: &Unavailable, target: &Target) -> Kind {
+pub(crate) fn kind(why: &Unusable, target: &Target) -> Kind {
     match why {
-        Unavailable::Unusable(Unusable::NoCompatibleWheel(tags)) => {
+        Unusable::NoCompatibleWheel(tags) => {
             if tags.iter().any(|t| fits_interpreter(t, target)) {
                 Kind::WrongPlatform
             } else {
                 Kind::WrongAbi
             }
         }
-        Unavailable::Unusable(Unusable::RequiresPython(_)) | Unavailable::RequiresPython(_) => {
-            Kind::RequiresPython
-        }
-        Unavailable::Unusable(Unusable::SdistOnly) => Kind::SdistOnly,
-        Unavailable::Unusable(Unusable::WheelOnly) => Kind::WheelOnly,
-        Unavailable::Metadata(MetadataProblem::BuildDisabled(_)) => Kind::BuildDisabled,
-        Unavailable::Metadata(MetadataProblem::BuildFailed(_)) => Kind::BuildFailed,
-        Unavailable::Metadata(MetadataProblem::OnlyBinary) => Kind::SdistOnly,
-        Unavailable::Metadata(MetadataProblem::Unreadable(m)) => {
-            if m.contains("has no static metadata") {
-                Kind::DynamicSdist
-            } else if m.contains("archive format") {
-                Kind::Archive
-            } else if m.contains("invalid metadata") {
-                Kind::InvalidMetadata
-            } else {
-                Kind::NoMetadata
-            }
-        }
-        Unavailable::DirectUrl(_) => Kind::DirectUrl,
+        Unusable::RequiresPython(_) => Kind::RequiresPython,
+        Unusable::SdistOnly => Kind::SdistOnly,
+        Unusable::WheelOnly => Kind::WheelOnly,
+        Unusable::BuildForbidden(_) => Kind::BuildDisabled,
+        Unusable::BuildFailed(_) => Kind::BuildFailed,
+        Unusable::NoMetadata(files) => metadata_kind(files),
+        Unusable::DirectUrl(_) => Kind::DirectUrl,
+    }
+}
+
+/// The kind of a release none of whose `files` gives metadata. A wheel whose metadata is
+/// invalid says most: the release has a wheel, and its metadata is at fault (an sdist
+/// beside it that would need a build is no news then).
+fn metadata_kind(files: &[FileProblem]) -> Kind {
+    let any = |f: fn(&FileProblem) -> bool| files.iter().any(f);
+    if any(|p| matches!(p, FileProblem::Invalid(bad) if bad.wheel)) {
+        Kind::InvalidMetadata
+    } else if any(|p| matches!(p, FileProblem::NoStaticMetadata { .. })) {
+        Kind::DynamicSdist
+    } else if any(|p| matches!(p, FileProblem::ArchiveFormat { .. })) {
+        Kind::Archive
+    } else if any(|p| matches!(p, FileProblem::Invalid(_))) {
+        Kind::InvalidMetadata
+    } else {
+        Kind::NoMetadata
     }
 }
 
@@ -314,7 +127,7 @@ impl Kind {
 
 /// The kind to word a group of reasons by: their own when they agree, else their
 /// family's.
-pub(crate) fn common_kind(whys: &[&Unavailable], target: &Target) -> Option<Kind> {
+pub(crate) fn common_kind(whys: &[&Unusable], target: &Target) -> Option<Kind> {
     let first = kind(whys.first()?, target);
     if whys.iter().all(|w| kind(w, target) == first) {
         Some(first)
@@ -323,88 +136,13 @@ pub(crate) fn common_kind(whys: &[&Unavailable], target: &Target) -> Option<Kind
     }
 }
 
-/// The interpreters of `tags` worth naming: CPython's when there are any (PyPy's sort
-/// after them and say less).
-pub(crate) fn main_abis(tags: &[String]) -> Vec<String> {
-    let all = interpreters(tags);
-    let cpython: Vec<String> = all
-        .iter()
-        .filter(|a| a.starts_with("cp"))
-        .cloned()
-        .collect();
-    if cpython.is_empty() {
-        all
-    } else {
-        cpython
-    }
-}
-
-/// The platforms of `tags` for the target's interpreter, those of the target's
-/// operating system named and the others counted by system: `manylinux1_i686,
-/// manylinux1_x86_64, macOS and Windows`.
-pub(crate) fn platform_summary(tags: &[String], target: &Target) -> String {
-    let fitting: Vec<String> = tags
-        .iter()
-        .filter(|t| fits_interpreter(t, target))
-        .cloned()
-        .collect();
-    let tags = if fitting.is_empty() {
-        tags
-    } else {
-        &fitting[..]
-    };
-    let system = |p: &str| -> &'static str {
-        if p.contains("macos") || p.contains("darwin") {
-            "macOS"
-        } else if p.starts_with("win") || p.contains("windows") {
-            "Windows"
-        } else if p.contains("linux") {
-            "Linux"
-        } else {
-            "other systems"
-        }
-    };
-    let own = system(&target.platform.to_string());
-    let all = platforms(tags);
-    let mut named: Vec<String> = all.iter().filter(|p| system(p) == own).cloned().collect();
-    if named.len() > 3 {
-        named = vec![newest(&named, 3)];
-    }
-    let mut others: Vec<String> = Vec::new();
-    for p in &all {
-        let s = system(p);
-        if s != own && !others.iter().any(|o| o == s) {
-            others.push(s.to_string());
-        }
-    }
-    named.extend(others);
-    crate::report::and_list(&named)
-}
-
-/// `one` or `many` by number.
-pub(crate) fn agree<'a>(plural: bool, one: &'a str, many: &'a str) -> &'a str {
-    if plural {
-        many
-    } else {
-        one
-    }
-}
-
-/// At most `max` items, the last ones (the newest, for sorted tags), after an ellipsis.
-pub(crate) fn newest(items: &[String], max: usize) -> String {
-    if items.len() <= max {
-        return items.join(", ");
-    }
-    format!("…, {}", items[items.len() - max..].join(", "))
-}
-
 /// The predicate of a sentence about versions unusable for reasons of one kind:
 /// "have no wheel for cp312 (their wheels are for …, cp310, cp311)". `whys` all have
 /// `kind`; `plural` is the number of the subject; without `detail`, nothing in
 /// parentheses.
 pub(crate) fn predicate(
     kind: Kind,
-    whys: &[&Unavailable],
+    whys: &[&Unusable],
     target: &Target,
     plural: bool,
     detail: bool,
@@ -412,7 +150,7 @@ pub(crate) fn predicate(
     let tags: Vec<String> = whys
         .iter()
         .filter_map(|w| match w {
-            Unavailable::Unusable(Unusable::NoCompatibleWheel(t)) => Some(t.clone()),
+            Unusable::NoCompatibleWheel(t) => Some(t.clone()),
             _ => None,
         })
         .flatten()
@@ -469,8 +207,8 @@ pub(crate) fn predicate(
             build_flag(whys)
         ),
         Kind::BuildFailed => match whys.last() {
-            Some(Unavailable::Metadata(MetadataProblem::BuildFailed(why))) if detail => {
-                format!("could not be built ({})", clip(why, 160))
+            Some(Unusable::BuildFailed(why)) if detail => {
+                format!("could not be built ({})", clip(&why.summary, 160))
             }
             _ => "could not be built".to_string(),
         },
@@ -484,7 +222,7 @@ pub(crate) fn predicate(
             let urls: Vec<&String> = whys
                 .iter()
                 .filter_map(|w| match w {
-                    Unavailable::DirectUrl(u) => Some(u),
+                    Unusable::DirectUrl(u) => Some(u),
                     _ => None,
                 })
                 .collect();
@@ -500,22 +238,20 @@ pub(crate) fn predicate(
 }
 
 /// The option that forbade building among `whys` (`--no-build`, `--no-build-package X`).
-pub(crate) fn build_flag<'a>(whys: &[&'a Unavailable]) -> &'a str {
+pub(crate) fn build_flag(whys: &[&Unusable]) -> String {
     whys.iter()
         .find_map(|w| match w {
-            Unavailable::Metadata(MetadataProblem::BuildDisabled(flag)) => Some(flag.as_str()),
+            Unusable::BuildForbidden(ban) => Some(ban.to_string()),
             _ => None,
         })
-        .unwrap_or("--no-build")
+        .unwrap_or_else(|| "--no-build".to_string())
 }
 
 /// The distinct `Requires-Python` specifiers among `whys`, in the order first seen.
-pub(crate) fn python_specs(whys: &[&Unavailable]) -> Vec<String> {
+pub(crate) fn python_specs(whys: &[&Unusable]) -> Vec<String> {
     let mut specs: Vec<String> = Vec::new();
     for w in whys {
-        if let Unavailable::Unusable(Unusable::RequiresPython(s)) | Unavailable::RequiresPython(s) =
-            w
-        {
+        if let Unusable::RequiresPython(s) = w {
             let s = s.to_string();
             if !specs.contains(&s) {
                 specs.push(s);
@@ -525,28 +261,16 @@ pub(crate) fn python_specs(whys: &[&Unavailable]) -> Vec<String> {
     specs
 }
 
-/// A metadata failure in a few words: the repeated "no usable metadata for `x` 1.0:"
-/// prefixes dropped, each URL cut to its file name, at most `max` characters.
-pub(crate) fn metadata_detail(reason: &str, max: usize) -> String {
-    let mut text = reason.trim();
-    while let Some(rest) = text.strip_prefix("no usable metadata for `") {
-        match rest.find(": ") {
-            Some(i) => text = rest[i + 2..].trim_start(),
-            None => break,
+/// Why a release's metadata cannot be had, in a few words for a report that names the
+/// release already: each URL cut to its file name, long quoted values cut short, at most
+/// `max` characters. Empty for reasons that are not about metadata.
+pub(crate) fn metadata_detail(why: &Unusable, max: usize) -> String {
+    match why {
+        Unusable::BuildForbidden(_) | Unusable::BuildFailed(_) | Unusable::NoMetadata(_) => {
+            clip(&shorten_quotes(&file_names(&why.clause(None)), 40), max)
         }
+        _ => String::new(),
     }
-    let mut text = file_names(text);
-    // "invalid metadata for `x` 1.0 in `x-1.0.tar.gz`: " says again what the report says.
-    while let Some(i) = text.find("invalid metadata for `") {
-        let Some(end) = text[i..]
-            .find(" in `")
-            .and_then(|j| text[i + j + 5..].find("`: ").map(|k| i + j + 5 + k + 3))
-        else {
-            break;
-        };
-        text.replace_range(i..end, "");
-    }
-    clip(&shorten_quotes(&text, 40), max)
 }
 
 /// Each `quoted` part of `text` longer than `max` characters cut to its start, so that
@@ -590,27 +314,6 @@ pub(crate) fn file_names(text: &str) -> String {
     out
 }
 
-/// `text` cut to at most `max` characters, with an ellipsis when cut.
-pub(crate) fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
-/// The warning for a pin older than a release skipped for its metadata:
-/// `dyn 2.0.0 was skipped (building its metadata failed: …); dyn 1.0.0 is pinned instead`.
-pub(crate) fn skipped_newer_text(
-    name: &lockit_types::PackageName,
-    pinned: &lockit_types::Version,
-    skipped: &lockit_types::Version,
-    problem: &MetadataProblem,
-) -> String {
-    format!("{name} {skipped} was skipped ({problem}); {name} {pinned} is pinned instead")
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -619,6 +322,8 @@ mod tests {
     use lockit_types::Platform;
 
     use super::*;
+    use crate::unusable::{InvalidMetadata, StaticGap};
+    use crate::wheel_tags::{fits_interpreter, interpreters, platform_summary};
 
     fn target() -> Target {
         Target::new("3.12", Platform::from_str("x86_64-manylinux_2_28").unwrap()).unwrap()
@@ -669,39 +374,86 @@ mod tests {
             platform_summary(&list, &t),
             "musllinux_1_1_aarch64, macOS and Windows"
         );
-        let why = Unavailable::Unusable(Unusable::NoCompatibleWheel(list));
+        let why = Unusable::NoCompatibleWheel(list);
         assert_eq!(kind(&why, &t), Kind::WrongPlatform);
-        let old = Unavailable::Unusable(Unusable::NoCompatibleWheel(tags(&[
+        let old = Unusable::NoCompatibleWheel(tags(&[
             "cp27-none-macosx_10_6_intel",
             "cp27-cp27mu-manylinux1_x86_64",
-        ])));
+        ]));
         assert_eq!(kind(&old, &t), Kind::WrongAbi);
+    }
+
+    fn invalid(file: &str, wheel: bool, field: Option<&str>, problem: &str) -> InvalidMetadata {
+        InvalidMetadata {
+            file: file.to_string(),
+            wheel,
+            field: field.map(str::to_string),
+            problem: problem.to_string(),
+        }
     }
 
     #[test]
     fn metadata_failures_are_told_once_without_urls() {
         let url = "https://files.pythonhosted.org/packages/3f/69/dd21/tornado-4.0.tar.gz";
-        let reason = format!(
-            "no usable metadata for `tornado` 4.0: no usable metadata for `tornado` 4.0: the sdist `{url}` has no static metadata (PKG-INFO: invalid metadata for `tornado` 4.0 in `{url}`: `Requires-Dist` is dynamic; no pyproject.toml)"
-        );
+        let why = Unusable::NoMetadata(vec![FileProblem::NoStaticMetadata {
+            file: url.to_string(),
+            gaps: vec![
+                StaticGap::PkgInfo(invalid(url, false, None, "`Requires-Dist` is dynamic")),
+                StaticGap::NoPyproject,
+            ],
+        }]);
         assert_eq!(
-            metadata_detail(&reason, 200),
+            metadata_detail(&why, 200),
             "the sdist `tornado-4.0.tar.gz` has no static metadata (PKG-INFO: `Requires-Dist` is dynamic; no pyproject.toml)"
         );
         assert_eq!(
-            kind(&Unavailable::Metadata(reason.into()), &target()),
-            Kind::DynamicSdist
+            why.clause(Some(("tornado", "4.0"))),
+            format!("no usable metadata for `tornado` 4.0: the sdist `{url}` has no static metadata (PKG-INFO: invalid metadata for `tornado` 4.0 in `{url}`: `Requires-Dist` is dynamic; no pyproject.toml)")
         );
-        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(kind(&why, &target()), Kind::DynamicSdist);
         let long = format!(
             "invalid `Requires-Dist` value `dep; {}`: longer than 1024",
             "x".repeat(900)
         );
-        let detail = metadata_detail(&long, 120);
+        let why = Unusable::NoMetadata(vec![FileProblem::Invalid(invalid(
+            "https://h/x-1.0-py3-none-any.whl",
+            true,
+            Some("Requires-Dist"),
+            &long,
+        ))]);
+        let detail = metadata_detail(&why, 120);
         assert!(detail.ends_with("longer than 1024"), "{detail}");
         assert_eq!(
             file_names("see http://h/x/y.whl#sha256=1, and more"),
             "see y.whl, and more"
+        );
+    }
+
+    /// torchsde 0.2.5's wheel says `Requires-Dist: numpy (>=1.19.*)`, which does not parse;
+    /// its sdist would need a build. The release has a wheel, whose metadata is at fault:
+    /// it was told as "only an sdist without static metadata" when reasons were sorted by
+    /// their text.
+    #[test]
+    fn a_wheel_with_invalid_metadata_is_invalid_metadata_not_an_sdist_problem() {
+        let wheel = "https://files.example/torchsde-0.2.5-py3-none-any.whl";
+        let sdist = "https://files.example/torchsde-0.2.5.tar.gz";
+        let why = Unusable::NoMetadata(vec![
+            FileProblem::Invalid(invalid(
+                wheel,
+                true,
+                Some("Requires-Dist"),
+                "invalid `Requires-Dist` value `numpy (>=1.19.*)` in core metadata: …",
+            )),
+            FileProblem::NoStaticMetadata {
+                file: sdist.to_string(),
+                gaps: vec![StaticGap::NoPkgInfo, StaticGap::NoPyproject],
+            },
+        ]);
+        let t = target();
+        assert_eq!(kind(&why, &t), Kind::InvalidMetadata);
+        assert_eq!(
+            predicate(kind(&why, &t), &[&why], &t, false, true),
+            "has invalid metadata"
         );
     }
 }

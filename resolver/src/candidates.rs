@@ -6,11 +6,11 @@ use std::sync::{Arc, OnceLock};
 use lockit_types::{DistFile, DistFilename, PackageName, ProjectFiles, Version};
 use pubgrub::Ranges;
 
-use crate::availability::Unusable;
 use crate::environment::ResolverEnvironment;
 use crate::options::ResolveOptions;
 use crate::prerelease::Prereleases;
 use crate::ranges::{pinned_version, specifiers_contain};
+use crate::unusable::Unusable;
 
 /// Some files of one release of a project, by position: version maps point into the
 /// project's files instead of copying them (pages list thousands).

@@ -4,16 +4,16 @@ use std::sync::Arc;
 
 use lockit_types::{CoreMetadata, DistFile, PackageName, ProjectFiles, Version};
 
-use crate::availability::MetadataProblem;
 use crate::candidates::Files;
+use crate::unusable::Unusable;
 
 /// Why the index could not give what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     /// This version cannot be used (no usable metadata, a failed or forbidden build); the
     /// resolver skips it and keeps the reason for the report.
-    #[error("{0}")]
-    Unavailable(MetadataProblem),
+    #[error("{}", .0.clause(None))]
+    Unavailable(Unusable),
     /// The index failed (network, HTTP status, offline cache miss); resolution stops.
     #[error(transparent)]
     Fatal(Box<dyn std::error::Error + Send + Sync>),

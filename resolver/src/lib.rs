@@ -22,12 +22,14 @@ mod package;
 mod pin_graph;
 mod prefetch;
 mod prerelease;
+mod prose;
 mod provider;
 mod ranges;
 mod report;
 mod resolution;
+mod unusable;
+mod wheel_tags;
 
-pub use availability::{MetadataProblem, Unavailable, Unusable};
 pub use candidates::{Files, VersionMap};
 pub use coverage::{
     coverage, environments, gaps, required, Coverage, CHECKED_PLATFORMS, CHECKED_PYTHONS,
@@ -51,6 +53,9 @@ pub use prerelease::Prereleases;
 pub use ranges::{names_prerelease, range_text, specifiers_contain, specifiers_range};
 pub use report::{NoSolution, Suggestion, REPORT_MAX_BYTES, REPORT_MAX_LINES};
 pub use resolution::{Resolution, ResolvedPackage};
+pub use unusable::{
+    file_problems_text, BuildBan, BuildFailure, FileProblem, InvalidMetadata, StaticGap, Unusable,
+};
 
 use provider::{OneTarget, Provider, Unsolved};
 

@@ -20,7 +20,7 @@ use pubgrub::{
     Dependencies, DependencyProvider, PackageResolutionStatistics, PubGrubError, Ranges,
 };
 
-use crate::availability::{MetadataProblem, Unavailable, Unusable};
+use crate::availability::Derivation;
 use crate::candidates::VersionMap;
 use crate::index::{FetchError, Index};
 use crate::markers::without_extras;
@@ -32,9 +32,7 @@ use crate::ranges::{
     names_prerelease, pinned_version, specifiers_contain, specifiers_range, spelled_as,
 };
 use crate::resolution::{Resolution, ResolvedPackage};
-
-/// The derivation tree PubGrub gives when nothing resolves.
-pub(crate) type Derivation = pubgrub::DerivationTree<Pkg, Ranges<Version>, Unavailable>;
+use crate::unusable::Unusable;
 
 /// Why [`Provider::solve`] ended without pins (`S`: what its [`Forking`] splits with).
 pub(crate) enum Unsolved<S> {
@@ -56,7 +54,7 @@ pub struct ProviderError(pub Box<dyn std::error::Error + Send + Sync>);
 ///
 /// PubGrub 0.4 has no way to end a solve early but an error: `should_cancel`,
 /// `choose_version` and `get_dependencies` can only return `Err(Self::Err)`, which comes
-/// back wrapped in `PubGrubError` (`Dependencies::Unavailable` records a reason and goes
+/// back wrapped in `PubGrubError` (`Dependencies::Unusable` records a reason and goes
 /// on solving). So this is the provider's error type, and [`Provider::solve`] unwraps it
 /// again: a restart or a split is a signal here, never reported as a failure.
 #[derive(Debug, thiserror::Error)]
@@ -127,7 +125,7 @@ impl Forking for OneTarget {
 type Priority = (u8, u8, Reverse<u32>);
 
 /// A version's dependencies, or why it cannot be used.
-type Deps = Result<BTreeMap<Pkg, Ranges<Version>>, Unavailable>;
+type Deps = Result<BTreeMap<Pkg, Ranges<Version>>, Unusable>;
 
 pub(crate) struct Provider<'a, F: Forking> {
     index: &'a dyn Index,
@@ -148,7 +146,7 @@ pub(crate) struct Provider<'a, F: Forking> {
     metadata: RefCell<HashMap<(PackageName, Version), Arc<CoreMetadata>>>,
     /// Versions skipped because their metadata could not be had, for the warning that a pin
     /// is older than a release that was skipped.
-    skipped: RefCell<HashMap<PackageName, BTreeMap<Version, MetadataProblem>>>,
+    skipped: RefCell<HashMap<PackageName, BTreeMap<Version, Unusable>>>,
     tries: RefCell<HashMap<PackageName, u32>>,
     /// Conflict-driven priorities, kept across restarts of the solver (see [`Restart`]).
     restart: RefCell<Restart>,
@@ -277,7 +275,7 @@ impl<'a, F: Forking> Provider<'a, F> {
 
     /// Remembers that `version` was passed over for `why`, so that an older pin says so
     /// (never a silent downgrade).
-    fn skip(&self, name: &PackageName, version: &Version, why: MetadataProblem) {
+    fn skip(&self, name: &PackageName, version: &Version, why: Unusable) {
         self.skipped
             .borrow_mut()
             .entry(name.clone())
@@ -290,7 +288,7 @@ impl<'a, F: Forking> Provider<'a, F> {
         name: &PackageName,
         version: &Version,
         files: &[lockit_types::DistFile],
-    ) -> Result<Result<Arc<CoreMetadata>, MetadataProblem>, ProviderError> {
+    ) -> Result<Result<Arc<CoreMetadata>, Unusable>, ProviderError> {
         let key = (name.clone(), version.clone());
         if let Some(m) = self.metadata.borrow().get(&key) {
             return Ok(Ok(m.clone()));
@@ -315,7 +313,7 @@ impl<'a, F: Forking> Provider<'a, F> {
         this: &Pkg,
         version: &Version,
         req: &Requirement,
-    ) -> Result<(), Unavailable> {
+    ) -> Result<(), Unusable> {
         let mut range = match &req.version_or_url {
             None => Ranges::full(),
             Some(VersionOrUrl::VersionSpecifier(spec)) => specifiers_range(spec),
@@ -323,7 +321,7 @@ impl<'a, F: Forking> Provider<'a, F> {
             Some(VersionOrUrl::Url(_)) if self.options.direct.contains_key(&req.name) => {
                 Ranges::full()
             }
-            Some(VersionOrUrl::Url(url)) => return Err(Unavailable::DirectUrl(url.to_string())),
+            Some(VersionOrUrl::Url(url)) => return Err(Unusable::DirectUrl(url.to_string())),
         };
         if let Some(c) = self.constraints.get(&req.name) {
             range = range.intersection(c);
@@ -426,29 +424,29 @@ impl<'a, F: Forking> Provider<'a, F> {
     ) -> Result<Deps, Stop<F::Split>> {
         let map = self.version_map(name)?;
         let Some(entry) = map.get(version) else {
-            return Ok(Err(Unavailable::Metadata(MetadataProblem::Unreadable(
-                format!("{name} {version} is not on the index"),
+            return Ok(Err(Unusable::unreadable(format!(
+                "{name} {version} is not on the index"
             ))));
         };
         let files = match entry.metadata_files() {
             Ok(files) => files.to_vec(),
             Err(why) => {
                 if why == Unusable::SdistOnly {
-                    self.skip(name, version, MetadataProblem::OnlyBinary);
+                    self.skip(name, version, why.clone());
                 }
-                return Ok(Err(Unavailable::Unusable(why)));
+                return Ok(Err(why));
             }
         };
         let meta = match self.core_metadata(name, version, &files)? {
             Ok(m) => m,
-            Err(reason) => return Ok(Err(Unavailable::Metadata(reason))),
+            Err(reason) => return Ok(Err(reason)),
         };
         if let Some(rp) = &meta.requires_python {
             if !specifiers_contain(rp, self.options.environment.python()) {
                 if let Some(split) = self.forks.on_requires_python(rp) {
                     return Err(Stop::Split(split));
                 }
-                return Ok(Err(Unavailable::RequiresPython(rp.clone())));
+                return Ok(Err(Unusable::RequiresPython(rp.clone())));
             }
         }
         let mut deps = BTreeMap::new();
@@ -669,7 +667,7 @@ impl<F: Forking> Provider<'_, F> {
 fn fatal(e: FetchError) -> ProviderError {
     match e {
         FetchError::Fatal(e) => ProviderError(e),
-        FetchError::Unavailable(s) => ProviderError(s.to_string().into()),
+        FetchError::Unavailable(s) => ProviderError(s.clause(None).into()),
     }
 }
 
@@ -678,7 +676,7 @@ impl<F: Forking> DependencyProvider for Provider<'_, F> {
     type V = Version;
     type VS = Ranges<Version>;
     type Priority = Priority;
-    type M = Unavailable;
+    type M = Unusable;
     type Err = Stop<F::Split>;
 
     fn prioritize(
@@ -760,7 +758,7 @@ impl<F: Forking> DependencyProvider for Provider<'_, F> {
         &self,
         package: &Pkg,
         version: &Version,
-    ) -> Result<Dependencies<Pkg, Ranges<Version>, Unavailable>, Stop<F::Split>> {
+    ) -> Result<Dependencies<Pkg, Ranges<Version>, Unusable>, Stop<F::Split>> {
         let deps = match package {
             Pkg::Root => self.root_dependencies()?,
             Pkg::Project(name) => self.dependencies_of(package, name, None, version)?,

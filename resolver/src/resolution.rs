@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::availability::MetadataProblem;
 use crate::markers::without_extras;
+use crate::unusable::Unusable;
 
 use pep508_rs::MarkerTree;
 
@@ -39,7 +39,7 @@ pub struct ResolvedPackage {
     pub url: Option<String>,
     /// The newest release newer than the pin that was skipped because its metadata could
     /// not be had (a failed or forbidden build, unreadable metadata), and why.
-    pub skipped_newer: Option<(Version, MetadataProblem)>,
+    pub skipped_newer: Option<(Version, Unusable)>,
     /// Where the pin applies: always (true) in a single-target lock; in a universal lock,
     /// the environments that install this version.
     pub marker: MarkerTree,
@@ -69,7 +69,7 @@ impl ResolvedPackage {
     /// skipped for its metadata, so a fallback to an older release is never silent.
     pub fn skipped_warning(&self) -> Option<String> {
         let (skipped, why) = self.skipped_newer.as_ref()?;
-        Some(crate::availability::skipped_newer_text(
+        Some(crate::unusable::skipped_newer_text(
             &self.name,
             &self.version,
             skipped,

@@ -10,8 +10,9 @@ use lockit_types::{
 };
 
 use crate::{
-    resolve, FetchError, Index, MetadataProblem, PrereleaseMode, RequirementOrigin, ResolveError,
-    ResolveOptions, SourcedRequirement,
+    resolve, BuildBan, BuildFailure, FetchError, FileProblem, Index, InvalidMetadata,
+    PrereleaseMode, RequirementOrigin, ResolveError, ResolveOptions, SourcedRequirement, StaticGap,
+    Unusable,
 };
 
 /// An index held in memory (shared with the fork tests).
@@ -20,7 +21,7 @@ pub(crate) struct MemoryIndex {
     projects: HashMap<PackageName, Vec<DistFile>>,
     metadata: HashMap<(PackageName, Version), Arc<CoreMetadata>>,
     /// Why the metadata of a release cannot be had (as the index client words it).
-    problems: HashMap<(PackageName, Version), MetadataProblem>,
+    problems: HashMap<(PackageName, Version), Unusable>,
     /// Releases whose metadata only a wheel tells without a build (their sdist's is
     /// dynamic, and building is off).
     wheel_metadata_only: std::collections::HashSet<(PackageName, Version)>,
@@ -78,9 +79,18 @@ impl MemoryIndex {
         let url = format!("https://files.example/packages/ab/cd/{filename}");
         self.problems.insert(
             (n.clone(), v),
-            MetadataProblem::Unreadable(format!(
-                "no usable metadata for `{pkg}` {version}: no usable metadata for `{pkg}` {version}: the sdist `{url}` has no static metadata (PKG-INFO: invalid metadata for `{pkg}` {version} in `{url}`: `Requires-Dist` is dynamic (Metadata-Version 1.0): the sdist would have to be built; no pyproject.toml)"
-            )),
+            Unusable::NoMetadata(vec![FileProblem::NoStaticMetadata {
+                file: url.clone(),
+                gaps: vec![
+                    StaticGap::PkgInfo(InvalidMetadata {
+                        file: url.clone(),
+                        wheel: false,
+                        field: None,
+                        problem: "`Requires-Dist` is dynamic (Metadata-Version 1.0): the sdist would have to be built".into(),
+                    }),
+                    StaticGap::NoPyproject,
+                ],
+            }]),
         );
         let files = self.projects.entry(n.clone()).or_default();
         files.push(DistFile {
@@ -115,14 +125,14 @@ impl Index for MemoryIndex {
             return Err(FetchError::Unavailable(problem.clone()));
         }
         if self.wheel_metadata_only.contains(&key) && !files.iter().any(|f| f.filename.is_wheel()) {
-            return Err(FetchError::Unavailable(MetadataProblem::BuildDisabled(
-                "--no-build".into(),
+            return Err(FetchError::Unavailable(Unusable::BuildForbidden(
+                BuildBan::NoBuild,
             )));
         }
         self.metadata
             .get(&key)
             .cloned()
-            .ok_or_else(|| FetchError::Unavailable("no metadata".into()))
+            .ok_or_else(|| FetchError::Unavailable(Unusable::unreadable("no metadata")))
     }
 }
 
@@ -878,7 +888,7 @@ fn a_release_that_could_not_be_built_is_named_beside_the_older_pin() {
     let why = "`prepare_metadata_for_build_wheel` failed (exit status 1): RuntimeError: boom";
     idx.problems.insert(
         (name("dyn"), Version::from_str("2.0").unwrap()),
-        MetadataProblem::BuildFailed(why.into()),
+        Unusable::BuildFailed(BuildFailure::new(why)),
     );
     let res = resolve(&idx, &roots(&["app"]), &[], &options()).unwrap();
     let dyn_pin = res.get(&name("dyn")).unwrap();
@@ -908,7 +918,7 @@ fn a_release_that_could_not_be_built_is_named_beside_the_older_pin() {
 
     idx.problems.insert(
         (name("dyn"), Version::from_str("2.0").unwrap()),
-        MetadataProblem::BuildDisabled("--no-build".into()),
+        Unusable::BuildForbidden(BuildBan::NoBuild),
     );
     let res = resolve(&idx, &roots(&["dyn"]), &[], &options()).unwrap();
     assert_eq!(

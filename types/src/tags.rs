@@ -109,6 +109,7 @@ mod tests {
     use std::str::FromStr;
 
     use super::*;
+    use crate::TagSet;
 
     fn tags() -> Tags {
         Tags::cpython(

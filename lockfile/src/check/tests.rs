@@ -135,7 +135,9 @@ impl Index for World {
         self.metadata
             .get(&(n.clone(), v.clone()))
             .cloned()
-            .ok_or_else(|| FetchError::Unavailable("no metadata".into()))
+            .ok_or_else(|| {
+                FetchError::Unavailable(lockit_resolver::Unusable::unreadable("no metadata"))
+            })
     }
 }
 

@@ -3,7 +3,7 @@
 use lockit_types::{PackageName, RequirementOrigin, SourcedRequirement};
 use serde_json::{json, Value};
 
-use super::{Explanation, Hidden, SkipReason, Split, VersionNote};
+use super::model::{Explanation, Hidden, SkipReason, Split, VersionNote};
 use crate::{NoSolution, ResolveOptions};
 
 fn step_json(step: &SourcedRequirement) -> Value {

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use lockit_types::{PackageName, RequirementOrigin, SourcedRequirement, Version};
 
-use super::{Hidden, NotInLock, Pinned, SkipReason, Split, VersionNote};
+use super::model::{Hidden, NotInLock, Pinned, SkipReason, Split, VersionNote};
 use crate::{NoSolution, ResolveOptions};
 
 /// How many paths and skipped groups the text output lists before summing up.

@@ -6,15 +6,15 @@
 use lockit_types::{PackageName, Version};
 use pubgrub::{External, Ranges};
 
-use crate::availability::{
-    agree, build_flag, clip, common_kind, kind, main_abis, metadata_detail, newest,
-    platform_summary, python_specs, target_abi, Kind, Unavailable,
-};
+use crate::availability::{build_flag, common_kind, kind, metadata_detail, python_specs, Kind};
 use crate::options::ResolveOptions;
 use crate::package::Pkg;
+use crate::prose::{agree, clip, newest};
 use crate::ranges::specifiers_contain;
 use crate::report::tree::Ext;
 use crate::report::words::Words;
+use crate::unusable::Unusable;
+use crate::wheel_tags::{main_abis, platform_summary, target_abi};
 
 /// The most hints a report gives from its derivation (others may be added after).
 const MAX: usize = 3;
@@ -29,7 +29,7 @@ type Group<'t> = (
     Pkg,
     Kind,
     Ranges<Version>,
-    Vec<(&'t Ranges<Version>, &'t Unavailable)>,
+    Vec<(&'t Ranges<Version>, &'t Unusable)>,
 );
 
 /// Hints for the facts `all` of a simplified tree.
@@ -87,19 +87,19 @@ pub(crate) fn hints(
 fn unusable_hint(
     p: &Pkg,
     range: &Ranges<Version>,
-    causes: &[(&Ranges<Version>, &Unavailable)],
+    causes: &[(&Ranges<Version>, &Unusable)],
     options: &ResolveOptions,
     words: &Words<'_>,
 ) -> Option<String> {
     let target = options.environment.target();
-    let whys: Vec<&Unavailable> = causes.iter().map(|(_, w)| *w).collect();
+    let whys: Vec<&Unusable> = causes.iter().map(|(_, w)| *w).collect();
     let k = common_kind(&whys, target)?;
     let at = words.span(p, range);
     let name = p.name().map(ToString::to_string).unwrap_or_default();
     let tags: Vec<String> = whys
         .iter()
         .filter_map(|w| match w {
-            Unavailable::Unusable(crate::Unusable::NoCompatibleWheel(t)) => Some(t.clone()),
+            Unusable::NoCompatibleWheel(t) => Some(t.clone()),
             _ => None,
         })
         .flatten()
@@ -113,8 +113,8 @@ fn unusable_hint(
             .or(causes.last())
             .map(|(_, w)| *w);
         let detail = match why {
-            Some(Unavailable::Metadata(m)) => metadata_detail(&m.to_string(), DETAIL),
-            _ => String::new(),
+            Some(why) => metadata_detail(why, DETAIL),
+            None => String::new(),
         };
         match (at.plural, newest) {
             (true, Some(v)) => format!("{name} {v}: {detail}"),
@@ -155,8 +155,7 @@ fn unusable_hint(
             let specs = python_specs(&whys);
             // Releases that want a newer Python than the target: older ones may not.
             let newer_python = whys.iter().any(|w| match w {
-                Unavailable::RequiresPython(s)
-                | Unavailable::Unusable(crate::Unusable::RequiresPython(s)) => {
+                Unusable::RequiresPython(s) => {
                     specifiers_contain(s, &Version::new([99, 0]))
                 }
                 _ => false,

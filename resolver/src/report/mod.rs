@@ -20,15 +20,17 @@ use pubgrub::{
     DefaultStringReporter, Derived, External, Map, Ranges, ReportFormatter, Reporter, Term,
 };
 
-use crate::availability::{agree, clip, common_kind, kind, predicate, Kind, Unavailable};
+use crate::availability::{common_kind, kind, predicate, Kind};
 use crate::options::{PrereleaseMode, ResolveOptions};
 use crate::package::Pkg;
+use crate::prose::{agree, capped_and_list, clip};
 use crate::ranges::names_prerelease;
+use crate::unusable::Unusable;
 
-pub(crate) use words::{and_list, Known, Maps};
+pub(crate) use words::{Known, Maps};
 
 use tree::{Causes, Ext};
-use words::{capped_and_list, Phrase, Words};
+use words::{Phrase, Words};
 
 type Terms = Map<Pkg, Term<Ranges<Version>>>;
 type Node = Derived<Pkg, Ranges<Version>, Causes>;
@@ -93,7 +95,7 @@ impl fmt::Display for Suggestion {
 /// The derivation tree of a failed resolution and its rendering.
 #[derive(Debug, Clone)]
 pub struct NoSolution {
-    tree: crate::provider::Derivation,
+    tree: crate::availability::Derivation,
     roots: Vec<SourcedRequirement>,
     options: ResolveOptions,
     heading: String,
@@ -113,7 +115,7 @@ pub struct NoSolution {
 
 impl NoSolution {
     pub(crate) fn new(
-        tree: crate::provider::Derivation,
+        tree: crate::availability::Derivation,
         roots: &[SourcedRequirement],
         options: &ResolveOptions,
         available: HashMap<PackageName, Vec<Version>>,
@@ -235,7 +237,7 @@ impl NoSolution {
     }
 
     /// The raw derivation tree.
-    pub fn tree(&self) -> &crate::provider::Derivation {
+    pub fn tree(&self) -> &crate::availability::Derivation {
         &self.tree
     }
 
@@ -354,11 +356,11 @@ impl fmt::Display for NoSolution {
 /// The newest few of a list, oldest first: `…, 1.5.0, 2.0.0`.
 fn shortlist(versions: &[&Version]) -> String {
     let items: Vec<String> = versions.iter().map(ToString::to_string).collect();
-    crate::availability::newest(&items, 5)
+    crate::prose::newest(&items, 5)
 }
 
 /// A kind of reason, the versions it applies to, and the reasons.
-type KindGroup<'c> = (Kind, Ranges<Version>, Vec<&'c Unavailable>);
+type KindGroup<'c> = (Kind, Ranges<Version>, Vec<&'c Unusable>);
 
 struct Plain<'w> {
     origins: HashMap<PackageName, Vec<String>>,
@@ -434,7 +436,7 @@ impl Plain<'_> {
                 None => kinds.push((k, r.clone(), vec![why])),
             }
         }
-        let word = |whys: &[&Unavailable], plural: bool, detail: bool| -> String {
+        let word = |whys: &[&Unusable], plural: bool, detail: bool| -> String {
             match common_kind(whys, self.target) {
                 Some(k) => predicate(k, whys, self.target, plural, detail),
                 None => agree(plural, "cannot be used", "cannot be used").to_string(),
@@ -653,7 +655,7 @@ fn both(first: &str, second: &str) -> String {
 }
 
 /// The project names a derivation tree mentions.
-pub(crate) fn tree_names(tree: &crate::provider::Derivation) -> BTreeSet<PackageName> {
+pub(crate) fn tree_names(tree: &crate::availability::Derivation) -> BTreeSet<PackageName> {
     tree.packages()
         .into_iter()
         .filter_map(|p| p.name().cloned())
@@ -661,7 +663,7 @@ pub(crate) fn tree_names(tree: &crate::provider::Derivation) -> BTreeSet<Package
 }
 
 /// The projects the user's own requirements bring into the conflict.
-pub(crate) fn root_names(tree: &crate::provider::Derivation) -> BTreeSet<PackageName> {
+pub(crate) fn root_names(tree: &crate::availability::Derivation) -> BTreeSet<PackageName> {
     let mut all = Vec::new();
     raw_externals(tree, &mut all);
     all.iter()
@@ -673,8 +675,8 @@ pub(crate) fn root_names(tree: &crate::provider::Derivation) -> BTreeSet<Package
 }
 
 fn raw_externals<'t>(
-    tree: &'t crate::provider::Derivation,
-    out: &mut Vec<&'t External<Pkg, Ranges<Version>, Unavailable>>,
+    tree: &'t crate::availability::Derivation,
+    out: &mut Vec<&'t External<Pkg, Ranges<Version>, Unusable>>,
 ) {
     match tree {
         pubgrub::DerivationTree::External(e) => out.push(e),
@@ -743,7 +745,7 @@ pub(crate) fn name_variants(name: &str) -> Vec<String> {
 mod tests {
 
     use super::*;
-    use crate::availability::{abis, platforms};
+    use crate::wheel_tags::{abis, platforms};
 
     #[test]
     fn abis_are_sorted_naturally() {

@@ -12,14 +12,14 @@ use std::sync::Arc;
 use lockit_types::Version;
 use pubgrub::{DerivationTree, Derived, External, Ranges, Term};
 
-use crate::availability::Unavailable;
 use crate::package::Pkg;
 use crate::report::words::Words;
+use crate::unusable::Unusable;
 
 /// Why versions of one project cannot be used: each range with its reason. Many
 /// incompatibilities of one project, gathered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Causes(pub Vec<(Ranges<Version>, Unavailable)>);
+pub(crate) struct Causes(pub Vec<(Ranges<Version>, Unusable)>);
 
 impl fmt::Display for Causes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -33,7 +33,7 @@ pub(crate) type Ext = External<Pkg, Ranges<Version>, Causes>;
 type Node = Derived<Pkg, Ranges<Version>, Causes>;
 
 /// The solver's tree with each reason in a [`Causes`] of its own.
-pub(crate) fn convert(tree: &crate::provider::Derivation) -> Tree {
+pub(crate) fn convert(tree: &crate::availability::Derivation) -> Tree {
     match tree {
         DerivationTree::External(e) => DerivationTree::External(match e {
             External::NotRoot(p, v) => External::NotRoot(p.clone(), v.clone()),
@@ -126,15 +126,15 @@ fn widen(e: &Ext, p: &Pkg, r: &Ranges<Version>, words: &Words<'_>) -> Option<Ext
 }
 
 /// A project, some of its versions, and why they cannot be used.
-type Unusable<'t> = (
+type Fact<'t> = (
     &'t Pkg,
     &'t Ranges<Version>,
-    &'t [(Ranges<Version>, Unavailable)],
+    &'t [(Ranges<Version>, Unusable)],
 );
 
 /// The project and causes of a fact that some versions of one project cannot be used:
 /// its reasons, or none for a range that holds no choosable version.
-fn unusable<'t>(t: &'t Tree, words: &Words<'_>) -> Option<Unusable<'t>> {
+fn unusable<'t>(t: &'t Tree, words: &Words<'_>) -> Option<Fact<'t>> {
     match t {
         DerivationTree::External(External::Custom(p, r, c)) => Some((p, r, &c.0)),
         DerivationTree::External(External::NoVersions(p, r)) if words.holds_none(p, r) => {

@@ -13,6 +13,7 @@ use pubgrub::Ranges;
 
 use crate::candidates::VersionMap;
 use crate::package::Pkg;
+use crate::prose::{agree, and_list};
 use crate::ranges::range_text;
 
 /// What the report knows about one project's published versions.
@@ -72,7 +73,7 @@ impl Phrase {
 
     /// `one` or `many`, agreeing with the phrase.
     pub fn verb<'a>(&self, one: &'a str, many: &'a str) -> &'a str {
-        crate::availability::agree(self.plural, one, many)
+        agree(self.plural, one, many)
     }
 }
 
@@ -332,25 +333,6 @@ impl<'m> Words<'m> {
     }
 }
 
-/// `a`, `a and b`, `a, b and c`.
-pub(crate) fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// At most `max` items joined with "and", the rest counted: `a, b and 3 others`.
-pub(crate) fn capped_and_list(items: &[String], max: usize) -> String {
-    if items.len() <= max {
-        return and_list(items);
-    }
-    let mut shown: Vec<String> = items[..max].to_vec();
-    shown.push(format!("{} others", items.len() - max));
-    and_list(&shown)
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -506,14 +488,5 @@ mod tests {
         let m = maps("beta", &["1.0b1", "1.0b2"]);
         let w = Words::new(&m, HashSet::new());
         assert_eq!(w.span(&pkg("beta"), &spec("==1.0b2")).text, "beta 1.0b2");
-    }
-
-    #[test]
-    fn and_lists() {
-        let items: Vec<String> = ["a", "b", "c", "d"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(and_list(&items[..1]), "a");
-        assert_eq!(and_list(&items[..2]), "a and b");
-        assert_eq!(and_list(&items[..3]), "a, b and c");
-        assert_eq!(capped_and_list(&items, 2), "a, b and 2 others");
     }
 }
