@@ -11,6 +11,7 @@ mod hashes;
 mod line_diff;
 mod lock_check;
 mod offline;
+mod report;
 #[cfg(test)]
 mod tests;
 
@@ -18,3 +19,4 @@ pub use finding::{unreadable, Finding, FindingKind};
 pub use hashes::{edited_pin, hash_findings, missing_hashes};
 pub use line_diff::LINES_SHOWN;
 pub use lock_check::LockCheck;
+pub use report::Report;

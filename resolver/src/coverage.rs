@@ -47,6 +47,40 @@ impl Coverage {
     }
 }
 
+/// What keeps an environment a `--required-environment` selects from installing the lock,
+/// one sentence each, naming it and what it lacks (or the marker, when it selects none of
+/// the checked environments); empty when every one can.
+pub fn required_environment_problems(
+    resolution: &Resolution,
+    options: &ResolveOptions,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for marker in options.environment.required() {
+        let text = marker
+            .contents()
+            .map_or_else(|| "true".to_string(), |m| m.to_string());
+        let targets = required(options, marker);
+        if targets.is_empty() {
+            problems.push(format!(
+                "--required-environment `{text}` selects none of the environments lockit checks (CPython 3.10-3.14 on {}) inside the lock's space",
+                CHECKED_PLATFORMS.join(", ")
+            ));
+        }
+        for target in targets {
+            let gaps = gaps(resolution, options, &target);
+            if !gaps.is_empty() {
+                problems.push(format!(
+                    "the required environment CPython {} on {} cannot install: {}",
+                    target.python_minor(),
+                    target.platform,
+                    gaps.join(", ")
+                ));
+            }
+        }
+    }
+    problems
+}
+
 /// The checked environments of a universal solve's space: those of [`CHECKED_PYTHONS`] x
 /// [`CHECKED_PLATFORMS`] whose markers the space admits.
 pub fn environments(options: &ResolveOptions) -> Vec<Target> {

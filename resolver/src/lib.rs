@@ -32,7 +32,8 @@ mod wheel_tags;
 
 pub use candidates::{Files, VersionMap};
 pub use coverage::{
-    coverage, environments, gaps, required, Coverage, CHECKED_PLATFORMS, CHECKED_PYTHONS,
+    coverage, environments, gaps, required, required_environment_problems, Coverage,
+    CHECKED_PLATFORMS, CHECKED_PYTHONS,
 };
 pub use environment::{ResolverEnvironment, UniversalSpace};
 pub use error::ResolveError;

@@ -276,36 +276,12 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     Ok(Exit::Ok)
 }
 
-/// Fails when an environment a `--required-environment` selects cannot install the lock,
-/// naming it and what it lacks (or when the marker selects none of the checked ones).
+/// Fails when an environment a `--required-environment` selects cannot install the lock.
 fn check_required_environments(
     resolution: &lockit_resolver::Resolution,
     options: &lockit_resolver::ResolveOptions,
 ) -> Result<(), Failure> {
-    let mut problems = Vec::new();
-    for marker in options.environment.required() {
-        let text = marker
-            .contents()
-            .map_or_else(|| "true".to_string(), |m| m.to_string());
-        let targets = lockit_resolver::required(options, marker);
-        if targets.is_empty() {
-            problems.push(format!(
-                "--required-environment `{text}` selects none of the environments lockit checks (CPython 3.10-3.14 on {}) inside the lock's space",
-                lockit_resolver::CHECKED_PLATFORMS.join(", ")
-            ));
-        }
-        for target in targets {
-            let gaps = lockit_resolver::gaps(resolution, options, &target);
-            if !gaps.is_empty() {
-                problems.push(format!(
-                    "the required environment CPython {} on {} cannot install: {}",
-                    target.python_minor(),
-                    target.platform,
-                    gaps.join(", ")
-                ));
-            }
-        }
-    }
+    let problems = lockit_resolver::required_environment_problems(resolution, options);
     if problems.is_empty() {
         return Ok(());
     }

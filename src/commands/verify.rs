@@ -7,27 +7,13 @@
 
 use std::path::{Path, PathBuf};
 
-use lockit_lockfile::check::{self, Finding, LockCheck};
+use lockit_lockfile::check::{self, Finding, LockCheck, Report};
 use lockit_resolver::ResolveError;
-use serde::Serialize;
 
 use crate::cli::{ReportFormat, VerifyArgs};
 use crate::exit_code::{Exit, Failure};
 use crate::session::Session;
 use crate::{output, settings};
-
-/// `verify --format json`, schema version 1: `findings` have `kind`, `file`, `line`,
-/// `package`, `expected`, `found` and `message`; `unchecked` lists pins not checked.
-#[derive(Serialize)]
-struct Report<'a> {
-    version: u32,
-    lock: String,
-    current: bool,
-    pins: usize,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    unchecked: Vec<String>,
-    findings: &'a [Finding],
-}
 
 /// The lock to check: `--lock`, else the input's default lock (pylock.toml if only it exists).
 fn lock_path(args: &VerifyArgs) -> Result<PathBuf, Failure> {
@@ -171,62 +157,31 @@ fn report(
     unchecked: Vec<String>,
     target: Option<String>,
 ) -> Result<Exit, Failure> {
-    let current = findings.is_empty();
-    let quiet = args.common.output.quiet;
+    let report = Report::new(lock_name, findings, pins, &unchecked);
     let json = args.format == ReportFormat::Json;
     if json {
-        let report = Report {
-            version: 1,
-            lock: lock_name.to_string(),
-            current,
-            pins,
-            unchecked: unchecked.clone(),
-            findings,
-        };
-        if let Ok(text) = serde_json::to_string_pretty(&report) {
-            output::write_stdout(&format!("{text}\n"))?;
-        }
+        output::write_stdout(&report.json())?;
     }
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
-        let annotations: String = findings.iter().map(Finding::github_annotation).collect();
         // The runner reads workflow commands from both streams; stdout stays pure JSON.
         if json {
-            eprint!("{annotations}");
+            eprint!("{}", report.annotations());
         } else {
-            output::write_stdout(&annotations)?;
+            output::write_stdout(&report.annotations())?;
         }
     }
     if !json {
-        if current {
-            if !quiet {
-                let target = target.map(|t| format!(" for {t}")).unwrap_or_default();
-                eprintln!("`{lock_name}` is current ({pins} pins{target})");
-            }
-        } else {
-            eprintln!("error: `{lock_name}` is not current:");
-            for f in findings {
-                eprintln!("  {}", f.headline());
-            }
-            eprintln!("hint: run the `lockit resolve` command in its header to update it");
-        }
-        if !unchecked.is_empty() && (!quiet || !args.allow_unchecked) {
-            let severity = if args.allow_unchecked {
-                "warning"
-            } else {
-                "error"
-            };
-            eprintln!(
-                "{severity}: {} of {pins} pins could not be checked (not in the cache): {}",
-                unchecked.len(),
-                unchecked.join(", ")
-            );
-            if !args.allow_unchecked {
-                eprintln!("hint: run `lockit verify` online, or pass --allow-unchecked to accept an incomplete check");
-            }
-        }
+        let quiet = args.common.output.quiet;
+        eprint!(
+            "{}",
+            report.text(target.as_deref(), quiet, args.allow_unchecked)
+        );
     }
     Ok(
-        match (current, unchecked.is_empty() || args.allow_unchecked) {
+        match (
+            report.current(),
+            unchecked.is_empty() || args.allow_unchecked,
+        ) {
             (false, _) => Exit::NoSolution,
             (true, true) => Exit::Ok,
             (true, false) => Exit::Unchecked,

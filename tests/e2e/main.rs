@@ -19,6 +19,7 @@ mod habits;
 mod input_errors;
 mod live_pypi;
 mod local_projects;
+mod module_cycles;
 mod output;
 mod private_index;
 mod pylock;
