@@ -46,3 +46,14 @@ impl Failure {
         Self::new(Exit::BadInput, message)
     }
 }
+
+impl From<lockit_session::SessionError> for Failure {
+    fn from(e: lockit_session::SessionError) -> Self {
+        let code = match e.stop {
+            lockit_session::Stop::BadInput => Exit::BadInput,
+            lockit_session::Stop::NoSolution => Exit::NoSolution,
+            lockit_session::Stop::Network => Exit::Network,
+        };
+        Failure::new(code, e.message)
+    }
+}

@@ -8,10 +8,8 @@ use std::process::ExitCode;
 mod cli;
 mod commands;
 mod exit_code;
-mod hints;
 mod logging;
 mod output;
-mod session;
 mod settings;
 
 fn main() -> ExitCode {

@@ -179,3 +179,12 @@ pub fn decide(
 ) -> Result<LockSettings, Failure> {
     LockSettings::decide(requested, inputs, quiet).map_err(|e| Failure::input(e.to_string()))
 }
+
+/// What the command line says about builds and the progress line.
+pub fn session(common: &CommonArgs, progress: bool) -> lockit_session::SessionOptions {
+    lockit_session::SessionOptions {
+        python: common.target.python.clone(),
+        concurrent_builds: common.resolver.concurrent_builds,
+        progress,
+    }
+}

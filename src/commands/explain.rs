@@ -16,10 +16,10 @@ use serde_json::Value;
 
 use crate::cli::{ExplainArgs, ReportFormat};
 use crate::exit_code::{Exit, Failure};
-use crate::hints::{exclude_newer_hints, unfiltered_versions};
-use crate::session::Session;
 use crate::{output, settings};
 use lockit_console::Style;
+use lockit_session::hints::{exclude_newer_hints, unfiltered_versions};
+use lockit_session::Session;
 
 /// Runs `lockit explain`.
 pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
@@ -61,8 +61,7 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
         client_options,
         &mut options,
         &mut inputs,
-        false,
-        &args.common,
+        &settings::session(&args.common, false),
         &lock.as_ref().map(|l| l.urls()).unwrap_or_default(),
     )?;
     let result = lockit_resolver::explain(

@@ -14,8 +14,8 @@ use lockit_types::PackageName;
 
 use crate::cli::{LockFormat, ResolveArgs, ResolverArg};
 use crate::exit_code::{Exit, Failure};
-use crate::session::Session;
-use crate::{hints, output, settings};
+use crate::{output, settings};
+use lockit_session::Session;
 
 /// `-P` values: names to unpin, and requirements (`PKG==X`) to add as constraints.
 fn upgrade_packages(
@@ -166,8 +166,7 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
         client_options,
         &mut options,
         &mut inputs,
-        !quiet,
-        &args.common,
+        &settings::session(&args.common, !quiet),
         &locked_urls,
     )?;
     let resolved = lockit_resolver::resolve(
@@ -180,7 +179,8 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     let mut resolution = match resolved {
         Ok(r) => r,
         Err(ResolveError::NoSolution(mut report)) => {
-            for hint in hints::exclude_newer_hints(&report, &hint_options, &options) {
+            for hint in lockit_session::hints::exclude_newer_hints(&report, &hint_options, &options)
+            {
                 report.add_hint(hint);
             }
             return Err(Failure::new(Exit::NoSolution, report.to_string()));

@@ -12,8 +12,8 @@ use lockit_resolver::ResolveError;
 
 use crate::cli::{ReportFormat, VerifyArgs};
 use crate::exit_code::{Exit, Failure};
-use crate::session::Session;
 use crate::{output, settings};
+use lockit_session::Session;
 
 /// The lock to check: `--lock`, else the input's default lock (pylock.toml if only it exists).
 fn lock_path(args: &VerifyArgs) -> Result<PathBuf, Failure> {
@@ -89,8 +89,7 @@ pub fn run(args: VerifyArgs) -> Result<Exit, Failure> {
         client_options,
         &mut options,
         &mut inputs,
-        false,
-        &args.common,
+        &settings::session(&args.common, false),
         &lock.urls(),
     )?;
     if !network.offline {

@@ -9,8 +9,8 @@ use lockit_resolver::{Outdated, ResolveError};
 
 use crate::cli::{CommonArgs, InputArgs};
 use crate::exit_code::{Exit, Failure};
-use crate::session::Session;
 use crate::settings;
+use lockit_session::Session;
 
 /// Each pin with the newest release and, where the pin is older, why.
 pub fn check(
@@ -40,8 +40,7 @@ pub fn check(
         client_options,
         &mut options,
         &mut inputs,
-        false,
-        given,
+        &settings::session(given, false),
         &lock.urls(),
     )?;
     let result = lockit_resolver::outdated(

@@ -14,9 +14,49 @@ use lockit_lockfile::Inputs;
 use lockit_resolver::ResolveOptions;
 use lockit_types::PackageName;
 
-use crate::cli::CommonArgs;
-use crate::exit_code::{Exit, Failure};
 use lockit_console::Progress;
+
+/// How a session failed, which the CLI maps to its exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// An input cannot be used (exit 2).
+    BadInput,
+    /// A build was forbidden or a promised hash did not match, as when nothing resolves
+    /// (exit 1).
+    NoSolution,
+    /// The index, the network or git failed (exit 3).
+    Network,
+}
+
+/// A session that could not start: why, worded for the user, and how to stop.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct SessionError {
+    /// How to stop.
+    pub stop: Stop,
+    /// What to print.
+    pub message: String,
+}
+
+impl SessionError {
+    fn new(stop: Stop, message: impl Into<String>) -> Self {
+        SessionError {
+            stop,
+            message: message.into(),
+        }
+    }
+}
+
+/// What the command line says about builds and progress.
+#[derive(Debug, Clone, Default)]
+pub struct SessionOptions {
+    /// `--python`: the interpreter builds run with.
+    pub python: Option<std::path::PathBuf>,
+    /// `-j`: at most this many builds at once.
+    pub concurrent_builds: Option<u16>,
+    /// Show a progress line.
+    pub progress: bool,
+}
 
 /// The async runtime and index one run resolves against.
 pub struct Session {
@@ -42,10 +82,9 @@ impl Session {
         mut client_options: ClientOptions,
         options: &mut ResolveOptions,
         inputs: &mut Inputs,
-        progress: bool,
-        args: &CommonArgs,
+        session: &SessionOptions,
         locked: &HashMap<PackageName, String>,
-    ) -> Result<Self, Failure> {
+    ) -> Result<Self, SessionError> {
         // Leaked, never shut down: background work (a prefetch, a speculative build
         // resolving its build requirements) may still be using it when the run ends, and a
         // runtime shut down under such a thread makes it panic ("A Tokio 1.x context was
@@ -56,26 +95,25 @@ impl Session {
                 .enable_all()
                 .build()
                 .map_err(|e| {
-                    Failure::new(
-                        Exit::Network,
+                    SessionError::new(
+                        Stop::Network,
                         format!("cannot start the async runtime: {e}"),
                     )
                 })?,
         ));
         let defaults = FrontendOptions::default();
         let frontend = Arc::new(BuildFrontend::new(FrontendOptions {
-            python: args.target.python.clone(),
+            python: session.python.clone(),
             python_version: Some(options.environment.python_minor()),
             cache_dir: client_options.cache_dir.clone(),
-            concurrent_builds: args
-                .resolver
+            concurrent_builds: session
                 .concurrent_builds
                 .map_or(defaults.concurrent_builds, usize::from),
             ..defaults
         }));
         client_options.builder = Some(frontend.clone());
         let client = IndexClient::new(client_options)
-            .map_err(|e| Failure::new(Exit::Network, e.to_string()))?;
+            .map_err(|e| SessionError::new(Stop::Network, e.to_string()))?;
         let handle = runtime.handle();
         let local = handle
             .block_on(client.local_projects(&inputs.local_projects))
@@ -88,7 +126,7 @@ impl Session {
         options.direct = handle
             .block_on(client.direct_files(&inputs.requirements, &local.files, locked))
             .map_err(|e| direct_failure(&frontend, e))?;
-        let progress = Arc::new(Progress::new(progress));
+        let progress = Arc::new(Progress::new(session.progress));
         let index =
             ClientIndex::new(client, runtime.handle().clone()).with_observer(progress.clone());
         Ok(Session {
@@ -135,32 +173,32 @@ fn report_builds(frontend: &BuildFrontend, quiet: bool, direct: &HashSet<Package
 /// a local project's build failed (it says why; the error names the line): exit 1 when
 /// `--no-build` forbade the build or a `#sha256=` promise failed, as for an sdist, 3 when
 /// the file could not be fetched, else 2.
-fn direct_failure(frontend: &BuildFrontend, e: DirectInputError) -> Failure {
+fn direct_failure(frontend: &BuildFrontend, e: DirectInputError) -> SessionError {
     let code = match &e {
         DirectInputError::Local { source, .. } => {
             report_builds(frontend, false, &HashSet::new());
             match source {
-                LocalProjectError::BuildDisabled { .. } => Exit::NoSolution,
-                _ => Exit::BadInput,
+                LocalProjectError::BuildDisabled { .. } => Stop::NoSolution,
+                _ => Stop::BadInput,
             }
         }
         DirectInputError::File { source, .. } => match source {
-            DirectFileError::NotADistribution { .. } => Exit::BadInput,
-            DirectFileError::HashMismatch { .. } => Exit::NoSolution,
-            DirectFileError::Fetch(_) => Exit::Network,
+            DirectFileError::NotADistribution { .. } => Stop::BadInput,
+            DirectFileError::HashMismatch { .. } => Stop::NoSolution,
+            DirectFileError::Fetch(_) => Stop::Network,
             DirectFileError::Build { source, .. } => match **source {
-                LocalProjectError::BuildDisabled { .. } => Exit::NoSolution,
-                _ => Exit::BadInput,
+                LocalProjectError::BuildDisabled { .. } => Stop::NoSolution,
+                _ => Stop::BadInput,
             },
         },
         DirectInputError::Git { source, .. } => match source {
-            GitError::Command { .. } | GitError::Offline { .. } => Exit::Network,
-            GitError::NoSuchReference { .. } | GitError::NoSubdirectory { .. } => Exit::NoSolution,
-            _ => Exit::BadInput,
+            GitError::Command { .. } | GitError::Offline { .. } => Stop::Network,
+            GitError::NoSuchReference { .. } | GitError::NoSubdirectory { .. } => Stop::NoSolution,
+            _ => Stop::BadInput,
         },
         DirectInputError::InvalidRequirement { .. } | DirectInputError::TwoUrls { .. } => {
-            Exit::BadInput
+            Stop::BadInput
         }
     };
-    Failure::new(code, e.to_string())
+    SessionError::new(code, e.to_string())
 }
