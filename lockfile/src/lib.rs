@@ -24,6 +24,7 @@ pub use format::diff::{diff_pins, line_changes, relock_summary, PinChange};
 pub use format::encode::{
     add_constraint_vias, mark_editables, mark_pylock_editables, to_lock, to_pylock, KeptHashes,
 };
+pub use format::kept::Kept;
 pub use format::lock_file::{default_lock_path, is_pylock_name, parse_lock_file};
 pub use format::pylock::{
     parse_pylock, render_pylock, Pylock, PylockDirectory, PylockFile, PylockPackage,

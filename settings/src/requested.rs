@@ -149,6 +149,24 @@ impl Requested {
             || !self.groups.is_empty()
     }
 
+    /// The one environment this request names without asking an interpreter: its Python
+    /// version on its platform, else on `default_platform`; `None` when either is missing
+    /// (a universal lock names no platform).
+    pub fn named_target(
+        &self,
+        default_platform: Option<&str>,
+    ) -> Result<Option<lockit_types::Target>, crate::SettingsError> {
+        let platform = self.python_platform.as_deref().or(default_platform);
+        let (Some(version), Some(platform)) = (&self.python_version, platform) else {
+            return Ok(None);
+        };
+        let target = |e: lockit_types::TargetError| crate::SettingsError::Target(e.to_string());
+        let platform = platform.parse().map_err(target)?;
+        lockit_types::Target::new(version, platform)
+            .map(Some)
+            .map_err(target)
+    }
+
     /// What to take from a pyproject.toml input.
     pub fn selection(&self) -> lockit_lockfile::Selection {
         lockit_lockfile::Selection {

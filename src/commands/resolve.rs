@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use lockit_lockfile::{Header, KeptHashes, ParsedLock};
+use lockit_lockfile::{Header, Kept, ParsedLock};
 use lockit_resolver::{RequirementOrigin, ResolveError, SourcedRequirement};
 use lockit_settings::LockSettings;
 use lockit_types::PackageName;
@@ -124,50 +124,19 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     let (unpin, upgrade_constraints) = upgrade_packages(&args.upgrade_package)?;
     inputs.constraints.extend(upgrade_constraints);
     let previous = output.as_ref().and_then(|p| previous_lock(p, quiet));
-    let mut kept = KeptHashes::default();
-    if let (Some((lock, _)), false) = (&previous, args.upgrade) {
-        options.preferences = lock
-            .versions()
-            .into_iter()
-            .filter(|(name, _)| !unpin.contains(name))
-            .collect();
-        kept = KeptHashes::from_lock(lock, |name| unpin.contains(name));
-        options.environment.prefer_locked(
-            lock.pins
-                .iter()
-                .filter(|p| !unpin.contains(&p.name))
-                .filter_map(|p| {
-                    let version = p.version.clone()?;
-                    let marker = match &p.marker {
-                        Some(m) => {
-                            lockit_types::parse_requirement(&format!("{} ; {m}", p.name))
-                                .ok()?
-                                .marker
-                        }
-                        None => pep508_rs::MarkerTree::TRUE,
-                    };
-                    Some((p.name.clone(), version, marker))
-                })
-                .collect(),
-        );
-    }
-
-    // A git pin keeps its commit until `-P NAME` or `--upgrade`.
-    let locked_urls = match (&previous, args.upgrade) {
-        (Some((lock, _)), false) => {
-            let mut urls = lock.urls();
-            urls.retain(|name, _| !unpin.contains(name));
-            urls
-        }
-        _ => Default::default(),
+    let kept = match (&previous, args.upgrade) {
+        (Some((lock, _)), false) => lock.kept(&unpin),
+        _ => Kept::default(),
     };
+    options.preferences = kept.versions.clone();
+    options.environment.prefer_locked(kept.marked.clone());
     let hint_options = client_options.clone();
     let session = Session::start(
         client_options,
         &mut options,
         &mut inputs,
         &settings::session(&args.common, !quiet),
-        &locked_urls,
+        &kept.urls,
     )?;
     let resolved = lockit_resolver::resolve(
         &session.index,
@@ -207,7 +176,7 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     });
     let text = match args.format {
         LockFormat::Requirements => {
-            let mut lock = lockit_lockfile::to_lock(&resolution, header, &kept);
+            let mut lock = lockit_lockfile::to_lock(&resolution, header, &kept.hashes);
             lock.style = lock_settings.lock_style();
             lockit_lockfile::add_constraint_vias(
                 &mut lock,
@@ -218,7 +187,7 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
             lockit_lockfile::render(&lock)
         }
         LockFormat::Pylock => {
-            let mut lock = lockit_lockfile::to_pylock(&resolution, header, &python, &kept);
+            let mut lock = lockit_lockfile::to_pylock(&resolution, header, &python, &kept.hashes);
             lockit_lockfile::mark_pylock_editables(&mut lock, &session.editables);
             lockit_lockfile::render_pylock(&lock)
         }

@@ -8,9 +8,9 @@ use std::str::FromStr;
 use lockit_graph::{Graph, TreeOptions};
 use lockit_lockfile::Inputs;
 use lockit_settings::Requested;
-use lockit_types::{PackageName, Target};
+use lockit_types::PackageName;
 
-use crate::cli::{CommonArgs, GraphFormat, TreeArgs};
+use crate::cli::{GraphFormat, InputArgs, TreeArgs};
 
 mod outdated;
 use crate::exit_code::{Exit, Failure};
@@ -43,35 +43,6 @@ fn inputs(recorded: &Requested, graph: &Graph, lock_dir: &Path) -> Option<Inputs
     Inputs::read(&paths, &[], &[], &recorded.selection()).ok()
 }
 
-/// The environment asked for (`--python-version` / `--python-platform`), else the one
-/// the lock records (none for a universal lock).
-fn environment(
-    recorded: &Requested,
-    common: &CommonArgs,
-) -> Result<(Option<Target>, bool), Failure> {
-    let given = &common.target;
-    let asked = given.python_version.is_some() || given.python_platform.is_some();
-    let platform = given
-        .python_platform
-        .as_deref()
-        .or(recorded.python_platform.as_deref());
-    let version = given
-        .python_version
-        .as_deref()
-        .or(recorded.python_version.as_deref());
-    let (Some(version), Some(platform)) = (
-        version,
-        platform.or(asked.then_some("x86_64-manylinux_2_28")),
-    ) else {
-        return Ok((None, asked));
-    };
-    let platform = platform
-        .parse()
-        .map_err(|e: lockit_types::TargetError| Failure::input(e.to_string()))?;
-    let target = Target::new(version, platform).map_err(|e| Failure::input(e.to_string()))?;
-    Ok((Some(target), asked))
-}
-
 /// Runs `lockit tree`.
 pub fn run(args: TreeArgs) -> Result<Exit, Failure> {
     if args.outdated && matches!(args.format, GraphFormat::Dot | GraphFormat::Mermaid) {
@@ -102,7 +73,13 @@ pub fn run(args: TreeArgs) -> Result<Exit, Failure> {
             .clone()
             .or_else(lockit_settings::default_cache_root),
     };
-    let (target, project) = environment(&recorded, &args.common)?;
+    // The environment asked for, else the one the lock records (none for a universal lock).
+    let given = crate::settings::requested(&[], &InputArgs::default(), &args.common, None);
+    let project = given.python_version.is_some() || given.python_platform.is_some();
+    let target = given
+        .or(&recorded)
+        .named_target(project.then_some("x86_64-manylinux_2_28"))
+        .map_err(|e| Failure::input(e.to_string()))?;
     graph.annotate(
         |p| {
             let cache = cache.as_deref()?;
