@@ -4,9 +4,12 @@
 //!   includes, options and the file and line every requirement came from.
 //! - [`pyproject`]: `pyproject.toml` (dependencies, extras, dependency groups).
 //! - [`Inputs`]: every input of a run together, with constraints and overrides.
+//! - [`upgrade_packages`]: `-P` values, as names to unpin and constraints to add.
 
 mod input_files;
 pub mod pyproject;
 pub mod requirements_in;
+mod upgrade;
 
 pub use input_files::{HashMismatch, InputError, Inputs};
+pub use upgrade::upgrade_packages;

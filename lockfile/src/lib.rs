@@ -37,5 +37,5 @@ pub use format::write::write_atomic;
 pub use header::{command_words, recorded, without_credentials, Header, LIST_KEYS, RECORDED_KEYS};
 pub use inputs::pyproject::{PyProject, PyProjectError, Selection};
 pub use inputs::requirements_in::{LineError, LineErrorKind, RequirementsError, RequirementsFile};
-pub use inputs::{HashMismatch, InputError, Inputs};
+pub use inputs::{upgrade_packages, HashMismatch, InputError, Inputs};
 pub use lockit_types::{RequirementOrigin, SourcedRequirement};

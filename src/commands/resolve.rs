@@ -3,43 +3,16 @@
 //! When the output already exists its pins are preferences, so a re-lock changes only what
 //! must change; `--upgrade` / `-P` let packages move.
 
-use std::collections::HashSet;
 use std::path::PathBuf;
-use std::str::FromStr;
 
 use lockit_lockfile::{Header, Kept, ParsedLock};
-use lockit_resolver::{RequirementOrigin, ResolveError, SourcedRequirement};
+use lockit_resolver::ResolveError;
 use lockit_settings::LockSettings;
-use lockit_types::PackageName;
 
 use crate::cli::{LockFormat, ResolveArgs, ResolverArg};
 use crate::exit_code::{Exit, Failure};
 use crate::{output, settings};
 use lockit_session::Session;
-
-/// `-P` values: names to unpin, and requirements (`PKG==X`) to add as constraints.
-fn upgrade_packages(
-    values: &[String],
-) -> Result<(HashSet<PackageName>, Vec<SourcedRequirement>), Failure> {
-    let mut names = HashSet::new();
-    let mut constraints = Vec::new();
-    for value in values {
-        if let Ok(name) = PackageName::from_str(value.trim()) {
-            names.insert(name);
-            continue;
-        }
-        let req = lockit_types::parse_requirement(value).map_err(|e| {
-            Failure::input(format!(
-                "invalid --upgrade-package `{value}`: {}; expected a name or a requirement like `pydantic==2.9.2`",
-                e.message
-            ))
-        })?;
-        names.insert(req.name.clone());
-        let origin = RequirementOrigin::Named(format!("--upgrade-package {value}"));
-        constraints.push(SourcedRequirement::new(req, origin));
-    }
-    Ok((names, constraints))
-}
 
 /// Where the lock goes (`None`: stdout), refusing to overwrite an input.
 fn output_path(args: &ResolveArgs) -> Result<Option<PathBuf>, Failure> {
@@ -121,7 +94,8 @@ pub fn run(args: ResolveArgs) -> Result<Exit, Failure> {
     }
 
     // Re-locking: the existing output's pins are kept where they still fit.
-    let (unpin, upgrade_constraints) = upgrade_packages(&args.upgrade_package)?;
+    let (unpin, upgrade_constraints) =
+        lockit_lockfile::upgrade_packages(&args.upgrade_package).map_err(Failure::input)?;
     inputs.constraints.extend(upgrade_constraints);
     let previous = output.as_ref().and_then(|p| previous_lock(p, quiet));
     let kept = match (&previous, args.upgrade) {
