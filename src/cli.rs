@@ -39,6 +39,14 @@ pub enum PrereleaseArg {
     IfNecessaryOrExplicit,
 }
 
+/// `--resolution`, as uv spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ResolutionArg {
+    Highest,
+    Lowest,
+    LowestDirect,
+}
+
 /// How packages found on several indexes are chosen, as uv spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum IndexStrategyArg {
@@ -126,6 +134,10 @@ pub struct ResolverArgs {
     /// When pre-releases may be chosen.
     #[arg(long, value_enum)]
     pub prerelease: Option<PrereleaseArg>,
+    /// Which release to try first: the newest (`highest`, the default), the oldest that
+    /// fits (`lowest`), or the oldest for your own requirements only (`lowest-direct`).
+    #[arg(long, value_enum)]
+    pub resolution: Option<ResolutionArg>,
     /// Same as `--prerelease allow`.
     #[arg(long)]
     pub pre: bool,

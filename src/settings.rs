@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use lockit_index_client::IndexStrategy;
 use lockit_lockfile::{Inputs, ParsedLock};
-use lockit_resolver::PrereleaseMode;
+use lockit_resolver::{PrereleaseMode, ResolutionMode};
 use lockit_settings::{LockSettings, Network, Requested, StyleRequest};
 
 use crate::cli::{
     AnnotationStyle, CommonArgs, CompatArgs, IndexStrategyArg, InputArgs, PrereleaseArg,
-    ResolveArgs,
+    ResolutionArg, ResolveArgs,
 };
 use crate::exit_code::Failure;
 
@@ -54,6 +54,11 @@ pub fn requested(
             PrereleaseArg::Explicit => PrereleaseMode::Explicit,
             PrereleaseArg::IfNecessaryOrExplicit => PrereleaseMode::IfNecessaryOrExplicit,
             PrereleaseArg::Pep440 => PrereleaseMode::Pep440,
+        }),
+        resolution: r.resolution.map(|m| match m {
+            ResolutionArg::Highest => ResolutionMode::Highest,
+            ResolutionArg::Lowest => ResolutionMode::Lowest,
+            ResolutionArg::LowestDirect => ResolutionMode::LowestDirect,
         }),
         pre: r.pre,
         only_binary: r.only_binary.clone(),

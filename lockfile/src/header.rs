@@ -18,6 +18,7 @@ pub const RECORDED_KEYS: &[&str] = &[
     "exclude-newer",
     "exclude-newer-package",
     "prerelease",
+    "resolution",
     "environment",
     "required-environment",
     "input",

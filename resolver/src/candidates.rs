@@ -211,6 +211,7 @@ impl VersionMap {
         range: &Ranges<Version>,
         prereleases: &Prereleases,
         preference: Option<&Version>,
+        lowest: bool,
     ) -> Option<Version> {
         let exact = pinned_version(range);
         let allowed = |v: &Version, e: &VersionEntry| !e.yanked || exact == Some(v);
@@ -226,7 +227,12 @@ impl VersionMap {
         }
         let prereleases_ok = *prereleases == Prereleases::Allowed;
         let mut newest_pre = None;
-        for (v, cell) in self.versions.iter().rev() {
+        let in_order: Box<dyn Iterator<Item = _>> = if lowest {
+            Box::new(self.versions.iter())
+        } else {
+            Box::new(self.versions.iter().rev())
+        };
+        for (v, cell) in in_order {
             // Cheap checks first: judging a version decodes its files.
             if !range.contains(v) || (newest_pre.is_some() && v.any_prerelease() && !prereleases_ok)
             {
@@ -386,7 +392,8 @@ pub(crate) fn best_candidate(
     let mut range = range.clone();
     for _ in 0..=SKIPPED_UNUSABLE {
         let prereleases = Prereleases::guess(options.prerelease, &range);
-        let v = map.choose(&range, &prereleases, preference)?;
+        let lowest = options.resolution == crate::options::ResolutionMode::Lowest;
+        let v = map.choose(&range, &prereleases, preference, lowest)?;
         match map.get(&v)?.metadata_files() {
             Ok(files) => return Some((v, files)),
             Err(_) => range = range.intersection(&Ranges::singleton(v).complement()),

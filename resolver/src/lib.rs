@@ -47,7 +47,7 @@ pub use explain_fix::SEARCH_BUDGET;
 pub use index::{CandidateHint, Crawl, FetchError, Index};
 pub use lockit_types::{RequirementOrigin, SourcedRequirement};
 pub use markers::{lock_text, python_at_least};
-pub use options::{BinaryPolicy, PrereleaseMode, ResolveOptions};
+pub use options::{BinaryPolicy, PrereleaseMode, ResolutionMode, ResolveOptions};
 pub use package::Pkg;
 pub use pin_graph::{walk_pins, PinVisit, PinWalk};
 pub use prerelease::Prereleases;

@@ -41,6 +41,29 @@ impl PrereleaseMode {
     }
 }
 
+/// Which version of a package the resolver tries first, as uv's `--resolution` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResolutionMode {
+    /// The newest that fits.
+    #[default]
+    Highest,
+    /// The oldest that fits, for every package (proves declared lower bounds).
+    Lowest,
+    /// The oldest for the inputs' own requirements, the newest for the rest.
+    LowestDirect,
+}
+
+impl ResolutionMode {
+    /// As `--resolution` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResolutionMode::Highest => "highest",
+            ResolutionMode::Lowest => "lowest",
+            ResolutionMode::LowestDirect => "lowest-direct",
+        }
+    }
+}
+
 /// Which kinds of distributions may be used.
 #[derive(Debug, Clone, Default)]
 pub struct BinaryPolicy {
@@ -73,6 +96,8 @@ pub struct ResolveOptions {
     pub environment: ResolverEnvironment,
     /// Pre-release policy.
     pub prerelease: PrereleaseMode,
+    /// Newest or oldest first.
+    pub resolution: ResolutionMode,
     /// Wheel / sdist policy.
     pub binary: BinaryPolicy,
     /// Versions to keep when they still fit (pins of an existing lock).
@@ -119,6 +144,7 @@ impl ResolveOptions {
         ResolveOptions {
             environment,
             prerelease: PrereleaseMode::default(),
+            resolution: ResolutionMode::default(),
             binary: BinaryPolicy::default(),
             preferences: HashMap::new(),
             overrides: HashMap::new(),

@@ -24,7 +24,7 @@ use crate::availability::Derivation;
 use crate::candidates::VersionMap;
 use crate::index::{FetchError, Index};
 use crate::markers::without_extras;
-use crate::options::ResolveOptions;
+use crate::options::{ResolutionMode, ResolveOptions};
 use crate::package::Pkg;
 use crate::prefetch::{constraint_ranges, CrawlContext};
 use crate::prerelease::Requests;
@@ -722,7 +722,17 @@ impl<F: Forking> DependencyProvider for Provider<'_, F> {
                     p.name().is_some_and(|n| chosen.get(n) == Some(v))
                 })
         };
-        let chosen = map.choose(range, &prereleases, self.options.preferences.get(name));
+        let lowest = match self.options.resolution {
+            ResolutionMode::Highest => false,
+            ResolutionMode::Lowest => true,
+            ResolutionMode::LowestDirect => self.roots.iter().any(|r| r.requirement.name == *name),
+        };
+        let chosen = map.choose(
+            range,
+            &prereleases,
+            self.options.preferences.get(name),
+            lowest,
+        );
         if let Some(v) = &chosen {
             if let Some(Err(Unusable::RequiresPython(spec))) = map.get(v).map(|e| &e.usable) {
                 if let Some(split) = self.forks.on_requires_python(spec) {

@@ -588,6 +588,7 @@ fn choosing_a_version_decodes_only_the_releases_it_looks_at() {
         &below,
         &crate::Prereleases::IfNoFinalIn(below.clone()),
         None,
+        false,
     );
     assert_eq!(chosen, Some(Version::from_str("1.249").unwrap()));
     // Only the chosen release was judged; the 250 newer ones are outside the range.
@@ -1282,4 +1283,33 @@ fn outdated_gives_each_pin_the_newest_release_and_why_it_is_older() {
         shown[2]
     );
     assert!(crate::outdated_text(&list).ends_with("1 of 3 pins are the newest release.\n"));
+}
+
+/// `--resolution`: `lowest` takes the oldest release that fits for every package,
+/// `lowest-direct` only for the inputs' own requirements, `highest` the newest.
+#[test]
+fn resolution_modes_pick_oldest_or_newest_as_uv_does() {
+    let mut index = MemoryIndex::default();
+    index.add("app", "1.0", &["lib>=1.0"]);
+    index.add("app", "2.0", &["lib>=1.1"]);
+    for v in ["1.0", "1.1", "2.0"] {
+        index.add("lib", v, &[]);
+    }
+    let with = |mode| {
+        let mut o = options();
+        o.resolution = mode;
+        pins(&index, &["app>=1.0"], &o).unwrap()
+    };
+    assert_eq!(
+        with(crate::ResolutionMode::Highest),
+        ["app==2.0", "lib==2.0"]
+    );
+    assert_eq!(
+        with(crate::ResolutionMode::Lowest),
+        ["app==1.0", "lib==1.0"]
+    );
+    assert_eq!(
+        with(crate::ResolutionMode::LowestDirect),
+        ["app==1.0", "lib==2.0"]
+    );
 }

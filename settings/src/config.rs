@@ -73,6 +73,7 @@ struct Config {
     #[serde(default)]
     exclude_newer_package: OneOrMany,
     prerelease: Option<String>,
+    resolution: Option<String>,
     #[serde(default)]
     only_binary: OneOrMany,
     #[serde(default)]
@@ -172,6 +173,14 @@ impl Requested {
                 ))
             })?),
         };
+        let resolution = match config.resolution.as_deref() {
+            None => None,
+            Some(text) => Some(crate::recorded::resolution(text).ok_or_else(|| {
+                invalid(format!(
+                    "`resolution = \"{text}\"`: expected highest, lowest or lowest-direct"
+                ))
+            })?),
+        };
         let line_annotations = match config.annotation_style.as_deref() {
             None | Some("split") => false,
             Some("line") => true,
@@ -204,6 +213,7 @@ impl Requested {
             exclude_newer: config.exclude_newer,
             exclude_newer_packages: config.exclude_newer_package.list(),
             prerelease,
+            resolution,
             only_binary: config.only_binary.list(),
             no_binary: config.no_binary.list(),
             no_build: config.no_build.unwrap_or(false),

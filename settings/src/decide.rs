@@ -9,7 +9,8 @@ use std::str::FromStr;
 use lockit_index_client::{BuildPolicy, ClientOptions, IndexStrategy};
 use lockit_lockfile::{Inputs, LockStyle};
 use lockit_resolver::{
-    BinaryPolicy, PrereleaseMode, ResolveOptions, ResolverEnvironment, UniversalSpace,
+    BinaryPolicy, PrereleaseMode, ResolutionMode, ResolveOptions, ResolverEnvironment,
+    UniversalSpace,
 };
 use lockit_types::{PackageName, Version};
 use pep508_rs::MarkerTree;
@@ -41,6 +42,8 @@ pub struct LockSettings {
     pub exclude_newer_packages: std::collections::BTreeMap<PackageName, jiff::Timestamp>,
     /// When pre-releases may be chosen.
     pub prerelease: PrereleaseMode,
+    /// Newest or oldest first.
+    pub resolution: ResolutionMode,
     /// Wheel and sdist policy.
     pub binary: BinaryPolicy,
     /// When sdists may be built.
@@ -122,6 +125,7 @@ impl LockSettings {
                 None if requested.pre || inputs.pre() => PrereleaseMode::Allow,
                 None => PrereleaseMode::default(),
             },
+            resolution: requested.resolution.unwrap_or_default(),
             binary,
             build,
         })
@@ -131,6 +135,7 @@ impl LockSettings {
     pub fn resolve_options(&self, inputs: &Inputs) -> ResolveOptions {
         let mut options = ResolveOptions::for_environment(self.environment.clone());
         options.prerelease = self.prerelease;
+        options.resolution = self.resolution;
         options.binary = self.binary.clone();
         options.overrides = inputs.overrides.clone();
         options

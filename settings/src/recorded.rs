@@ -5,7 +5,7 @@
 
 use lockit_index_client::IndexStrategy;
 use lockit_lockfile::Header;
-use lockit_resolver::{Coverage, PrereleaseMode};
+use lockit_resolver::{Coverage, PrereleaseMode, ResolutionMode};
 
 use crate::{LockSettings, Requested};
 
@@ -33,6 +33,9 @@ impl LockSettings {
             header.record("exclude-newer-package", &format!("{name}={at}"));
         }
         header.record("prerelease", self.prerelease.as_str());
+        if self.resolution != ResolutionMode::Highest {
+            header.record("resolution", self.resolution.as_str());
+        }
         let lists: [(&str, Vec<String>); 11] = [
             ("environment", r.environments.clone()),
             ("required-environment", r.required_environments.clone()),
@@ -142,6 +145,7 @@ impl Requested {
             exclude_newer: first("exclude-newer"),
             exclude_newer_packages: all("exclude-newer-package"),
             prerelease: first("prerelease").and_then(|p| prerelease(&p)),
+            resolution: first("resolution").and_then(|r| resolution(&r)),
             pre: false,
             only_binary: all("only-binary"),
             no_binary: all("no-binary"),
@@ -161,6 +165,17 @@ impl Requested {
     pub fn recorded_in_full(recorded: &[(String, String)]) -> bool {
         recorded.iter().any(|(k, _)| k == "input")
     }
+}
+
+/// A resolution strategy, as `--resolution` spells it.
+pub(crate) fn resolution(text: &str) -> Option<ResolutionMode> {
+    [
+        ResolutionMode::Highest,
+        ResolutionMode::Lowest,
+        ResolutionMode::LowestDirect,
+    ]
+    .into_iter()
+    .find(|m| m.as_str() == text)
 }
 
 /// A recorded pre-release policy, as `--prerelease` spells it.

@@ -49,6 +49,8 @@ pub struct Requested {
     pub exclude_newer_packages: Vec<String>,
     /// `--prerelease`.
     pub prerelease: Option<PrereleaseMode>,
+    /// `--resolution`.
+    pub resolution: Option<lockit_resolver::ResolutionMode>,
     /// `--pre` (`--prerelease allow` unless `--prerelease` says otherwise).
     pub pre: bool,
     /// `--only-binary` values (comma-separated lists, `:all:`, `:none:`).
@@ -126,6 +128,7 @@ impl Requested {
                 &lower.exclude_newer_packages,
             ),
             prerelease: self.prerelease.or(lower.prerelease),
+            resolution: self.resolution.or(lower.resolution),
             pre: self.pre || lower.pre,
             only_binary: list(&self.only_binary, &lower.only_binary),
             no_binary: list(&self.no_binary, &lower.no_binary),

@@ -33,6 +33,7 @@ prop_compose! {
         no_build_packages in names(),
         flags in prop::collection::vec(any::<bool>(), 6),
         prerelease in prop::option::of(0usize..6),
+        resolution in prop::option::of(0usize..3),
         cutoff in prop::option::of(1_600_000_000i64..1_900_000_000),
     ) -> Requested {
         Requested {
@@ -56,6 +57,11 @@ prop_compose! {
                 PrereleaseMode::IfNecessary,
                 PrereleaseMode::Explicit,
                 PrereleaseMode::IfNecessaryOrExplicit,
+            ][i]),
+            resolution: resolution.map(|i| [
+                lockit_resolver::ResolutionMode::Highest,
+                lockit_resolver::ResolutionMode::Lowest,
+                lockit_resolver::ResolutionMode::LowestDirect,
             ][i]),
             only_binary,
             no_build: flags[1],
