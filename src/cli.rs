@@ -20,6 +20,8 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Explain why a package is pinned where it is, or why nothing resolves.
     Explain(ExplainArgs),
+    /// Make an environment exactly a lock: install, replace and remove packages.
+    Sync(crate::commands::sync::SyncArgs),
 }
 
 /// Pre-release policy, as uv spells it.

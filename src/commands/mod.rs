@@ -2,6 +2,7 @@
 
 mod explain;
 mod resolve;
+pub mod sync;
 mod verify;
 
 use crate::cli::{Cli, Command};
@@ -13,11 +14,13 @@ pub fn run(cli: Cli) -> Result<Exit, Failure> {
         Command::Resolve(args) => &args.common.output,
         Command::Explain(args) => &args.common.output,
         Command::Verify(args) => &args.common.output,
+        Command::Sync(args) => &args.output,
     };
     crate::logging::init(output.verbose, output.quiet);
     match cli.command {
         Command::Resolve(args) => resolve::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Sync(args) => sync::run(args),
     }
 }

@@ -27,5 +27,6 @@ mod recorded_reports;
 mod relock;
 mod scenarios;
 mod security;
+mod sync;
 mod universal;
 mod verify;
