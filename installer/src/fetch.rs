@@ -67,6 +67,22 @@ impl WheelCache {
         })
     }
 
+    /// The wheel built from the sdist with `sdist_sha256`, if one was built and cached.
+    pub fn built(&self, sdist_sha256: &str, name: &PackageName, target: &Target) -> Option<Fetched> {
+        let bytes = std::fs::read(self.root.join(format!("built-{sdist_sha256}"))).ok()?;
+        let wheel_sha256 = String::from_utf8(bytes).ok()?;
+        self.lookup(wheel_sha256.trim(), name, target)
+    }
+
+    /// Records that the sdist with `sdist_sha256` builds into the cached wheel `wheel`.
+    fn record_built(&self, sdist_sha256: &str, wheel: &Fetched) -> Result<(), SyncError> {
+        let path = self.root.join(format!("built-{sdist_sha256}"));
+        let part = self.root.join(format!("built-{sdist_sha256}.part"));
+        std::fs::write(&part, &wheel.sha256)
+            .and_then(|()| std::fs::rename(&part, &path))
+            .map_err(|e| SyncError::io("cannot write the cache entry", &path, e))
+    }
+
     /// Unpacks the checked `wheel` file as the entry for `sha256` (another process may
     /// have stored it first: then its entry is used).
     pub fn store(&self, wheel: &Path, filename: &str, sha256: &str) -> Result<Fetched, SyncError> {
@@ -169,16 +185,9 @@ async fn choose(client: &IndexClient, pin: &Wanted, target: &Target) -> Result<D
         })
         .max_by_key(|(priority, _)| *priority)
         .map(|(_, f)| f);
-    match best {
+    let sdist = candidates.iter().find(|f| !f.filename.is_wheel());
+    match best.or(sdist.copied()) {
         Some(file) => Ok(file.clone()),
-        None if candidates.iter().any(|f| !f.filename.is_wheel()) => Err(SyncError::Unsupported {
-            name: pin.name.to_string(),
-            message: format!(
-                "{} has only an sdist among its locked files for {}; building sdists is not supported by sync yet",
-                pin.describe(),
-                target.describe()
-            ),
-        }),
         None => Err(SyncError::Fetch(format!(
             "no file of {} on the index has a hash the lock allows and fits {} (line {})",
             pin.describe(),
@@ -195,6 +204,7 @@ pub async fn fetch_all(
     cache: &WheelCache,
     pins: &[Wanted],
     target: &Target,
+    builder: Option<&Builder>,
     progress: &(dyn Fn(&Wanted) + Sync),
 ) -> Result<Vec<(Wanted, Fetched)>, SyncError> {
     let scratch = Arc::new(
@@ -210,7 +220,7 @@ pub async fn fetch_all(
     let jobs = pins.iter().map(|pin| {
         let scratch = Arc::clone(&scratch);
         async move {
-            let fetched = fetch_one(client, cache, pin, target, scratch.path()).await?;
+            let fetched = fetch_one(client, cache, pin, target, scratch.path(), builder).await?;
             progress(pin);
             Ok::<_, SyncError>((pin.clone(), fetched))
         }
@@ -231,6 +241,7 @@ async fn fetch_one(
     pin: &Wanted,
     target: &Target,
     scratch: &Path,
+    builder: Option<&Builder>,
 ) -> Result<Fetched, SyncError> {
     if pin.hashes.is_empty() {
         return Err(SyncError::Fetch(format!(
@@ -245,10 +256,9 @@ async fn fetch_one(
     let file = choose(client, pin, target).await?;
     let name = url_file_name(&file.url);
     if !file.filename.is_wheel() {
-        return Err(SyncError::Unsupported {
-            name: pin.name.to_string(),
-            message: format!("`{name}` is an sdist; building sdists is not supported by sync yet"),
-        });
+        if let Some(hit) = pin.sha256s().find_map(|h| cache.built(h, &pin.name, target)) {
+            return Ok(hit);
+        }
     }
     let dest = scratch.join(&name);
     let sha256 = client.download(&file, &dest).await.map_err(|e| {
@@ -261,6 +271,15 @@ async fn fetch_one(
             pin.line
         )));
     }
+    if !file.filename.is_wheel() {
+        let Some(builder) = builder else {
+            return Err(SyncError::Unsupported {
+                name: pin.name.to_string(),
+                message: format!("`{name}` is an sdist and no build is possible here"),
+            });
+        };
+        return build(builder, cache, pin, &file, &dest, &sha256, scratch).await;
+    }
     let cache = cache.clone();
     let stored = tokio::task::spawn_blocking(move || {
         let stored = cache.store(&dest, &name, &sha256);
@@ -270,4 +289,125 @@ async fn fetch_one(
     .await
     .map_err(|e| SyncError::Fetch(e.to_string()))??;
     Ok(stored)
+}
+
+/// Builds wheels from sdists with lockit's PEP 517 frontend, with the environment's
+/// interpreter, and the client build requirements are fetched through.
+pub struct Builder {
+    /// The frontend.
+    pub frontend: std::sync::Arc<lockit_build_frontend::BuildFrontend>,
+    /// The client the frontend resolves and fetches build requirements with.
+    pub client: IndexClient,
+}
+
+/// Builds the checked sdist at `sdist` into a wheel (`build_wheel`), caches it unpacked and
+/// records it under the sdist's hash, so the next sync of that pin builds nothing.
+async fn build(
+    builder: &Builder,
+    cache: &WheelCache,
+    pin: &Wanted,
+    file: &DistFile,
+    sdist: &Path,
+    sdist_sha256: &str,
+    scratch: &Path,
+) -> Result<Fetched, SyncError> {
+    let frontend = std::sync::Arc::clone(&builder.frontend);
+    let client = builder.client.clone();
+    let name = pin.name.clone();
+    let version = file.filename.version().clone();
+    let filename = url_file_name(&file.url);
+    let sdist = sdist.to_path_buf();
+    let out_dir = scratch.join(format!("built-{sdist_sha256}"));
+    let cache = cache.clone();
+    let sdist_sha256 = sdist_sha256.to_string();
+    let describe = pin.describe();
+    tokio::task::spawn_blocking(move || {
+        let open = std::fs::File::open(&sdist)
+            .map_err(|e| SyncError::io("cannot open", &sdist, e))?;
+        eprintln!("Building {describe} from its sdist");
+        let wheel = frontend
+            .build_sdist_wheel(&client, &name, &version, open, &filename, &out_dir)
+            .map_err(|e| SyncError::Install(format!("cannot build {describe}: {e}")))?;
+        let wheel_name = wheel
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let bytes = std::fs::read(&wheel).map_err(|e| SyncError::io("cannot read", &wheel, e))?;
+        let wheel_sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        let stored = cache.store(&wheel, &wheel_name, &wheel_sha256)?;
+        cache.record_built(&sdist_sha256, &stored)?;
+        Ok(stored)
+    })
+    .await
+    .map_err(|e| SyncError::Fetch(e.to_string()))?
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::str::FromStr;
+
+    use super::*;
+
+    fn wheel(dir: &Path, members: &[(&str, &str)]) -> PathBuf {
+        let path = dir.join("six-1.17.0-py2.py3-none-any.whl");
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        for (name, text) in members {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+        path
+    }
+
+    fn target(platform: &str) -> Target {
+        Target::new("3.12", platform.parse().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_stored_wheel_is_unpacked_once_and_found_by_hash_for_a_fitting_target() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = wheel(tmp.path(), &[("six.py", "x = 1\n"), ("six-1.17.0.dist-info/RECORD", "")]);
+        let cache = WheelCache::new(&tmp.path().join("cache"));
+        let six = PackageName::from_str("six").unwrap();
+        assert_eq!(cache.lookup("ab", &six, &target("x86_64-manylinux_2_28")), None);
+        let stored = cache
+            .store(&file, "six-1.17.0-py2.py3-none-any.whl", "ab")
+            .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(stored.dir.join("six.py")).unwrap(),
+            "x = 1\n"
+        );
+        let found = cache.lookup("ab", &six, &target("x86_64-pc-windows-msvc"));
+        assert_eq!(found, Some(stored));
+    }
+
+    #[test]
+    fn a_cached_wheel_for_another_platform_is_not_used() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = wheel(tmp.path(), &[("m.py", "")]);
+        let cache = WheelCache::new(&tmp.path().join("cache"));
+        let name = "numpy-2.3.5-cp312-cp312-win_amd64.whl";
+        cache.store(&file, name, "cd").unwrap();
+        let numpy = PackageName::from_str("numpy").unwrap();
+        assert!(cache
+            .lookup("cd", &numpy, &target("x86_64-manylinux_2_28"))
+            .is_none());
+        assert!(cache
+            .lookup("cd", &numpy, &target("x86_64-pc-windows-msvc"))
+            .is_some());
+    }
+
+    #[test]
+    fn an_entry_that_leaves_the_wheel_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = wheel(tmp.path(), &[("../evil.py", "")]);
+        let cache = WheelCache::new(&tmp.path().join("cache"));
+        let err = cache
+            .store(&file, "six-1.17.0-py2.py3-none-any.whl", "ef")
+            .unwrap_err();
+        assert!(err.to_string().contains("leaves the wheel"), "{err}");
+        assert!(!tmp.path().join("evil.py").exists());
+    }
 }

@@ -67,7 +67,7 @@ impl Installer {
             None::<&()>,
             None::<&()>,
             Some(INSTALLER),
-            false,
+            true,
             self.link_mode,
             &self.state,
         )

@@ -119,7 +119,25 @@ pub fn sync(options: &SyncOptions) -> Result<Outcome, SyncError> {
                 progress(n, total);
             }
         };
-        runtime.block_on(fetch_all(&client, &cache, &to_install, &env.target, &report))?
+        let builder = crate::fetch::Builder {
+            frontend: std::sync::Arc::new(lockit_build_frontend::BuildFrontend::new(
+                lockit_build_frontend::FrontendOptions {
+                    python: Some(env.python.clone()),
+                    python_version: Some(env.target.python_minor()),
+                    cache_dir: Some(cache_root.clone()),
+                    ..Default::default()
+                },
+            )),
+            client: client.clone(),
+        };
+        runtime.block_on(fetch_all(
+            &client,
+            &cache,
+            &to_install,
+            &env.target,
+            Some(&builder),
+            &report,
+        ))?
     };
 
     // Every file is here and checked: from now on the environment changes.

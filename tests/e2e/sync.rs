@@ -194,11 +194,9 @@ fn a_lock_for_another_python_is_refused_naming_both() {
     let python = venv(dir.path(), false);
     write(dir.path(), "requirements.in", "util\n");
     // A Python the venv is not.
-    resolve(
-        dir.path(),
-        &index.url(),
-        ["requirements.in", "--python-version", "3.9", "--python-platform", PYTHON_PLATFORM],
-    )
+    run(lockit_cmd(dir.path())
+        .args(["resolve", "requirements.in", "-q", "--no-cache", "--index-url", &index.url()])
+        .args(["--python-version", "3.9", "--python-platform", PYTHON_PLATFORM]))
     .assert_ok();
     let refused = sync(dir.path(), &python, &[]);
     refused.assert_code(2);
@@ -245,7 +243,7 @@ fn a_missing_dot_venv_is_created_and_synced() {
     created.assert_ok();
     assert!(created.stderr.contains("Creating a virtual environment"), "{}", created.stderr);
     let python = dir.path().join(".venv/bin/python");
-    assert!(installed(&python).contains("util-1.5.0"));
+    assert!(installed(&python).contains("util-2.0.0"));
 }
 
 #[test]
@@ -344,7 +342,46 @@ fn a_journal_left_by_a_killed_sync_reinstalls_what_it_names() {
     write(root, ".lockit-sync.journal", "util\n");
     let repaired = sync(dir.path(), &python, &[]);
     repaired.assert_ok();
-    assert!(repaired.stderr.contains("~ util 1.5.0 -> 1.5.0"), "{}", repaired.stderr);
+    assert!(repaired.stderr.contains("~ util 2.0.0 -> 2.0.0"), "{}", repaired.stderr);
     assert!(imports(&python, "util"));
     assert!(!root.join(".lockit-sync.journal").exists());
+}
+
+/// `dyn` 2.0.0 has only an sdist, whose backend logs its hooks to `LOCKIT_TEST_BUILD_LOG`.
+const SDIST_ONLY: &str = r#"
+name = "sync-sdist"
+[[packages]]
+name = "dyn"
+version = "2.0.0"
+wheels = []
+sdist = true
+build = "wheel-only"
+requires = ["dep>=2"]
+[[packages]]
+name = "dep"
+version = "2.0.0"
+"#;
+
+#[test]
+fn an_sdist_only_pin_is_built_once_and_installed() {
+    let index = serve(&scenario(SDIST_ONLY));
+    let dir = tempdir();
+    let python = venv(dir.path(), false);
+    let log = dir.path().join("build.log");
+    lock_for(dir.path(), &index.url(), &python, "dyn\n");
+    let first = run(sync_cmd(dir.path(), &python, "requirements.txt").env("LOCKIT_TEST_BUILD_LOG", &log));
+    first.assert_ok();
+    assert!(first.stderr.contains("Building dyn 2.0.0 from its sdist"), "{}", first.stderr);
+    assert!(build_log(&log).contains(&"build_wheel dyn 2.0.0".to_string()), "{:?}", build_log(&log));
+    assert_eq!(installed(&python), set(&["dep-2.0.0", "dyn-2.0.0"]));
+    assert!(imports(&python, "dyn, dep"));
+    // A fresh environment with the same cache: the built wheel is reused.
+    let built = build_log(&log).len();
+    std::fs::remove_dir_all(dir.path().join("venv")).unwrap();
+    let python = venv(dir.path(), false);
+    let second = run(sync_cmd(dir.path(), &python, "requirements.txt").env("LOCKIT_TEST_BUILD_LOG", &log));
+    second.assert_ok();
+    assert!(!second.stderr.contains("Building"), "{}", second.stderr);
+    assert_eq!(build_log(&log).len(), built, "nothing was built again");
+    assert_eq!(installed(&python), set(&["dep-2.0.0", "dyn-2.0.0"]));
 }
