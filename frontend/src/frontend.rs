@@ -419,7 +419,11 @@ impl Build<'_> {
         let base = self.resolve(python, &system.requires)?;
         let env = self.environment(python, &base)?;
         let spawn_error = |e: std::io::Error| {
-            self.hook_error(Hook::BuildWheel, HookFailure::Spawn(e.to_string()), Vec::new())
+            self.hook_error(
+                Hook::BuildWheel,
+                HookFailure::Spawn(e.to_string()),
+                Vec::new(),
+            )
         };
         let work = tempfile::Builder::new()
             .prefix("lockit-hooks-")
@@ -436,9 +440,7 @@ impl Build<'_> {
         };
         let answer = call(&env, Hook::GetRequires, work.path())?;
         let extra = self.extra_requirements(&answer)?;
-        let missing = extra
-            .iter()
-            .any(|r| !satisfied(r, &base, &python.target));
+        let missing = extra.iter().any(|r| !satisfied(r, &base, &python.target));
         let env = if missing {
             let all: Vec<Requirement> = system.requires.iter().chain(&extra).cloned().collect();
             let lock = self.resolve(python, &all)?;

@@ -200,12 +200,8 @@ impl Environment {
 
 /// Creates the venv `root` with the lock's Python when one is found, else `python3`.
 fn create_venv(root: &Path, how: &Discovery) -> Result<(), SyncError> {
-    let base = Interpreter::find_for(
-        None,
-        how.lock_python.as_deref(),
-        how.cache_root.as_deref(),
-    )
-    .ok_or_else(|| {
+    let base = Interpreter::find_for(None, how.lock_python.as_deref(), how.cache_root.as_deref())
+        .ok_or_else(|| {
         SyncError::Environment("no `python3` to create `.venv` with (give --python PATH)".into())
     })?;
     eprintln!(

@@ -68,7 +68,12 @@ impl WheelCache {
     }
 
     /// The wheel built from the sdist with `sdist_sha256`, if one was built and cached.
-    pub fn built(&self, sdist_sha256: &str, name: &PackageName, target: &Target) -> Option<Fetched> {
+    pub fn built(
+        &self,
+        sdist_sha256: &str,
+        name: &PackageName,
+        target: &Target,
+    ) -> Option<Fetched> {
         let bytes = std::fs::read(self.root.join(format!("built-{sdist_sha256}"))).ok()?;
         let wheel_sha256 = String::from_utf8(bytes).ok()?;
         self.lookup(wheel_sha256.trim(), name, target)
@@ -95,9 +100,8 @@ impl WheelCache {
                 .prefix(".unpack-")
                 .tempdir_in(&self.root)
                 .map_err(|e| SyncError::io("cannot make a scratch folder in", &self.root, e))?;
-            unzip(wheel, scratch.path()).map_err(|e| {
-                SyncError::Fetch(format!("cannot unpack `{filename}`: {e}"))
-            })?;
+            unzip(wheel, scratch.path())
+                .map_err(|e| SyncError::Fetch(format!("cannot unpack `{filename}`: {e}")))?;
             let unpacked = scratch.keep();
             if dir.exists() {
                 // Left by a run killed between the rename and the entry: replace it.
@@ -129,11 +133,15 @@ impl WheelCache {
 /// Unpacks the zip at `wheel` into `dest`, refusing paths that leave it.
 fn unzip(wheel: &Path, dest: &Path) -> Result<(), String> {
     let file = std::fs::File::open(wheel).map_err(|e| e.to_string())?;
-    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
+    let mut archive =
+        zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(|e| e.to_string())?;
         let Some(relative) = entry.enclosed_name() else {
-            return Err(format!("the entry `{}` leaves the wheel", entry.name_raw().escape_ascii()));
+            return Err(format!(
+                "the entry `{}` leaves the wheel",
+                entry.name_raw().escape_ascii()
+            ));
         };
         let path = dest.join(relative);
         if entry.is_dir() {
@@ -156,16 +164,19 @@ fn unzip(wheel: &Path, dest: &Path) -> Result<(), String> {
 
 /// The file to install for `pin`: the wheel among its locked hashes that the interpreter
 /// likes best. `Err` names why there is none.
-async fn choose(client: &IndexClient, pin: &Wanted, target: &Target) -> Result<DistFile, SyncError> {
+async fn choose(
+    client: &IndexClient,
+    pin: &Wanted,
+    target: &Target,
+) -> Result<DistFile, SyncError> {
     let hashes: Vec<&str> = pin.sha256s().collect();
     if let Some(url) = &pin.url {
         let name = url_file_name(url);
-        let filename = DistFilename::parse(&name, &pin.name).map_err(|e| {
-            SyncError::Unsupported {
+        let filename =
+            DistFilename::parse(&name, &pin.name).map_err(|e| SyncError::Unsupported {
                 name: pin.name.to_string(),
                 message: format!("`{url}` is not a wheel or sdist: {e}"),
-            }
-        })?;
+            })?;
         return Ok(DistFile::unindexed(filename, url.clone(), None));
     }
     let project = client.project(&pin.name).await.map_err(|e| {
@@ -250,19 +261,28 @@ async fn fetch_one(
             pin.describe()
         )));
     }
-    if let Some(hit) = pin.sha256s().find_map(|h| cache.lookup(h, &pin.name, target)) {
+    if let Some(hit) = pin
+        .sha256s()
+        .find_map(|h| cache.lookup(h, &pin.name, target))
+    {
         return Ok(hit);
     }
     let file = choose(client, pin, target).await?;
     let name = url_file_name(&file.url);
     if !file.filename.is_wheel() {
-        if let Some(hit) = pin.sha256s().find_map(|h| cache.built(h, &pin.name, target)) {
+        if let Some(hit) = pin
+            .sha256s()
+            .find_map(|h| cache.built(h, &pin.name, target))
+        {
             return Ok(hit);
         }
     }
     let dest = scratch.join(&name);
     let sha256 = client.download(&file, &dest).await.map_err(|e| {
-        SyncError::Fetch(format!("cannot download `{name}` for {}: {e}", pin.describe()))
+        SyncError::Fetch(format!(
+            "cannot download `{name}` for {}: {e}",
+            pin.describe()
+        ))
     })?;
     if !pin.sha256s().any(|h| h.eq_ignore_ascii_case(&sha256)) {
         return Err(SyncError::Fetch(format!(
@@ -322,8 +342,8 @@ async fn build(
     let sdist_sha256 = sdist_sha256.to_string();
     let describe = pin.describe();
     tokio::task::spawn_blocking(move || {
-        let open = std::fs::File::open(&sdist)
-            .map_err(|e| SyncError::io("cannot open", &sdist, e))?;
+        let open =
+            std::fs::File::open(&sdist).map_err(|e| SyncError::io("cannot open", &sdist, e))?;
         eprintln!("Building {describe} from its sdist");
         let wheel = frontend
             .build_sdist_wheel(&client, &name, &version, open, &filename, &out_dir)
@@ -368,10 +388,16 @@ mod tests {
     #[test]
     fn a_stored_wheel_is_unpacked_once_and_found_by_hash_for_a_fitting_target() {
         let tmp = tempfile::tempdir().unwrap();
-        let file = wheel(tmp.path(), &[("six.py", "x = 1\n"), ("six-1.17.0.dist-info/RECORD", "")]);
+        let file = wheel(
+            tmp.path(),
+            &[("six.py", "x = 1\n"), ("six-1.17.0.dist-info/RECORD", "")],
+        );
         let cache = WheelCache::new(&tmp.path().join("cache"));
         let six = PackageName::from_str("six").unwrap();
-        assert_eq!(cache.lookup("ab", &six, &target("x86_64-manylinux_2_28")), None);
+        assert_eq!(
+            cache.lookup("ab", &six, &target("x86_64-manylinux_2_28")),
+            None
+        );
         let stored = cache
             .store(&file, "six-1.17.0-py2.py3-none-any.whl", "ab")
             .unwrap();

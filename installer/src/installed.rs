@@ -33,7 +33,10 @@ pub fn installed(dirs: &[PathBuf]) -> Vec<Installed> {
         };
         for entry in entries.flatten() {
             let file_name = entry.file_name();
-            let Some(stem) = file_name.to_str().and_then(|n| n.strip_suffix(".dist-info")) else {
+            let Some(stem) = file_name
+                .to_str()
+                .and_then(|n| n.strip_suffix(".dist-info"))
+            else {
                 continue;
             };
             let Some(dist) = read_dist_info(&entry.path(), stem) else {
@@ -72,7 +75,10 @@ fn read_direct_url(bytes: &[u8]) -> (Option<String>, bool) {
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
         return (None, false);
     };
-    let url = value.get("url").and_then(|u| u.as_str()).map(str::to_string);
+    let url = value
+        .get("url")
+        .and_then(|u| u.as_str())
+        .map(str::to_string);
     let editable = value
         .pointer("/dir_info/editable")
         .and_then(serde_json::Value::as_bool)

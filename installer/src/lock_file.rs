@@ -37,10 +37,7 @@ impl EnvironmentLock {
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                eprintln!(
-                    "Waiting for another sync of {} to finish",
-                    prefix.display()
-                );
+                eprintln!("Waiting for another sync of {} to finish", prefix.display());
                 file.lock()
                     .map_err(|e| SyncError::io("cannot lock", &path, e))?;
             }

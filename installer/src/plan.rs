@@ -187,7 +187,11 @@ mod tests {
             dist("six", "1.17.0"),
             dist("tqdm", "4.67.1"),
         ];
-        let wanted = [pin("numpy", "2.3.5"), pin("pandas", "2.3.3"), pin("six", "1.17.0")];
+        let wanted = [
+            pin("numpy", "2.3.5"),
+            pin("pandas", "2.3.3"),
+            pin("six", "1.17.0"),
+        ];
         let plan = plan(&installed, &wanted, &HashSet::new());
         assert_eq!(
             lines(&plan),

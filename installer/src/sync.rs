@@ -55,7 +55,6 @@ impl std::fmt::Debug for SyncOptions {
     }
 }
 
-
 /// How a sync ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
@@ -74,8 +73,8 @@ pub fn sync(options: &SyncOptions) -> Result<Outcome, SyncError> {
     let mut discovery = options.discovery.clone();
     discovery.no_create |= options.check || options.dry_run;
     if discovery.lock_python.is_none() {
-        discovery.lock_python = recorded(&lock, "python")
-            .map(|v| v.split('.').take(2).collect::<Vec<_>>().join("."));
+        discovery.lock_python =
+            recorded(&lock, "python").map(|v| v.split('.').take(2).collect::<Vec<_>>().join("."));
     }
     let env = Environment::discover(&discovery)?;
     let pins = wanted(&lock, &options.lock, &env.python, &env.target)?;
@@ -84,7 +83,10 @@ pub fn sync(options: &SyncOptions) -> Result<Outcome, SyncError> {
         true => None,
         false => Some(EnvironmentLock::acquire(&env.prefix)?),
     };
-    let dirty = held.as_ref().map(EnvironmentLock::dirty).unwrap_or_default();
+    let dirty = held
+        .as_ref()
+        .map(EnvironmentLock::dirty)
+        .unwrap_or_default();
     let present = installed(&env.site_packages());
     let plan = plan(&present, &pins, &dirty);
     let outcome = |plan: Plan, changed| Outcome {
@@ -96,7 +98,12 @@ pub fn sync(options: &SyncOptions) -> Result<Outcome, SyncError> {
         return Ok(outcome(plan, false));
     };
 
-    let to_install: Vec<_> = plan.changes.iter().filter_map(Change::wanted).cloned().collect();
+    let to_install: Vec<_> = plan
+        .changes
+        .iter()
+        .filter_map(Change::wanted)
+        .cloned()
+        .collect();
     let cache_root = match &options.cache_root {
         Some(root) => root.clone(),
         None => std::env::temp_dir().join(format!("lockit-sync-{}", std::process::id())),

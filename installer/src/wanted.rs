@@ -36,9 +36,7 @@ impl Wanted {
 
     /// The sha256 hex digests the lock allows for this pin.
     pub fn sha256s(&self) -> impl Iterator<Item = &str> {
-        self.hashes
-            .iter()
-            .filter_map(|h| h.strip_prefix("sha256:"))
+        self.hashes.iter().filter_map(|h| h.strip_prefix("sha256:"))
     }
 }
 
@@ -84,10 +82,11 @@ pub fn wanted(
     for pin in &lock.pins {
         if let Some(marker) = pin.marker.as_deref().filter(|m| !m.trim().is_empty()) {
             let text = format!("{} ; {marker}", pin.name);
-            let requirement = lockit_types::parse_requirement(&text).map_err(|e| SyncError::Lock {
-                path: lock_path.to_path_buf(),
-                message: format!("line {}: the marker `{marker}`: {}", pin.line, e.message),
-            })?;
+            let requirement =
+                lockit_types::parse_requirement(&text).map_err(|e| SyncError::Lock {
+                    path: lock_path.to_path_buf(),
+                    message: format!("line {}: the marker `{marker}`: {}", pin.line, e.message),
+                })?;
             if !requirement.marker.holds(&target.markers, &[]) {
                 continue;
             }
@@ -155,7 +154,9 @@ fn check_target(
     }
     let locked = format!(
         "Python {} on {}",
-        recorded(lock, "python").map(minor).unwrap_or_else(|| "?".into()),
+        recorded(lock, "python")
+            .map(minor)
+            .unwrap_or_else(|| "?".into()),
         platform.unwrap_or("?")
     );
     Err(SyncError::WrongTarget {

@@ -72,7 +72,12 @@ pub fn run(args: SyncArgs) -> Result<Exit, Failure> {
         },
         check: args.check,
         dry_run: args.dry_run,
-        index_urls: args.index_url.iter().chain(&args.extra_index_url).cloned().collect(),
+        index_urls: args
+            .index_url
+            .iter()
+            .chain(&args.extra_index_url)
+            .cloned()
+            .collect(),
         find_links: args.find_links.clone(),
         cache_root,
         offline: args.offline,
@@ -95,20 +100,36 @@ pub fn run(args: SyncArgs) -> Result<Exit, Failure> {
     if args.check {
         if plan.is_empty() {
             if !args.output.quiet {
-                eprintln!("{} is exactly {lock} ({} packages)", outcome.python.display(), plan.unchanged);
+                eprintln!(
+                    "{} is exactly {lock} ({} packages)",
+                    outcome.python.display(),
+                    plan.unchanged
+                );
             }
             return Ok(Exit::Ok);
         }
-        eprintln!("{} differs from {lock} in {} packages", outcome.python.display(), lines.len());
+        eprintln!(
+            "{} differs from {lock} in {} packages",
+            outcome.python.display(),
+            lines.len()
+        );
         return Ok(Exit::NoSolution);
     }
     if args.output.quiet {
         return Ok(Exit::Ok);
     }
     if args.dry_run {
-        eprintln!("Would make {} changes ({} packages already as locked)", lines.len(), plan.unchanged);
+        eprintln!(
+            "Would make {} changes ({} packages already as locked)",
+            lines.len(),
+            plan.unchanged
+        );
     } else if plan.is_empty() {
-        eprintln!("Nothing to do: {} is exactly {lock} ({} packages)", outcome.python.display(), plan.unchanged);
+        eprintln!(
+            "Nothing to do: {} is exactly {lock} ({} packages)",
+            outcome.python.display(),
+            plan.unchanged
+        );
     } else {
         eprintln!(
             "Synced {} with {lock}: {} changes in {:.2}s",

@@ -26,7 +26,14 @@ fn venv(dir: &Path, pip: bool) -> PathBuf {
 fn lock_for(dir: &Path, index_url: &str, python: &Path, input: &str) {
     write(dir, "requirements.in", input);
     run(lockit_cmd(dir)
-        .args(["resolve", "requirements.in", "-q", "--no-cache", "--index-url", index_url])
+        .args([
+            "resolve",
+            "requirements.in",
+            "-q",
+            "--no-cache",
+            "--index-url",
+            index_url,
+        ])
         .arg("--python")
         .arg(python))
     .assert_ok();
@@ -117,7 +124,10 @@ fn check_names_an_extra_package_and_sync_removes_it() {
     let dry = sync(dir.path(), &python, &["--dry-run"]);
     dry.assert_ok();
     assert_eq!(dry.stdout, "- other 3.0.0\n");
-    assert!(installed(&python).contains("other-3.0.0"), "dry run changed nothing");
+    assert!(
+        installed(&python).contains("other-3.0.0"),
+        "dry run changed nothing"
+    );
     let synced = sync(dir.path(), &python, &[]);
     synced.assert_ok();
     assert!(synced.stderr.contains("- other 3.0.0"), "{}", synced.stderr);
@@ -139,7 +149,11 @@ fn a_changed_pin_moves_the_environment() {
     lock_for(dir.path(), &index.url(), &python, "util==2.0.0\n");
     let moved = sync(dir.path(), &python, &[]);
     moved.assert_ok();
-    assert!(moved.stderr.contains("~ util 1.5.0 -> 2.0.0"), "{}", moved.stderr);
+    assert!(
+        moved.stderr.contains("~ util 1.5.0 -> 2.0.0"),
+        "{}",
+        moved.stderr
+    );
     assert_eq!(installed(&python), set(&["util-2.0.0"]));
     let version = Command::new(&python)
         .args(["-c", "import util; print(util.__version__)"])
@@ -195,13 +209,27 @@ fn a_lock_for_another_python_is_refused_naming_both() {
     write(dir.path(), "requirements.in", "util\n");
     // A Python the venv is not.
     run(lockit_cmd(dir.path())
-        .args(["resolve", "requirements.in", "-q", "--no-cache", "--index-url", &index.url()])
-        .args(["--python-version", "3.9", "--python-platform", PYTHON_PLATFORM]))
+        .args([
+            "resolve",
+            "requirements.in",
+            "-q",
+            "--no-cache",
+            "--index-url",
+            &index.url(),
+        ])
+        .args([
+            "--python-version",
+            "3.9",
+            "--python-platform",
+            PYTHON_PLATFORM,
+        ]))
     .assert_ok();
     let refused = sync(dir.path(), &python, &[]);
     refused.assert_code(2);
     assert!(
-        refused.stderr.contains("is for Python 3.9 on x86_64-manylinux_2_28, but"),
+        refused
+            .stderr
+            .contains("is for Python 3.9 on x86_64-manylinux_2_28, but"),
         "{}",
         refused.stderr
     );
@@ -223,7 +251,9 @@ fn an_interpreter_outside_a_venv_is_refused_without_system() {
     let refused = sync(dir.path(), Path::new(python3.trim()), &["--check"]);
     refused.assert_code(2);
     assert!(
-        refused.stderr.contains("is not in a virtual environment; pass --system")
+        refused
+            .stderr
+            .contains("is not in a virtual environment; pass --system")
             || refused.stderr.contains("externally managed"),
         "{}",
         refused.stderr
@@ -241,7 +271,11 @@ fn a_missing_dot_venv_is_created_and_synced() {
         .args(["sync", "--cache-dir"])
         .arg(dir.path().join("cache")));
     created.assert_ok();
-    assert!(created.stderr.contains("Creating a virtual environment"), "{}", created.stderr);
+    assert!(
+        created.stderr.contains("Creating a virtual environment"),
+        "{}",
+        created.stderr
+    );
     let python = dir.path().join(".venv/bin/python");
     assert!(installed(&python).contains("util-2.0.0"));
 }
@@ -262,7 +296,10 @@ fn pip_sees_the_result_as_its_own() {
     };
     let list = pip(&["list", "--format=freeze"]);
     let list = String::from_utf8_lossy(&list.stdout);
-    assert!(list.contains("app==1.0.0") && list.contains("util==1.5.0"), "{list}");
+    assert!(
+        list.contains("app==1.0.0") && list.contains("util==1.5.0"),
+        "{list}"
+    );
     assert!(list.contains("pip=="), "pip is kept: {list}");
     assert!(pip(&["check"]).status.success());
     let show = pip(&["show", "-f", "lib"]);
@@ -280,7 +317,11 @@ fn two_syncs_of_one_environment_take_turns() {
     let python = venv(dir.path(), false);
     lock_for(dir.path(), &index.url(), &python, "app\nother\n");
     let children: Vec<_> = (0..2)
-        .map(|_| sync_cmd(dir.path(), &python, "requirements.txt").spawn().unwrap())
+        .map(|_| {
+            sync_cmd(dir.path(), &python, "requirements.txt")
+                .spawn()
+                .unwrap()
+        })
         .collect();
     for mut child in children {
         assert!(child.wait().unwrap().success());
@@ -342,7 +383,11 @@ fn a_journal_left_by_a_killed_sync_reinstalls_what_it_names() {
     write(root, ".lockit-sync.journal", "util\n");
     let repaired = sync(dir.path(), &python, &[]);
     repaired.assert_ok();
-    assert!(repaired.stderr.contains("~ util 2.0.0 -> 2.0.0"), "{}", repaired.stderr);
+    assert!(
+        repaired.stderr.contains("~ util 2.0.0 -> 2.0.0"),
+        "{}",
+        repaired.stderr
+    );
     assert!(imports(&python, "util"));
     assert!(!root.join(".lockit-sync.journal").exists());
 }
@@ -369,17 +414,27 @@ fn an_sdist_only_pin_is_built_once_and_installed() {
     let python = venv(dir.path(), false);
     let log = dir.path().join("build.log");
     lock_for(dir.path(), &index.url(), &python, "dyn\n");
-    let first = run(sync_cmd(dir.path(), &python, "requirements.txt").env("LOCKIT_TEST_BUILD_LOG", &log));
+    let first =
+        run(sync_cmd(dir.path(), &python, "requirements.txt").env("LOCKIT_TEST_BUILD_LOG", &log));
     first.assert_ok();
-    assert!(first.stderr.contains("Building dyn 2.0.0 from its sdist"), "{}", first.stderr);
-    assert!(build_log(&log).contains(&"build_wheel dyn 2.0.0".to_string()), "{:?}", build_log(&log));
+    assert!(
+        first.stderr.contains("Building dyn 2.0.0 from its sdist"),
+        "{}",
+        first.stderr
+    );
+    assert!(
+        build_log(&log).contains(&"build_wheel dyn 2.0.0".to_string()),
+        "{:?}",
+        build_log(&log)
+    );
     assert_eq!(installed(&python), set(&["dep-2.0.0", "dyn-2.0.0"]));
     assert!(imports(&python, "dyn, dep"));
     // A fresh environment with the same cache: the built wheel is reused.
     let built = build_log(&log).len();
     std::fs::remove_dir_all(dir.path().join("venv")).unwrap();
     let python = venv(dir.path(), false);
-    let second = run(sync_cmd(dir.path(), &python, "requirements.txt").env("LOCKIT_TEST_BUILD_LOG", &log));
+    let second =
+        run(sync_cmd(dir.path(), &python, "requirements.txt").env("LOCKIT_TEST_BUILD_LOG", &log));
     second.assert_ok();
     assert!(!second.stderr.contains("Building"), "{}", second.stderr);
     assert_eq!(build_log(&log).len(), built, "nothing was built again");
