@@ -18,7 +18,7 @@ use crate::SyncError;
 /// Bump when the layout of an unpacked wheel in the cache changes.
 const WHEELS_DIR: &str = "wheels-v1";
 /// Downloads at once.
-const PARALLEL: usize = 16;
+const PARALLEL: usize = 32;
 
 /// A wheel ready to install: unpacked in the cache, checked against the lock.
 #[derive(Debug, Clone, PartialEq, Eq)]
