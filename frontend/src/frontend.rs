@@ -233,6 +233,25 @@ impl BuildFrontend {
         build.wheel(&tree, out_dir)
     }
 
+    /// Builds the local project at `tree` into a wheel in `out_dir`: with PEP 660's
+    /// `build_editable` when `editable` (where the backend has it), else `build_wheel`.
+    pub fn build_tree_wheel(
+        &self,
+        client: &IndexClient,
+        tree: &Path,
+        editable: bool,
+        out_dir: &Path,
+    ) -> Result<PathBuf, BuildError> {
+        let build = Build {
+            frontend: self,
+            client,
+            name: tree.display().to_string(),
+            version: LOCAL_PROJECT.to_string(),
+            editable,
+        };
+        build.wheel(tree, out_dir)
+    }
+
     /// Records a build's outcome for [`BuildFrontend::take_report`]; the error as one line.
     fn record(
         &self,

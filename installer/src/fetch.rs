@@ -254,6 +254,15 @@ async fn fetch_one(
     scratch: &Path,
     builder: Option<&Builder>,
 ) -> Result<Fetched, SyncError> {
+    if let Some(folder) = &pin.editable {
+        let Some(builder) = builder else {
+            return Err(SyncError::Unsupported {
+                name: pin.name.to_string(),
+                message: "an editable needs a build, and no build is possible here".into(),
+            });
+        };
+        return build_editable(builder, cache, pin, folder, scratch).await;
+    }
     if pin.hashes.is_empty() {
         return Err(SyncError::Fetch(format!(
             "line {} pins {} without a hash: sync installs only checked files (lock with hashes: `lockit resolve`, `pip-compile --generate-hashes`)",
@@ -357,6 +366,38 @@ async fn build(
         let stored = cache.store(&wheel, &wheel_name, &wheel_sha256)?;
         cache.record_built(&sdist_sha256, &stored)?;
         Ok(stored)
+    })
+    .await
+    .map_err(|e| SyncError::Fetch(e.to_string()))?
+}
+
+/// Builds the editable wheel of the local project at `folder` (PEP 660) and unpacks it
+/// into the cache under its own hash (a folder has no locked hash to check).
+async fn build_editable(
+    builder: &Builder,
+    cache: &WheelCache,
+    pin: &Wanted,
+    folder: &Path,
+    scratch: &Path,
+) -> Result<Fetched, SyncError> {
+    let frontend = std::sync::Arc::clone(&builder.frontend);
+    let client = builder.client.clone();
+    let folder = folder.to_path_buf();
+    let out_dir = scratch.join(format!("editable-{}", pin.name));
+    let cache = cache.clone();
+    let describe = format!("{} (editable, {})", pin.name, folder.display());
+    tokio::task::spawn_blocking(move || {
+        eprintln!("Building {describe}");
+        let wheel = frontend
+            .build_tree_wheel(&client, &folder, true, &out_dir)
+            .map_err(|e| SyncError::Install(format!("cannot build {describe}: {e}")))?;
+        let wheel_name = wheel
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let bytes = std::fs::read(&wheel).map_err(|e| SyncError::io("cannot read", &wheel, e))?;
+        let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        cache.store(&wheel, &wheel_name, &sha256)
     })
     .await
     .map_err(|e| SyncError::Fetch(e.to_string()))?

@@ -54,9 +54,10 @@ impl Installer {
     pub fn install(&self, pin: &Wanted, fetched: &Fetched) -> Result<(), SyncError> {
         let filename = uv_distribution_filename::WheelFilename::from_str(&fetched.filename)
             .map_err(|e| SyncError::Install(format!("`{}`: {e}", fetched.filename)))?;
-        let direct_url = match &pin.url {
-            Some(url) => Some(direct_url(url, &fetched.sha256)?),
-            None => None,
+        let direct_url = match (&pin.url, &pin.editable) {
+            (Some(url), Some(_)) => Some(editable_url(url)?),
+            (Some(url), None) => Some(direct_url(url, &fetched.sha256)?),
+            (None, _) => None,
         };
         uv_install_wheel::install_wheel(
             &self.layout,
@@ -92,6 +93,12 @@ fn direct_url(url: &str, sha256: &str) -> Result<uv_pypi_types::DirectUrl, SyncE
         "url": url,
         "archive_info": {"hash": format!("sha256={sha256}"), "hashes": {"sha256": sha256}},
     });
+    serde_json::from_value(value).map_err(|e| SyncError::Install(e.to_string()))
+}
+
+/// PEP 610's record of a project folder installed editable.
+fn editable_url(url: &str) -> Result<uv_pypi_types::DirectUrl, SyncError> {
+    let value = serde_json::json!({"url": url, "dir_info": {"editable": true}});
     serde_json::from_value(value).map_err(|e| SyncError::Install(e.to_string()))
 }
 

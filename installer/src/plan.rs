@@ -136,7 +136,7 @@ pub fn plan(installed: &[Installed], wanted: &[Wanted], dirty: &HashSet<PackageN
 /// True when `dist` is `pin` as locked: same version from an index, or installed from the
 /// same URL, and whole.
 fn satisfies(dist: &Installed, pin: &Wanted) -> bool {
-    if !dist.complete || dist.editable {
+    if !dist.complete || dist.editable != pin.editable.is_some() {
         return false;
     }
     match (&pin.url, &pin.version) {
@@ -171,6 +171,7 @@ mod tests {
             url: None,
             hashes: vec![],
             line: 1,
+            editable: None,
         }
     }
 

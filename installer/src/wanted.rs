@@ -3,6 +3,7 @@
 //! recorded Python or platform does not fit.
 
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use lockit_lockfile::ParsedLock;
 use lockit_types::{MarkerEval, PackageName, Platform, Target, Version};
@@ -22,6 +23,8 @@ pub struct Wanted {
     pub hashes: Vec<String>,
     /// 1-based line in the lock.
     pub line: usize,
+    /// For `-e ./dir`: the project folder, installed editable (PEP 660).
+    pub editable: Option<PathBuf>,
 }
 
 impl Wanted {
@@ -69,15 +72,6 @@ pub fn wanted(
     target: &Target,
 ) -> Result<Vec<Wanted>, SyncError> {
     check_target(lock, lock_path, python, target)?;
-    if let Some((path, line)) = lock.editables.first() {
-        return Err(SyncError::Unsupported {
-            name: path.clone(),
-            message: format!(
-                "line {line} of `{}` is an editable (`-e {path}`), which sync does not install yet; install it with `pip install --no-deps -e {path}`",
-                lock_path.display()
-            ),
-        });
-    }
     let mut out: Vec<Wanted> = Vec::new();
     for pin in &lock.pins {
         if let Some(marker) = pin.marker.as_deref().filter(|m| !m.trim().is_empty()) {
@@ -115,10 +109,53 @@ pub fn wanted(
             url: pin.url.clone(),
             hashes: pin.hashes.clone(),
             line: pin.line,
+            editable: None,
         });
+    }
+    let base = lock_path.parent().unwrap_or(Path::new(""));
+    for (path, line) in &lock.editables {
+        out.push(editable(base, path, *line, lock_path)?);
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
+}
+
+/// The pin of `-e PATH` (line `line`), named by its `pyproject.toml`'s static
+/// `[project] name`; PATH is relative to the lock's folder.
+fn editable(base: &Path, path: &str, line: usize, lock_path: &Path) -> Result<Wanted, SyncError> {
+    let folder = base.join(path);
+    let folder = std::fs::canonicalize(&folder).map_err(|e| SyncError::Lock {
+        path: lock_path.to_path_buf(),
+        message: format!("line {line}: `-e {path}`: `{}`: {e}", folder.display()),
+    })?;
+    let unreadable = |why: String| SyncError::Unsupported {
+        name: path.to_string(),
+        message: format!("line {line} of `{}`: {why}", lock_path.display()),
+    };
+    let text = std::fs::read_to_string(folder.join("pyproject.toml"))
+        .map_err(|e| unreadable(format!("cannot read its pyproject.toml: {e}")))?;
+    let name = text
+        .lines()
+        .skip_while(|l| l.trim() != "[project]")
+        .skip(1)
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .find_map(|l| {
+            let (key, value) = l.split_once('=')?;
+            (key.trim() == "name").then(|| value.trim().trim_matches(['"', '\'']).to_string())
+        })
+        .ok_or_else(|| unreadable("its pyproject.toml has no static `[project] name`, which sync needs for an editable".into()))?;
+    let name = PackageName::from_str(&name).map_err(|e| unreadable(e.to_string()))?;
+    let url = url::Url::from_directory_path(&folder)
+        .map(|u| u.as_str().trim_end_matches('/').to_string())
+        .map_err(|()| unreadable("its path is not absolute".into()))?;
+    Ok(Wanted {
+        name,
+        version: None,
+        url: Some(url),
+        hashes: Vec::new(),
+        line,
+        editable: Some(folder),
+    })
 }
 
 /// Refuses a single-target lock whose recorded Python (`major.minor`) or platform does not

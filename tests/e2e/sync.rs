@@ -440,3 +440,52 @@ fn an_sdist_only_pin_is_built_once_and_installed() {
     assert_eq!(build_log(&log).len(), built, "nothing was built again");
     assert_eq!(installed(&python), set(&["dep-2.0.0", "dyn-2.0.0"]));
 }
+
+#[test]
+fn an_editable_pin_is_installed_editable_and_kept_while_it_stays() {
+    let index = serve(&scenario(crate::local_projects::INDEX));
+    let dir = tempdir();
+    let spec: lockit_test_index::PackageSpec = toml::from_str(
+        "name = \"app\"\nversion = \"0.1.0\"\nrequires = [\"dep<2\"]\nbuild = \"dynamic\"\n",
+    )
+    .unwrap();
+    lockit_test_index::write_local_project(&dir.path().join("app"), &spec).unwrap();
+    let python = venv(dir.path(), false);
+    write(dir.path(), "requirements.in", "-e ./app\n");
+    run(lockit_cmd(dir.path())
+        .args([
+            "resolve",
+            "requirements.in",
+            "-q",
+            "--index-url",
+            &index.url(),
+        ])
+        .arg("--cache-dir")
+        .arg(dir.path().join("cache"))
+        .arg("--python")
+        .arg(&python))
+    .assert_ok();
+    let synced = sync(dir.path(), &python, &[]);
+    synced.assert_ok();
+    assert!(
+        synced.stderr.contains("+ app @ file://"),
+        "{}",
+        synced.stderr
+    );
+    assert_eq!(installed(&python), set(&["app-0.1.0", "dep-1.0.0"]));
+    let root = python.parent().unwrap().parent().unwrap();
+    let direct_url = std::fs::read_dir(root.join("lib"))
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            e.path()
+                .join("site-packages/app-0.1.0.dist-info/direct_url.json")
+        })
+        .find(|p| p.is_file())
+        .expect("direct_url.json written");
+    let text = read(&direct_url);
+    assert!(text.contains("\"editable\":true"), "{text}");
+    let again = sync(dir.path(), &python, &[]);
+    again.assert_ok();
+    assert!(again.stderr.contains("Nothing to do"), "{}", again.stderr);
+}
