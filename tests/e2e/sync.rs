@@ -489,3 +489,52 @@ fn an_editable_pin_is_installed_editable_and_kept_while_it_stays() {
     again.assert_ok();
     assert!(again.stderr.contains("Nothing to do"), "{}", again.stderr);
 }
+
+#[test]
+fn a_pylock_toml_syncs_like_requirements_txt() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    let python = venv(dir.path(), false);
+    write(dir.path(), "requirements.in", "app\n");
+    run(lockit_cmd(dir.path())
+        .args([
+            "resolve",
+            "requirements.in",
+            "-q",
+            "--no-cache",
+            "--format",
+            "pylock",
+        ])
+        .args(["--index-url", &index.url()])
+        .arg("--python")
+        .arg(&python))
+    .assert_ok();
+    run(&mut sync_cmd(dir.path(), &python, "pylock.toml")).assert_ok();
+    assert_eq!(
+        installed(&python),
+        set(&["app-1.0.0", "lib-1.2.0", "util-1.5.0"])
+    );
+    run(sync_cmd(dir.path(), &python, "pylock.toml").arg("--check")).assert_ok();
+}
+
+#[test]
+fn compile_bytecode_is_opt_in() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    let python = venv(dir.path(), false);
+    lock_for(dir.path(), &index.url(), &python, "util\n");
+    sync(dir.path(), &python, &[]).assert_ok();
+    let root = python.parent().unwrap().parent().unwrap();
+    let pycache = |root: &Path| {
+        std::fs::read_dir(root.join("lib"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path().join("site-packages/util/__pycache__"))
+            .any(|p| p.is_dir())
+    };
+    assert!(!pycache(root), "no bytecode without the flag");
+    std::fs::remove_dir_all(root).unwrap();
+    let python = venv(dir.path(), false);
+    sync(dir.path(), &python, &["--compile-bytecode"]).assert_ok();
+    assert!(pycache(python.parent().unwrap().parent().unwrap()));
+}
