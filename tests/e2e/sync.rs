@@ -538,3 +538,32 @@ fn compile_bytecode_is_opt_in() {
     sync(dir.path(), &python, &["--compile-bytecode"]).assert_ok();
     assert!(pycache(python.parent().unwrap().parent().unwrap()));
 }
+
+#[test]
+fn a_url_pin_is_installed_with_its_pep_610_record() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    let python = venv(dir.path(), false);
+    let url = index.file_url("util-1.5.0-py3-none-any.whl");
+    lock_for(
+        dir.path(),
+        &index.url(),
+        &python,
+        &format!("util @ {url}\n"),
+    );
+    sync(dir.path(), &python, &[]).assert_ok();
+    let root = python.parent().unwrap().parent().unwrap();
+    let direct_url = std::fs::read_dir(root.join("lib"))
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            e.path()
+                .join("site-packages/util-1.5.0.dist-info/direct_url.json")
+        })
+        .find(|p| p.is_file())
+        .expect("direct_url.json written");
+    let text = read(&direct_url);
+    assert!(text.contains(&format!("\"url\":\"{url}\"")), "{text}");
+    assert!(text.contains("\"archive_info\""), "{text}");
+    sync(dir.path(), &python, &["--check"]).assert_ok();
+}
