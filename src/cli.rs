@@ -24,6 +24,8 @@ pub enum Command {
     Tree(TreeArgs),
     /// Show what changed between two locks (text, markdown or JSON).
     Diff(DiffArgs),
+    /// Make an environment exactly a lock: install, replace and remove packages.
+    Sync(SyncArgs),
 }
 
 /// Pre-release policy: PEP 440's by default, or one of uv's.
@@ -360,6 +362,49 @@ pub struct DiffArgs {
     pub exit_code: bool,
 }
 
+/// `lockit sync` arguments.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The lock: a requirements.txt with hashes (lockit's, pip-compile's or uv's) or a pylock.toml.
+    #[arg(default_value = "requirements.txt")]
+    pub lock: PathBuf,
+    /// The interpreter of the environment to sync; default: `VIRTUAL_ENV`, else `.venv` (created when missing).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Allow changing an interpreter that is not in a virtual environment.
+    #[arg(long)]
+    pub system: bool,
+    /// Change nothing: exit 0 when the environment is exactly the lock, 1 with the differences.
+    #[arg(long, conflicts_with = "dry_run")]
+    pub check: bool,
+    /// Print what would change, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Compile installed modules to bytecode.
+    #[arg(long)]
+    pub compile_bytecode: bool,
+    /// Copy files into the environment instead of linking them from the cache.
+    #[arg(long)]
+    pub copy: bool,
+    /// Index URL to fetch from instead of the lock's.
+    #[arg(long, value_name = "URL")]
+    pub index_url: Option<String>,
+    /// Extra index URLs.
+    #[arg(long, value_name = "URL")]
+    pub extra_index_url: Vec<String>,
+    /// Find-links locations added to the lock's.
+    #[arg(long, value_name = "URL")]
+    pub find_links: Vec<String>,
+    /// Cache folder (default: `LOCKIT_CACHE_DIR`, else `~/.cache/lockit`).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Never use the network: only cached wheels are installed.
+    #[arg(long)]
+    pub offline: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 /// pip-compile's `--annotation-style`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AnnotationStyle {
@@ -463,67 +508,19 @@ impl ResolveArgs {
     }
 }
 
-/// The `lockit resolve` arguments (`args`, after the program name) a lock's header records:
-/// as given, without where the lock was written (`-o`/`--output-file` and its value), so
-/// that the lock written to stdout is byte-identical to the one written to a file. Nothing
-/// that reads the header back (`verify`, a relock) needs the destination: the lock is where
-/// it is read from.
+/// The `lockit resolve` arguments (`args`, after the program name) a lock's header records
+/// (see [`lockit_lockfile::without_destination`]).
 pub fn recorded_args(args: impl IntoIterator<Item = String>) -> Vec<String> {
     use clap::CommandFactory;
     // Short options that take a value end a cluster: in `-cout` the `o` is `-c`'s value.
-    let command = Cli::command();
-    let valued: Vec<char> = command
+    let valued: Vec<char> = Cli::command()
         .find_subcommand("resolve")
         .into_iter()
         .flat_map(|c| c.get_arguments())
         .filter(|a| a.get_action().takes_values())
         .filter_map(clap::Arg::get_short)
         .collect();
-    let mut out = Vec::new();
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        if arg == "--" {
-            out.push(arg);
-            out.extend(args);
-            break;
-        }
-        if arg == "--output-file" {
-            args.next();
-            continue;
-        }
-        if arg.starts_with("--output-file=") {
-            continue;
-        }
-        let Some(cluster) = arg
-            .strip_prefix('-')
-            .filter(|c| !c.is_empty() && !c.starts_with('-'))
-        else {
-            out.push(arg);
-            continue;
-        };
-        let mut kept = String::new();
-        let mut value_follows = false;
-        for (i, c) in cluster.char_indices() {
-            let rest = &cluster[i + c.len_utf8()..];
-            if c == 'o' {
-                // `-o FILE`, `-oFILE`, `-o=FILE`, `-qo FILE`: the rest is the destination.
-                value_follows = rest.is_empty();
-                break;
-            }
-            kept.push(c);
-            if valued.contains(&c) {
-                kept.push_str(rest);
-                break;
-            }
-        }
-        if value_follows {
-            args.next();
-        }
-        if !kept.is_empty() {
-            out.push(format!("-{kept}"));
-        }
-    }
-    out
+    lockit_lockfile::without_destination(args, &valued)
 }
 
 /// Other tools' spellings of lockit's options (pip-compile, uv, pip).

@@ -17,6 +17,9 @@ pub struct Progress {
     /// Set once the resolver looks for a fix after a conflict; then `tried` changes so far.
     searching: AtomicBool,
     tried: AtomicUsize,
+    /// Set by [`Progress::downloaded`] (`lockit sync`): files done and to do.
+    downloads: AtomicUsize,
+    download_total: AtomicUsize,
     started: Instant,
 }
 
@@ -59,6 +62,8 @@ impl Progress {
             metadata: AtomicUsize::new(0),
             searching: AtomicBool::new(false),
             tried: AtomicUsize::new(0),
+            downloads: AtomicUsize::new(0),
+            download_total: AtomicUsize::new(0),
             started: Instant::now(),
         }
     }
@@ -83,6 +88,14 @@ impl lockit_index_client::FetchObserver for Progress {
 }
 
 impl Progress {
+    /// `done` of `total` files are downloaded and checked: the line becomes a bar,
+    /// `Downloading [#####     ] 12/38 (1.3s)`.
+    pub fn downloaded(&self, done: usize, total: usize) {
+        self.download_total.store(total, Ordering::Relaxed);
+        self.downloads.store(done, Ordering::Relaxed);
+        self.draw();
+    }
+
     /// Clears the line for good: call before anything else is written to the terminal
     /// (a summary on stderr, a lock on stdout). Dropping the display does the same.
     pub fn finish(&self) {
@@ -103,6 +116,18 @@ impl Progress {
     /// The status text: `Resolving: 1 project, 3 versions read (0.4s)`; after a
     /// conflict, `Looking for a fix: 4 changes tried (1.2s)`.
     fn text(&self, elapsed: Duration) -> String {
+        let total = self.download_total.load(Ordering::Relaxed);
+        if total > 0 {
+            const WIDTH: usize = 20;
+            let done = self.downloads.load(Ordering::Relaxed).min(total);
+            let filled = done * WIDTH / total;
+            return format!(
+                "Downloading [{}{}] {done}/{total} ({})",
+                "#".repeat(filled),
+                " ".repeat(WIDTH - filled),
+                seconds(elapsed)
+            );
+        }
         if self.searching.load(Ordering::Relaxed) {
             // The read counts would only grow with solves re-reading what is known.
             let tried = self.tried.load(Ordering::Relaxed);
@@ -218,6 +243,18 @@ mod tests {
         assert!(all.ends_with(CLEAR), "{all:?}");
         // One line: no newline ever, only carriage returns.
         assert!(!all.contains('\n'), "{all:?}");
+    }
+
+    #[test]
+    fn downloads_draw_a_bar_of_done_over_total() {
+        let screen = Screen::default();
+        let p = on(&screen);
+        p.downloaded(5, 20);
+        let drawn = screen.text();
+        assert!(
+            drawn.contains("Downloading [#####               ] 5/20 ("),
+            "{drawn:?}"
+        );
     }
 
     #[test]

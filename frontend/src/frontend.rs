@@ -201,6 +201,57 @@ impl BuildFrontend {
         build.run(tree)
     }
 
+    /// Builds the sdist `sdist` (named `filename`) into a wheel in `out_dir` with
+    /// `build_wheel`, its build requirements installed as for metadata; the wheel's path.
+    /// For `lockit sync`, which installs pins that have only an sdist.
+    pub fn build_sdist_wheel(
+        &self,
+        client: &IndexClient,
+        name: &PackageName,
+        version: &Version,
+        sdist: File,
+        filename: &str,
+        out_dir: &Path,
+    ) -> Result<PathBuf, BuildError> {
+        let unpack_error = |reason: String| BuildError::Unpack {
+            name: name.to_string(),
+            version: version.to_string(),
+            reason,
+        };
+        let scratch = tempfile::Builder::new()
+            .prefix("lockit-sdist-")
+            .tempdir()
+            .map_err(|e| unpack_error(e.to_string()))?;
+        let tree = crate::source::unpack(sdist, filename, scratch.path()).map_err(unpack_error)?;
+        let build = Build {
+            frontend: self,
+            client,
+            name: name.to_string(),
+            version: version.to_string(),
+            editable: false,
+        };
+        build.wheel(&tree, out_dir)
+    }
+
+    /// Builds the local project at `tree` into a wheel in `out_dir`: with PEP 660's
+    /// `build_editable` when `editable` (where the backend has it), else `build_wheel`.
+    pub fn build_tree_wheel(
+        &self,
+        client: &IndexClient,
+        tree: &Path,
+        editable: bool,
+        out_dir: &Path,
+    ) -> Result<PathBuf, BuildError> {
+        let build = Build {
+            frontend: self,
+            client,
+            name: tree.display().to_string(),
+            version: LOCAL_PROJECT.to_string(),
+            editable,
+        };
+        build.wheel(tree, out_dir)
+    }
+
     /// Records a build's outcome for [`BuildFrontend::take_report`]; the error as the
     /// resolver records it.
     fn record(
@@ -367,6 +418,60 @@ impl Build<'_> {
         let wheel = plain_name(&answer)
             .ok_or_else(|| self.no_metadata(Hook::BuildWheel, "it returned no wheel file name"))?;
         wheel_metadata(&wheel_dir.join(wheel)).map_err(|e| self.no_metadata(Hook::BuildWheel, &e))
+    }
+
+    /// Builds a wheel of `source` into `out_dir` (get_requires_for_build_wheel, then
+    /// build_wheel); its path.
+    fn wheel(&self, source: &Path, out_dir: &Path) -> Result<PathBuf, BuildError> {
+        let python = self
+            .frontend
+            .build_python()
+            .map_err(|reason| BuildError::Interpreter {
+                name: self.name.clone(),
+                version: self.version.clone(),
+                reason,
+            })?;
+        let system = BuildSystem::read(source).map_err(|reason| BuildError::BuildSystem {
+            name: self.name.clone(),
+            version: self.version.clone(),
+            reason,
+        })?;
+        let base = self.resolve(python, &system.requires)?;
+        let env = self.environment(python, &base)?;
+        let spawn_error = |e: std::io::Error| {
+            self.hook_error(
+                Hook::BuildWheel,
+                HookFailure::Spawn(e.to_string()),
+                Vec::new(),
+            )
+        };
+        let work = tempfile::Builder::new()
+            .prefix("lockit-hooks-")
+            .tempdir()
+            .map_err(spawn_error)?;
+        std::fs::create_dir_all(out_dir).map_err(spawn_error)?;
+        let timeout = self.frontend.options.timeout;
+        let call = |env: &BuildEnv, hook: Hook, out_dir: &Path| {
+            let _slot = self.frontend.slots.take();
+            hook_runner(env, source, &system, work.path(), timeout, self.editable)
+                .call(hook, out_dir, None)
+                .map(|a| a.first)
+                .map_err(|(hook, f, out)| self.hook_error(hook, f, out))
+        };
+        let answer = call(&env, Hook::GetRequires, work.path())?;
+        let extra = self.extra_requirements(&answer)?;
+        let missing = extra.iter().any(|r| !satisfied(r, &base, &python.target));
+        let env = if missing {
+            let all: Vec<Requirement> = system.requires.iter().chain(&extra).cloned().collect();
+            let lock = self.resolve(python, &all)?;
+            self.environment(python, &lock)?
+        } else {
+            env
+        };
+        let answer = call(&env, Hook::BuildWheel, out_dir)?;
+        let wheel = plain_name(&answer)
+            .ok_or_else(|| self.no_metadata(Hook::BuildWheel, "it returned no wheel file name"))?;
+        Ok(out_dir.join(wheel))
     }
 
     fn resolve(

@@ -294,6 +294,33 @@ impl Graph {
             .map(|(i, _)| i)
     }
 
+    /// Reads the inputs the lock was made from (`recorded`, else the files its roots'
+    /// `# via -r` name), where they are found from here or beside the lock in `lock_dir`,
+    /// and attaches them ([`Graph::attach_inputs`]); `None` when they cannot be read.
+    pub fn read_inputs(
+        &mut self,
+        recorded: &[std::path::PathBuf],
+        selection: &lockit_lockfile::Selection,
+        lock_dir: &std::path::Path,
+    ) -> Option<()> {
+        let mut paths = recorded.to_vec();
+        for root in self.roots.iter().filter(|r| !r.source.is_empty()) {
+            let path = std::path::PathBuf::from(&root.source);
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
+        }
+        let paths: Vec<_> = paths
+            .into_iter()
+            .filter(|p| p.as_os_str() != "-")
+            .map(|p| if p.exists() { p } else { lock_dir.join(p) })
+            .filter(|p| p.exists())
+            .collect();
+        let inputs = lockit_lockfile::Inputs::read(&paths, &[], &[], selection).ok()?;
+        self.attach_inputs(&inputs.requirements);
+        Some(())
+    }
+
     /// Gives the roots the file and line of the input requirement that names them, and
     /// what it asked for; input requirements naming a pin no root names yet become roots
     /// (a pylock.toml, or a lock written with `--no-annotate`).

@@ -170,6 +170,60 @@ pub fn command_words(s: &str) -> Option<Vec<String>> {
     Some(words)
 }
 
+/// The `lockit resolve` arguments (`args`, after the program name) a lock's header records:
+/// as given, without where the lock was written (`-o`/`--output-file` and its value), so
+/// that the lock written to stdout is byte-identical to the one written to a file. Nothing
+/// that reads the header back (`verify`, a relock) needs the destination: the lock is where
+/// it is read from. `valued` are the short options that take a value (in `-cout`, `out`
+/// is `-c`'s value).
+pub fn without_destination(args: impl IntoIterator<Item = String>, valued: &[char]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            out.push(arg);
+            out.extend(args);
+            break;
+        }
+        if arg == "--output-file" {
+            args.next();
+            continue;
+        }
+        if arg.starts_with("--output-file=") {
+            continue;
+        }
+        let Some(cluster) = arg
+            .strip_prefix('-')
+            .filter(|c| !c.is_empty() && !c.starts_with('-'))
+        else {
+            out.push(arg);
+            continue;
+        };
+        let mut kept = String::new();
+        let mut value_follows = false;
+        for (i, c) in cluster.char_indices() {
+            let rest = &cluster[i + c.len_utf8()..];
+            if c == 'o' {
+                // `-o FILE`, `-oFILE`, `-o=FILE`, `-qo FILE`: the rest is the destination.
+                value_follows = rest.is_empty();
+                break;
+            }
+            kept.push(c);
+            if valued.contains(&c) {
+                kept.push_str(rest);
+                break;
+            }
+        }
+        if value_follows {
+            args.next();
+        }
+        if !kept.is_empty() {
+            out.push(format!("-{kept}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

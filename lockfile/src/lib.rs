@@ -34,7 +34,10 @@ pub use format::requirements_txt::{
     Via,
 };
 pub use format::write::write_atomic;
-pub use header::{command_words, recorded, without_credentials, Header, LIST_KEYS, RECORDED_KEYS};
+pub use header::{
+    command_words, recorded, without_credentials, without_destination, Header, LIST_KEYS,
+    RECORDED_KEYS,
+};
 pub use inputs::pyproject::{PyProject, PyProjectError, Selection};
 pub use inputs::requirements_in::{LineError, LineErrorKind, RequirementsError, RequirementsFile};
 pub use inputs::{upgrade_packages, HashMismatch, InputError, Inputs};

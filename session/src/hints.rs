@@ -1,7 +1,7 @@
 //! Hints that need a second look at the index: what `--exclude-newer` hides.
 
 use lockit_index_client::{ClientIndex, ClientOptions, IndexClient};
-use lockit_resolver::{NoSolution, ResolveOptions, VersionNote};
+use lockit_resolver::{Explanation, NoSolution, ResolveOptions, VersionNote};
 use lockit_types::PackageName;
 
 /// When `--exclude-newer` is set and a requested range matches nothing, asks the index
@@ -64,4 +64,24 @@ pub fn unfiltered_versions(
     drop(index);
     runtime.shutdown_background();
     list
+}
+
+/// Versions newer than the pin that `--exclude-newer` hides.
+pub fn hidden_versions(
+    client_options: &ClientOptions,
+    name: &PackageName,
+    options: &ResolveOptions,
+    explanation: &Explanation,
+) -> Vec<VersionNote> {
+    let Explanation::Pinned(p) = explanation else {
+        return Vec::new();
+    };
+    if client_options.exclude_newer.is_none() {
+        return Vec::new();
+    }
+    let seen = p.newest_published.as_ref().unwrap_or(&p.version);
+    unfiltered_versions(client_options, name, options)
+        .into_iter()
+        .filter(|n| n.version > *seen)
+        .collect()
 }

@@ -5,10 +5,9 @@
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use lockit_index_client::ClientOptions;
 use lockit_resolver::{
     explanation_json, failure_json, failure_text, not_in_lock_text, pinned_text, split_text,
-    universal_split, Explanation, Hidden, ResolveError, ResolveOptions, VersionNote,
+    universal_split, Explanation, Hidden, ResolveError,
 };
 use lockit_settings::Requested;
 use lockit_types::PackageName;
@@ -18,7 +17,7 @@ use crate::cli::{ExplainArgs, ReportFormat};
 use crate::exit_code::{Exit, Failure};
 use crate::{output, settings};
 use lockit_console::Style;
-use lockit_session::hints::{exclude_newer_hints, unfiltered_versions};
+use lockit_session::hints::{exclude_newer_hints, hidden_versions};
 use lockit_session::Session;
 
 /// Runs `lockit explain`.
@@ -118,26 +117,6 @@ pub fn run(args: ExplainArgs) -> Result<Exit, Failure> {
     session.shutdown();
     output::write_stdout(&text)?;
     Ok(code)
-}
-
-/// Versions newer than the pin that `--exclude-newer` hides.
-fn hidden_versions(
-    client_options: &ClientOptions,
-    name: &PackageName,
-    options: &ResolveOptions,
-    explanation: &Explanation,
-) -> Vec<VersionNote> {
-    let Explanation::Pinned(p) = explanation else {
-        return Vec::new();
-    };
-    if client_options.exclude_newer.is_none() {
-        return Vec::new();
-    }
-    let seen = p.newest_published.as_ref().unwrap_or(&p.version);
-    unfiltered_versions(client_options, name, options)
-        .into_iter()
-        .filter(|n| n.version > *seen)
-        .collect()
 }
 
 fn json_text(v: &Value) -> String {

@@ -3,6 +3,7 @@
 pub(crate) mod diff;
 mod explain;
 mod resolve;
+pub mod sync;
 pub(crate) mod tree;
 mod verify;
 
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> Result<Exit, Failure> {
         Command::Verify(args) => Some(&args.common.output),
         Command::Tree(args) => Some(&args.common.output),
         Command::Diff(_) => None,
+        Command::Sync(args) => Some(&args.output),
     };
     if let Some(output) = output {
         crate::logging::init(output.verbose, output.quiet);
@@ -27,5 +29,6 @@ pub fn run(cli: Cli) -> Result<Exit, Failure> {
         Command::Verify(args) => verify::run(args),
         Command::Tree(args) => tree::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Sync(args) => sync::run(args),
     }
 }

@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use lockit_graph::{Graph, TreeOptions};
-use lockit_lockfile::Inputs;
-use lockit_settings::Requested;
 use lockit_types::PackageName;
 
 use crate::cli::{GraphFormat, InputArgs, TreeArgs};
@@ -19,28 +17,6 @@ use crate::output;
 fn name(s: &str) -> Result<PackageName, Failure> {
     PackageName::from_str(s.trim())
         .map_err(|e| Failure::input(format!("invalid package name `{s}`: {e}")))
-}
-
-/// The inputs the lock was made from (its header's, else its `# via -r` files), read
-/// where they are found, for the file and line of each root.
-fn inputs(recorded: &Requested, graph: &Graph, lock_dir: &Path) -> Option<Inputs> {
-    let mut paths = recorded.inputs.clone();
-    for root in graph.roots.iter().filter(|r| !r.source.is_empty()) {
-        let path = PathBuf::from(&root.source);
-        if !paths.contains(&path) {
-            paths.push(path);
-        }
-    }
-    let paths: Vec<PathBuf> = paths
-        .into_iter()
-        .filter(|p| p.as_os_str() != "-")
-        .map(|p| match p.exists() {
-            true => p,
-            false => lock_dir.join(p),
-        })
-        .filter(|p| p.exists())
-        .collect();
-    Inputs::read(&paths, &[], &[], &recorded.selection()).ok()
 }
 
 /// Runs `lockit tree`.
@@ -60,9 +36,7 @@ pub fn run(args: TreeArgs) -> Result<Exit, Failure> {
     };
     let lock_dir = path.parent().unwrap_or(Path::new(""));
     let recorded = crate::settings::recorded(&lock, lock_dir).unwrap_or_default();
-    if let Some(inputs) = inputs(&recorded, &graph, lock_dir) {
-        graph.attach_inputs(&inputs.requirements);
-    }
+    graph.read_inputs(&recorded.inputs, &recorded.selection(), lock_dir);
     graph.root_the_unreached();
     let cache = match args.common.cache.no_cache {
         true => None,

@@ -29,6 +29,7 @@ mod recorded_reports;
 mod relock;
 mod scenarios;
 mod security;
+mod sync;
 mod tree;
 mod universal;
 mod verify;
