@@ -472,3 +472,35 @@ fn a_config_file_sits_below_the_command_line() {
         bad.stderr
     );
 }
+
+/// A PEP 723 script's `# /// script` block is locked as `uv pip compile script.py` reads it:
+/// its dependencies, under its `requires-python`.
+#[test]
+fn a_pep_723_script_locks_its_dependencies() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    let script = "# /// script\n# requires-python = \">=3.12\"\n# dependencies = [\n#   \"app\",\n# ]\n# ///\nimport app\n";
+    write(dir.path(), "tool.py", script);
+    let out = resolve(dir.path(), &index.url(), ["tool.py", "-o", "-"]);
+    out.assert_ok();
+    assert!(out.stdout.contains("app==1.0.0"), "{}", out.stdout);
+    assert!(out.stdout.contains("# via -r tool.py"), "{}", out.stdout);
+    write(dir.path(), "new.py", script.replace(">=3.12", ">=3.13"));
+    let refused = resolve(dir.path(), &index.url(), ["new.py", "-o", "-"]);
+    refused.assert_code(2);
+    assert!(
+        refused
+            .stderr
+            .contains("outside `requires-python = \">=3.13\"` of `new.py`"),
+        "{}",
+        refused.stderr
+    );
+    write(dir.path(), "plain.py", "import os\n");
+    let none = resolve(dir.path(), &index.url(), ["plain.py", "-o", "-"]);
+    none.assert_code(2);
+    assert!(
+        none.stderr.contains("plain.py: no `# /// script` block"),
+        "{}",
+        none.stderr
+    );
+}

@@ -22,6 +22,9 @@ pub enum InputError {
     /// A `pyproject.toml` is unreadable, malformed or lacks a selected extra or group.
     #[error(transparent)]
     PyProject(#[from] PyProjectError),
+    /// A script's PEP 723 metadata is missing or malformed.
+    #[error(transparent)]
+    Script(#[from] super::script::ScriptError),
     /// `--extra`, `--all-extras` or `--group` without a `pyproject.toml` to select from.
     #[error(
         "--extra, --all-extras and --group select from a pyproject.toml; pass one as an input"
@@ -124,7 +127,13 @@ impl Inputs {
         }
         let mut inputs = Inputs::default();
         for path in paths {
-            if is_toml(path) {
+            if super::script::is_script(path) {
+                let script = super::script::read_script(path)?;
+                if let Some(rp) = script.requires_python {
+                    inputs.requires_python = Some((rp, path.clone()));
+                }
+                inputs.requirements.extend(script.requirements);
+            } else if is_toml(path) {
                 let project = PyProject::read(path)?;
                 if let Some(rp) = &project.requires_python {
                     inputs.requires_python = Some((rp.clone(), path.clone()));
