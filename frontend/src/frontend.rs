@@ -311,8 +311,12 @@ struct Build<'a> {
     editable: bool,
 }
 
-impl Build<'_> {
-    fn run(&self, source: &Path) -> Result<Vec<u8>, BuildError> {
+impl<'a> Build<'a> {
+    /// The interpreter builds run with, and `source`'s `[build-system]`.
+    fn python_and_build_system(
+        &self,
+        source: &Path,
+    ) -> Result<(&'a BuildPython, BuildSystem), BuildError> {
         let python = self
             .frontend
             .build_python()
@@ -326,6 +330,11 @@ impl Build<'_> {
             version: self.version.clone(),
             reason,
         })?;
+        Ok((python, system))
+    }
+
+    fn run(&self, source: &Path) -> Result<Vec<u8>, BuildError> {
+        let (python, system) = self.python_and_build_system(source)?;
         tracing::debug!(
             "{} {}: backend `{}`, build requirements [{}]",
             self.name,
@@ -423,19 +432,7 @@ impl Build<'_> {
     /// Builds a wheel of `source` into `out_dir` (get_requires_for_build_wheel, then
     /// build_wheel); its path.
     fn wheel(&self, source: &Path, out_dir: &Path) -> Result<PathBuf, BuildError> {
-        let python = self
-            .frontend
-            .build_python()
-            .map_err(|reason| BuildError::Interpreter {
-                name: self.name.clone(),
-                version: self.version.clone(),
-                reason,
-            })?;
-        let system = BuildSystem::read(source).map_err(|reason| BuildError::BuildSystem {
-            name: self.name.clone(),
-            version: self.version.clone(),
-            reason,
-        })?;
+        let (python, system) = self.python_and_build_system(source)?;
         let base = self.resolve(python, &system.requires)?;
         let env = self.environment(python, &base)?;
         let spawn_error = |e: std::io::Error| {

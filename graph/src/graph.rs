@@ -294,6 +294,19 @@ impl Graph {
             .map(|(i, _)| i)
     }
 
+    /// The input files the roots come from, sorted, each once.
+    pub fn input_files(&self) -> Vec<&str> {
+        let mut files: Vec<&str> = self
+            .roots
+            .iter()
+            .map(|r| r.source.as_str())
+            .filter(|s| !s.is_empty())
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        files
+    }
+
     /// Reads the inputs the lock was made from (`recorded`, else the files its roots'
     /// `# via -r` name), where they are found from here or beside the lock in `lock_dir`,
     /// and attaches them ([`Graph::attach_inputs`]); `None` when they cannot be read.

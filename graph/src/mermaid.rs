@@ -13,14 +13,7 @@ pub fn graph_mermaid(graph: &Graph) -> String {
         }
         out.push_str(&format!("    p{i}[\"{}\"]\n", escape(&label)));
     }
-    let mut files: Vec<&str> = graph
-        .roots
-        .iter()
-        .map(|r| r.source.as_str())
-        .filter(|s| !s.is_empty())
-        .collect();
-    files.sort_unstable();
-    files.dedup();
+    let files = graph.input_files();
     for (f, file) in files.iter().enumerate() {
         out.push_str(&format!("    f{f}([\"{}\"])\n", escape(file)));
     }
