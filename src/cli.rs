@@ -182,6 +182,9 @@ pub struct IndexArgs {
     /// Flat pages or directories of distribution files.
     #[arg(short = 'f', long)]
     pub find_links: Vec<String>,
+    /// Read no index: only the `--find-links` locations.
+    #[arg(long)]
+    pub no_index: bool,
     /// Which indexes a package may come from: the first that has it (safe, the default), or
     /// all of them.
     #[arg(long, value_enum, env = "LOCKIT_INDEX_STRATEGY")]

@@ -41,6 +41,7 @@ pub fn requested(
         index_url: i.index_url.clone(),
         extra_index_urls: i.extra_index_url.clone(),
         find_links: i.find_links.clone(),
+        no_index: i.no_index,
         index_strategy: i.index_strategy.map(|s| match s {
             IndexStrategyArg::FirstIndex => IndexStrategy::FirstIndex,
             IndexStrategyArg::UnsafeBestMatch => IndexStrategy::UnsafeBestMatch,

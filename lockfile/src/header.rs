@@ -31,6 +31,7 @@ pub const RECORDED_KEYS: &[&str] = &[
     "no-build-package",
     "index-strategy",
     "all-extras",
+    "no-index",
     "no-build",
     "no-annotate",
     "no-strip-extras",

@@ -69,6 +69,7 @@ struct Config {
     #[serde(default)]
     find_links: OneOrMany,
     index_strategy: Option<String>,
+    no_index: Option<bool>,
     exclude_newer: Option<String>,
     #[serde(default)]
     exclude_newer_package: OneOrMany,
@@ -209,6 +210,7 @@ impl Requested {
             index_url: config.index_url,
             extra_index_urls: config.extra_index_url.list(),
             find_links,
+            no_index: config.no_index.unwrap_or(false),
             index_strategy,
             exclude_newer: config.exclude_newer,
             exclude_newer_packages: config.exclude_newer_package.list(),

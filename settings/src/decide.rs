@@ -79,7 +79,11 @@ impl LockSettings {
                 });
             }
         }
-        let (index_urls, find_links) = indexes(requested, inputs);
+        let (mut index_urls, find_links) = indexes(requested, inputs);
+        // `--no-index` (or a requirements file's): the find-links locations alone.
+        if requested.no_index || inputs.files.iter().any(|f| f.no_index) {
+            index_urls.clear();
+        }
         let mut binary = BinaryPolicy::default();
         let only_binary = [
             requested.only_binary.clone(),

@@ -62,6 +62,7 @@ impl LockSettings {
         }
         let flags = [
             ("all-extras", r.all_extras),
+            ("no-index", self.index_urls.is_empty()),
             ("no-build", r.no_build),
             ("no-annotate", r.style.no_annotate),
             ("no-strip-extras", r.style.no_strip_extras),
@@ -137,6 +138,7 @@ impl Requested {
             index_url: indexes.first().cloned(),
             extra_index_urls: indexes.iter().skip(1).cloned().collect(),
             find_links: all("find-links"),
+            no_index: flag("no-index"),
             index_strategy: match first("index-strategy").as_deref() {
                 Some("unsafe-best-match") => Some(IndexStrategy::UnsafeBestMatch),
                 Some("first-index") => Some(IndexStrategy::FirstIndex),

@@ -41,6 +41,8 @@ pub struct Requested {
     pub extra_index_urls: Vec<String>,
     /// `--find-links`.
     pub find_links: Vec<String>,
+    /// `--no-index`: only `--find-links` locations are read.
+    pub no_index: bool,
     /// `--index-strategy`.
     pub index_strategy: Option<IndexStrategy>,
     /// `--exclude-newer`, as given.
@@ -118,6 +120,7 @@ impl Requested {
                 lower.extra_index_urls.clone()
             },
             find_links: list(&self.find_links, &lower.find_links),
+            no_index: self.no_index || lower.no_index,
             index_strategy: self.index_strategy.or(lower.index_strategy),
             exclude_newer: self
                 .exclude_newer

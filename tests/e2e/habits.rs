@@ -504,3 +504,67 @@ fn a_pep_723_script_locks_its_dependencies() {
         none.stderr
     );
 }
+
+/// `--no-index --find-links DIR` resolves from the folder alone, as pip does; so does a
+/// requirements file's own `--no-index` line (it used to be read and then ignored).
+#[test]
+fn no_index_resolves_from_find_links_alone() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    let links = dir.path().join("links");
+    std::fs::create_dir(&links).expect("mkdir");
+    for wheel in [
+        "app-1.0.0-py3-none-any.whl",
+        "lib-1.0.0-py3-none-any.whl",
+        "util-1.5.0-py3-none-any.whl",
+    ] {
+        let fetched = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])",
+            ])
+            .arg(index.file_url(wheel))
+            .arg(links.join(wheel))
+            .status()
+            .expect("python3 runs");
+        assert!(fetched.success(), "{wheel}");
+    }
+    drop(index);
+    write(dir.path(), "requirements.in", "app\n");
+    let lock = |input: &str, extra: &[&str]| {
+        let mut cmd = lockit_cmd(dir.path());
+        cmd.args([
+            "resolve",
+            input,
+            "-o",
+            "-",
+            "-q",
+            "--no-cache",
+            "--find-links",
+            "links",
+        ])
+        .args(TARGET_ARGS)
+        .args(extra);
+        run(&mut cmd)
+    };
+    let out = lock("requirements.in", &["--no-index"]);
+    out.assert_ok();
+    assert_eq!(
+        crate::common::pins(&out.stdout),
+        crate::common::pinmap(&[("app", "1.0.0"), ("lib", "1.0.0"), ("util", "1.5.0")])
+    );
+    assert!(out.stdout.contains("# no-index: true\n"), "{}", out.stdout);
+    assert!(!out.stdout.contains("# index-url:"), "{}", out.stdout);
+    write(dir.path(), "offline.in", "--no-index\napp\n");
+    let from_file = lock("offline.in", &[]);
+    from_file.assert_ok();
+    assert!(
+        from_file.stdout.contains("# no-index: true\n"),
+        "{}",
+        from_file.stdout
+    );
+    assert_eq!(
+        crate::common::pins(&from_file.stdout),
+        crate::common::pins(&out.stdout)
+    );
+}
