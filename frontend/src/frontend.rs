@@ -147,16 +147,7 @@ impl BuildFrontend {
         sdist: File,
         filename: &str,
     ) -> Result<Vec<u8>, BuildError> {
-        let unpack_error = |reason: String| BuildError::Unpack {
-            name: name.to_string(),
-            version: version.to_string(),
-            reason,
-        };
-        let scratch = tempfile::Builder::new()
-            .prefix("lockit-sdist-")
-            .tempdir()
-            .map_err(|e| unpack_error(e.to_string()))?;
-        let tree = crate::source::unpack(sdist, filename, scratch.path()).map_err(unpack_error)?;
+        let (_scratch, tree) = unpack_sdist(name, version, sdist, filename)?;
         self.prepare_metadata(client, name, version, &tree)
     }
 
@@ -213,16 +204,7 @@ impl BuildFrontend {
         filename: &str,
         out_dir: &Path,
     ) -> Result<PathBuf, BuildError> {
-        let unpack_error = |reason: String| BuildError::Unpack {
-            name: name.to_string(),
-            version: version.to_string(),
-            reason,
-        };
-        let scratch = tempfile::Builder::new()
-            .prefix("lockit-sdist-")
-            .tempdir()
-            .map_err(|e| unpack_error(e.to_string()))?;
-        let tree = crate::source::unpack(sdist, filename, scratch.path()).map_err(unpack_error)?;
+        let (_scratch, tree) = unpack_sdist(name, version, sdist, filename)?;
         let build = Build {
             frontend: self,
             client,
@@ -300,6 +282,27 @@ impl MetadataBuilder for BuildFrontend {
 
 /// What a local project's build names as its version (it has none until built).
 pub const LOCAL_PROJECT: &str = "(local project)";
+
+/// The sdist `sdist` (named `filename`) unpacked into a scratch folder, which lives as long
+/// as the returned guard; and its source tree.
+fn unpack_sdist(
+    name: &PackageName,
+    version: &Version,
+    sdist: File,
+    filename: &str,
+) -> Result<(tempfile::TempDir, PathBuf), BuildError> {
+    let unpack_error = |reason: String| BuildError::Unpack {
+        name: name.to_string(),
+        version: version.to_string(),
+        reason,
+    };
+    let scratch = tempfile::Builder::new()
+        .prefix("lockit-sdist-")
+        .tempdir()
+        .map_err(|e| unpack_error(e.to_string()))?;
+    let tree = crate::source::unpack(sdist, filename, scratch.path()).map_err(unpack_error)?;
+    Ok((scratch, tree))
+}
 
 /// One build: what its errors name.
 struct Build<'a> {
