@@ -41,12 +41,17 @@ fn lock_for(dir: &Path, index_url: &str, python: &Path, input: &str) {
 
 /// `lockit sync LOCK --python PYTHON --cache-dir dir/cache ARGS`, in `dir`.
 fn sync_cmd(dir: &Path, python: &Path, lock: &str) -> Command {
+    sync_cmd_cached(dir, python, lock, &dir.join("cache"))
+}
+
+/// [`sync_cmd`] with its own `--cache-dir`.
+fn sync_cmd_cached(dir: &Path, python: &Path, lock: &str, cache: &Path) -> Command {
     let mut cmd = lockit_cmd(dir);
     cmd.env_remove("VIRTUAL_ENV")
         .args(["sync", lock, "--python"])
         .arg(python)
         .arg("--cache-dir")
-        .arg(dir.join("cache"));
+        .arg(cache);
     cmd
 }
 
@@ -341,9 +346,10 @@ fn a_sync_killed_part_way_is_repaired_by_the_next() {
     // downloads, unpacks and installs), then sync again: it ends as the lock says.
     for delay in [0, 20, 50, 100, 200] {
         let cache = dir.path().join(format!("cache-{delay}"));
-        let mut child = sync_cmd(dir.path(), &python, "requirements.txt")
-            .arg("--cache-dir")
-            .arg(&cache)
+        // Regression: the killed sync was given --cache-dir twice, so clap refused it before
+        // it did anything and the kill tested nothing.
+        let mut child = sync_cmd_cached(dir.path(), &python, "requirements.txt", &cache)
+            .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(delay));
