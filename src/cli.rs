@@ -228,6 +228,20 @@ pub struct OutputArgs {
     /// More output.
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Hide the progress line.
+    #[arg(long, env = "LOCKIT_NO_PROGRESS")]
+    pub no_progress: bool,
+    /// Colour: on a terminal without `NO_COLOR` (auto), always, or never.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+/// `--color`, as uv and pip spell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Args)]

@@ -191,6 +191,6 @@ pub fn session(common: &CommonArgs, progress: bool) -> lockit_session::SessionOp
     lockit_session::SessionOptions {
         python: common.target.python.clone(),
         concurrent_builds: common.resolver.concurrent_builds,
-        progress,
+        progress: progress && !common.output.no_progress,
     }
 }

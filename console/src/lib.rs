@@ -9,4 +9,4 @@ mod progress;
 mod style;
 
 pub use progress::Progress;
-pub use style::Style;
+pub use style::{ColorChoice, Style};

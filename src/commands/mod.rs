@@ -22,6 +22,12 @@ pub fn run(cli: Cli) -> Result<Exit, Failure> {
     };
     if let Some(output) = output {
         crate::logging::init(output.verbose, output.quiet);
+        match output.color {
+            crate::cli::ColorArg::Auto => lockit_console::ColorChoice::Auto,
+            crate::cli::ColorArg::Always => lockit_console::ColorChoice::Always,
+            crate::cli::ColorArg::Never => lockit_console::ColorChoice::Never,
+        }
+        .set();
     }
     match cli.command {
         Command::Resolve(args) => resolve::run(args),

@@ -13,7 +13,9 @@ pub fn run(args: SyncArgs) -> Result<Exit, Failure> {
         .cache_dir
         .clone()
         .or_else(lockit_settings::default_cache_root);
-    let progress = Arc::new(lockit_console::Progress::new(!args.output.quiet));
+    let progress = Arc::new(lockit_console::Progress::new(
+        !args.output.quiet && !args.output.no_progress,
+    ));
     let bar = Arc::clone(&progress);
     let options = SyncOptions {
         lock: args.lock.clone(),

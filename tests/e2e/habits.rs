@@ -568,3 +568,25 @@ fn no_index_resolves_from_find_links_alone() {
         crate::common::pins(&out.stdout)
     );
 }
+
+/// `--color always|never|auto` as uv and pip spell it (auto: a terminal without
+/// `NO_COLOR`, so plain into a pipe), and `--no-progress`.
+#[test]
+fn color_and_progress_options() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    write(dir.path(), "requirements.in", "nothing-here\n");
+    let fail = |args: &[&str]| {
+        let mut all = vec!["requirements.in", "-o", "-"];
+        all.extend(args);
+        let out = resolve(dir.path(), &index.url(), all);
+        assert_ne!(out.code, Some(0), "{}", out.stderr);
+        out.stderr
+    };
+    let colored = fail(&["--color", "always", "--no-progress"]);
+    assert!(colored.starts_with("\u{1b}["), "{colored:?}");
+    for plain in [fail(&["--color", "never"]), fail(&[])] {
+        assert!(plain.starts_with("error:"), "{plain:?}");
+        assert!(!plain.contains('\u{1b}'), "{plain:?}");
+    }
+}
