@@ -216,6 +216,9 @@ pub struct CacheArgs {
     /// Refetch project pages even when the cache holds them.
     #[arg(long)]
     pub refresh: bool,
+    /// Refetch this package's pages only (repeatable).
+    #[arg(long, value_name = "PKG")]
+    pub refresh_package: Vec<String>,
 }
 
 /// How much lockit says on stderr.

@@ -118,6 +118,15 @@ pub fn network(common: &CommonArgs) -> Result<Network, Failure> {
         no_cache: cache.no_cache,
         offline: index.offline,
         refresh: cache.refresh,
+        refresh_packages: cache
+            .refresh_package
+            .iter()
+            .map(|n| {
+                n.trim()
+                    .parse()
+                    .map_err(|e| Failure::input(format!("invalid --refresh-package `{n}`: {e}")))
+            })
+            .collect::<Result<_, _>>()?,
         connect_timeout: secs(index.connect_timeout, "--connect-timeout")?,
         read_timeout: secs(index.read_timeout, "--read-timeout")?,
         verbose: common.output.verbose > 0,

@@ -46,6 +46,8 @@ pub struct ClientOptions {
     pub offline: bool,
     /// Ignore cached project pages (metadata keyed by sha256 stays valid).
     pub refresh: bool,
+    /// Ignore the cached pages of these packages only (`--refresh-package`).
+    pub refresh_packages: std::collections::HashSet<PackageName>,
     /// Drop files uploaded after this instant.
     pub exclude_newer: Option<jiff::Timestamp>,
     /// Per-package cutoffs (`--exclude-newer-package NAME=DATE`), over `exclude_newer`.
@@ -91,6 +93,7 @@ impl Default for ClientOptions {
             cache_dir: None,
             offline: false,
             refresh: false,
+            refresh_packages: Default::default(),
             exclude_newer: None,
             exclude_newer_packages: HashMap::new(),
             connect_timeout: Duration::from_secs(10),
@@ -128,6 +131,7 @@ struct Inner {
     cache: Option<DiskCache>,
     offline: bool,
     refresh: bool,
+    refresh_packages: std::collections::HashSet<PackageName>,
     exclude_newer: Option<jiff::Timestamp>,
     exclude_newer_packages: HashMap<PackageName, jiff::Timestamp>,
     index_strategy: IndexStrategy,
@@ -269,6 +273,7 @@ impl IndexClient {
                     .map(|dir| DiskCache::new(dir, options.verbose)),
                 offline: options.offline,
                 refresh: options.refresh,
+                refresh_packages: options.refresh_packages,
                 exclude_newer: options.exclude_newer,
                 exclude_newer_packages: options.exclude_newer_packages,
                 index_strategy: options.index_strategy,
@@ -573,6 +578,12 @@ impl IndexClient {
             .or(self.inner.exclude_newer)
     }
 
+    /// True when the cached pages of `name` (`None`: a find-links page) are not to be used:
+    /// `--refresh`, or `--refresh-package NAME`.
+    fn refreshes(&self, name: Option<&PackageName>) -> bool {
+        self.inner.refresh || name.is_some_and(|n| self.inner.refresh_packages.contains(n))
+    }
+
     /// True when a page of `name` (`None`: a find-links page) fetched at `fetched_at` may
     /// be used without asking again: it postdates the cutoff, or it is young enough.
     fn is_fresh(&self, name: Option<&PackageName>, fetched_at: jiff::Timestamp) -> bool {
@@ -601,8 +612,8 @@ impl IndexClient {
         let path = cache.page_path(&index.label, name.as_ref());
         let page = cache.read_lazy_page(&path, name, label, self.cutoff(name))?;
         let fetched_at = timestamp_ms(page.fetched_at_ms);
-        let usable =
-            self.inner.offline || (!self.inner.refresh && self.is_fresh(Some(name), fetched_at));
+        let usable = self.inner.offline
+            || (!self.refreshes(Some(name)) && self.is_fresh(Some(name), fetched_at));
         usable.then_some(page.project)
     }
 
@@ -610,7 +621,8 @@ impl IndexClient {
     fn cached_page(&self, path: &Path, project: Option<&PackageName>) -> Option<CachedPage> {
         let cache = self.inner.cache.as_ref()?;
         let page = cache.read_page(path, project)?;
-        if self.inner.offline || (!self.inner.refresh && self.is_fresh(project, page.fetched_at()))
+        if self.inner.offline
+            || (!self.refreshes(project) && self.is_fresh(project, page.fetched_at()))
         {
             Some(page)
         } else {

@@ -153,6 +153,7 @@ impl LockSettings {
             cache_dir: network.cache(),
             offline: network.offline,
             refresh: network.refresh,
+            refresh_packages: network.refresh_packages.clone(),
             exclude_newer: self.exclude_newer,
             exclude_newer_packages: self
                 .exclude_newer_packages

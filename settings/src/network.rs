@@ -16,6 +16,8 @@ pub struct Network {
     pub offline: bool,
     /// `--refresh`.
     pub refresh: bool,
+    /// `--refresh-package` names.
+    pub refresh_packages: std::collections::HashSet<lockit_types::PackageName>,
     /// Seconds to wait for a connection.
     pub connect_timeout: Duration,
     /// Seconds to wait for data.

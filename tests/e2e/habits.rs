@@ -590,3 +590,36 @@ fn color_and_progress_options() {
         assert!(!plain.contains('\u{1b}'), "{plain:?}");
     }
 }
+
+/// `--refresh-package NAME` asks the index again for that package's page only; the other
+/// cached pages are used as they are.
+#[test]
+fn refresh_package_refetches_one_page() {
+    let index = serve(&scenario(SMALL));
+    let dir = tempdir();
+    let cache = dir.path().join("cache");
+    write(dir.path(), "requirements.in", "app\n");
+    let pages = |extra: &[&str]| {
+        index.clear_requests();
+        run(
+            crate::common::resolve_cmd_cached(dir.path(), &index.url(), Some(&cache))
+                .args(["requirements.in", "-o", "-"])
+                .args(extra),
+        )
+        .assert_ok();
+        let mut paths: Vec<String> = index
+            .requests()
+            .into_iter()
+            .map(|r| r.path)
+            .filter(|p| !p.starts_with("/files/"))
+            .collect();
+        paths.sort();
+        paths
+    };
+    let cold = pages(&[]);
+    assert!(cold.len() >= 3, "{cold:?}");
+    assert_eq!(pages(&[]), Vec::<String>::new());
+    let refreshed = pages(&["--refresh-package", "util"]);
+    assert_eq!(refreshed.len(), 1, "{refreshed:?}");
+    assert!(refreshed[0].contains("util"), "{refreshed:?}");
+}
