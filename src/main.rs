@@ -8,7 +8,6 @@ use std::process::ExitCode;
 mod cli;
 mod commands;
 mod exit_code;
-mod logging;
 mod output;
 mod settings;
 

@@ -118,15 +118,11 @@ pub fn network(common: &CommonArgs) -> Result<Network, Failure> {
         no_cache: cache.no_cache,
         offline: index.offline,
         refresh: cache.refresh,
-        refresh_packages: cache
-            .refresh_package
-            .iter()
-            .map(|n| {
-                n.trim()
-                    .parse()
-                    .map_err(|e| Failure::input(format!("invalid --refresh-package `{n}`: {e}")))
-            })
-            .collect::<Result<_, _>>()?,
+        refresh_packages: lockit_settings::package_names(
+            &cache.refresh_package,
+            "--refresh-package ",
+        )
+        .map_err(|e| Failure::input(e.to_string()))?,
         connect_timeout: secs(index.connect_timeout, "--connect-timeout")?,
         read_timeout: secs(index.read_timeout, "--read-timeout")?,
         verbose: common.output.verbose > 0,

@@ -227,6 +227,14 @@ fn indexes(requested: &Requested, inputs: &Inputs) -> (Vec<String>, Vec<String>)
     (index_urls, find_links)
 }
 
+/// The package names given to `option` (`--refresh-package `, with its trailing space).
+pub fn package_names(
+    values: &[String],
+    option: &'static str,
+) -> Result<std::collections::HashSet<PackageName>, SettingsError> {
+    values.iter().map(|v| package_name(v, option)).collect()
+}
+
 /// A package name given to `option`.
 fn package_name(value: &str, option: &'static str) -> Result<PackageName, SettingsError> {
     PackageName::from_str(value.trim()).map_err(|e| SettingsError::PackageName {

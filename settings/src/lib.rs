@@ -22,7 +22,7 @@ mod target;
 
 pub use config::{find_config, ConfigError};
 pub use cutoff::{exclude_newer, package_cutoff};
-pub use decide::{LockSettings, PYPI};
+pub use decide::{package_names, LockSettings, PYPI};
 pub use error::SettingsError;
 pub use network::{default_cache_root, Network};
 pub use requested::{Requested, StyleRequest};

@@ -21,7 +21,7 @@ pub fn run(cli: Cli) -> Result<Exit, Failure> {
         Command::Sync(args) => Some(&args.output),
     };
     if let Some(output) = output {
-        crate::logging::init(output.verbose, output.quiet);
+        lockit_console::init_logging(output.verbose, output.quiet);
         match output.color {
             crate::cli::ColorArg::Auto => lockit_console::ColorChoice::Auto,
             crate::cli::ColorArg::Always => lockit_console::ColorChoice::Always,
