@@ -24,18 +24,27 @@ fn venv(dir: &Path, pip: bool) -> PathBuf {
 
 /// `lockit resolve requirements.in` for the interpreter `python`, in `dir`.
 fn lock_for(dir: &Path, index_url: &str, python: &Path, input: &str) {
+    let python = python.as_os_str();
+    resolve_in(
+        dir,
+        index_url,
+        input,
+        ["--no-cache".as_ref(), "--python".as_ref(), python],
+    );
+}
+
+/// Writes `input` as `requirements.in` in `dir` and locks it quietly from `index_url`,
+/// with `args`.
+fn resolve_in<'a>(
+    dir: &Path,
+    index_url: &str,
+    input: &str,
+    args: impl IntoIterator<Item = &'a std::ffi::OsStr>,
+) {
     write(dir, "requirements.in", input);
     run(lockit_cmd(dir)
-        .args([
-            "resolve",
-            "requirements.in",
-            "-q",
-            "--no-cache",
-            "--index-url",
-            index_url,
-        ])
-        .arg("--python")
-        .arg(python))
+        .args(["resolve", "requirements.in", "-q", "--index-url", index_url])
+        .args(args))
     .assert_ok();
 }
 
@@ -211,24 +220,20 @@ fn a_lock_for_another_python_is_refused_naming_both() {
     let index = serve(&scenario(SMALL));
     let dir = tempdir();
     let python = venv(dir.path(), false);
-    write(dir.path(), "requirements.in", "util\n");
     // A Python the venv is not.
-    run(lockit_cmd(dir.path())
-        .args([
-            "resolve",
-            "requirements.in",
-            "-q",
-            "--no-cache",
-            "--index-url",
-            &index.url(),
-        ])
-        .args([
-            "--python-version",
-            "3.9",
-            "--python-platform",
-            PYTHON_PLATFORM,
-        ]))
-    .assert_ok();
+    let other = [
+        "--no-cache",
+        "--python-version",
+        "3.9",
+        "--python-platform",
+        PYTHON_PLATFORM,
+    ];
+    resolve_in(
+        dir.path(),
+        &index.url(),
+        "util\n",
+        other.map(std::ffi::OsStr::new),
+    );
     let refused = sync(dir.path(), &python, &[]);
     refused.assert_code(2);
     assert!(
@@ -457,20 +462,14 @@ fn an_editable_pin_is_installed_editable_and_kept_while_it_stays() {
     .unwrap();
     lockit_test_index::write_local_project(&dir.path().join("app"), &spec).unwrap();
     let python = venv(dir.path(), false);
-    write(dir.path(), "requirements.in", "-e ./app\n");
-    run(lockit_cmd(dir.path())
-        .args([
-            "resolve",
-            "requirements.in",
-            "-q",
-            "--index-url",
-            &index.url(),
-        ])
-        .arg("--cache-dir")
-        .arg(dir.path().join("cache"))
-        .arg("--python")
-        .arg(&python))
-    .assert_ok();
+    let cache = dir.path().join("cache");
+    let args = [
+        "--cache-dir".as_ref(),
+        cache.as_os_str(),
+        "--python".as_ref(),
+        python.as_os_str(),
+    ];
+    resolve_in(dir.path(), &index.url(), "-e ./app\n", args);
     let synced = sync(dir.path(), &python, &[]);
     synced.assert_ok();
     assert!(
@@ -501,20 +500,13 @@ fn a_pylock_toml_syncs_like_requirements_txt() {
     let index = serve(&scenario(SMALL));
     let dir = tempdir();
     let python = venv(dir.path(), false);
-    write(dir.path(), "requirements.in", "app\n");
-    run(lockit_cmd(dir.path())
-        .args([
-            "resolve",
-            "requirements.in",
-            "-q",
-            "--no-cache",
-            "--format",
-            "pylock",
-        ])
-        .args(["--index-url", &index.url()])
-        .arg("--python")
-        .arg(&python))
-    .assert_ok();
+    let args = ["--no-cache", "--format", "pylock", "--python"].map(std::ffi::OsStr::new);
+    resolve_in(
+        dir.path(),
+        &index.url(),
+        "app\n",
+        args.into_iter().chain([python.as_os_str()]),
+    );
     run(&mut sync_cmd(dir.path(), &python, "pylock.toml")).assert_ok();
     assert_eq!(
         installed(&python),
